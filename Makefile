@@ -1,0 +1,61 @@
+# Tuyên giáo số. `make run` serves the demo on SQLite; `make test` runs the suite on PostgreSQL.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+STAMP := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+APT_PACKAGES := postgresql chromium fonts-liberation2 gettext
+
+.PHONY: run test test-pg test-sqlite lint bench system-deps install frontend messages clean demo
+
+$(STAMP): pyproject.toml
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Cần Python 3.11 ($(PYTHON))"; exit 1; }
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+	$(PIP) install -q -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP) frontend
+
+$(NODE_STAMP): package.json package-lock.json
+	@command -v npm >/dev/null 2>&1 || ./scripts/system-deps.sh nodejs npm
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $(NODE_STAMP)
+
+frontend: $(NODE_STAMP)
+
+system-deps:
+	./scripts/system-deps.sh $(APT_PACKAGES)
+
+messages: $(STAMP)
+	cd src/tuyengiao && ../../$(PY) ../../manage.py compilemessages --ignore=.venv --ignore=node_modules -v0
+
+demo: install
+	mkdir -p var
+	$(PY) manage.py migrate --noinput -v0
+	$(PY) manage.py collectstatic --noinput -v0
+	$(PY) manage.py load_demo
+
+run: demo
+	@echo "Mở http://$(HOST):$(PORT)/ trong trình duyệt."
+	$(VENV)/bin/gunicorn tuyengiao.wsgi:application --pythonpath src --bind $(HOST):$(PORT) --workers 3 --access-logfile -
+
+test: install system-deps
+	$(PY) -m pytest -q
+	TEST_DB=sqlite $(PY) -m pytest -q -m smoke
+	$(VENV)/bin/ruff check src tests bench
+	$(VENV)/bin/mypy src
+
+lint: install
+	$(VENV)/bin/ruff check src tests bench
+	$(VENV)/bin/mypy src
+
+bench: install system-deps
+	$(PY) -m bench
+
+clean:
+	rm -rf $(VENV) node_modules var test-artifacts

@@ -1,0 +1,51 @@
+"""Test-run set-up: a real PostgreSQL started for the run (SQLite with TEST_DB=sqlite)."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's loop shares the thread
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    from django.conf import settings
+
+    # Real hashing costs a third of a second a user; tests make many users.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: None) -> object:
+    """Point the default database at a throw-away PostgreSQL cluster before the test DB is made."""
+    if os.environ.get("TEST_DB", "postgres") == "sqlite":
+        yield None
+        return
+    from django.conf import settings
+
+    from tests.support import pgcluster
+
+    cluster = pgcluster.start()
+    settings.DATABASES["default"].update({
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": "tuyengiao",
+        "USER": cluster.user,
+        "PASSWORD": "",
+        "HOST": "127.0.0.1",
+        "PORT": str(cluster.port),
+        "OPTIONS": {},
+    })
+    settings.DATABASES["default"]["TEST"]["NAME"] = "test_tuyengiao"
+    from django.db import connections as handler
+
+    # The SQLite connection object may exist already; drop it so the next use builds a PostgreSQL one.
+    handler["default"].close()
+    del handler["default"]
+    try:
+        yield cluster
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        cluster.stop()

@@ -1,0 +1,1 @@
+"""Tuyên giáo số: the working platform of propaganda & education boards."""

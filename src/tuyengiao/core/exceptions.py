@@ -1,0 +1,46 @@
+"""Errors that carry a message fit to show a board official."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+class UserError(Exception):
+    """A refusal with a Vietnamese message; nothing has been changed."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class ConflictError(UserError):
+    """Someone else saved the record since it was read."""
+
+    def __init__(self, message: str, current: object = None) -> None:
+        super().__init__(message)
+        self.current = current
+
+
+@dataclass
+class RowError:
+    """One bad cell of an import: where it is and why it is refused."""
+
+    row: int
+    column: str
+    message: str
+    sheet: str = ""
+
+    def __str__(self) -> str:
+        where = f"Trang “{self.sheet}”, " if self.sheet else ""
+        return f"{where}dòng {self.row}, cột “{self.column}”: {self.message}"
+
+
+@dataclass
+class ImportRejected(UserError):
+    """An import with at least one bad row; nothing was saved."""
+
+    errors: list[RowError] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        count = len(self.errors)
+        super().__init__(f"Tệp có {count} lỗi; chưa lưu dữ liệu nào.")

@@ -1,0 +1,87 @@
+"""Numbers and dates written the Vietnamese way: 47.600; 97,5%; 28/12/2022; 03."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
+
+Number = int | float | Decimal
+
+
+def _to_decimal(value: Number) -> Decimal:
+    return value if isinstance(value, Decimal) else Decimal(str(value))
+
+
+def format_number(value: Number | None, decimals: int | None = None) -> str:
+    """47600 -> "47.600"; 2.5 -> "2,5". ``decimals=None`` keeps only significant decimals."""
+    if value is None:
+        return ""
+    number = _to_decimal(value)
+    if decimals is not None:
+        number = number.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    negative = number < 0
+    text = format(abs(number), "f")
+    whole, _, fraction = text.partition(".")
+    if decimals is None:
+        fraction = fraction.rstrip("0")
+    groups = []
+    while len(whole) > 3:
+        groups.insert(0, whole[-3:])
+        whole = whole[:-3]
+    groups.insert(0, whole)
+    out = ".".join(groups)
+    if fraction:
+        out += "," + fraction
+    if negative and any(ch not in "0.," for ch in out):
+        out = "-" + out
+    return out
+
+
+def format_percent(value: Number | None, decimals: int = 1) -> str:
+    """97.5 -> "97,5%"; 100.0 -> "100%". Trailing zero decimals are dropped as in reports."""
+    if value is None:
+        return ""
+    rounded = _to_decimal(value).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    text = format_number(rounded, decimals)
+    if "," in text:
+        text = text.rstrip("0").rstrip(",")
+    return text + "%"
+
+
+def format_count(value: int) -> str:
+    """Counts under ten with a leading zero, as reports write them: 3 -> "03"."""
+    return f"{value:02d}" if 0 <= value < 10 else format_number(value)
+
+
+def format_date(value: dt.date | dt.datetime | None) -> str:
+    """28/12/2022."""
+    if value is None:
+        return ""
+    return value.strftime("%d/%m/%Y")
+
+
+def parse_date(text: str) -> dt.date:
+    """Read dd/mm/yyyy (also yyyy-mm-dd); raise ValueError with a Vietnamese reason."""
+    raw = text.strip()
+    for fmt in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y"):
+        try:
+            return dt.datetime.strptime(raw, fmt).date()  # noqa: DTZ007 - a calendar date, no zone
+        except ValueError:
+            continue
+    raise ValueError(f"“{raw}” không phải ngày hợp lệ (dạng dd/mm/yyyy)")
+
+
+def parse_number(text: str) -> Decimal:
+    """Read "47.600" or "97,5" (also plain "47600" / "97.5" from spreadsheets)."""
+    raw = text.strip().replace(" ", "").replace("\u00a0", "")
+    if raw.endswith("%"):
+        raw = raw[:-1]
+    if "," in raw:
+        raw = raw.replace(".", "").replace(",", ".")
+    elif raw.count(".") > 1 or (raw.count(".") == 1 and len(raw.split(".")[1]) == 3 and "-" not in raw):
+        # "47.600" is a thousands separator in Vietnamese writing.
+        raw = raw.replace(".", "")
+    try:
+        return Decimal(raw)
+    except Exception as exc:
+        raise ValueError(f"“{text}” không phải số hợp lệ") from exc

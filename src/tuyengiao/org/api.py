@@ -1,0 +1,131 @@
+"""Units over REST, scoped exactly like the pages: outsiders get 404."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django_filters import rest_framework as filters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.routers import BaseRouter
+
+from tuyengiao.core.numbers import parse_date
+
+from . import services
+from .models import Unit, UnitSuccession, today
+
+
+class UnitSerializer(serializers.ModelSerializer[Unit]):
+    parent_code = serializers.CharField(source="parent.code", default=None, read_only=True)
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+
+    class Meta:
+        model = Unit
+        fields = ["id", "code", "name", "kind", "kind_label", "parent", "parent_code", "depth",
+                  "valid_from", "valid_to", "member_count"]
+
+
+class SuccessionSerializer(serializers.ModelSerializer[UnitSuccession]):
+    predecessor_code = serializers.CharField(source="predecessor.code", read_only=True)
+    successor_code = serializers.CharField(source="successor.code", read_only=True)
+
+    class Meta:
+        model = UnitSuccession
+        fields = ["predecessor", "predecessor_code", "successor", "successor_code", "date", "kind", "share"]
+
+
+class UnitFilter(filters.FilterSet):
+    q = filters.CharFilter(method="filter_q", label="accent-insensitive search on name and code")
+    open_on = filters.DateFilter(method="filter_open_on", label="only units open on this date")
+
+    class Meta:
+        model = Unit
+        fields = ["kind", "parent", "code"]
+
+    def filter_q(self, queryset: QuerySet[Unit], name: str, value: str) -> QuerySet[Unit]:
+        return queryset.search(value)  # type: ignore[attr-defined]
+
+    def filter_open_on(self, queryset: QuerySet[Unit], name: str, value: object) -> QuerySet[Unit]:
+        return queryset.open_on(value)  # type: ignore[attr-defined]
+
+
+ON_PARAM = OpenApiParameter("on", OpenApiTypes.DATE, description="date of the structure (default today)")
+
+
+def _day(request: Request):  # type: ignore[no-untyped-def]
+    raw = request.query_params.get("on")
+    if not raw:
+        return None
+    try:
+        return parse_date(raw)
+    except ValueError as exc:
+        raise ValidationError({"on": [str(exc)]}) from exc
+
+
+class UnitViewSet(viewsets.ReadOnlyModelViewSet[Unit]):
+    serializer_class = UnitSerializer
+    filterset_class = UnitFilter
+
+    def get_queryset(self) -> QuerySet[Unit]:
+        return Unit.objects.restrict(self.request.user).select_related("parent").order_by("path")
+
+    @extend_schema(parameters=[ON_PARAM], responses=UnitSerializer(many=True))
+    @action(detail=True)
+    def subtree(self, request: Request, pk: str | None = None) -> Response:
+        """All units under this one on a date, following the dated tree."""
+        unit = self.get_object()
+        units = services.subtree(unit, _day(request))
+        return Response(UnitSerializer(units, many=True).data)
+
+    @extend_schema(parameters=[ON_PARAM], responses=UnitSerializer(many=True))
+    @action(detail=True)
+    def children(self, request: Request, pk: str | None = None) -> Response:
+        unit = self.get_object()
+        return Response(UnitSerializer(services.children(unit, _day(request)), many=True).data)
+
+    @extend_schema(responses=SuccessionSerializer(many=True))
+    @action(detail=True)
+    def successions(self, request: Request, pk: str | None = None) -> Response:
+        """Successions into and out of this unit, and the open units it lives on in today."""
+        unit = self.get_object()
+        rows = services.predecessors(unit) + list(unit.successions_out.select_related("predecessor", "successor"))
+        current = [
+            {"unit": UnitSerializer(u).data, "share": str(share)} for u, share in services.current_successors(unit)
+        ]
+        return Response({"successions": SuccessionSerializer(rows, many=True).data, "current_successors": current})
+
+    @extend_schema(parameters=[ON_PARAM], responses=OpenApiTypes.OBJECT)
+    @action(detail=True)
+    def members(self, request: Request, pk: str | None = None) -> Response:
+        """Party members in the unit's subtree on a date."""
+        unit = self.get_object()
+        day = _day(request)
+        return Response({"unit": unit.code, "on": day or today(), "members": services.member_total(unit, day)})
+
+    @extend_schema(parameters=[ON_PARAM], responses=UnitSerializer(many=True))
+    @action(detail=False, url_path="as-of")
+    def as_of(self, request: Request) -> Response:
+        """The visible tree as it stood on a date: units with their parent on that date."""
+        day = _day(request) or today()
+        visible = set(self.get_queryset().values_list("pk", flat=True))
+        tree = services.tree_as_of(day)
+        rows = []
+        for parent_id, kids in tree.items():
+            for kid in kids:
+                if kid.pk in visible:
+                    data = UnitSerializer(kid).data
+                    data["parent"] = parent_id
+                    rows.append(data)
+        rows.sort(key=lambda r: (r["depth"], r["code"]))
+        return Response(rows)
+
+
+def register(router: BaseRouter) -> None:
+    router.register("units", UnitViewSet, basename="unit")
+
+
+extra_urls: list = []

@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class OrgConfig(AppConfig):
+    name = "tuyengiao.org"
+    label = "org"
+    verbose_name = _("Organisation")
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from . import models
+
+        for model in (models.Unit, models.UnitPlacement, models.UnitSuccession, models.Board,
+                      models.StaffPosition, models.Assignment):
+            auditlog.register(model)

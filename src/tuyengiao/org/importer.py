@@ -1,0 +1,155 @@
+"""Import an organisation tree from CSV or XLSX: every row checked, all or nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from tuyengiao.core.exceptions import ImportRejected, RowError, UserError
+from tuyengiao.core.numbers import parse_date
+from tuyengiao.core.tabular import iter_records, read_table
+from tuyengiao.core.text import fold
+
+from .choices import ALLOWED_PARENTS, KIND_ALIASES, UnitKind
+from .models import Unit
+from .services import _open_unit
+
+COLUMNS = ["code", "name", "kind", "parent_code", "valid_from"]
+OPTIONAL = ["member_count"]
+# Vietnamese headers accepted beside the English ones.
+HEADER_ALIASES = {
+    "mã": "code", "ma": "code", "mã đơn vị": "code",
+    "tên": "name", "ten": "name", "tên đơn vị": "name",
+    "loại": "kind", "loai": "kind", "cấp": "kind",
+    "mã cấp trên": "parent_code", "ma cap tren": "parent_code", "đơn vị cấp trên": "parent_code",
+    "từ ngày": "valid_from", "tu ngay": "valid_from", "ngày thành lập": "valid_from",
+    "số đảng viên": "member_count", "so dang vien": "member_count",
+}  # fmt: skip
+_FOLDED_KINDS = {fold(k): v for k, v in KIND_ALIASES.items()} | {v: v for v in UnitKind.values}
+
+
+@dataclass
+class ImportResult:
+    created: list[Unit]
+
+
+def _kind(raw: str) -> str | None:
+    return _FOLDED_KINDS.get(fold(raw)) or _FOLDED_KINDS.get(raw.strip().lower())
+
+
+def import_units(data: bytes, filename: str = "", scope_root: Unit | None = None) -> ImportResult:
+    """Create the units of a file; raise ``ImportRejected`` listing every bad cell, saving nothing.
+
+    With ``scope_root``, every parent must lie in that subtree (a unit admin imports under
+    their own unit only).
+    """
+    try:
+        sheets = read_table(data, filename)
+    except UserError as exc:
+        raise ImportRejected([RowError(0, "", exc.message)]) from exc
+    sheet = sheets[0]
+    header = [HEADER_ALIASES.get(h, h) for h in sheet.header]
+    sheet.header = header
+    errors: list[RowError] = []
+    missing = [c for c in COLUMNS if c not in header]
+    if missing:
+        raise ImportRejected([RowError(1, c, _("required column is missing")) for c in missing])
+
+    rows: dict[str, tuple[int, dict[str, object]]] = {}
+    for number, record in iter_records(sheet):
+        code = record.get("code", "").strip()
+        parsed: dict[str, object] = {}
+        if not code:
+            errors.append(RowError(number, "code", _("the code is empty")))
+            continue
+        if len(code) > 32:
+            errors.append(RowError(number, "code", _("the code is longer than 32 characters")))
+        if code in rows:
+            errors.append(RowError(number, "code", _("the code “%(code)s” already appears on row %(row)d")
+                                   % {"code": code, "row": rows[code][0]}))
+            continue
+        elif Unit.objects.filter(code=code).exists():
+            errors.append(RowError(number, "code", _("the code “%(code)s” is already used") % {"code": code}))
+        name = record.get("name", "").strip()
+        if not name:
+            errors.append(RowError(number, "name", _("the name is empty")))
+        elif len(name) > 255:
+            errors.append(RowError(number, "name", _("the name is longer than 255 characters")))
+        kind = _kind(record.get("kind", ""))
+        if kind is None:
+            errors.append(RowError(number, "kind", _("unknown kind “%(kind)s”") % {"kind": record.get("kind", "")}))
+        try:
+            valid_from = parse_date(record.get("valid_from", ""))
+        except ValueError as exc:
+            errors.append(RowError(number, "valid_from", str(exc)))
+            valid_from = None
+        member_count = 0
+        raw_count = record.get("member_count", "").strip()
+        if raw_count:
+            if not raw_count.replace(".", "").isdigit():
+                errors.append(RowError(number, "member_count", _("“%(v)s” is not a whole number") % {"v": raw_count}))
+            else:
+                member_count = int(raw_count.replace(".", ""))
+        parsed.update(code=code, name=name, kind=kind, valid_from=valid_from,
+                      parent_code=record.get("parent_code", "").strip(), member_count=member_count)
+        rows[code] = (number, parsed)
+
+    # Parents: an existing open unit or another row of the file; kinds must fit; no cycles.
+    existing = {u.code: u for u in Unit.objects.filter(code__in=[r[1]["parent_code"] for r in rows.values()])}
+    for code, (number, row) in rows.items():
+        parent_code = str(row["parent_code"])
+        kind = row["kind"]
+        if not parent_code:
+            parent_kind = None
+        elif parent_code in rows:
+            parent_kind = rows[parent_code][1]["kind"]
+            parent_from = rows[parent_code][1]["valid_from"]
+            if isinstance(parent_from, dt.date) and isinstance(row["valid_from"], dt.date) and parent_from > row["valid_from"]:
+                errors.append(RowError(number, "valid_from", _("the unit opens before its parent “%(p)s”") % {"p": parent_code}))
+        elif parent_code in existing:
+            parent = existing[parent_code]
+            parent_kind = parent.kind
+            if parent.valid_to is not None:
+                errors.append(RowError(number, "parent_code", _("the parent “%(p)s” is closed") % {"p": parent_code}))
+            if scope_root is not None and not parent.path.startswith(scope_root.path):
+                errors.append(RowError(number, "parent_code", _("the parent “%(p)s” is outside your unit") % {"p": parent_code}))
+        else:
+            errors.append(RowError(number, "parent_code", _("unknown parent code “%(p)s”") % {"p": parent_code}))
+            continue
+        if not parent_code and scope_root is not None:
+            errors.append(RowError(number, "parent_code", _("a unit without parent is outside your unit")))
+        parent_unknown = bool(parent_code) and parent_kind is None
+        if kind and not parent_unknown and parent_kind not in ALLOWED_PARENTS[str(kind)]:
+            errors.append(RowError(number, "kind", _("a unit of kind “%(k)s” cannot be placed under “%(p)s”")
+                                   % {"k": UnitKind(str(kind)).label,
+                                      "p": UnitKind(str(parent_kind)).label if parent_kind else _("no parent")}))
+    # Cycles among rows of the file.
+    for code, (number, _row) in rows.items():
+        seen = {code}
+        current = str(rows[code][1]["parent_code"])
+        while current in rows:
+            if current in seen:
+                errors.append(RowError(number, "parent_code", _("the parents form a cycle")))
+                break
+            seen.add(current)
+            current = str(rows[current][1]["parent_code"])
+    if errors:
+        raise ImportRejected(sorted(errors, key=lambda e: (e.row, e.column)))
+
+    created: dict[str, Unit] = {}
+    with transaction.atomic():
+        pending = list(rows)
+        while pending:
+            for code in list(pending):
+                row = rows[code][1]
+                parent_code = str(row["parent_code"])
+                if parent_code in rows and parent_code not in created:
+                    continue
+                parent = created.get(parent_code) or existing.get(parent_code)
+                created[code] = _open_unit(code, str(row["name"]), str(row["kind"]), parent,
+                                           row["valid_from"], int(row["member_count"]))  # type: ignore[arg-type]
+                pending.remove(code)
+    return ImportResult(created=list(created.values()))

@@ -1,0 +1,150 @@
+"""Pages of the organisation tree. Every lookup goes through ``restrict``; logic is in services."""
+
+from __future__ import annotations
+
+from auditlog.models import LogEntry
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from tuyengiao.core.exceptions import ImportRejected
+from tuyengiao.core.scoping import scope_q
+from tuyengiao.core.text import vn_sorted
+
+from . import services
+from .access import can, get_unit_for_user, scope_paths
+from .choices import Action
+from .forms import AsOfForm, UnitImportForm, UnitSearchForm
+from .importer import import_units
+from .models import Unit, today
+
+
+def _as_of(request: HttpRequest):  # type: ignore[no-untyped-def]
+    form = AsOfForm(request.GET or None)
+    day = form.cleaned_data.get("on") if form.is_valid() else None
+    return form, day
+
+
+def _roots(request: HttpRequest) -> list[Unit]:
+    """The top units the user can see: their assigned units (or the tree's roots for superusers)."""
+    paths = scope_paths(request.user, Action.VIEW)
+    if paths is None:
+        return list(Unit.objects.filter(parent__isnull=True).order_by("name"))
+    return list(Unit.objects.filter(path__in=paths).order_by("depth", "name"))
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    roots = _roots(request)
+    if len(roots) == 1:
+        return redirect("org:unit_detail", pk=roots[0].pk)
+    return redirect("org:unit_tree")
+
+
+@login_required
+def unit_tree(request: HttpRequest) -> HttpResponse:
+    form, day = _as_of(request)
+    day = day or today()
+    roots = [u for u in _roots(request) if u.is_open_on(day)] or _roots(request)
+    nodes = [(u, services.children(u, day)) for u in roots]
+    return render(request, "org/unit_tree.html", {
+        "nodes": nodes, "as_of_form": form, "day": day, "search_form": UnitSearchForm(),
+    })
+
+
+@login_required
+def unit_children(request: HttpRequest, pk: int) -> HttpResponse:
+    """HTMX fragment: the children of one node, for expanding the tree."""
+    unit = get_unit_for_user(request.user, pk)
+    _form, day = _as_of(request)
+    day = day or today()
+    kids = services.children(unit, day)
+    grand = services.children_counts(kids, day)
+    return render(request, "org/_tree_children.html", {
+        "children": [(k, grand.get(k.pk, 0)) for k in vn_sorted(kids, key=lambda u: u.name)], "day": day,
+    })
+
+
+@login_required
+def unit_search(request: HttpRequest) -> HttpResponse:
+    """HTMX fragment (or full page): accent-insensitive search within the user's scope."""
+    form = UnitSearchForm(request.GET)
+    results: list[Unit] = []
+    query = ""
+    if form.is_valid() and form.cleaned_data["q"].strip():
+        query = form.cleaned_data["q"]
+        found = Unit.objects.restrict(request.user).search(query).order_by("depth")[:50]
+        results = vn_sorted(found, key=lambda u: u.name)
+    template = "org/_search_results.html" if request.htmx else "org/unit_search.html"
+    return render(request, template, {"results": results, "query": query, "search_form": form})
+
+
+@login_required
+def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = get_unit_for_user(request.user, pk)
+    form, day = _as_of(request)
+    view_day = day or min(today(), unit.last_day())
+    kids = vn_sorted(services.children(unit, view_day), key=lambda u: u.name)
+    totals = services.member_totals_on(kids + [unit], view_day)
+    board = getattr(unit, "board", None)
+    staff = list(board.staff.current().order_by("title", "full_name")) if board else []
+    context = {
+        "unit": unit,
+        "as_of_form": form,
+        "day": view_day,
+        "is_historical_view": day is not None,
+        "ancestors": services.ancestors(unit, view_day),
+        "children": [(k, totals.get(k.pk, 0)) for k in kids],
+        "member_total": totals.get(unit.pk, 0),
+        "board": board,
+        "staff": staff,
+        "predecessors": services.predecessors(unit),
+        "successors": services.current_successors(unit) if unit.valid_to else [],
+        "direct_successions": list(unit.successions_out.select_related("successor")),
+        "can_admin": can(request.user, Action.ADMIN, unit),
+    }
+    return render(request, "org/unit_detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def unit_import(request: HttpRequest, pk: int) -> HttpResponse:
+    """Unit admins import units under their own unit; all rows or none."""
+    unit = get_unit_for_user(request.user, pk, Action.ADMIN)
+    form = UnitImportForm(request.POST or None, request.FILES or None)
+    errors = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            result = import_units(upload.read(), upload.name, scope_root=unit)
+        except ImportRejected as exc:
+            errors = exc.errors
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Imported %(n)d units.") % {"n": len(result.created)})
+            return redirect("org:unit_detail", pk=unit.pk)
+    return render(request, "org/unit_import.html", {"unit": unit, "form": form, "errors": errors})
+
+
+@login_required
+def audit_log(request: HttpRequest) -> HttpResponse:
+    """Changes within the subtrees the user administers."""
+    condition = scope_q(request.user, Action.ADMIN, unit_field="")
+    entries = LogEntry.objects.select_related("actor", "content_type").order_by("-timestamp")
+    if condition is not None:
+        paths = scope_paths(request.user, Action.ADMIN) or []
+        if not paths:
+            raise PermissionDenied
+        from django.db.models import Q
+
+        q = Q()
+        for path in paths:
+            q |= Q(additional_data__unit_path__startswith=path)
+        entries = entries.filter(q)
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    return render(request, "org/audit_log.html", {"page": page})
