@@ -10,7 +10,7 @@ class OrgConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from . import models
+        from . import models, providers  # noqa: F401 - registers the member count
 
         for model in (models.Unit, models.UnitPlacement, models.UnitSuccession, models.Board,
                       models.StaffPosition, models.Assignment):
