@@ -78,7 +78,7 @@ def parse_number(text: str) -> Decimal:
         raw = raw[:-1]
     if "," in raw:
         raw = raw.replace(".", "").replace(",", ".")
-    elif raw.count(".") > 1 or (raw.count(".") == 1 and len(raw.split(".")[1]) == 3 and "-" not in raw):
+    elif raw.count(".") > 1 or (raw.count(".") == 1 and len(raw.split(".")[1]) == 3):
         # "47.600" is a thousands separator in Vietnamese writing.
         raw = raw.replace(".", "")
     try:

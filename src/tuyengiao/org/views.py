@@ -51,7 +51,11 @@ def unit_tree(request: HttpRequest) -> HttpResponse:
     form, day = _as_of(request)
     day = day or today()
     roots = [u for u in _roots(request) if u.is_open_on(day)] or _roots(request)
-    nodes = [(u, services.children(u, day)) for u in roots]
+    nodes = []
+    for root in roots:
+        kids = vn_sorted(services.children(root, day), key=lambda u: u.name)
+        counts = services.children_counts(kids, day)
+        nodes.append((root, [(k, counts.get(k.pk, 0)) for k in kids]))
     return render(request, "org/unit_tree.html", {
         "nodes": nodes, "as_of_form": form, "day": day, "search_form": UnitSearchForm(),
     })

@@ -1,0 +1,85 @@
+"""Browser tests: Playwright drives the system's Chromium against the app served by the test run.
+
+Fixtures: ``browser`` (one per session), ``page`` (a fresh context per test at desktop width),
+``phone_page`` (390 px wide, touch), and ``login(page, user)``. A failing test leaves a
+screenshot in ``test-artifacts/``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+]
+
+
+def _chromium() -> str:
+    path = os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+    if not path:
+        pytest.fail("Chromium is missing: install the 'chromium' package (make test does it as root)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=_chromium(), headless=True, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    outcome = yield
+    report = outcome.get_result()
+    if report.when == "call" and report.failed:
+        for name in ("page", "phone_page"):
+            page = item.funcargs.get(name) if hasattr(item, "funcargs") else None
+            if page is not None:
+                ARTIFACTS.mkdir(exist_ok=True)
+                safe = re.sub(r"[^\w.-]+", "_", item.nodeid)
+                page.screenshot(path=str(ARTIFACTS / f"{safe}-{name}.png"), full_page=True)
+
+
+def _new_page(browser: object, live_server: object, **options: object) -> Iterator[object]:
+    context = browser.new_context(base_url=live_server.url, locale="vi-VN", **options)  # type: ignore[attr-defined]
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def page(browser: object, live_server: object, transactional_db: None) -> Iterator[object]:
+    yield from _new_page(browser, live_server, viewport={"width": 1280, "height": 900})
+
+
+@pytest.fixture
+def phone_page(browser: object, live_server: object, transactional_db: None) -> Iterator[object]:
+    yield from _new_page(browser, live_server, viewport={"width": 390, "height": 844}, is_mobile=True,
+                         has_touch=True, device_scale_factor=2)
+
+
+@pytest.fixture
+def login() -> Callable[[object, object], None]:
+    from tests.conftest import PASSWORD
+
+    def do_login(page: object, user: object, password: str = PASSWORD) -> None:
+        page.goto("/accounts/login/")  # type: ignore[attr-defined]
+        page.fill("#id_username", user.username)  # type: ignore[attr-defined]
+        page.fill("#id_password", password)  # type: ignore[attr-defined]
+        page.click("button[type=submit]")  # type: ignore[attr-defined]
+        page.wait_for_load_state()  # type: ignore[attr-defined]
+
+    return do_login
