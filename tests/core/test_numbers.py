@@ -10,7 +10,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tuyengiao.core.numbers import (
-    format_count, format_date, format_number, format_percent, parse_date, parse_number,
+    format_count,
+    format_date,
+    format_number,
+    format_percent,
+    parse_date,
+    parse_number,
 )
 
 

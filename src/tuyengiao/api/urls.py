@@ -2,7 +2,7 @@
 
 from importlib import import_module
 
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 from rest_framework.routers import DefaultRouter
 
 from . import views
@@ -10,7 +10,7 @@ from . import views
 APPS = ["org", "reporting", "documents", "events", "campaigns"]
 
 router = DefaultRouter()
-urlpatterns = [path("auth/token/", views.ObtainTokenView.as_view(), name="api-token")]
+urlpatterns: list[URLPattern | URLResolver] = [path("auth/token/", views.ObtainTokenView.as_view(), name="api-token")]
 for app in APPS:
     module = import_module(f"tuyengiao.{app}.api")
     module.register(router)

@@ -24,7 +24,7 @@ def format_number(value: Number | None, decimals: int | None = None) -> str:
     whole, _, fraction = text.partition(".")
     if decimals is None:
         fraction = fraction.rstrip("0")
-    groups = []
+    groups: list[str] = []
     while len(whole) > 3:
         groups.insert(0, whole[-3:])
         whole = whole[:-3]

@@ -108,7 +108,8 @@ class Period:
         return self.start <= other.start and other.end <= self.end
 
     def months(self) -> list[Period]:
-        return [Period(PeriodType.MONTH, self.year, m) for m in range(self.first_month, self.first_month + self.type.months)]
+        first = self.first_month
+        return [Period(PeriodType.MONTH, self.year, m) for m in range(first, first + self.type.months)]
 
     def subperiods(self, period_type: PeriodType | str) -> list[Period]:
         """The periods of a shorter type that make up this one."""

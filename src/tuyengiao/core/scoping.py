@@ -33,7 +33,9 @@ def scope_q(user: AbstractBaseUser | AnonymousUser, action: str = "view", unit_f
     return condition
 
 
-def restrict(queryset: Q_T, user: AbstractBaseUser | AnonymousUser, action: str = "view", unit_field: str = "unit") -> Q_T:
+def restrict(
+    queryset: Q_T, user: AbstractBaseUser | AnonymousUser, action: str = "view", unit_field: str = "unit"
+) -> Q_T:
     condition = scope_q(user, action, unit_field)
     if condition is None:
         return queryset

@@ -31,7 +31,7 @@ def _cell_text(value: object) -> str:
     if value is None:
         return ""
     if hasattr(value, "strftime"):
-        return value.strftime("%d/%m/%Y")  # type: ignore[union-attr]
+        return str(value.strftime("%d/%m/%Y"))
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value).strip()

@@ -8,6 +8,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable, Iterable
+from typing import TypeVar
+
+T = TypeVar("T")
 
 # Combining marks that make separate letters (ă â ê ô ơ ư) versus tone marks.
 _BREVE, _CIRCUMFLEX, _HORN = "\u0306", "\u0302", "\u031b"
@@ -63,7 +67,7 @@ def collation_key(text: str) -> tuple[tuple[int, ...], tuple[int, ...], tuple[in
     return tuple(primary), tuple(tones), tuple(cases)
 
 
-def vn_sorted(items, key=lambda item: item):  # type: ignore[no-untyped-def]
+def vn_sorted(items: Iterable[T], key: Callable[[T], object] = lambda item: item) -> list[T]:
     """Sort any iterable by a text key in Vietnamese order."""
     return sorted(items, key=lambda item: collation_key(str(key(item))))
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db.models import QuerySet
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
@@ -56,7 +58,7 @@ class UnitFilter(filters.FilterSet):
 ON_PARAM = OpenApiParameter("on", OpenApiTypes.DATE, description="date of the structure (default today)")
 
 
-def _day(request: Request):  # type: ignore[no-untyped-def]
+def _day(request: Request) -> dt.date | None:
     raw = request.query_params.get("on")
     if not raw:
         return None

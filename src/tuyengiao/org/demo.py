@@ -23,7 +23,7 @@ PROVINCE_CODE = "LS"
 FOUNDED = dt.date(2010, 1, 1)
 REORGANISED = dt.date(2025, 7, 1)
 TOTAL_MEMBERS = 47_600
-PASSWORD = "TuyenGiao@2025"
+PASSWORD = "TuyenGiao@2025"  # noqa: S105 - the printed demo password
 
 DISTRICTS = [
     ("Thành phố Long Sơn", "Thành ủy"), ("Thị xã Bình Minh", "Thị ủy"), ("Huyện Tam Nông", "Huyện ủy"),
@@ -65,7 +65,8 @@ def _commune_names(rng: random.Random, count: int) -> list[str]:
 
 
 def _board(unit: Unit, name: str, rng: random.Random, head_role: str = "", since: dt.date = FOUNDED) -> None:
-    board = Board.objects.create(unit=unit, name=name, phone=f"0{rng.randint(200, 299)}.{rng.randint(3000000, 3999999)}")
+    phone = f"0{rng.randint(200, 299)}.{rng.randint(3000000, 3999999)}"
+    board = Board.objects.create(unit=unit, name=name, phone=phone)
     StaffPosition.objects.create(board=board, full_name=_person(rng), title=StaffTitle.HEAD,
                                  committee_role=head_role, start=since)
     StaffPosition.objects.create(board=board, full_name=_person(rng), title=StaffTitle.DEPUTY_HEAD, start=since)
@@ -82,7 +83,7 @@ def _member_counts(rng: random.Random, cells: int, total: int) -> list[int]:
 
 @transaction.atomic
 def build_structure() -> Unit:
-    rng = random.Random(2025)  # noqa: S311 - demo data, not security
+    rng = random.Random(2025)
     province = _open_unit(PROVINCE_CODE, "Đảng bộ tỉnh Long Sơn", UnitKind.PROVINCE, None, FOUNDED)
     _board(province, "Ban Tuyên giáo và Dân vận Tỉnh ủy Long Sơn", rng, CommitteeRole.STANDING_MEMBER)
     names = _commune_names(rng, 120)
@@ -115,7 +116,7 @@ def build_structure() -> Unit:
 @transaction.atomic
 def reorganise_2025(province: Unit) -> None:
     """Merge the communes in threes (within each district) and close the districts."""
-    rng = random.Random(701)  # noqa: S311
+    rng = random.Random(701)
     communes = list(Unit.objects.filter(kind=UnitKind.COMMUNE, parent__kind=UnitKind.DISTRICT).order_by("code"))
     for group_index in range(0, len(communes), 3):
         group = communes[group_index:group_index + 3]
@@ -165,6 +166,6 @@ def load(stdout: Any) -> None:
 
 
 def print_logins(stdout: Any) -> None:
-    stdout.write("\nTài khoản dùng thử (mật khẩu chung: %s)" % PASSWORD)
+    stdout.write(f"\nTài khoản dùng thử (mật khẩu chung: {PASSWORD})")
     for username, full_name, _role, _unit, _su, desc in USERS:
         stdout.write(f"  {username:<14} {full_name:<22} {desc}")

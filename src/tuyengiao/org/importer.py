@@ -32,6 +32,17 @@ _FOLDED_KINDS = {fold(k): v for k, v in KIND_ALIASES.items()} | {v: v for v in U
 
 
 @dataclass
+class _Row:
+    number: int
+    code: str
+    name: str
+    kind: str | None
+    parent_code: str
+    valid_from: dt.date | None
+    member_count: int
+
+
+@dataclass
 class ImportResult:
     created: list[Unit]
 
@@ -58,10 +69,9 @@ def import_units(data: bytes, filename: str = "", scope_root: Unit | None = None
     if missing:
         raise ImportRejected([RowError(1, c, _("required column is missing")) for c in missing])
 
-    rows: dict[str, tuple[int, dict[str, object]]] = {}
+    rows: dict[str, _Row] = {}
     for number, record in iter_records(sheet):
         code = record.get("code", "").strip()
-        parsed: dict[str, object] = {}
         if not code:
             errors.append(RowError(number, "code", _("the code is empty")))
             continue
@@ -69,7 +79,7 @@ def import_units(data: bytes, filename: str = "", scope_root: Unit | None = None
             errors.append(RowError(number, "code", _("the code is longer than 32 characters")))
         if code in rows:
             errors.append(RowError(number, "code", _("the code “%(code)s” already appears on row %(row)d")
-                                   % {"code": code, "row": rows[code][0]}))
+                                   % {"code": code, "row": rows[code].number}))
             continue
         elif Unit.objects.filter(code=code).exists():
             errors.append(RowError(number, "code", _("the code “%(code)s” is already used") % {"code": code}))
@@ -93,29 +103,30 @@ def import_units(data: bytes, filename: str = "", scope_root: Unit | None = None
                 errors.append(RowError(number, "member_count", _("“%(v)s” is not a whole number") % {"v": raw_count}))
             else:
                 member_count = int(raw_count.replace(".", ""))
-        parsed.update(code=code, name=name, kind=kind, valid_from=valid_from,
-                      parent_code=record.get("parent_code", "").strip(), member_count=member_count)
-        rows[code] = (number, parsed)
+        rows[code] = _Row(number, code, name, kind, record.get("parent_code", "").strip(), valid_from, member_count)
 
     # Parents: an existing open unit or another row of the file; kinds must fit; no cycles.
-    existing = {u.code: u for u in Unit.objects.filter(code__in=[r[1]["parent_code"] for r in rows.values()])}
-    for code, (number, row) in rows.items():
-        parent_code = str(row["parent_code"])
-        kind = row["kind"]
+    existing = {u.code: u for u in Unit.objects.filter(code__in=[r.parent_code for r in rows.values()])}
+    for row in rows.values():
+        number, parent_code, kind = row.number, row.parent_code, row.kind
+        parent_kind: str | None
         if not parent_code:
             parent_kind = None
         elif parent_code in rows:
-            parent_kind = rows[parent_code][1]["kind"]
-            parent_from = rows[parent_code][1]["valid_from"]
-            if isinstance(parent_from, dt.date) and isinstance(row["valid_from"], dt.date) and parent_from > row["valid_from"]:
-                errors.append(RowError(number, "valid_from", _("the unit opens before its parent “%(p)s”") % {"p": parent_code}))
+            parent_kind = rows[parent_code].kind
+            parent_from = rows[parent_code].valid_from
+            own_from = row.valid_from
+            if parent_from is not None and own_from is not None and parent_from > own_from:
+                message = _("the unit opens before its parent “%(p)s”") % {"p": parent_code}
+                errors.append(RowError(number, "valid_from", message))
         elif parent_code in existing:
-            parent = existing[parent_code]
-            parent_kind = parent.kind
-            if parent.valid_to is not None:
+            existing_parent = existing[parent_code]
+            parent_kind = existing_parent.kind
+            if existing_parent.valid_to is not None:
                 errors.append(RowError(number, "parent_code", _("the parent “%(p)s” is closed") % {"p": parent_code}))
-            if scope_root is not None and not parent.path.startswith(scope_root.path):
-                errors.append(RowError(number, "parent_code", _("the parent “%(p)s” is outside your unit") % {"p": parent_code}))
+            if scope_root is not None and not existing_parent.path.startswith(scope_root.path):
+                message = _("the parent “%(p)s” is outside your unit") % {"p": parent_code}
+                errors.append(RowError(number, "parent_code", message))
         else:
             errors.append(RowError(number, "parent_code", _("unknown parent code “%(p)s”") % {"p": parent_code}))
             continue
@@ -127,15 +138,15 @@ def import_units(data: bytes, filename: str = "", scope_root: Unit | None = None
                                    % {"k": UnitKind(str(kind)).label,
                                       "p": UnitKind(str(parent_kind)).label if parent_kind else _("no parent")}))
     # Cycles among rows of the file.
-    for code, (number, _row) in rows.items():
+    for code, row in rows.items():
         seen = {code}
-        current = str(rows[code][1]["parent_code"])
+        current = row.parent_code
         while current in rows:
             if current in seen:
-                errors.append(RowError(number, "parent_code", _("the parents form a cycle")))
+                errors.append(RowError(row.number, "parent_code", _("the parents form a cycle")))
                 break
             seen.add(current)
-            current = str(rows[current][1]["parent_code"])
+            current = rows[current].parent_code
     if errors:
         raise ImportRejected(sorted(errors, key=lambda e: (e.row, e.column)))
 
@@ -144,12 +155,11 @@ def import_units(data: bytes, filename: str = "", scope_root: Unit | None = None
         pending = list(rows)
         while pending:
             for code in list(pending):
-                row = rows[code][1]
-                parent_code = str(row["parent_code"])
-                if parent_code in rows and parent_code not in created:
+                row = rows[code]
+                if row.parent_code in rows and row.parent_code not in created:
                     continue
-                parent = created.get(parent_code) or existing.get(parent_code)
-                created[code] = _open_unit(code, str(row["name"]), str(row["kind"]), parent,
-                                           row["valid_from"], int(row["member_count"]))  # type: ignore[arg-type]
+                parent = created.get(row.parent_code) or existing.get(row.parent_code)
+                assert row.kind is not None and row.valid_from is not None  # validated above
+                created[code] = _open_unit(code, row.name, row.kind, parent, row.valid_from, row.member_count)
                 pending.remove(code)
     return ImportResult(created=list(created.values()))

@@ -134,11 +134,11 @@ class UnitPlacement(models.Model):
         ordering = ["unit", "valid_from"]
         indexes = [models.Index(fields=["parent", "valid_from"])]
 
-    def get_additional_data(self) -> dict[str, str]:
-        return {"unit_path": self.unit.path}
-
     def __str__(self) -> str:
         return f"{self.unit} ← {self.parent or '—'} ({self.valid_from}–{self.valid_to or ''})"
+
+    def get_additional_data(self) -> dict[str, str]:
+        return {"unit_path": self.unit.path}
 
 
 class UnitSuccession(models.Model):
@@ -162,11 +162,11 @@ class UnitSuccession(models.Model):
             models.UniqueConstraint(fields=["predecessor", "successor"], name="unique_succession"),
         ]
 
-    def get_additional_data(self) -> dict[str, str]:
-        return {"unit_path": self.successor.path}
-
     def __str__(self) -> str:
         return f"{self.predecessor} → {self.successor} ({self.get_kind_display()})"
+
+    def get_additional_data(self) -> dict[str, str]:
+        return {"unit_path": self.successor.path}
 
 
 class Board(TimeStampedModel):

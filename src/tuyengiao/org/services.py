@@ -245,7 +245,7 @@ def reorganise(change: Reorganisation) -> list[Unit]:
         else:
             problems.append(
                 _("“%(child)s” would be left under the closed unit “%(parent)s” with no destination.")
-                % {"child": child, "parent": closing[child.parent_id]}
+                % {"child": child, "parent": closing[child.parent_id or 0]}
             )
     for child_id, target in moves.items():
         child = move_units[child_id]
@@ -288,12 +288,14 @@ def reorganise(change: Reorganisation) -> list[Unit]:
     while pending:
         progressed = False
         for spec in list(pending):
-            parent = spec.parent
-            if isinstance(parent, str):
-                if parent in new_specs and parent not in created:
+            new_parent: Unit | None
+            if isinstance(spec.parent, str):
+                if spec.parent in new_specs and spec.parent not in created:
                     continue
-                parent = created.get(parent) or Unit.objects.get(code=parent)
-            created[spec.code] = _open_unit(spec.code, spec.name, spec.kind, parent, day, spec.member_count)
+                new_parent = created.get(spec.parent) or Unit.objects.get(code=spec.parent)
+            else:
+                new_parent = spec.parent
+            created[spec.code] = _open_unit(spec.code, spec.name, spec.kind, new_parent, day, spec.member_count)
             pending.remove(spec)
             progressed = True
         if not progressed:  # pragma: no cover - validated above
@@ -387,7 +389,7 @@ def tree_as_of(day: dt.date, root: Unit | None = None) -> dict[int | None, list[
         keep: dict[int | None, list[Unit]] = defaultdict(list)
         frontier = [root.pk]
         while frontier:
-            nxt = []
+            nxt: list[int] = []
             for pid in frontier:
                 keep[pid] = out.get(pid, [])
                 nxt.extend(u.pk for u in keep[pid])

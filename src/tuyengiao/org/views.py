@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from auditlog.models import LogEntry
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -24,7 +26,7 @@ from .importer import import_units
 from .models import Unit, today
 
 
-def _as_of(request: HttpRequest):  # type: ignore[no-untyped-def]
+def _as_of(request: HttpRequest) -> tuple[AsOfForm, dt.date | None]:
     form = AsOfForm(request.GET or None)
     day = form.cleaned_data.get("on") if form.is_valid() else None
     return form, day
@@ -84,7 +86,7 @@ def unit_search(request: HttpRequest) -> HttpResponse:
         query = form.cleaned_data["q"]
         found = Unit.objects.restrict(request.user).search(query).order_by("depth")[:50]
         results = vn_sorted(found, key=lambda u: u.name)
-    template = "org/_search_results.html" if request.htmx else "org/unit_search.html"
+    template = "org/_search_results.html" if getattr(request, "htmx", False) else "org/unit_search.html"
     return render(request, template, {"results": results, "query": query, "search_form": form})
 
 
@@ -94,7 +96,7 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     form, day = _as_of(request)
     view_day = day or min(today(), unit.last_day())
     kids = vn_sorted(services.children(unit, view_day), key=lambda u: u.name)
-    totals = services.member_totals_on(kids + [unit], view_day)
+    totals = services.member_totals_on([*kids, unit], view_day)
     board = getattr(unit, "board", None)
     staff = list(board.staff.current().order_by("title", "full_name")) if board else []
     context = {
