@@ -1,6 +1,6 @@
 # Tuyên giáo số. `make run` serves the demo on SQLite; `make test` runs the suite on PostgreSQL.
 SHELL := /bin/bash
-PYTHON ?= python3.11
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
@@ -47,11 +47,11 @@ run: demo
 test: install system-deps
 	$(PY) -m pytest -q
 	TEST_DB=sqlite $(PY) -m pytest -q -m smoke
-	$(VENV)/bin/ruff check src tests bench
+	$(VENV)/bin/ruff check src tests $(wildcard bench)
 	$(VENV)/bin/mypy src
 
 lint: install
-	$(VENV)/bin/ruff check src tests bench
+	$(VENV)/bin/ruff check src tests $(wildcard bench)
 	$(VENV)/bin/mypy src
 
 bench: install system-deps

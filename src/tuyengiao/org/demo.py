@@ -34,9 +34,8 @@ _FIRST = ["Tân", "Hòa", "Đồng", "Phú", "An", "Minh", "Hưng", "Thanh", "V�
           "Xuân", "Hợp", "Thượng", "Nam", "Bắc", "Đông", "Tây", "Ngọc", "Kim", "Phúc", "Long", "Cẩm"]
 _SECOND = ["Lập", "Bình", "Tâm", "Xuân", "Khánh", "Đức", "Đạo", "Sơn", "Hà", "Thịnh", "Phong", "Lộc",
            "Tiến", "Thành", "Yên", "Hưng", "Lợi", "Trung", "Quý", "Nghĩa"]
-_CELLS = ["Chi bộ thôn {}", "Chi bộ khu dân cư số {}", "Chi bộ xóm {}"]
-_SPECIAL_CELLS = ["Chi bộ Trường Tiểu học", "Chi bộ Trường Trung học cơ sở", "Chi bộ Trạm Y tế",
-                  "Chi bộ Công an", "Chi bộ Quân sự"]
+_CELLS = ["Chi bộ thôn {place} {n}", "Chi bộ khu dân cư {place} {n}", "Chi bộ xóm {place} {n}"]
+_SPECIAL_CELLS = ["Chi bộ Trường Tiểu học {place}", "Chi bộ Trạm Y tế {place}", "Chi bộ Công an {place}"]
 _SURNAMES = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Ngô", "Dương", "Lý"]
 _MIDDLE = ["Văn", "Thị", "Đức", "Minh", "Thu", "Hồng", "Quốc", "Thanh", "Ngọc", "Hữu"]
 _GIVEN = ["An", "Bình", "Cường", "Dung", "Giang", "Hà", "Hải", "Hạnh", "Hùng", "Lan", "Long", "Mai",
@@ -102,10 +101,11 @@ def build_structure() -> Unit:
             communes.append(commune)
             cell_count = 12 + (number % 3 == 0)
             for k in range(cell_count):
+                place = names[number - 1]
                 if k < 3:
-                    cell_name = f"{_SPECIAL_CELLS[k]} {names[number - 1]}" if k < 1 else f"{_SPECIAL_CELLS[k + 2]} xã"
+                    cell_name = _SPECIAL_CELLS[k].format(place=place)
                 else:
-                    cell_name = rng.choice(_CELLS).format(k - 2)
+                    cell_name = rng.choice(_CELLS).format(place=place, n=k - 2)
                 cell_specs.append((commune, f"{commune.code}.C{k + 1:02d}", cell_name))
     counts = _member_counts(rng, len(cell_specs), TOTAL_MEMBERS)
     for (commune, code, name), members in zip(cell_specs, counts, strict=True):

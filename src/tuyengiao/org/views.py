@@ -20,7 +20,7 @@ from tuyengiao.core.text import vn_sorted
 
 from . import services
 from .access import can, get_unit_for_user, scope_paths
-from .choices import Action
+from .choices import Action, StaffTitle
 from .forms import AsOfForm, UnitImportForm, UnitSearchForm
 from .importer import import_units
 from .models import Unit, today
@@ -98,7 +98,8 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     kids = vn_sorted(services.children(unit, view_day), key=lambda u: u.name)
     totals = services.member_totals_on([*kids, unit], view_day)
     board = getattr(unit, "board", None)
-    staff = list(board.staff.current().order_by("title", "full_name")) if board else []
+    titles = list(StaffTitle.values)  # head first, then deputies, members, specialists
+    staff = sorted(board.staff.current(), key=lambda s: (titles.index(s.title), s.full_name)) if board else []
     context = {
         "unit": unit,
         "as_of_form": form,
