@@ -144,3 +144,77 @@ def test_the_unit_page_renders_in_a_bounded_number_of_queries(world: World, djan
     client = client_for(world.province_admin)
     with django_assert_max_num_queries(25):
         client.get(reverse("org:unit_detail", args=[world.commune.pk]))
+
+
+def _xlsx(rows: list[list[object]]) -> io.BytesIO:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    for row in rows:
+        sheet.append(row)
+    data = io.BytesIO()
+    book.save(data)
+    data.seek(0)
+    data.name = "don-vi.xlsx"
+    return data
+
+
+def test_an_excel_file_imports_with_real_dates_and_numbers(world: World) -> None:
+    import datetime as dt
+
+    client = client_for(world.province_admin)
+    data = _xlsx([["code", "name", "kind", "parent_code", "valid_from", "member_count"],
+                  ["X.C9", "Chi bộ thôn Chín", "cell", "T.X2", dt.datetime(2024, 3, 1), 21.0]])
+    response = client.post(reverse("org:unit_import", args=[world.province.pk]), {"file": data})
+    assert response.status_code == 302
+    unit = Unit.objects.get(code="X.C9")
+    assert (unit.valid_from, unit.member_count, unit.parent) == (dt.date(2024, 3, 1), 21, world.other_commune)
+
+
+def test_an_excel_file_missing_a_column_names_it(world: World) -> None:
+    client = client_for(world.province_admin)
+    data = _xlsx([["code", "name", "parent_code"], ["X.C9", "Chi bộ", "T.X2"]])
+    body = client.post(reverse("org:unit_import", args=[world.province.pk]), {"file": data}).content.decode()
+    assert "thiếu cột bắt buộc" in body and "valid_from" in body
+    assert not Unit.objects.filter(code="X.C9").exists()
+
+
+def test_html_in_names_is_escaped_on_the_page(world: World) -> None:
+    client = client_for(world.province_admin)
+    _upload(client, world.province,
+            "code,name,kind,parent_code,valid_from\nX.H,<script>alert(1)</script>Chi bộ,chi bộ,T.X2,01/01/2024\n")
+    unit = Unit.objects.get(code="X.H")
+    body = client.get(reverse("org:unit_detail", args=[unit.pk])).content.decode()
+    assert "<script>alert(1)</script>" not in body
+    assert "&lt;script&gt;" in body
+
+
+def test_a_unit_admin_merges_communes_from_the_page(world: World) -> None:
+    client = client_for(world.province_admin)
+    url = reverse("org:unit_reorganise", args=[world.province.pk])
+    response = client.post(url, {"units": [world.commune.pk, world.other_commune.pk], "date": "2025-07-01",
+                                 "new_code": "T.XM", "new_name": "Đảng bộ xã Hợp Nhất",
+                                 "new_parent": world.province.pk})
+    merged = Unit.objects.get(code="T.XM")
+    assert response.status_code == 302 and response["Location"] == reverse("org:unit_detail", args=[merged.pk])
+    assert set(merged.children.values_list("code", flat=True)) == {"T.X1.C1", "T.X1.C2", "T.X2.C1"}
+
+
+def test_a_refused_merge_explains_itself_and_changes_nothing(world: World) -> None:
+    client = client_for(world.province_admin)
+    before = Unit.objects.count()
+    body = client.post(reverse("org:unit_reorganise", args=[world.province.pk]), {
+        "units": [world.commune.pk, world.other_commune.pk], "date": "2010-01-01", "new_code": "T.XM",
+        "new_name": "Xã gộp", "new_parent": world.district.pk,
+    }).content.decode()
+    assert Unit.objects.count() == before
+    assert 'data-testid="problems"' in body
+    assert "không sau ngày thành lập" in body
+
+
+def test_only_unit_admins_reorganise_and_only_their_subtree(world: World) -> None:
+    assert client_for(world.province_approver).get(
+        reverse("org:unit_reorganise", args=[world.province.pk])).status_code == 403
+    assert client_for(world.commune_officer).get(
+        reverse("org:unit_reorganise", args=[world.other_commune.pk])).status_code == 404

@@ -21,7 +21,7 @@ from tuyengiao.core.text import vn_sorted
 from . import services
 from .access import can, get_unit_for_user, scope_paths
 from .choices import Action, StaffTitle
-from .forms import AsOfForm, UnitImportForm, UnitSearchForm
+from .forms import AsOfForm, ReorganiseForm, UnitImportForm, UnitSearchForm
 from .importer import import_units
 from .models import Unit, today
 
@@ -136,6 +136,35 @@ def unit_import(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Imported %(n)d units.") % {"n": len(result.created)})
             return redirect("org:unit_detail", pk=unit.pk)
     return render(request, "org/unit_import.html", {"unit": unit, "form": form, "errors": errors})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def unit_reorganise(request: HttpRequest, pk: int) -> HttpResponse:
+    """Unit admins merge or rename units of their subtree; the service refuses bad changes whole."""
+    unit = get_unit_for_user(request.user, pk, Action.ADMIN)
+    candidates = (Unit.objects.current().subtree_of(unit, include_self=False)
+                  .filter(depth__lte=unit.depth + 2).order_by("path"))
+    parents = Unit.objects.current().restrict(request.user, Action.ADMIN).exclude(kind="cell").order_by("depth", "name")
+    form = ReorganiseForm(request.POST or None, candidates=candidates, parents=parents,
+                          initial={"new_parent": unit.pk})
+    problems: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        closing = list(data["units"])
+        change = services.Reorganisation(
+            date=data["date"], close=closing, note=data["note"],
+            open=[services.NewUnit(code=data["new_code"].strip(), name=data["new_name"].strip(),
+                                   kind=closing[0].kind, parent=data["new_parent"])],
+        )
+        try:
+            [created] = services.reorganise(change)
+        except services.ReorganisationError as exc:
+            problems = exc.problems
+        else:
+            messages.success(request, _("The reorganisation was recorded."))
+            return redirect("org:unit_detail", pk=created.pk)
+    return render(request, "org/unit_reorganise.html", {"unit": unit, "form": form, "problems": problems})
 
 
 @login_required
