@@ -218,3 +218,23 @@ def test_only_unit_admins_reorganise_and_only_their_subtree(world: World) -> Non
         reverse("org:unit_reorganise", args=[world.province.pk])).status_code == 403
     assert client_for(world.commune_officer).get(
         reverse("org:unit_reorganise", args=[world.other_commune.pk])).status_code == 404
+
+
+def test_an_officer_of_a_merged_commune_sees_what_it_was_made_of(world: World) -> None:
+    import datetime as dt
+
+    from tuyengiao.org.choices import Role, UnitKind
+    from tuyengiao.org.models import Assignment
+    from tuyengiao.org.services import NewUnit, Reorganisation, reorganise
+
+    [merged] = reorganise(Reorganisation(date=dt.date(2025, 7, 1), close=[world.commune, world.other_commune],
+                                         open=[NewUnit("T.XM", "Đảng bộ xã Hợp Nhất", UnitKind.COMMUNE, world.province)]))
+    officer = world.cell_secretary
+    Assignment.objects.create(user=officer, unit=merged, role=Role.VIEWER)
+    client = client_for(officer)
+    old = client.get(reverse("org:unit_tree"), {"on": "2024-01-01"}).content.decode()
+    assert "Đảng bộ xã Chí Linh" in old and "Đảng bộ xã Tân Lập" in old and "Hợp Nhất" not in old
+    new = client.get(reverse("org:unit_tree")).content.decode()
+    assert "Đảng bộ xã Hợp Nhất" in new
+    # The history of the predecessors is theirs to read.
+    assert client.get(reverse("org:unit_detail", args=[world.other_commune.pk])).status_code == 200

@@ -52,7 +52,12 @@ def home(request: HttpRequest) -> HttpResponse:
 def unit_tree(request: HttpRequest) -> HttpResponse:
     form, day = _as_of(request)
     day = day or today()
-    roots = [u for u in _roots(request) if u.is_open_on(day)] or _roots(request)
+    roots = []
+    for root in _roots(request):
+        if root.is_open_on(day):
+            roots.append(root)
+        else:  # a unit formed later: show what it was made of on that day
+            roots.extend(s.predecessor for s in services.predecessors(root) if s.predecessor.is_open_on(day))
     nodes = []
     for root in roots:
         kids = vn_sorted(services.children(root, day), key=lambda u: u.name)
