@@ -23,4 +23,7 @@ def navigation(request: HttpRequest) -> dict[str, object]:
             items.append({"url": reverse(name), "label": label})
         except NoReverseMatch:
             continue
-    return {"extra_nav": items}
+    from tuyengiao.org.access import scope_paths
+
+    admin_paths = scope_paths(request.user, "admin")
+    return {"extra_nav": items, "can_read_audit_log": admin_paths is None or bool(admin_paths)}

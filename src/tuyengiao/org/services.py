@@ -80,7 +80,8 @@ def _open_unit(
 ) -> Unit:
     unit = Unit(
         code=code, name=name, kind=kind, parent=parent, valid_from=day, member_count=member_count,
-        depth=(parent.depth + 1) if parent else 0, path="",
+        # Until the id is known the path is the parent's, so the creation's audit entry is in its subtree.
+        depth=(parent.depth + 1) if parent else 0, path=parent.path if parent else "/",
     )
     unit.save()
     unit.path = f"{parent.path if parent else '/'}{unit.pk}/"
