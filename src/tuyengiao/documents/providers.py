@@ -1,0 +1,1 @@
+"""Figures the document registry derives (filled below)."""
