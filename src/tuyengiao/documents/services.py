@@ -141,6 +141,16 @@ def symbol_problems(*, kind: str, number: str, symbol: str, issuer: str, term: s
 # ---------------------------------------------------------------------------------------------
 # Who sees what
 
+def ancestor_paths(paths: Iterable[str]) -> list[str]:
+    """The paths of the units above each of these (not the units themselves)."""
+    found: set[str] = set()
+    for path in paths:
+        parts = [p for p in path.strip("/").split("/") if p]
+        for i in range(1, len(parts)):
+            found.add("/" + "/".join(parts[:i]) + "/")
+    return sorted(found)
+
+
 def visible_documents(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Document]:
     """Documents registered in the user's subtrees, and those registered by the units above them.
 
@@ -156,12 +166,9 @@ def visible_documents(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Docume
     if not paths:
         return qs.none()
     condition = Q()
-    ancestors: set[str] = set()
     for path in paths:
         condition |= Q(unit__path__startswith=path)
-        parts = [p for p in path.strip("/").split("/") if p]
-        for i in range(1, len(parts)):
-            ancestors.add("/" + "/".join(parts[:i]) + "/")
+    ancestors = ancestor_paths(paths)
     if ancestors:
         condition |= Q(unit__path__in=sorted(ancestors))
     return qs.filter(condition)
