@@ -222,10 +222,10 @@ def search(queryset: QuerySet[Document], query: str) -> QuerySet[Document]:
 
     words = fold(query).split()
     matched = []
-    for doc in queryset.only("pk", "title", "symbol", "number", "summary"):
-        haystack = fold(f"{doc.symbol} {doc.number} {doc.title} {doc.summary}")
+    for pk, symbol, title, summary, body in queryset.values_list("pk", "symbol", "title", "summary", "body"):
+        haystack = fold(f"{symbol} {title} {summary} {html_to_text(body)}")
         if all(w in haystack for w in words):
-            matched.append(doc.pk)
+            matched.append(pk)
     return queryset.filter(pk__in=matched)
 
 
