@@ -13,7 +13,13 @@ def test_the_schema_lists_documents_events_campaigns_and_participation(client, w
     response = client.get("/api/schema/", {"format": "json"})
     assert response.status_code == 200
     paths = response.json()["paths"]
-    for path in ("/api/documents/", "/api/documents/{id}/", "/api/events/", "/api/campaigns/",
-                 "/api/campaigns/{id}/progress/", "/api/participations/{id}/"):
+    for path in (
+        "/api/documents/",
+        "/api/documents/{id}/",
+        "/api/events/",
+        "/api/campaigns/",
+        "/api/campaigns/{id}/progress/",
+        "/api/participations/{id}/",
+    ):
         assert path in paths, path
     assert any(p["name"] == "q" for p in paths["/api/documents/"]["get"]["parameters"])

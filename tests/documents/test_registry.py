@@ -19,9 +19,15 @@ from tuyengiao.documents.models import Attachment, Document, WorkField
 
 
 def make_document(unit, **fields) -> Document:  # type: ignore[no-untyped-def]
-    values = {"kind": DocumentKind.RESOLUTION, "issuer": Issuer.POLITBURO, "symbol": "35-NQ/TW", "term": "XII",
-              "issued_on": dt.date(2018, 10, 22), "unit": unit,
-              "title": "Nghị quyết về tăng cường bảo vệ nền tảng tư tưởng của Đảng"}
+    values = {
+        "kind": DocumentKind.RESOLUTION,
+        "issuer": Issuer.POLITBURO,
+        "symbol": "35-NQ/TW",
+        "term": "XII",
+        "issued_on": dt.date(2018, 10, 22),
+        "unit": unit,
+        "title": "Nghị quyết về tăng cường bảo vệ nền tảng tư tưởng của Đảng",
+    }
     values.update(fields)
     document = Document(**values)
     services.save_document(document)
@@ -29,12 +35,15 @@ def make_document(unit, **fields) -> Document:  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.smoke
-@pytest.mark.parametrize(("symbol", "number", "kind", "issuer"), [
-    ("35-NQ/TW", "35", "NQ", "TW"),
-    ("01-KL/TW", "01", "KL", "TW"),
-    ("10-HD/BTGDVTU", "10", "HD", "BTGDVTU"),
-    ("  05 - CT / TW ", "05", "CT", "TW"),
-])
+@pytest.mark.parametrize(
+    ("symbol", "number", "kind", "issuer"),
+    [
+        ("35-NQ/TW", "35", "NQ", "TW"),
+        ("01-KL/TW", "01", "KL", "TW"),
+        ("10-HD/BTGDVTU", "10", "HD", "BTGDVTU"),
+        ("  05 - CT / TW ", "05", "CT", "TW"),
+    ],
+)
 def test_it_reads_party_symbols(symbol: str, number: str, kind: str, issuer: str) -> None:
     parsed = services.parse_symbol(symbol)
     assert parsed.valid
@@ -49,8 +58,9 @@ def test_it_formats_symbols_the_party_way() -> None:
 
 @pytest.mark.smoke
 def test_it_keeps_a_malformed_symbol_as_typed_and_flags_it(world: World) -> None:
-    document = make_document(world.province, symbol="KH 07/TU", kind=DocumentKind.PLAN,
-                             issuer=Issuer.PROVINCIAL_COMMITTEE, term="")
+    document = make_document(
+        world.province, symbol="KH 07/TU", kind=DocumentKind.PLAN, issuer=Issuer.PROVINCIAL_COMMITTEE, term=""
+    )
     document.refresh_from_db()
     assert document.symbol == "KH 07/TU"
     assert document.number == ""
@@ -63,16 +73,24 @@ def test_it_fills_the_number_from_a_good_symbol(world: World) -> None:
     assert document.symbol_is_valid is True
 
 
-@pytest.mark.parametrize(("fields", "reason"), [
-    ({"number": "3a5"}, "number"),
-    ({"number": "36"}, "differs"),
-    ({"kind": DocumentKind.DIRECTIVE}, "kind"),
-    ({"symbol": "35-NQ/TU"}, "/TW"),
-    ({"term": "12"}, "Roman"),
-])
+@pytest.mark.parametrize(
+    ("fields", "reason"),
+    [
+        ({"number": "3a5"}, "number"),
+        ({"number": "36"}, "differs"),
+        ({"kind": DocumentKind.DIRECTIVE}, "kind"),
+        ({"symbol": "35-NQ/TU"}, "/TW"),
+        ({"term": "12"}, "Roman"),
+    ],
+)
 def test_it_flags_numbers_that_do_not_agree(world: World, fields: dict, reason: str) -> None:
-    values = {"kind": DocumentKind.RESOLUTION, "number": "", "symbol": "35-NQ/TW", "issuer": Issuer.POLITBURO,
-              "term": "XII"}
+    values = {
+        "kind": DocumentKind.RESOLUTION,
+        "number": "",
+        "symbol": "35-NQ/TW",
+        "issuer": Issuer.POLITBURO,
+        "term": "XII",
+    }
     values.update(fields)
     problems = services.symbol_problems(**values)
     assert problems and any(reason in p for p in problems)
@@ -81,9 +99,10 @@ def test_it_flags_numbers_that_do_not_agree(world: World, fields: dict, reason: 
 @pytest.mark.smoke
 def test_it_removes_scripts_from_every_text(world: World) -> None:
     document = make_document(
-        world.province, title="Nghị quyết <script>alert(1)</script>mới",
+        world.province,
+        title="Nghị quyết <script>alert(1)</script>mới",
         body='<p onclick="steal()">Nội dung <strong>chính</strong></p><script>alert(2)</script>'
-             '<a href="javascript:alert(3)">x</a><img src=x onerror=alert(4)>',
+        '<a href="javascript:alert(3)">x</a><img src=x onerror=alert(4)>',
         summary="<b>Tóm tắt</b> <script>alert(5)</script>ngắn",
     )
     document.refresh_from_db()
@@ -104,8 +123,13 @@ def test_the_detail_page_never_runs_typed_html(client, world: World) -> None:  #
 
 def test_a_commune_reads_the_provinces_documents_but_not_a_neighbours(client, world: World) -> None:  # type: ignore[no-untyped-def]
     provincial = make_document(world.province)
-    neighbour = make_document(world.other_commune, symbol="04-NQ/ĐU", issuer=Issuer.COMMUNE_COMMITTEE,
-                              title="Nghị quyết của xã Tân Lập", term="")
+    neighbour = make_document(
+        world.other_commune,
+        symbol="04-NQ/ĐU",
+        issuer=Issuer.COMMUNE_COMMITTEE,
+        title="Nghị quyết của xã Tân Lập",
+        term="",
+    )
     client.force_login(world.commune_officer)
     assert client.get(reverse("documents:document_detail", args=[provincial.pk])).status_code == 200
     assert client.get(reverse("documents:document_detail", args=[neighbour.pk])).status_code == 404
@@ -116,13 +140,21 @@ def test_a_commune_reads_the_provinces_documents_but_not_a_neighbours(client, wo
 
 @pytest.mark.smoke
 def test_the_api_hides_other_units_documents(client, world: World) -> None:  # type: ignore[no-untyped-def]
-    neighbour = make_document(world.other_commune, symbol="", issuer=Issuer.COMMUNE_COMMITTEE,
-                              title="Kế hoạch của xã Tân Lập", kind=DocumentKind.PLAN, term="")
+    neighbour = make_document(
+        world.other_commune,
+        symbol="",
+        issuer=Issuer.COMMUNE_COMMITTEE,
+        title="Kế hoạch của xã Tân Lập",
+        kind=DocumentKind.PLAN,
+        term="",
+    )
     client.force_login(world.commune_officer)
     assert client.get(f"/api/documents/{neighbour.pk}/").status_code == 404
-    ids = [row["id"] for row in client.get("/api/documents/").json()["results"]] \
-        if isinstance(client.get("/api/documents/").json(), dict) else \
-        [row["id"] for row in client.get("/api/documents/").json()]
+    ids = (
+        [row["id"] for row in client.get("/api/documents/").json()["results"]]
+        if isinstance(client.get("/api/documents/").json(), dict)
+        else [row["id"] for row in client.get("/api/documents/").json()]
+    )
     assert neighbour.pk not in ids
 
 
@@ -139,8 +171,13 @@ def test_the_list_filters_by_kind_year_and_field(client, world: World) -> None: 
     services.ensure_work_fields()
     arts = WorkField.objects.get(code="culture_arts")
     make_document(world.province)
-    literature = make_document(world.province, symbol="23-NQ/TW", title="Nghị quyết về văn học, nghệ thuật",
-                               term="X", issued_on=dt.date(2008, 6, 16))
+    literature = make_document(
+        world.province,
+        symbol="23-NQ/TW",
+        title="Nghị quyết về văn học, nghệ thuật",
+        term="X",
+        issued_on=dt.date(2008, 6, 16),
+    )
     literature.work_fields.add(arts)
     client.force_login(world.province_admin)
     page = client.get(reverse("documents:document_list"), {"year": 2008}).content.decode()
@@ -151,9 +188,16 @@ def test_the_list_filters_by_kind_year_and_field(client, world: World) -> None: 
 
 def test_an_officer_registers_a_document_for_their_unit_only(client, world: World) -> None:  # type: ignore[no-untyped-def]
     client.force_login(world.commune_officer)
-    form = {"unit": world.commune.pk, "kind": DocumentKind.PLAN, "symbol": "03-KH/ĐU", "issuer": Issuer.COMMUNE_COMMITTEE,
-            "issued_on": "2026-03-02", "title": "Kế hoạch học tập Nghị quyết 35", "body": "<p>Nội dung</p>",
-            "summary": "Tóm tắt"}
+    form = {
+        "unit": world.commune.pk,
+        "kind": DocumentKind.PLAN,
+        "symbol": "03-KH/ĐU",
+        "issuer": Issuer.COMMUNE_COMMITTEE,
+        "issued_on": "2026-03-02",
+        "title": "Kế hoạch học tập Nghị quyết 35",
+        "body": "<p>Nội dung</p>",
+        "summary": "Tóm tắt",
+    }
     response = client.post(reverse("documents:document_add"), form)
     assert response.status_code == 302
     document = Document.objects.get(title="Kế hoạch học tập Nghị quyết 35")
@@ -167,6 +211,7 @@ def test_an_officer_registers_a_document_for_their_unit_only(client, world: Worl
 
 # --- attachments ------------------------------------------------------------------------------
 
+
 def _docx() -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
@@ -175,12 +220,17 @@ def _docx() -> bytes:
     return buffer.getvalue()
 
 
-@pytest.mark.parametrize(("data", "content_type"), [
-    (b"%PDF-1.7\n...", "application/pdf"),
-    (b"\x89PNG\r\n\x1a\n0000", "image/png"),
-    (b"\xff\xd8\xff\xe0JFIF", "image/jpeg"),
-])
-def test_it_accepts_files_by_their_content(world: World, data: bytes, content_type: str, settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize(
+    ("data", "content_type"),
+    [
+        (b"%PDF-1.7\n...", "application/pdf"),
+        (b"\x89PNG\r\n\x1a\n0000", "image/png"),
+        (b"\xff\xd8\xff\xe0JFIF", "image/jpeg"),
+    ],
+)
+def test_it_accepts_files_by_their_content(
+    world: World, data: bytes, content_type: str, settings, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
     settings.MEDIA_ROOT = tmp_path
     document = make_document(world.province)
     attachment = services.add_attachment(document, SimpleUploadedFile("../../etc/passwd .exe", data))
@@ -191,7 +241,9 @@ def test_it_accepts_files_by_their_content(world: World, data: bytes, content_ty
 
 def test_it_recognises_a_word_file(world: World, settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
     settings.MEDIA_ROOT = tmp_path
-    attachment = services.add_attachment(make_document(world.province), SimpleUploadedFile("nq.docx", _docx()))
+    attachment = services.add_attachment(
+        make_document(world.province), SimpleUploadedFile("nq.docx", _docx())
+    )
     assert attachment.content_type.endswith("wordprocessingml.document")
     assert attachment.file.name.endswith(".docx")
 
@@ -216,7 +268,9 @@ def test_it_refuses_an_oversized_file(world: World, settings, tmp_path) -> None:
     assert not Attachment.objects.exists()
 
 
-def test_the_page_shows_the_refusal_and_outsiders_cannot_download(client, world: World, settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_the_page_shows_the_refusal_and_outsiders_cannot_download(
+    client, world: World, settings, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
     settings.MEDIA_ROOT = tmp_path
     document = make_document(world.commune, issuer=Issuer.COMMUNE_COMMITTEE, symbol="", term="")
     client.force_login(world.commune_officer)

@@ -20,9 +20,17 @@ def at(day: dt.date, hour: int = 8) -> dt.datetime:
 
 
 def make_event(world: World, unit=None, user=None, **fields) -> Event:  # type: ignore[no-untyped-def]
-    values = {"unit": unit or world.commune, "kind": EventKind.CONFERENCE, "title": "Hội nghị quán triệt Nghị quyết",
-              "start": at(dt.date(2026, 3, 10)), "end": at(dt.date(2026, 3, 10), 11), "format": EventFormat.HYBRID,
-              "connected_sites": 12, "expected_attendees": 200, "present_attendees": 190}
+    values = {
+        "unit": unit or world.commune,
+        "kind": EventKind.CONFERENCE,
+        "title": "Hội nghị quán triệt Nghị quyết",
+        "start": at(dt.date(2026, 3, 10)),
+        "end": at(dt.date(2026, 3, 10), 11),
+        "format": EventFormat.HYBRID,
+        "connected_sites": 12,
+        "expected_attendees": 200,
+        "present_attendees": 190,
+    }
     values.update(fields)
     return services.save_event(user or world.province_admin, Event(**values))
 
@@ -35,12 +43,15 @@ def test_present_above_expected_is_refused_with_a_clear_message(world: World) ->
     assert not Event.objects.exists()
 
 
-@pytest.mark.parametrize(("fields", "word"), [
-    ({"end": at(dt.date(2026, 3, 9))}, "ends"),
-    ({"format": EventFormat.ONLINE, "connected_sites": 0}, "connected"),
-    ({"format": EventFormat.IN_PERSON, "connected_sites": 3}, "connected"),
-    ({"kind": EventKind.WORKSHOP, "title": ""}, "Title"),
-])
+@pytest.mark.parametrize(
+    ("fields", "word"),
+    [
+        ({"end": at(dt.date(2026, 3, 9))}, "ends"),
+        ({"format": EventFormat.ONLINE, "connected_sites": 0}, "connected"),
+        ({"format": EventFormat.IN_PERSON, "connected_sites": 3}, "connected"),
+        ({"kind": EventKind.WORKSHOP, "title": ""}, "Title"),
+    ],
+)
 def test_it_refuses_inconsistent_events(world: World, fields: dict, word: str) -> None:
     with pytest.raises(UserError) as refused:
         make_event(world, **fields)
@@ -49,8 +60,12 @@ def test_it_refuses_inconsistent_events(world: World, fields: dict, word: str) -
 
 @pytest.mark.smoke
 def test_notes_and_titles_are_sanitised(world: World) -> None:
-    event = make_event(world, title="Hội nghị <script>alert(1)</script>", venue="<b>Hội trường</b>",
-                       notes='<p onmouseover="x()">Ghi chú</p><script>alert(2)</script>')
+    event = make_event(
+        world,
+        title="Hội nghị <script>alert(1)</script>",
+        venue="<b>Hội trường</b>",
+        notes='<p onmouseover="x()">Ghi chú</p><script>alert(2)</script>',
+    )
     event.refresh_from_db()
     assert event.title == "Hội nghị" and event.venue == "Hội trường"
     assert event.notes == "<p>Ghi chú</p>"
@@ -64,17 +79,28 @@ def test_an_officer_cannot_record_an_event_for_another_commune(world: World) -> 
 
 
 def test_the_calendar_shows_the_subtree_of_the_unit(client, world: World) -> None:  # type: ignore[no-untyped-def]
-    make_event(world, unit=world.cell, title="Sinh hoạt chi bộ thôn Đông", format=EventFormat.IN_PERSON,
-               connected_sites=0, expected_attendees=30, present_attendees=28)
+    make_event(
+        world,
+        unit=world.cell,
+        title="Sinh hoạt chi bộ thôn Đông",
+        format=EventFormat.IN_PERSON,
+        connected_sites=0,
+        expected_attendees=30,
+        present_attendees=28,
+    )
     make_event(world, unit=world.other_commune, title="Hội nghị xã Tân Lập")
-    make_event(world, title="Hội nghị tháng sau", start=at(dt.date(2026, 4, 2)), end=at(dt.date(2026, 4, 2), 10))
+    make_event(
+        world, title="Hội nghị tháng sau", start=at(dt.date(2026, 4, 2)), end=at(dt.date(2026, 4, 2), 10)
+    )
     client.force_login(world.commune_officer)
     page = client.get(reverse("events:event_list"), {"month": "2026-03"}).content.decode()
     assert "Sinh hoạt chi bộ thôn Đông" in page
     assert "Hội nghị xã Tân Lập" not in page and "Hội nghị tháng sau" not in page
     assert "10/03/2026" in page
     client.force_login(world.province_admin)
-    page = client.get(reverse("events:event_list"), {"month": "2026-03", "unit": world.district.pk}).content.decode()
+    page = client.get(
+        reverse("events:event_list"), {"month": "2026-03", "unit": world.district.pk}
+    ).content.decode()
     assert "Hội nghị xã Tân Lập" in page and "Sinh hoạt chi bộ thôn Đông" in page
 
 
@@ -91,9 +117,17 @@ def test_outsiders_get_404_on_page_and_api(client, world: World) -> None:  # typ
 
 def test_the_api_refuses_present_above_expected(client, world: World) -> None:  # type: ignore[no-untyped-def]
     client.force_login(world.commune_officer)
-    body = {"unit": world.commune.pk, "kind": "conference", "title": "Hội nghị", "start": "2026-03-10T08:00:00+07:00",
-            "end": "2026-03-10T11:00:00+07:00", "format": "in_person", "connected_sites": 0,
-            "expected_attendees": 50, "present_attendees": 51}
+    body = {
+        "unit": world.commune.pk,
+        "kind": "conference",
+        "title": "Hội nghị",
+        "start": "2026-03-10T08:00:00+07:00",
+        "end": "2026-03-10T11:00:00+07:00",
+        "format": "in_person",
+        "connected_sites": 0,
+        "expected_attendees": 50,
+        "present_attendees": 51,
+    }
     response = client.post("/api/events/", body, content_type="application/json")
     assert response.status_code == 400
     body["present_attendees"] = 48

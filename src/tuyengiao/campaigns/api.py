@@ -28,8 +28,22 @@ class CampaignSerializer(serializers.ModelSerializer[Campaign]):
 
     class Meta:
         model = Campaign
-        fields = ["id", "title", "unit", "unit_code", "scope", "scope_code", "documents", "audience", "start",
-                  "deadline", "target_rate", "description", "created_at", "updated_at"]
+        fields = [
+            "id",
+            "title",
+            "unit",
+            "unit_code",
+            "scope",
+            "scope_code",
+            "documents",
+            "audience",
+            "start",
+            "deadline",
+            "target_rate",
+            "description",
+            "created_at",
+            "updated_at",
+        ]
 
 
 class ParticipationSerializer(serializers.ModelSerializer[CampaignParticipation]):
@@ -38,7 +52,17 @@ class ParticipationSerializer(serializers.ModelSerializer[CampaignParticipation]
 
     class Meta:
         model = CampaignParticipation
-        fields = ["id", "campaign", "unit", "unit_code", "unit_name", "expected", "attended", "source", "reported_on"]
+        fields = [
+            "id",
+            "campaign",
+            "unit",
+            "unit_code",
+            "unit_name",
+            "expected",
+            "attended",
+            "source",
+            "reported_on",
+        ]
         read_only_fields = ["campaign", "unit", "source", "reported_on"]
 
 
@@ -58,19 +82,31 @@ class CampaignViewSet(viewsets.ModelViewSet[Campaign]):
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
 
     def get_queryset(self) -> QuerySet[Campaign]:
-        return services.visible_campaigns(self.request.user).select_related("unit", "scope").order_by("-start", "-pk")
+        return (
+            services.visible_campaigns(self.request.user)
+            .select_related("unit", "scope")
+            .order_by("-start", "-pk")
+        )
 
     def _data(self, serializer: serializers.BaseSerializer[Any]) -> services.CampaignData:
         v = dict(serializer.validated_data)
         instance = serializer.instance
+
         def pick(name: str) -> Any:
             return v[name] if name in v else getattr(instance, name)
+
         documents = v.get("documents")
         if documents is None:
             documents = list(instance.documents.all()) if isinstance(instance, Campaign) else []
         return services.CampaignData(
-            title=pick("title"), unit=pick("unit"), scope=pick("scope"), start=pick("start"), deadline=pick("deadline"),
-            audience=pick("audience"), target_rate=pick("target_rate"), description=pick("description") or "",
+            title=pick("title"),
+            unit=pick("unit"),
+            scope=pick("scope"),
+            start=pick("start"),
+            deadline=pick("deadline"),
+            audience=pick("audience"),
+            target_rate=pick("target_rate"),
+            description=pick("description") or "",
             documents=list(documents),
         )
 
@@ -84,12 +120,18 @@ class CampaignViewSet(viewsets.ModelViewSet[Campaign]):
         instance = serializer.instance
         assert isinstance(instance, Campaign)
         try:
-            serializer.instance = services.update_campaign(self.request.user, instance, self._data(serializer))
+            serializer.instance = services.update_campaign(
+                self.request.user, instance, self._data(serializer)
+            )
         except UserError as exc:
             raise ValidationError({"detail": exc.message}) from exc
 
-    @extend_schema(parameters=[OpenApiParameter("unit", OpenApiTypes.INT, description="unit to break down (default: the scope)")],
-                   responses=FiguresSerializer(many=True))
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("unit", OpenApiTypes.INT, description="unit to break down (default: the scope)")
+        ],
+        responses=FiguresSerializer(many=True),
+    )
     @action(detail=True)
     def progress(self, request: Request, pk: str | None = None) -> Response:
         """The unit's participation rate, then one row per unit directly under it."""
@@ -108,8 +150,12 @@ class CampaignViewSet(viewsets.ModelViewSet[Campaign]):
         return Response(FiguresSerializer([total, *[r.figures for r in rows]], many=True).data)
 
 
-class ParticipationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin,
-                           viewsets.GenericViewSet[CampaignParticipation]):
+class ParticipationViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet[CampaignParticipation],
+):
     """Per-cell figures; PATCH ``attended`` (or ``expected``) to report a cell."""
 
     serializer_class = ParticipationSerializer
@@ -118,15 +164,19 @@ class ParticipationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mix
 
     def get_queryset(self) -> QuerySet[CampaignParticipation]:
         visible = services.visible_campaigns(self.request.user).values("pk")
-        return (CampaignParticipation.objects.filter(campaign__in=visible).restrict(self.request.user, "view")  # type: ignore[attr-defined]
-                .select_related("unit", "campaign").order_by("campaign", "unit__path"))
+        return (
+            CampaignParticipation.objects.filter(campaign__in=visible)
+            .restrict(self.request.user, "view")
+            .select_related("unit", "campaign")
+            .order_by("campaign", "unit__path")
+        )
 
     def perform_update(self, serializer: serializers.BaseSerializer[Any]) -> None:
         row = serializer.instance
         assert isinstance(row, CampaignParticipation)
         v = serializer.validated_data
         expected = v.get("expected", row.expected)
-        attended = v["attended"] if "attended" in v else row.attended
+        attended = v.get("attended", row.attended)
         try:
             services.record_attendance(self.request.user, row.campaign, {row.unit_id: (expected, attended)})
         except ImportRejected as exc:

@@ -3,7 +3,6 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.utils.translation import gettext_lazy as _
 
 from .models import Campaign
 
@@ -11,7 +10,17 @@ from .models import Campaign
 class CampaignForm(forms.ModelForm):
     class Meta:
         model = Campaign
-        fields = ["title", "unit", "scope", "documents", "audience", "start", "deadline", "target_rate", "description"]
+        fields = [
+            "title",
+            "unit",
+            "scope",
+            "documents",
+            "audience",
+            "start",
+            "deadline",
+            "target_rate",
+            "description",
+        ]
         widgets = {
             "start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "deadline": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -21,12 +30,13 @@ class CampaignForm(forms.ModelForm):
 
     def __init__(self, *args: Any, units: Any, scopes: Any, documents: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units
+        fields: Any = self.fields  # ModelChoiceField / DateField attributes
+        fields["unit"].queryset = units
         # Any unit the user can see is offered; the service refuses a scope outside their subtree.
-        self.fields["scope"].queryset = scopes
-        self.fields["documents"].queryset = documents
+        fields["scope"].queryset = scopes
+        fields["documents"].queryset = documents
         for name in ("start", "deadline"):
-            self.fields[name].input_formats = ["%Y-%m-%d", "%d/%m/%Y"]
+            fields[name].input_formats = ["%Y-%m-%d", "%d/%m/%Y"]
 
     def _post_clean(self) -> None:
         # The model's own checks run in the service, which words them for the official.

@@ -27,18 +27,32 @@ class Campaign(TimeStampedModel):
     """Học tập, quán triệt: members of a subtree study one or more documents by a deadline."""
 
     title = models.CharField(_("title"), max_length=300)
-    unit = models.ForeignKey("org.Unit", verbose_name=_("organising unit"), on_delete=models.PROTECT,
-                             related_name="organised_campaigns")
-    scope = models.ForeignKey("org.Unit", verbose_name=_("scope"), on_delete=models.PROTECT,
-                              related_name="campaigns_in_scope",
-                              help_text=_("The campaign covers this unit and everything under it."))
-    documents = models.ManyToManyField("documents.Document", verbose_name=_("documents"), blank=True,
-                                       related_name="campaigns")
-    audience = models.CharField(_("audience"), max_length=20, choices=Audience.choices, default=Audience.ALL_MEMBERS)
+    unit = models.ForeignKey(
+        "org.Unit",
+        verbose_name=_("organising unit"),
+        on_delete=models.PROTECT,
+        related_name="organised_campaigns",
+    )
+    scope = models.ForeignKey(
+        "org.Unit",
+        verbose_name=_("scope"),
+        on_delete=models.PROTECT,
+        related_name="campaigns_in_scope",
+        help_text=_("The campaign covers this unit and everything under it."),
+    )
+    documents = models.ManyToManyField(
+        "documents.Document", verbose_name=_("documents"), blank=True, related_name="campaigns"
+    )
+    audience = models.CharField(
+        _("audience"), max_length=20, choices=Audience.choices, default=Audience.ALL_MEMBERS
+    )
     start = models.DateField(_("start"))
     deadline = models.DateField(_("deadline"))
     target_rate = models.DecimalField(
-        _("target rate (%)"), max_digits=5, decimal_places=2, default=Decimal("95"),
+        _("target rate (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("95"),
         validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
     )
     description = models.TextField(_("description"), blank=True, default="")
@@ -49,7 +63,11 @@ class Campaign(TimeStampedModel):
         verbose_name = _("study campaign")
         verbose_name_plural = _("study campaigns")
         ordering = ["-start", "-pk"]
-        constraints = [models.CheckConstraint(condition=Q(deadline__gte=F("start")), name="campaign_deadline_after_start")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(deadline__gte=F("start")), name="campaign_deadline_after_start"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -76,8 +94,9 @@ class CampaignParticipation(TimeStampedModel):
     """One cell's figures for a campaign; ``attended`` is empty until the cell reports."""
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="participations")
-    unit = models.ForeignKey("org.Unit", verbose_name=_("cell"), on_delete=models.PROTECT,
-                             related_name="campaign_participations")
+    unit = models.ForeignKey(
+        "org.Unit", verbose_name=_("cell"), on_delete=models.PROTECT, related_name="campaign_participations"
+    )
     expected = models.PositiveIntegerField(_("expected"))
     attended = models.PositiveIntegerField(_("attended"), null=True, blank=True)
     source = models.CharField(_("source"), max_length=10, choices=Source.choices, blank=True, default="")
@@ -91,8 +110,10 @@ class CampaignParticipation(TimeStampedModel):
         ordering = ["campaign", "unit__path"]
         constraints = [
             models.UniqueConstraint(fields=["campaign", "unit"], name="unique_campaign_cell"),
-            models.CheckConstraint(condition=Q(attended__isnull=True) | Q(attended__lte=F("expected")),
-                                   name="attended_not_above_expected"),
+            models.CheckConstraint(
+                condition=Q(attended__isnull=True) | Q(attended__lte=F("expected")),
+                name="attended_not_above_expected",
+            ),
         ]
 
     def __str__(self) -> str:

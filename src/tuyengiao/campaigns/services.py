@@ -39,6 +39,7 @@ def today() -> dt.date:
 # ---------------------------------------------------------------------------------------------
 # Who sees what
 
+
 def visible_campaigns(user: User) -> QuerySet[Campaign]:
     """Campaigns organised in the user's subtrees, and those whose scope reaches into them."""
     from tuyengiao.documents.services import ancestor_paths
@@ -59,7 +60,7 @@ def visible_campaigns(user: User) -> QuerySet[Campaign]:
 
 
 def visible_participations(user: User, campaign: Campaign) -> QuerySet[CampaignParticipation]:
-    return CampaignParticipation.objects.filter(campaign=campaign).restrict(user, "view")  # type: ignore[attr-defined, no-any-return]
+    return CampaignParticipation.objects.filter(campaign=campaign).restrict(user, "view")
 
 
 def cells_in(scope: Unit) -> QuerySet[Unit]:
@@ -68,6 +69,7 @@ def cells_in(scope: Unit) -> QuerySet[Unit]:
 
 # ---------------------------------------------------------------------------------------------
 # Creating and changing campaigns
+
 
 @dataclass
 class CampaignData:
@@ -88,11 +90,15 @@ def _check(user: User, data: CampaignData) -> None:
     if not can(user, "enter", data.unit):
         raise PermissionDenied
     if not can(user, "enter", data.scope):
-        raise UserError(_("The scope “%(unit)s” is outside the units you are responsible for.")
-                        % {"unit": data.scope.name})
+        raise UserError(
+            _("The scope “%(unit)s” is outside the units you are responsible for.")
+            % {"unit": data.scope.name}
+        )
     if not data.scope.path.startswith(data.unit.path):
-        raise UserError(_("The scope “%(scope)s” is not under the organising unit “%(unit)s”.")
-                        % {"scope": data.scope.name, "unit": data.unit.name})
+        raise UserError(
+            _("The scope “%(scope)s” is not under the organising unit “%(unit)s”.")
+            % {"scope": data.scope.name, "unit": data.unit.name}
+        )
     if data.deadline < data.start:
         raise UserError(_("The deadline is before the start."))
     if not (Decimal(0) <= Decimal(data.target_rate) <= Decimal(100)):
@@ -107,8 +113,11 @@ def sync_cells(campaign: Campaign) -> int:
     """Give every open cell in the scope its row (expected: its members); drop rows left outside."""
     cells = list(cells_in(campaign.scope).only("pk", "member_count"))
     have = set(campaign.participations.values_list("unit_id", flat=True))
-    new = [CampaignParticipation(campaign=campaign, unit_id=c.pk, expected=c.member_count)
-           for c in cells if c.pk not in have]
+    new = [
+        CampaignParticipation(campaign=campaign, unit_id=c.pk, expected=c.member_count)
+        for c in cells
+        if c.pk not in have
+    ]
     CampaignParticipation.objects.bulk_create(new, batch_size=1000)
     campaign.participations.exclude(unit__path__startswith=campaign.scope.path).delete()
     return len(new)
@@ -118,8 +127,14 @@ def create_campaign(user: User, data: CampaignData) -> Campaign:
     _check(user, data)
     with transaction.atomic():
         campaign = Campaign.objects.create(
-            title=data.title, unit=data.unit, scope=data.scope, start=data.start, deadline=data.deadline,
-            audience=data.audience, target_rate=data.target_rate, description=data.description,
+            title=data.title,
+            unit=data.unit,
+            scope=data.scope,
+            start=data.start,
+            deadline=data.deadline,
+            audience=data.audience,
+            target_rate=data.target_rate,
+            description=data.description,
         )
         campaign.documents.set(data.documents)
         sync_cells(campaign)
@@ -142,20 +157,30 @@ def update_campaign(user: User, campaign: Campaign, data: CampaignData) -> Campa
 # ---------------------------------------------------------------------------------------------
 # Recording attendance
 
+
 def _too_many(unit: Unit, attended: int, expected: int) -> str:
     return _("%(unit)s: attended (%(a)s) is greater than expected (%(e)s).") % {
-        "unit": unit.name, "a": format_number(attended), "e": format_number(expected)}
+        "unit": unit.name,
+        "a": format_number(attended),
+        "e": format_number(expected),
+    }
 
 
-def record_attendance(user: User, campaign: Campaign, rows: Mapping[int, tuple[int | None, int | None]],
-                      day: dt.date | None = None) -> int:
+def record_attendance(
+    user: User,
+    campaign: Campaign,
+    rows: Mapping[int, tuple[int | None, int | None]],
+    day: dt.date | None = None,
+) -> int:
     """Save the figures typed for several cells (unit id → (expected, attended)); all or none.
 
     A figure typed here is the cell's own report and takes precedence over counted sessions;
     clearing ``attended`` hands the cell back to its study sessions.
     """
     day = day or today()
-    existing = {p.unit_id: p for p in campaign.participations.select_related("unit").filter(unit_id__in=list(rows))}
+    existing = {
+        p.unit_id: p for p in campaign.participations.select_related("unit").filter(unit_id__in=list(rows))
+    }
     errors: list[RowError] = []
     changed: list[CampaignParticipation] = []
     for number, (unit_id, (expected, attended)) in enumerate(rows.items(), start=1):
@@ -204,17 +229,27 @@ def recount_from_events(campaign: Campaign, unit: Unit) -> CampaignParticipation
     row = CampaignParticipation.objects.select_for_update().filter(campaign=campaign, unit=unit).first()
     if row is None or row.source == Source.DIRECT:
         return row
-    sessions = Event.objects.filter(campaign=campaign, unit=unit, kind=EventKind.STUDY_SESSION,
-                                    present_attendees__isnull=False)
+    sessions = Event.objects.filter(
+        campaign=campaign, unit=unit, kind=EventKind.STUDY_SESSION, present_attendees__isnull=False
+    )
     figures = sessions.aggregate(total=Sum("present_attendees"), last=Max("start"), n=Count("pk"))
     if not figures["n"]:
         row.attended, row.source, row.reported_on = None, "", None
     else:
         total = int(figures["total"] or 0)
         if total > row.expected:
-            raise UserError(_("The study sessions of %(unit)s count %(a)s attendees for “%(c)s”, more than the "
-                              "%(e)s expected.") % {"unit": unit.name, "a": format_number(total),
-                                                    "c": campaign.title, "e": format_number(row.expected)})
+            raise UserError(
+                _(
+                    "The study sessions of %(unit)s count %(a)s attendees for “%(c)s”, more than the "
+                    "%(e)s expected."
+                )
+                % {
+                    "unit": unit.name,
+                    "a": format_number(total),
+                    "c": campaign.title,
+                    "e": format_number(row.expected),
+                }
+            )
         row.attended, row.source = total, Source.EVENTS
         row.reported_on = timezone.localdate(figures["last"])
     row.save()
@@ -223,6 +258,7 @@ def recount_from_events(campaign: Campaign, unit: Unit) -> CampaignParticipation
 
 # ---------------------------------------------------------------------------------------------
 # Figures
+
 
 @dataclass
 class Figures:
@@ -237,7 +273,9 @@ class Figures:
     def rate(self) -> Decimal | None:
         if not self.expected:
             return None
-        return (Decimal(self.attended) * 100 / Decimal(self.expected)).quantize(Decimal("0.01"), ROUND_HALF_UP)
+        return (Decimal(self.attended) * 100 / Decimal(self.expected)).quantize(
+            Decimal("0.01"), ROUND_HALF_UP
+        )
 
     @property
     def all_reported(self) -> bool:
@@ -264,9 +302,14 @@ def rollup(campaign: Campaign, units: Iterable[Unit]) -> dict[int, Figures]:
         aggregates[f"l{unit.pk}"] = Count("pk", filter=under & Q(reported_on__gt=campaign.deadline))
     values = CampaignParticipation.objects.filter(campaign=campaign).aggregate(**aggregates)
     return {
-        unit.pk: Figures(unit=unit, expected=values[f"e{unit.pk}"] or 0, attended=values[f"a{unit.pk}"] or 0,
-                         cells=values[f"c{unit.pk}"] or 0, reported=values[f"r{unit.pk}"] or 0,
-                         reported_late=values[f"l{unit.pk}"] or 0)
+        unit.pk: Figures(
+            unit=unit,
+            expected=values[f"e{unit.pk}"] or 0,
+            attended=values[f"a{unit.pk}"] or 0,
+            cells=values[f"c{unit.pk}"] or 0,
+            reported=values[f"r{unit.pk}"] or 0,
+            reported_late=values[f"l{unit.pk}"] or 0,
+        )
         for unit in units
     }
 
@@ -292,7 +335,11 @@ def child_units(campaign: Campaign, parent: Unit) -> list[Unit]:
 
     if parent.kind == UnitKind.CELL:
         return [parent]
-    kids = [k for k in children(parent) if k.path.startswith(campaign.scope.path) or campaign.scope.path.startswith(k.path)]
+    kids = [
+        k
+        for k in children(parent)
+        if k.path.startswith(campaign.scope.path) or campaign.scope.path.startswith(k.path)
+    ]
     return vn_sorted(kids, key=lambda u: u.name)
 
 
@@ -306,8 +353,8 @@ class Progress:
 
 def board_contact(unit: Unit) -> dict[str, str] | None:
     """The board of the unit or of the nearest unit above it with one: name, phone, head."""
-    from tuyengiao.org.models import Board, StaffPosition
     from tuyengiao.org.choices import StaffTitle
+    from tuyengiao.org.models import Board, StaffPosition
 
     ids = [*reversed(unit.ancestor_ids), unit.pk]
     boards = {b.unit_id: b for b in Board.objects.filter(unit_id__in=ids)}
@@ -316,8 +363,12 @@ def board_contact(unit: Unit) -> dict[str, str] | None:
         if board is None:
             continue
         head = StaffPosition.objects.current().filter(board=board, title=StaffTitle.HEAD).first()
-        return {"board": board.name, "phone": board.phone or (head.phone if head else ""),
-                "head": head.full_name if head else "", "email": board.email}
+        return {
+            "board": board.name,
+            "phone": board.phone or (head.phone if head else ""),
+            "head": head.full_name if head else "",
+            "email": board.email,
+        }
     return None
 
 
@@ -325,8 +376,11 @@ def progress(campaign: Campaign, parent: Unit, on: dt.date | None = None) -> tup
     """The parent's figures and one bar per unit directly under it."""
     kids = child_units(campaign, parent)
     figures = rollup(campaign, [parent, *kids])
-    rows = [Progress(unit=k, figures=figures[k.pk], state=status(campaign, figures[k.pk], on)) for k in kids
-            if figures[k.pk].cells]
+    rows = [
+        Progress(unit=k, figures=figures[k.pk], state=status(campaign, figures[k.pk], on))
+        for k in kids
+        if figures[k.pk].cells
+    ]
     return figures[parent.pk], rows
 
 

@@ -26,7 +26,9 @@ def _root_for(request: HttpRequest, campaign: Campaign) -> Unit:
     paths = scope_paths(request.user, "view")
     if paths is None or any(campaign.scope.path.startswith(p) for p in paths):
         return campaign.scope
-    inside = Unit.objects.filter(path__in=paths, path__startswith=campaign.scope.path).order_by("depth").first()
+    inside = (
+        Unit.objects.filter(path__in=paths, path__startswith=campaign.scope.path).order_by("depth").first()
+    )
     if inside is None:
         raise Http404
     return inside
@@ -34,15 +36,24 @@ def _root_for(request: HttpRequest, campaign: Campaign) -> Unit:
 
 @login_required
 def campaign_list(request: HttpRequest) -> HttpResponse:
-    campaigns = list(services.visible_campaigns(request.user).select_related("unit", "scope").order_by("-start", "-pk")[:100])
+    campaigns = list(
+        services.visible_campaigns(request.user)
+        .select_related("unit", "scope")
+        .order_by("-start", "-pk")[:100]
+    )
     rows = []
     for campaign in campaigns:
         root = _root_for(request, campaign)
         figures = services.rollup(campaign, [root])[root.pk]
         rows.append((campaign, root, figures, services.status(campaign, figures)))
-    return render(request, "campaigns/campaign_list.html", {
-        "rows": rows, "can_add": editable_units(request.user).exists(),
-    })
+    return render(
+        request,
+        "campaigns/campaign_list.html",
+        {
+            "rows": rows,
+            "can_add": editable_units(request.user).exists(),
+        },
+    )
 
 
 def _get_visible(request: HttpRequest, pk: int) -> Campaign:
@@ -63,21 +74,35 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     from tuyengiao.org.services import ancestors
 
     trail = [a for a in ancestors(unit) if a.path.startswith(root.path)]
-    return render(request, "campaigns/campaign_detail.html", {
-        "campaign": campaign, "unit": unit, "root": root, "trail": trail, "total": total,
-        "state": services.status(campaign, total), "rows": rows, "laggards": lagging,
-        "documents": visible_documents(request.user).filter(campaigns=campaign),
-        "can_edit": can(request.user, "enter", campaign.unit),
-        "can_enter": can(request.user, "enter", unit),
-    })
+    return render(
+        request,
+        "campaigns/campaign_detail.html",
+        {
+            "campaign": campaign,
+            "unit": unit,
+            "root": root,
+            "trail": trail,
+            "total": total,
+            "state": services.status(campaign, total),
+            "rows": rows,
+            "laggards": lagging,
+            "documents": visible_documents(request.user).filter(campaigns=campaign),
+            "can_edit": can(request.user, "enter", campaign.unit),
+            "can_enter": can(request.user, "enter", unit),
+        },
+    )
 
 
 def _form(request: HttpRequest, instance: Campaign | None) -> CampaignForm:
     from tuyengiao.org.models import Unit as U
 
-    return CampaignForm(request.POST or None, instance=instance, units=editable_units(request.user),
-                        scopes=U.objects.restrict(request.user, "view").current().order_by("path"),
-                        documents=visible_documents(request.user))
+    return CampaignForm(
+        request.POST or None,
+        instance=instance,
+        units=editable_units(request.user),
+        scopes=U.objects.restrict(request.user, "view").current().order_by("path"),
+        documents=visible_documents(request.user),
+    )
 
 
 def _save(request: HttpRequest, form: CampaignForm, campaign: Campaign | None) -> Campaign | None:
@@ -85,8 +110,14 @@ def _save(request: HttpRequest, form: CampaignForm, campaign: Campaign | None) -
         return None
     c = form.cleaned_data
     data = services.CampaignData(
-        title=c["title"], unit=c["unit"], scope=c["scope"], start=c["start"], deadline=c["deadline"],
-        audience=c["audience"], target_rate=c["target_rate"], description=c["description"],
+        title=c["title"],
+        unit=c["unit"],
+        scope=c["scope"],
+        start=c["start"],
+        deadline=c["deadline"],
+        audience=c["audience"],
+        target_rate=c["target_rate"],
+        description=c["description"],
         documents=list(c["documents"]),
     )
     try:
@@ -144,8 +175,12 @@ def participation_entry(request: HttpRequest, pk: int, unit_pk: int) -> HttpResp
     """Type the expected and attended counts of the cells under a unit; all rows are saved or none."""
     campaign = _get_visible(request, pk)
     unit = get_unit_for_user(request.user, unit_pk, "enter")
-    rows = list(services.visible_participations(request.user, campaign)
-                .filter(unit__path__startswith=unit.path).select_related("unit").order_by("unit__path"))
+    rows = list(
+        services.visible_participations(request.user, campaign)
+        .filter(unit__path__startswith=unit.path)
+        .select_related("unit")
+        .order_by("unit__path")
+    )
     if not rows:
         raise Http404
     errors: list[str] = []
@@ -171,6 +206,14 @@ def participation_entry(request: HttpRequest, pk: int, unit_pk: int) -> HttpResp
                 return redirect(f"{campaign.get_absolute_url()}?unit={unit.pk}")
         if errors:
             messages.error(request, _("Nothing was saved."))
-    return render(request, "campaigns/participation_form.html", {
-        "campaign": campaign, "unit": unit, "rows": rows, "errors": errors, "posted": request.POST,
-    })
+    return render(
+        request,
+        "campaigns/participation_form.html",
+        {
+            "campaign": campaign,
+            "unit": unit,
+            "rows": rows,
+            "errors": errors,
+            "posted": request.POST,
+        },
+    )

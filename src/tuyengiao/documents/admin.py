@@ -9,7 +9,7 @@ class AttachmentInline(admin.TabularInline):
     readonly_fields = ["original_name", "content_type", "size", "file"]
     can_delete = True
 
-    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request, obj=None):
         return False  # files are added through the page, where their type and size are checked
 
 
@@ -30,7 +30,7 @@ class DocumentAdmin(admin.ModelAdmin):
     date_hierarchy = "issued_on"
     inlines = [AttachmentInline, ReferenceInline]
 
-    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+    def save_model(self, request, obj, form, change):
         from .services import prepare
 
         prepare(obj)  # sanitise and flag the symbol as the pages do
@@ -51,7 +51,7 @@ class AttachmentAdmin(admin.ModelAdmin):
     raw_id_fields = ["document"]
     readonly_fields = ["file", "original_name", "content_type", "size"]
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request):
         return False
 
 

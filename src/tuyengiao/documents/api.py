@@ -35,15 +35,37 @@ class DocumentSerializer(serializers.ModelSerializer[Document]):
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
     issuer_label = serializers.CharField(source="get_issuer_display", read_only=True)
     unit_code = serializers.CharField(source="unit.code", read_only=True)
-    work_fields = serializers.SlugRelatedField(many=True, slug_field="code", queryset=WorkField.objects.all(),
-                                               required=False)
+    work_fields = serializers.SlugRelatedField(
+        many=True, slug_field="code", queryset=WorkField.objects.all(), required=False
+    )
     snippet = serializers.SerializerMethodField()
 
     class Meta:
         model = Document
-        fields = ["id", "kind", "kind_label", "number", "symbol", "symbol_is_valid", "issuer", "issuer_label",
-                  "issuer_unit", "term", "issued_on", "title", "summary", "summary_is_draft", "work_fields",
-                  "unit", "unit_code", "replaces", "related", "snippet", "created_at", "updated_at"]
+        fields = [
+            "id",
+            "kind",
+            "kind_label",
+            "number",
+            "symbol",
+            "symbol_is_valid",
+            "issuer",
+            "issuer_label",
+            "issuer_unit",
+            "term",
+            "issued_on",
+            "title",
+            "summary",
+            "summary_is_draft",
+            "work_fields",
+            "unit",
+            "unit_code",
+            "replaces",
+            "related",
+            "snippet",
+            "created_at",
+            "updated_at",
+        ]
         read_only_fields = ["symbol_is_valid", "summary_is_draft", "replaces", "related"]
 
     def get_snippet(self, obj: Document) -> str | None:
@@ -60,9 +82,13 @@ class DocumentDetailSerializer(DocumentSerializer):
 
 
 FILTERS = [
-    OpenApiParameter("q", OpenApiTypes.STR, description="ranked search, accents optional: “nen tang tu tuong”"),
-    OpenApiParameter("kind", OpenApiTypes.STR), OpenApiParameter("issuer", OpenApiTypes.STR),
-    OpenApiParameter("year", OpenApiTypes.INT), OpenApiParameter("field", OpenApiTypes.STR, description="work field code"),
+    OpenApiParameter(
+        "q", OpenApiTypes.STR, description="ranked search, accents optional: “nen tang tu tuong”"
+    ),
+    OpenApiParameter("kind", OpenApiTypes.STR),
+    OpenApiParameter("issuer", OpenApiTypes.STR),
+    OpenApiParameter("year", OpenApiTypes.INT),
+    OpenApiParameter("field", OpenApiTypes.STR, description="work field code"),
 ]
 
 
@@ -76,7 +102,11 @@ class DocumentViewSet(viewsets.ModelViewSet[Document]):
         return DocumentSerializer if self.action == "list" else DocumentDetailSerializer
 
     def get_queryset(self) -> QuerySet[Document]:
-        qs = services.visible_documents(self.request.user).select_related("unit").prefetch_related("work_fields")
+        qs = (
+            services.visible_documents(self.request.user)
+            .select_related("unit")
+            .prefetch_related("work_fields")
+        )
         if self.action == "list":
             qs, form = filter_documents(qs, self.request.query_params)
             if not form.is_valid():

@@ -47,8 +47,9 @@ class Issuer(models.TextChoices):
 
 
 # Issuers whose documents carry "/TW" in the symbol.
-CENTRAL_ISSUERS = frozenset({Issuer.POLITBURO, Issuer.SECRETARIAT, Issuer.CENTRAL_COMMITTEE,
-                             Issuer.NATIONAL_CONGRESS})
+CENTRAL_ISSUERS = frozenset(
+    {Issuer.POLITBURO, Issuer.SECRETARIAT, Issuer.CENTRAL_COMMITTEE, Issuer.NATIONAL_CONGRESS}
+)
 
 
 class WorkField(models.TextChoices):

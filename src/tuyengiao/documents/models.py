@@ -44,29 +44,50 @@ class Document(TimeStampedModel):
 
     kind = models.CharField(_("kind"), max_length=20, choices=DocumentKind.choices)
     number = models.CharField(_("number"), max_length=20, blank=True, default="")
-    symbol = models.CharField(_("number and symbol"), max_length=80, blank=True, default="",
-                              help_text=_("As printed on the document, e.g. 35-NQ/TW."))
+    symbol = models.CharField(
+        _("number and symbol"),
+        max_length=80,
+        blank=True,
+        default="",
+        help_text=_("As printed on the document, e.g. 35-NQ/TW."),
+    )
     symbol_is_valid = models.BooleanField(_("symbol is well formed"), default=True, editable=False)
     issuer = models.CharField(_("issuer"), max_length=30, choices=Issuer.choices)
     issuer_unit = models.ForeignKey(
-        "org.Unit", verbose_name=_("issuing unit"), null=True, blank=True, on_delete=models.PROTECT,
+        "org.Unit",
+        verbose_name=_("issuing unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="issued_documents",
     )
-    term = models.CharField(_("term"), max_length=10, blank=True, default="",
-                            help_text=_("Central Committee term in Roman numerals, e.g. XII."))
+    term = models.CharField(
+        _("term"),
+        max_length=10,
+        blank=True,
+        default="",
+        help_text=_("Central Committee term in Roman numerals, e.g. XII."),
+    )
     issued_on = models.DateField(_("issued on"), null=True, blank=True)
     title = models.CharField(_("title"), max_length=500)
     body = models.TextField(_("body"), blank=True, default="")
     summary = models.TextField(_("summary for members"), blank=True, default="")
     summary_is_draft = models.BooleanField(_("summary is a draft"), default=False)
-    work_fields = models.ManyToManyField(WorkField, verbose_name=_("work fields"), blank=True,
-                                         related_name="documents")
-    unit = models.ForeignKey(
-        "org.Unit", verbose_name=_("registering unit"), on_delete=models.PROTECT, related_name="documents",
+    work_fields = models.ManyToManyField(
+        WorkField, verbose_name=_("work fields"), blank=True, related_name="documents"
     )
-    replaces = models.ManyToManyField("self", verbose_name=_("replaces"), symmetrical=False, blank=True,
-                                      related_name="replaced_by")
-    related = models.ManyToManyField("self", verbose_name=_("related documents"), symmetrical=True, blank=True)
+    unit = models.ForeignKey(
+        "org.Unit",
+        verbose_name=_("registering unit"),
+        on_delete=models.PROTECT,
+        related_name="documents",
+    )
+    replaces = models.ManyToManyField(
+        "self", verbose_name=_("replaces"), symmetrical=False, blank=True, related_name="replaced_by"
+    )
+    related = models.ManyToManyField(
+        "self", verbose_name=_("related documents"), symmetrical=True, blank=True
+    )
 
     objects = DocumentQuerySet.as_manager()
 
@@ -113,8 +134,9 @@ class DocumentReference(models.Model):
     """A reference to a Party document found in a body, resolved to the registry where possible."""
 
     source = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="references")
-    target = models.ForeignKey(Document, null=True, blank=True, on_delete=models.SET_NULL,
-                               related_name="cited_by")
+    target = models.ForeignKey(
+        Document, null=True, blank=True, on_delete=models.SET_NULL, related_name="cited_by"
+    )
     text = models.CharField(_("text"), max_length=500)
     start = models.PositiveIntegerField(_("start"))
     end = models.PositiveIntegerField(_("end"))

@@ -14,7 +14,7 @@ from .choices import DocumentKind
 from .models import Document
 
 
-def _issued(kind: str):  # type: ignore[no-untyped-def]
+def _issued(kind: str):
     def compute(unit_ids: Iterable[int] | None, period: Period) -> dict[int, Decimal]:
         """Documents of the kind issued in the period, counted for the unit that registered them."""
         qs = Document.objects.filter(kind=kind, issued_on__gte=period.start, issued_on__lte=period.end)
@@ -26,13 +26,25 @@ def _issued(kind: str):  # type: ignore[no-untyped-def]
     return compute
 
 
-GUIDANCE_ISSUED = register(DerivedElement(
-    code="VB_HUONG_DAN", name="Số văn bản hướng dẫn đã ban hành", compute=_issued(DocumentKind.GUIDANCE),
-    aggregation="sum", value_type="integer", work_field="ideology",
-    description="Văn bản loại hướng dẫn có ngày ban hành trong kỳ, tính cho đơn vị đăng ký.",
-))
-ORIENTATION_ISSUED = register(DerivedElement(
-    code="VB_DINH_HUONG", name="Số văn bản định hướng tuyên truyền đã ban hành",
-    compute=_issued(DocumentKind.ORIENTATION), aggregation="sum", value_type="integer", work_field="propaganda",
-    description="Văn bản định hướng tuyên truyền có ngày ban hành trong kỳ, tính cho đơn vị đăng ký.",
-))
+GUIDANCE_ISSUED = register(
+    DerivedElement(
+        code="VB_HUONG_DAN",
+        name="Số văn bản hướng dẫn đã ban hành",
+        compute=_issued(DocumentKind.GUIDANCE),
+        aggregation="sum",
+        value_type="integer",
+        work_field="ideology",
+        description="Văn bản loại hướng dẫn có ngày ban hành trong kỳ, tính cho đơn vị đăng ký.",
+    )
+)
+ORIENTATION_ISSUED = register(
+    DerivedElement(
+        code="VB_DINH_HUONG",
+        name="Số văn bản định hướng tuyên truyền đã ban hành",
+        compute=_issued(DocumentKind.ORIENTATION),
+        aggregation="sum",
+        value_type="integer",
+        work_field="propaganda",
+        description="Văn bản định hướng tuyên truyền có ngày ban hành trong kỳ, tính cho đơn vị đăng ký.",
+    )
+)

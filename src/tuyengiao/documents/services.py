@@ -35,8 +35,31 @@ if TYPE_CHECKING:
 # Text
 
 ALLOWED_TAGS = {
-    "p", "br", "strong", "b", "em", "i", "u", "s", "ul", "ol", "li", "h2", "h3", "h4", "blockquote",
-    "a", "table", "thead", "tbody", "tr", "th", "td", "sup", "sub", "hr",
+    "p",
+    "br",
+    "strong",
+    "b",
+    "em",
+    "i",
+    "u",
+    "s",
+    "ul",
+    "ol",
+    "li",
+    "h2",
+    "h3",
+    "h4",
+    "blockquote",
+    "a",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "sup",
+    "sub",
+    "hr",
 }
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "td": {"colspan", "rowspan"}, "th": {"colspan", "rowspan"}}
 
@@ -45,8 +68,13 @@ def clean_html(value: str) -> str:
     """Rich text kept with its structure; scripts, handlers and styles removed."""
     if not value:
         return ""
-    return nh3.clean(value, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
-                     url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer").strip()
+    return nh3.clean(
+        value,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer",
+    ).strip()
 
 
 def plain_text(value: str) -> str:
@@ -124,13 +152,20 @@ def symbol_problems(*, kind: str, number: str, symbol: str, issuer: str, term: s
             problems.append(_("the symbol “%(s)s” is not in the form 35-NQ/TW") % {"s": symbol})
         else:
             if number and re.fullmatch(r"\d{1,5}", number) and int(number) != int(parsed.number):
-                problems.append(_("the number %(n)s differs from the symbol’s number %(m)s")
-                                % {"n": number, "m": parsed.number})
+                problems.append(
+                    _("the number %(n)s differs from the symbol’s number %(m)s")
+                    % {"n": number, "m": parsed.number}
+                )
             expected = KIND_ABBREVIATIONS.get(kind)
-            if kind not in (DocumentKind.ORIENTATION, DocumentKind.OFFICIAL_LETTER) and expected \
-                    and parsed.kind != expected:
-                problems.append(_("the symbol says %(a)s but the kind is %(k)s")
-                                % {"a": parsed.kind, "k": DocumentKind(kind).label})
+            if (
+                kind not in (DocumentKind.ORIENTATION, DocumentKind.OFFICIAL_LETTER)
+                and expected
+                and parsed.kind != expected
+            ):
+                problems.append(
+                    _("the symbol says %(a)s but the kind is %(k)s")
+                    % {"a": parsed.kind, "k": DocumentKind(kind).label}
+                )
             if issuer in CENTRAL_ISSUERS and parsed.issuer != "TW":
                 problems.append(_("a central document’s symbol ends in /TW"))
     if term and not is_roman(term):
@@ -140,6 +175,7 @@ def symbol_problems(*, kind: str, number: str, symbol: str, issuer: str, term: s
 
 # ---------------------------------------------------------------------------------------------
 # Who sees what
+
 
 def ancestor_paths(paths: Iterable[str]) -> list[str]:
     """The paths of the units above each of these (not the units themselves)."""
@@ -182,11 +218,12 @@ def editable_units(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Any]:
 
 
 def editable_documents(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Document]:
-    return Document.objects.restrict(user, "enter")  # type: ignore[attr-defined, no-any-return]
+    return Document.objects.restrict(user, "enter")
 
 
 # ---------------------------------------------------------------------------------------------
 # Optional helpers that live in their own modules
+
 
 def _optional(module: str, name: str) -> Any:
     full = f"{__package__}.{module}"
@@ -217,7 +254,7 @@ def search(queryset: QuerySet[Document], query: str) -> QuerySet[Document]:
         return queryset
     helper = _optional("search", "search_documents")
     if helper is not None:
-        return helper(queryset, query)  # type: ignore[no-any-return]
+        return helper(queryset, query)
     from tuyengiao.core.text import fold
 
     words = fold(query).split()
@@ -231,6 +268,7 @@ def search(queryset: QuerySet[Document], query: str) -> QuerySet[Document]:
 
 # ---------------------------------------------------------------------------------------------
 # Saving
+
 
 def ensure_work_fields() -> None:
     from .models import WorkField
@@ -251,8 +289,13 @@ def prepare(document: Document) -> list[str]:
         parsed = parse_symbol(document.symbol)
         if parsed.valid:
             document.number = parsed.number
-    problems = symbol_problems(kind=document.kind, number=document.number, symbol=document.symbol,
-                               issuer=document.issuer, term=document.term)
+    problems = symbol_problems(
+        kind=document.kind,
+        number=document.number,
+        symbol=document.symbol,
+        issuer=document.issuer,
+        term=document.term,
+    )
     document.symbol_is_valid = not problems
     return problems
 
@@ -332,17 +375,23 @@ def _size_label(size: int) -> str:
     return f"{format_number(size / (1024 * 1024), 1)} MB"
 
 
-def read_upload(upload: Any, *, allowed: set[str] | None = None, limit: int = MAX_ATTACHMENT_BYTES) -> tuple[bytes, str]:
+def read_upload(
+    upload: Any, *, allowed: set[str] | None = None, limit: int = MAX_ATTACHMENT_BYTES
+) -> tuple[bytes, str]:
     """The bytes and detected type of an upload, or a refusal naming the file and the reason."""
     name = getattr(upload, "name", "") or _("(no name)")
     size = getattr(upload, "size", None)
     if size is not None and size > limit:
-        raise UserError(_("The file “%(name)s” is too large: %(size)s; the limit is %(limit)s.")
-                        % {"name": name, "size": _size_label(size), "limit": _size_label(limit)})
+        raise UserError(
+            _("The file “%(name)s” is too large: %(size)s; the limit is %(limit)s.")
+            % {"name": name, "size": _size_label(size), "limit": _size_label(limit)}
+        )
     data = upload.read(limit + 1)
     if len(data) > limit:
-        raise UserError(_("The file “%(name)s” is too large: over %(limit)s.")
-                        % {"name": name, "limit": _size_label(limit)})
+        raise UserError(
+            _("The file “%(name)s” is too large: over %(limit)s.")
+            % {"name": name, "limit": _size_label(limit)}
+        )
     if not data:
         raise UserError(_("The file “%(name)s” is empty.") % {"name": name})
     content_type = detect_content_type(data)
@@ -351,7 +400,9 @@ def read_upload(upload: Any, *, allowed: set[str] | None = None, limit: int = MA
         if accepted == IMAGE_TYPES:
             reason = _("The file “%(name)s” is not a PNG or JPEG image (checked by its content).")
         else:
-            reason = _("The file “%(name)s” is not a PDF, DOCX, XLSX, PNG or JPEG file (checked by its content).")
+            reason = _(
+                "The file “%(name)s” is not a PDF, DOCX, XLSX, PNG or JPEG file (checked by its content)."
+            )
         raise UserError(reason % {"name": name})
     return data, content_type
 
@@ -365,8 +416,12 @@ def safe_original_name(name: str) -> str:
 
 def add_attachment(document: Document, upload: Any) -> Attachment:
     data, content_type = read_upload(upload)
-    attachment = Attachment(document=document, original_name=safe_original_name(getattr(upload, "name", "")),
-                            content_type=content_type, size=len(data))
+    attachment = Attachment(
+        document=document,
+        original_name=safe_original_name(getattr(upload, "name", "")),
+        content_type=content_type,
+        size=len(data),
+    )
     attachment.file.save("upload", ContentFile(data), save=False)
     attachment.save()
     return attachment

@@ -19,7 +19,7 @@ from .forms import AttachmentForm, DocumentFilterForm, DocumentForm
 from .models import Attachment, Document
 
 
-def filter_documents(qs, data):  # type: ignore[no-untyped-def]
+def filter_documents(qs, data):
     """Apply the list filters (kind, issuer, year, field, search) shared by the page and the API."""
     form = DocumentFilterForm(data)
     if not form.is_valid():
@@ -47,15 +47,21 @@ def document_list(request: HttpRequest) -> HttpResponse:
         qs = qs.order_by("-issued_on", "-pk")
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
     can_add = services.editable_units(request.user).exists()
-    template = "documents/_document_results.html" if request.htmx else "documents/document_list.html"
+    partial = getattr(request, "htmx", False)
+    template = "documents/_document_results.html" if partial else "documents/document_list.html"
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, template, {"page": page, "form": form, "can_add": can_add, "searching": searching,
-                                      "query": query.urlencode()})
+    return render(
+        request,
+        template,
+        {"page": page, "form": form, "can_add": can_add, "searching": searching, "query": query.urlencode()},
+    )
 
 
 def _get_visible(request: HttpRequest, pk: int) -> Document:
-    return get_object_or_404(services.visible_documents(request.user).select_related("unit", "issuer_unit"), pk=pk)
+    return get_object_or_404(
+        services.visible_documents(request.user).select_related("unit", "issuer_unit"), pk=pk
+    )
 
 
 def _get_editable(request: HttpRequest, pk: int) -> Document:
@@ -70,19 +76,25 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
     document = _get_visible(request, pk)
     visible = services.visible_documents(request.user)
     references = list(document.references.select_related("target").order_by("start"))
-    return render(request, "documents/document_detail.html", {
-        "document": document,
-        "attachments": list(document.attachments.all()),
-        "references": [r for r in references if r.target_id is None or visible.filter(pk=r.target_id).exists()],
-        "unresolved": [r for r in references if r.target_id is None],
-        "cited_by": visible.filter(references__target=document).distinct(),
-        "replaces": visible.filter(pk__in=document.replaces.values("pk")),
-        "replaced_by": visible.filter(pk__in=document.replaced_by.values("pk")),
-        "related": visible.filter(pk__in=document.related.values("pk")),
-        "work_fields": list(document.work_fields.all()),
-        "can_edit": can(request.user, "enter", document.unit),
-        "attachment_form": AttachmentForm(),
-    })
+    return render(
+        request,
+        "documents/document_detail.html",
+        {
+            "document": document,
+            "attachments": list(document.attachments.all()),
+            "references": [
+                r for r in references if r.target_id is None or visible.filter(pk=r.target_id).exists()
+            ],
+            "unresolved": [r for r in references if r.target_id is None],
+            "cited_by": visible.filter(references__target=document).distinct(),
+            "replaces": visible.filter(pk__in=document.replaces.values("pk")),
+            "replaced_by": visible.filter(pk__in=document.replaced_by.values("pk")),
+            "related": visible.filter(pk__in=document.related.values("pk")),
+            "work_fields": list(document.work_fields.all()),
+            "can_edit": can(request.user, "enter", document.unit),
+            "attachment_form": AttachmentForm(),
+        },
+    )
 
 
 def _save(request: HttpRequest, form: DocumentForm) -> Document | None:
@@ -93,7 +105,9 @@ def _save(request: HttpRequest, form: DocumentForm) -> Document | None:
         raise PermissionDenied
     try:
         problems = services.save_document(
-            document, work_fields=form.cleaned_data["work_fields"], replaces=form.cleaned_data["replaces"],
+            document,
+            work_fields=form.cleaned_data["work_fields"],
+            replaces=form.cleaned_data["replaces"],
             related=form.cleaned_data["related"],
         )
     except UserError as exc:
@@ -114,8 +128,12 @@ def document_add(request: HttpRequest) -> HttpResponse:
     units = services.editable_units(request.user)
     if not units.exists():
         raise PermissionDenied
-    form = DocumentForm(request.POST or None, units=units, documents=services.visible_documents(request.user),
-                        initial={"unit": units.order_by("depth").first()})
+    form = DocumentForm(
+        request.POST or None,
+        units=units,
+        documents=services.visible_documents(request.user),
+        initial={"unit": units.order_by("depth").first()},
+    )
     if request.method == "POST":
         document = _save(request, form)
         if document is not None:
@@ -128,8 +146,12 @@ def document_add(request: HttpRequest) -> HttpResponse:
 def document_edit(request: HttpRequest, pk: int) -> HttpResponse:
     document = _get_editable(request, pk)
     units = services.editable_units(request.user)
-    form = DocumentForm(request.POST or None, instance=document, units=units,
-                        documents=services.visible_documents(request.user))
+    form = DocumentForm(
+        request.POST or None,
+        instance=document,
+        units=units,
+        documents=services.visible_documents(request.user),
+    )
     if request.method == "POST":
         saved = _save(request, form)
         if saved is not None:
@@ -160,8 +182,12 @@ def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> Fi
     attachment = Attachment.objects.filter(document=document, pk=attachment_pk).first()
     if attachment is None:
         raise Http404
-    response = FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name,
-                            content_type=attachment.content_type)
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
     response["X-Content-Type-Options"] = "nosniff"
     return response
 
@@ -174,4 +200,3 @@ def draft_summary(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     draft = services.plain_text(services.draft_summary_for(request.POST.get("body", "")))
     return render(request, "documents/_summary_draft.html", {"draft": draft})
-

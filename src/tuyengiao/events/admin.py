@@ -8,14 +8,23 @@ class PhotoInline(admin.TabularInline):
     extra = 0
     readonly_fields = ["image", "content_type", "size"]
 
-    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request, obj=None):
         return False  # photos are added through the page, where their type is checked
 
 
 @admin.register(Event)
 class EventAdmin(admin.ModelAdmin):
-    list_display = ["title", "kind", "format", "unit", "start", "connected_sites", "expected_attendees",
-                    "present_attendees", "campaign"]
+    list_display = [
+        "title",
+        "kind",
+        "format",
+        "unit",
+        "start",
+        "connected_sites",
+        "expected_attendees",
+        "present_attendees",
+        "campaign",
+    ]
     list_filter = ["kind", "format"]
     search_fields = ["title", "venue", "presenters"]
     raw_id_fields = ["unit", "documents", "campaign"]
@@ -29,5 +38,5 @@ class EventPhotoAdmin(admin.ModelAdmin):
     raw_id_fields = ["event"]
     readonly_fields = ["image", "content_type", "size"]
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request):
         return False

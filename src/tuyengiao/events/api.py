@@ -22,9 +22,27 @@ class EventSerializer(serializers.ModelSerializer[Event]):
 
     class Meta:
         model = Event
-        fields = ["id", "unit", "unit_code", "kind", "kind_label", "title", "start", "end", "format",
-                  "connected_sites", "venue", "presenters", "documents", "campaign", "expected_attendees",
-                  "present_attendees", "notes", "created_at", "updated_at"]
+        fields = [
+            "id",
+            "unit",
+            "unit_code",
+            "kind",
+            "kind_label",
+            "title",
+            "start",
+            "end",
+            "format",
+            "connected_sites",
+            "venue",
+            "presenters",
+            "documents",
+            "campaign",
+            "expected_attendees",
+            "present_attendees",
+            "notes",
+            "created_at",
+            "updated_at",
+        ]
 
 
 class EventFilter(filters.FilterSet):
@@ -48,7 +66,12 @@ class EventViewSet(viewsets.ModelViewSet[Event]):
     filterset_class = EventFilter
 
     def get_queryset(self) -> QuerySet[Event]:
-        return services.visible_events(self.request.user).select_related("unit").prefetch_related("documents").order_by("start", "pk")
+        return (
+            services.visible_events(self.request.user)
+            .select_related("unit")
+            .prefetch_related("documents")
+            .order_by("start", "pk")
+        )
 
     def _save(self, serializer: serializers.BaseSerializer[Any], event: Event) -> None:
         data = dict(serializer.validated_data)

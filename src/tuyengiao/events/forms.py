@@ -13,8 +13,22 @@ DT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"]
 class EventForm(forms.ModelForm):
     class Meta:
         model = Event
-        fields = ["unit", "kind", "title", "start", "end", "format", "connected_sites", "venue", "presenters",
-                  "documents", "campaign", "expected_attendees", "present_attendees", "notes"]
+        fields = [
+            "unit",
+            "kind",
+            "title",
+            "start",
+            "end",
+            "format",
+            "connected_sites",
+            "venue",
+            "presenters",
+            "documents",
+            "campaign",
+            "expected_attendees",
+            "present_attendees",
+            "notes",
+        ]
         widgets = {
             "start": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
             "end": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
@@ -24,11 +38,12 @@ class EventForm(forms.ModelForm):
 
     def __init__(self, *args: Any, units: Any, documents: Any, campaigns: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units
-        self.fields["documents"].queryset = documents
-        self.fields["campaign"].queryset = campaigns
-        self.fields["start"].input_formats = DT_FORMATS
-        self.fields["end"].input_formats = DT_FORMATS
+        fields: Any = self.fields  # ModelChoiceField / DateField attributes
+        fields["unit"].queryset = units
+        fields["documents"].queryset = documents
+        fields["campaign"].queryset = campaigns
+        fields["start"].input_formats = DT_FORMATS
+        fields["end"].input_formats = DT_FORMATS
 
 
 class PhotoForm(forms.Form):

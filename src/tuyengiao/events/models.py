@@ -31,22 +31,34 @@ class EventQuerySet(ScopedQuerySet):
 
 
 class Event(TimeStampedModel):
-    unit = models.ForeignKey("org.Unit", verbose_name=_("organising unit"), on_delete=models.PROTECT,
-                             related_name="events")
+    unit = models.ForeignKey(
+        "org.Unit", verbose_name=_("organising unit"), on_delete=models.PROTECT, related_name="events"
+    )
     kind = models.CharField(_("kind"), max_length=30, choices=EventKind.choices)
     title = models.CharField(_("title"), max_length=300)
     start = models.DateTimeField(_("starts"))
     end = models.DateTimeField(_("ends"))
-    format = models.CharField(_("format"), max_length=12, choices=EventFormat.choices, default=EventFormat.IN_PERSON)
+    format = models.CharField(
+        _("format"), max_length=12, choices=EventFormat.choices, default=EventFormat.IN_PERSON
+    )
     connected_sites = models.PositiveIntegerField(
-        _("connected sites"), default=0, help_text=_("Number of online sites (điểm cầu) besides the main venue."))
+        _("connected sites"),
+        default=0,
+        help_text=_("Number of online sites (điểm cầu) besides the main venue."),
+    )
     venue = models.CharField(_("venue"), max_length=300, blank=True, default="")
     presenters = models.CharField(_("presenters"), max_length=500, blank=True, default="")
-    documents = models.ManyToManyField("documents.Document", verbose_name=_("documents covered"), blank=True,
-                                       related_name="events")
+    documents = models.ManyToManyField(
+        "documents.Document", verbose_name=_("documents covered"), blank=True, related_name="events"
+    )
     campaign = models.ForeignKey(
-        "campaigns.Campaign", verbose_name=_("study campaign"), null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="events", help_text=_("A study session of a campaign counts towards its participation."),
+        "campaigns.Campaign",
+        verbose_name=_("study campaign"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="events",
+        help_text=_("A study session of a campaign counts towards its participation."),
     )
     expected_attendees = models.PositiveIntegerField(_("expected attendees"), default=0)
     present_attendees = models.PositiveIntegerField(_("attendees present"), null=True, blank=True)

@@ -32,7 +32,7 @@ MAX_PHOTO_BYTES = 10 * 1024 * 1024
 
 
 def visible_events(user: User) -> QuerySet[Event]:
-    return Event.objects.restrict(user, "view")  # type: ignore[attr-defined, no-any-return]
+    return Event.objects.restrict(user, "view")
 
 
 def events_in_month(user: User, unit: Unit, year: int, month: int) -> QuerySet[Event]:
@@ -41,8 +41,12 @@ def events_in_month(user: User, unit: Unit, year: int, month: int) -> QuerySet[E
     first = dt.datetime(year, month, 1, tzinfo=tz)
     last_day = calendar.monthrange(year, month)[1]
     after = dt.datetime(year, month, last_day, tzinfo=tz) + dt.timedelta(days=1)
-    return (visible_events(user).filter(unit__path__startswith=unit.path, start__gte=first, start__lt=after)
-            .select_related("unit").order_by("start", "pk"))
+    return (
+        visible_events(user)
+        .filter(unit__path__startswith=unit.path, start__gte=first, start__lt=after)
+        .select_related("unit")
+        .order_by("start", "pk")
+    )
 
 
 def problems(event: Event) -> list[str]:
@@ -55,18 +59,30 @@ def problems(event: Event) -> list[str]:
     if event.format in (EventFormat.ONLINE, EventFormat.HYBRID) and event.connected_sites < 1:
         found.append(_("Connected sites: an online or hybrid event has at least one connected site."))
     if event.format == EventFormat.IN_PERSON and event.connected_sites:
-        found.append(_("Connected sites: an in-person event has no connected sites; choose online or hybrid."))
+        found.append(
+            _("Connected sites: an in-person event has no connected sites; choose online or hybrid.")
+        )
     if event.present_attendees is not None and event.present_attendees > event.expected_attendees:
-        found.append(_("Attendees present: %(p)s is more than the %(e)s expected.")
-                     % {"p": format_number(event.present_attendees), "e": format_number(event.expected_attendees)})
+        found.append(
+            _("Attendees present: %(p)s is more than the %(e)s expected.")
+            % {"p": format_number(event.present_attendees), "e": format_number(event.expected_attendees)}
+        )
     if event.campaign_id:
         campaign = event.campaign
         if event.kind != EventKind.STUDY_SESSION:
             found.append(_("Study campaign: only a study session counts towards a campaign."))
-        elif campaign is not None and event.unit_id:
-            if event.unit.kind != UnitKind.CELL or not event.unit.path.startswith(campaign.scope.path):
-                found.append(_("Study campaign: the session must be held by a Party cell within the campaign’s "
-                               "scope (%(scope)s).") % {"scope": campaign.scope.name})
+        elif (
+            campaign is not None
+            and event.unit_id
+            and (event.unit.kind != UnitKind.CELL or not event.unit.path.startswith(campaign.scope.path))
+        ):
+            found.append(
+                _(
+                    "Study campaign: the session must be held by a Party cell within the campaign’s "
+                    "scope (%(scope)s)."
+                )
+                % {"scope": campaign.scope.name}
+            )
     return found
 
 
@@ -124,7 +140,9 @@ def delete_event(user: User, event: Event) -> None:
 
 def add_photo(event: Event, upload: Any, caption: str = "") -> EventPhoto:
     data, content_type = read_upload(upload, allowed=IMAGE_TYPES, limit=MAX_PHOTO_BYTES)
-    photo = EventPhoto(event=event, caption=plain_text(caption)[:300], content_type=content_type, size=len(data))
+    photo = EventPhoto(
+        event=event, caption=plain_text(caption)[:300], content_type=content_type, size=len(data)
+    )
     photo.image.save("photo", ContentFile(data), save=False)
     photo.save()
     return photo
@@ -141,4 +159,12 @@ def month_grid(year: int, month: int, events: Iterable[Event]) -> list[list[dict
     return weeks
 
 
-__all__ = ["UserError", "add_photo", "delete_event", "events_in_month", "month_grid", "problems", "save_event"]
+__all__ = [
+    "UserError",
+    "add_photo",
+    "delete_event",
+    "events_in_month",
+    "month_grid",
+    "problems",
+    "save_event",
+]

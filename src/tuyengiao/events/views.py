@@ -50,11 +50,21 @@ def event_list(request: HttpRequest) -> HttpResponse:
     agenda: dict[dt.date, list[Event]] = {}
     for event in events:
         agenda.setdefault(timezone.localtime(event.start).date(), []).append(event)
-    return render(request, "events/event_list.html", {
-        "unit": unit, "first": first, "previous": previous, "following": following, "events": events,
-        "agenda": sorted(agenda.items()), "weeks": services.month_grid(year, month, events),
-        "can_add": editable_units(request.user).exists(), "today": now,
-    })
+    return render(
+        request,
+        "events/event_list.html",
+        {
+            "unit": unit,
+            "first": first,
+            "previous": previous,
+            "following": following,
+            "events": events,
+            "agenda": sorted(agenda.items()),
+            "weeks": services.month_grid(year, month, events),
+            "can_add": editable_units(request.user).exists(),
+            "today": now,
+        },
+    )
 
 
 def _get_visible(request: HttpRequest, pk: int) -> Event:
@@ -64,20 +74,29 @@ def _get_visible(request: HttpRequest, pk: int) -> Event:
 @login_required
 def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
     event = _get_visible(request, pk)
-    return render(request, "events/event_detail.html", {
-        "event": event,
-        "documents": visible_documents(request.user).filter(events=event),
-        "photos": list(event.photos.all()),
-        "can_edit": can(request.user, "enter", event.unit),
-        "photo_form": PhotoForm(),
-    })
+    return render(
+        request,
+        "events/event_detail.html",
+        {
+            "event": event,
+            "documents": visible_documents(request.user).filter(events=event),
+            "photos": list(event.photos.all()),
+            "can_edit": can(request.user, "enter", event.unit),
+            "photo_form": PhotoForm(),
+        },
+    )
 
 
 def _form(request: HttpRequest, instance: Event | None) -> EventForm:
     from tuyengiao.campaigns.services import visible_campaigns
 
-    return EventForm(request.POST or None, instance=instance, units=editable_units(request.user),
-                     documents=visible_documents(request.user), campaigns=visible_campaigns(request.user))
+    return EventForm(
+        request.POST or None,
+        instance=instance,
+        units=editable_units(request.user),
+        documents=visible_documents(request.user),
+        campaigns=visible_campaigns(request.user),
+    )
 
 
 def _save(request: HttpRequest, form: EventForm) -> Event | None:
