@@ -26,7 +26,7 @@ class CampaignQuerySet(ScopedQuerySet):
 class Campaign(TimeStampedModel):
     """Học tập, quán triệt: members of a subtree study one or more documents by a deadline."""
 
-    title = models.CharField(_("title"), max_length=300)
+    title = models.CharField(_("campaign title"), max_length=300)
     unit = models.ForeignKey(
         "org.Unit",
         verbose_name=_("organising unit"),

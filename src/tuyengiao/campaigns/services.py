@@ -102,11 +102,11 @@ def _check(user: User, data: CampaignData) -> None:
     if data.deadline < data.start:
         raise UserError(_("The deadline is before the start."))
     if not (Decimal(0) <= Decimal(data.target_rate) <= Decimal(100)):
-        raise UserError(_("The target rate must be between 0% and 100%."))
+        raise UserError(_("The target rate must be between 0 and 100 percent."))
     data.title = plain_text(data.title)
     data.description = plain_text(data.description)
     if not data.title:
-        raise UserError(_("The title is required."))
+        raise UserError(_("The campaign title is required."))
 
 
 def sync_cells(campaign: Campaign) -> int:

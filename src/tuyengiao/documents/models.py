@@ -138,8 +138,8 @@ class DocumentReference(models.Model):
         Document, null=True, blank=True, on_delete=models.SET_NULL, related_name="cited_by"
     )
     text = models.CharField(_("text"), max_length=500)
-    start = models.PositiveIntegerField(_("start"))
-    end = models.PositiveIntegerField(_("end"))
+    start = models.PositiveIntegerField(_("start offset"))
+    end = models.PositiveIntegerField(_("end offset"))
     kind = models.CharField(_("kind"), max_length=20, choices=DocumentKind.choices, blank=True, default="")
     number = models.CharField(_("number"), max_length=20, blank=True, default="")
     symbol = models.CharField(_("symbol"), max_length=80, blank=True, default="")

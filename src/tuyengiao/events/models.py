@@ -35,7 +35,7 @@ class Event(TimeStampedModel):
         "org.Unit", verbose_name=_("organising unit"), on_delete=models.PROTECT, related_name="events"
     )
     kind = models.CharField(_("kind"), max_length=30, choices=EventKind.choices)
-    title = models.CharField(_("title"), max_length=300)
+    title = models.CharField(_("event title"), max_length=300)
     start = models.DateTimeField(_("starts"))
     end = models.DateTimeField(_("ends"))
     format = models.CharField(
