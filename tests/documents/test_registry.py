@@ -76,11 +76,11 @@ def test_it_fills_the_number_from_a_good_symbol(world: World) -> None:
 @pytest.mark.parametrize(
     ("fields", "reason"),
     [
-        ({"number": "3a5"}, "number"),
-        ({"number": "36"}, "differs"),
-        ({"kind": DocumentKind.DIRECTIVE}, "kind"),
+        ({"number": "3a5"}, "số nguyên"),
+        ({"number": "36"}, "khác"),
+        ({"kind": DocumentKind.DIRECTIVE}, "loại văn bản"),
         ({"symbol": "35-NQ/TU"}, "/TW"),
-        ({"term": "12"}, "Roman"),
+        ({"term": "12"}, "La Mã"),
     ],
 )
 def test_it_flags_numbers_that_do_not_agree(world: World, fields: dict, reason: str) -> None:

@@ -46,10 +46,10 @@ def test_present_above_expected_is_refused_with_a_clear_message(world: World) ->
 @pytest.mark.parametrize(
     ("fields", "word"),
     [
-        ({"end": at(dt.date(2026, 3, 9))}, "ends"),
-        ({"format": EventFormat.ONLINE, "connected_sites": 0}, "connected"),
-        ({"format": EventFormat.IN_PERSON, "connected_sites": 3}, "connected"),
-        ({"kind": EventKind.WORKSHOP, "title": ""}, "Title"),
+        ({"end": at(dt.date(2026, 3, 9))}, "kết thúc"),
+        ({"format": EventFormat.ONLINE, "connected_sites": 0}, "điểm cầu"),
+        ({"format": EventFormat.IN_PERSON, "connected_sites": 3}, "điểm cầu"),
+        ({"kind": EventKind.WORKSHOP, "title": ""}, "tên sự kiện"),
     ],
 )
 def test_it_refuses_inconsistent_events(world: World, fields: dict, word: str) -> None:
