@@ -284,3 +284,22 @@ def test_the_page_shows_the_refusal_and_outsiders_cannot_download(
     assert client.get(download).status_code == 200
     client.force_login(world.other_commune_officer)
     assert client.get(download).status_code == 404
+
+
+def test_the_search_box_answers_with_a_fragment_for_htmx(client, world: World) -> None:  # type: ignore[no-untyped-def]
+    make_document(world.province)
+    client.force_login(world.member)
+    response = client.get(reverse("documents:document_list"), {"q": "35-NQ"}, HTTP_HX_REQUEST="true")
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" not in body and "35-NQ/TW" in body
+
+
+def test_a_summary_typed_by_a_person_is_not_a_draft(world: World) -> None:
+    document = make_document(
+        world.province, summary="Bảo vệ nền tảng tư tưởng là trách nhiệm của mỗi đảng viên."
+    )
+    assert document.summary_is_draft is False
+    document.summary_is_draft = True
+    services.save_document(document)
+    assert document.summary_is_draft is False

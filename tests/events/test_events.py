@@ -145,3 +145,43 @@ def test_photos_are_checked_by_content(world: World, settings, tmp_path) -> None
     photo = services.add_photo(event, SimpleUploadedFile("anh.png", b"\x89PNG\r\n\x1a\nrest"), "Toàn cảnh")
     assert photo.content_type == "image/png" and EventPhoto.objects.count() == 1
     assert photo.image.name.startswith("events/") and "anh" not in photo.image.name
+
+
+def test_the_form_shows_why_an_event_is_refused(client, world: World) -> None:  # type: ignore[no-untyped-def]
+    client.force_login(world.commune_officer)
+    response = client.post(
+        reverse("events:event_add"),
+        {
+            "unit": world.commune.pk,
+            "kind": "conference",
+            "title": "Hội nghị",
+            "start": "2026-03-10T08:00",
+            "end": "2026-03-10T11:00",
+            "format": "in_person",
+            "connected_sites": 0,
+            "expected_attendees": 50,
+            "present_attendees": 60,
+        },
+    )
+    assert response.status_code == 200
+    assert "60" in response.content.decode() and not Event.objects.exists()
+    response = client.post(
+        reverse("events:event_add"),
+        {
+            "unit": world.commune.pk,
+            "kind": "conference",
+            "title": "Hội nghị",
+            "start": "2026-03-10T08:00",
+            "end": "2026-03-10T11:00",
+            "format": "hybrid",
+            "connected_sites": 3,
+            "expected_attendees": 50,
+            "present_attendees": 45,
+            "notes": "<p>Ghi chú</p><script>alert(1)</script>",
+        },
+    )
+    assert response.status_code == 302
+    event = Event.objects.get()
+    assert event.notes == "<p>Ghi chú</p>"
+    page = client.get(event.get_absolute_url()).content.decode()
+    assert "alert(1)" not in page

@@ -136,14 +136,9 @@ class CampaignViewSet(viewsets.ModelViewSet[Campaign]):
     def progress(self, request: Request, pk: str | None = None) -> Response:
         """The unit's participation rate, then one row per unit directly under it."""
         campaign = self.get_object()
-        unit: Unit = campaign.scope
+        unit: Unit = services.root_for(request.user, campaign)
         if request.query_params.get("unit"):
             unit = get_unit_for_user(request.user, request.query_params["unit"])
-        else:
-            from tuyengiao.org.access import can
-
-            if not can(request.user, "view", unit):
-                raise ValidationError({"unit": ["Hãy chọn đơn vị của bạn trong phạm vi đợt học tập."]})
         if not (unit.path.startswith(campaign.scope.path) or campaign.scope.path.startswith(unit.path)):
             raise NotFound
         total, rows = services.progress(campaign, unit)

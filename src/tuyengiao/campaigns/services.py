@@ -59,6 +59,21 @@ def visible_campaigns(user: User) -> QuerySet[Campaign]:
     return qs.filter(condition)
 
 
+def root_for(user: User, campaign: Campaign) -> Unit:
+    """The highest unit of the campaign the user may see: its scope, or their own unit inside it."""
+    from django.http import Http404
+
+    paths = scope_paths(user, "view")
+    if paths is None or any(campaign.scope.path.startswith(p) for p in paths):
+        return campaign.scope
+    inside = (
+        Unit.objects.filter(path__in=paths, path__startswith=campaign.scope.path).order_by("depth").first()
+    )
+    if inside is None:
+        raise Http404
+    return inside
+
+
 def visible_participations(user: User, campaign: Campaign) -> QuerySet[CampaignParticipation]:
     return CampaignParticipation.objects.filter(campaign=campaign).restrict(user, "view")
 

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 from tuyengiao.core.exceptions import ImportRejected, UserError
 from tuyengiao.core.numbers import parse_number
 from tuyengiao.documents.services import editable_units, visible_documents
-from tuyengiao.org.access import can, get_unit_for_user, scope_paths
+from tuyengiao.org.access import can, get_unit_for_user
 from tuyengiao.org.models import Unit
 
 from . import services
@@ -22,16 +22,7 @@ from .models import Campaign
 
 
 def _root_for(request: HttpRequest, campaign: Campaign) -> Unit:
-    """The highest unit of the campaign the user may see: its scope, or their own unit inside it."""
-    paths = scope_paths(request.user, "view")
-    if paths is None or any(campaign.scope.path.startswith(p) for p in paths):
-        return campaign.scope
-    inside = (
-        Unit.objects.filter(path__in=paths, path__startswith=campaign.scope.path).order_by("depth").first()
-    )
-    if inside is None:
-        raise Http404
-    return inside
+    return services.root_for(request.user, campaign)
 
 
 @login_required

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     User = AbstractBaseUser | AnonymousUser
 
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
+GRID_LIMIT = 3  # events listed in one day of the month grid; the agenda lists them all
 
 
 def visible_events(user: User) -> QuerySet[Event]:
@@ -155,7 +156,12 @@ def month_grid(year: int, month: int, events: Iterable[Event]) -> list[list[dict
         by_day.setdefault(timezone.localtime(event.start).date(), []).append(event)
     weeks = []
     for week in calendar.Calendar(firstweekday=0).monthdatescalendar(year, month):
-        weeks.append([{"day": d, "in_month": d.month == month, "events": by_day.get(d, [])} for d in week])
+        row = []
+        for d in week:
+            items = by_day.get(d, [])
+            row.append({"day": d, "in_month": d.month == month, "events": items, "shown": items[:GRID_LIMIT],
+                        "more": max(0, len(items) - GRID_LIMIT)})
+        weeks.append(row)
     return weeks
 
 
