@@ -307,3 +307,35 @@ def test_the_attendance_form_saves_all_rows_or_none(client, world: World) -> Non
     assert services.rollup(campaign, [world.commune])[world.commune.pk].attended == 54
     other = reverse("campaigns:participation_entry", args=[campaign.pk, world.other_commune.pk])
     assert client.get(other).status_code == 404
+
+
+def test_the_campaign_page_does_not_query_per_unit(client, world: World) -> None:  # type: ignore[no-untyped-def]
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tuyengiao.org.choices import UnitKind
+    from tuyengiao.org.services import create_unit
+
+    def queries(campaign: Campaign) -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(
+                reverse("campaigns:campaign_detail", args=[campaign.pk]), {"unit": world.commune.pk}
+            )
+        assert response.status_code == 200
+        return len(ctx)
+
+    client.force_login(world.province_admin)
+    small = make_campaign(world)
+    before = queries(small)
+    for n in range(5):
+        create_unit(
+            code=f"T.X1.C{n + 3}",
+            name=f"Chi bộ xóm {n + 3}",
+            kind=UnitKind.CELL,
+            parent=world.commune,
+            valid_from=dt.date(2015, 1, 1),
+            member_count=20,
+        )
+    bigger = make_campaign(world)
+    assert bigger.participations.count() == 8
+    assert queries(bigger) == before

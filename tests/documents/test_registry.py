@@ -3,6 +3,7 @@ attachments checked by their content."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 import zipfile
@@ -15,7 +16,7 @@ from tests.conftest import World
 from tuyengiao.core.exceptions import UserError
 from tuyengiao.documents import services
 from tuyengiao.documents.choices import DocumentKind, Issuer
-from tuyengiao.documents.models import Attachment, Document, WorkField
+from tuyengiao.documents.models import Attachment, Document, DocumentReference, WorkField
 
 
 def make_document(unit, **fields) -> Document:  # type: ignore[no-untyped-def]
@@ -303,3 +304,96 @@ def test_a_summary_typed_by_a_person_is_not_a_draft(world: World) -> None:
     document.summary_is_draft = True
     services.save_document(document)
     assert document.summary_is_draft is False
+
+
+@dataclasses.dataclass
+class Found:
+    """The shape of a reference found by the parser (text, span and parsed parts)."""
+
+    text: str
+    number: str | None = None
+    symbol: str | None = None
+    kind: str | None = None
+    term: str | None = None
+    start: int = 0
+    end: int = 0
+    issuer: str | None = None
+    date: dt.date | None = None
+
+
+def test_found_references_resolve_to_readable_documents(world: World) -> None:
+    resolution = make_document(world.province)
+    congress = make_document(
+        world.province,
+        symbol="",
+        issuer=Issuer.NATIONAL_CONGRESS,
+        term="XIII",
+        title="Nghị quyết Đại hội đại biểu toàn quốc lần thứ XIII",
+    )
+    neighbour = make_document(
+        world.other_commune,
+        symbol="04-NQ/ĐU",
+        issuer=Issuer.COMMUNE_COMMITTEE,
+        term="",
+        title="Nghị quyết của xã Tân Lập",
+    )
+    readable = services.visible_documents(world.commune_officer)
+    assert (
+        services.resolve_found(Found("Nghị quyết số 35-NQ/TW", "35", "NQ/TW", "resolution"), readable)
+        == resolution
+    )
+    assert (
+        services.resolve_found(Found("Nghị quyết 35", "35", None, "resolution", "XII"), readable)
+        == resolution
+    )
+    assert (
+        services.resolve_found(Found("Đại hội XIII", None, None, "resolution", "XIII"), readable) == congress
+    )
+    assert services.resolve_found(Found("Nghị quyết 04-NQ/ĐU", "04", "NQ/ĐU", "resolution"), readable) is None
+    assert neighbour.pk not in readable.values_list("pk", flat=True)
+
+
+def test_unresolved_references_are_listed_for_the_board(client, world: World) -> None:  # type: ignore[no-untyped-def]
+    source = make_document(world.province)
+    hidden = make_document(
+        world.other_commune,
+        symbol="",
+        issuer=Issuer.COMMUNE_COMMITTEE,
+        term="",
+        title="Kế hoạch xã Tân Lập",
+        kind=DocumentKind.PLAN,
+    )
+    DocumentReference.objects.create(
+        source=source,
+        text="Chỉ thị số 42-CT/TW",
+        start=0,
+        end=19,
+        kind=DocumentKind.DIRECTIVE,
+        number="42",
+        symbol="CT/TW",
+    )
+    DocumentReference.objects.create(
+        source=source,
+        target=source,
+        text="Nghị quyết 35-NQ/TW",
+        start=30,
+        end=49,
+        kind=DocumentKind.RESOLUTION,
+        number="35",
+        symbol="NQ/TW",
+    )
+    DocumentReference.objects.create(
+        source=hidden,
+        text="Quy định 99-QĐ/ĐU",
+        start=0,
+        end=17,
+        kind=DocumentKind.REGULATION,
+        number="99",
+        symbol="QĐ/ĐU",
+    )
+    client.force_login(world.commune_officer)
+    page = client.get(reverse("documents:unresolved_references")).content.decode()
+    assert "Chỉ thị số 42-CT/TW" in page
+    assert "Nghị quyết 35-NQ/TW" not in page and "99-QĐ/ĐU" not in page
+    detail = client.get(reverse("documents:document_detail", args=[source.pk])).content.decode()
+    assert "Chỉ thị số 42-CT/TW" in detail

@@ -366,25 +366,41 @@ class Progress:
     contact: Any = None
 
 
-def board_contact(unit: Unit) -> dict[str, str] | None:
-    """The board of the unit or of the nearest unit above it with one: name, phone, head."""
+def board_contacts(units: Iterable[Unit]) -> dict[int, dict[str, str] | None]:
+    """For each unit, its board or that of the nearest unit above it: name, phone, head (two queries)."""
     from tuyengiao.org.choices import StaffTitle
     from tuyengiao.org.models import Board, StaffPosition
 
-    ids = [*reversed(unit.ancestor_ids), unit.pk]
+    units = list(units)
+    ids = {i for u in units for i in [u.pk, *u.ancestor_ids]}
     boards = {b.unit_id: b for b in Board.objects.filter(unit_id__in=ids)}
-    for unit_id in [unit.pk, *reversed(unit.ancestor_ids)]:
-        board = boards.get(unit_id)
-        if board is None:
-            continue
-        head = StaffPosition.objects.current().filter(board=board, title=StaffTitle.HEAD).first()
-        return {
-            "board": board.name,
-            "phone": board.phone or (head.phone if head else ""),
-            "head": head.full_name if head else "",
-            "email": board.email,
-        }
-    return None
+    heads: dict[int, StaffPosition] = {}
+    for head in (
+        StaffPosition.objects.current()
+        .filter(board__in=boards.values(), title=StaffTitle.HEAD)
+        .order_by("start")
+    ):
+        heads[head.board_id] = head
+    result: dict[int, dict[str, str] | None] = {}
+    for unit in units:
+        result[unit.pk] = None
+        for unit_id in [unit.pk, *reversed(unit.ancestor_ids)]:
+            board = boards.get(unit_id)
+            if board is None:
+                continue
+            person = heads.get(board.pk)
+            result[unit.pk] = {
+                "board": board.name,
+                "phone": board.phone or (person.phone if person else ""),
+                "head": person.full_name if person else "",
+                "email": board.email,
+            }
+            break
+    return result
+
+
+def board_contact(unit: Unit) -> dict[str, str] | None:
+    return board_contacts([unit])[unit.pk]
 
 
 def progress(campaign: Campaign, parent: Unit, on: dt.date | None = None) -> tuple[Figures, list[Progress]]:
@@ -399,12 +415,19 @@ def progress(campaign: Campaign, parent: Unit, on: dt.date | None = None) -> tup
     return figures[parent.pk], rows
 
 
-def laggards(campaign: Campaign, parent: Unit, on: dt.date | None = None) -> list[Progress]:
-    """Units directly under ``parent`` below the target or not reported by the deadline, with whom to call."""
-    _total, rows = progress(campaign, parent, on)
+def laggards(
+    campaign: Campaign, parent: Unit, on: dt.date | None = None, rows: list[Progress] | None = None
+) -> list[Progress]:
+    """Units directly under ``parent`` below the target or not reported by the deadline, with whom to call.
+
+    Pass the ``rows`` of ``progress`` when they are at hand to save computing them again.
+    """
+    if rows is None:
+        _total, rows = progress(campaign, parent, on)
     found = [r for r in rows if r.state in ("below_target", "late")]
+    contacts = board_contacts([r.unit for r in found])
     for row in found:
-        row.contact = board_contact(row.unit)
+        row.contact = contacts[row.unit.pk]
     return found
 
 

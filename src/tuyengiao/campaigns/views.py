@@ -61,7 +61,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if not unit.path.startswith(root.path):
             raise Http404
     total, rows = services.progress(campaign, unit)
-    lagging = services.laggards(campaign, unit)
+    lagging = services.laggards(campaign, unit, rows=rows)
     from tuyengiao.org.services import ancestors
 
     trail = [a for a in ancestors(unit) if a.path.startswith(root.path)]

@@ -22,6 +22,7 @@ class DocumentsConfig(AppConfig):
 
         from . import models, providers  # noqa: F401 - registers the derived elements
 
-        for model in (models.Document, models.DocumentReference, models.Attachment, models.WorkField):
+        auditlog.register(models.Document, m2m_fields={"work_fields", "replaces", "related"})
+        for model in (models.DocumentReference, models.Attachment, models.WorkField):
             auditlog.register(model)
         post_migrate.connect(ensure_work_fields, sender=self, dispatch_uid="documents_work_fields")

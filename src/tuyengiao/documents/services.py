@@ -221,6 +221,22 @@ def editable_documents(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Docum
     return Document.objects.restrict(user, "enter")
 
 
+def unresolved_references(user: AbstractBaseUser | AnonymousUser) -> list[dict[str, Any]]:
+    """References in readable documents that match nothing in the registry, most cited first."""
+    from django.db.models import Count, Max
+
+    from .models import DocumentReference
+
+    sources = visible_documents(user).values("pk")
+    rows = (
+        DocumentReference.objects.filter(target__isnull=True, source__in=sources)
+        .values("kind", "number", "symbol", "issuer", "term")
+        .annotate(count=Count("pk"), example=Max("text"), source=Max("source_id"), date=Max("date"))
+        .order_by("-count", "symbol", "number")
+    )
+    return list(rows[:500])
+
+
 # ---------------------------------------------------------------------------------------------
 # Optional helpers that live in their own modules
 
@@ -245,6 +261,45 @@ def relink_references(document: Document) -> None:
     helper = _optional("references", "link_references")
     if helper is not None:
         helper(document)
+
+
+def find_in_text(text: str, readable: QuerySet[Document]) -> list[tuple[Any, Document | None]]:
+    """References found in a plain text with the readable registered document each one names.
+
+    Empty when no reference parser is installed.
+    """
+    finder = _optional("references", "find_references")
+    if finder is None or not text.strip():
+        return []
+    return [(found, resolve_found(found, readable)) for found in finder(text)]
+
+
+def resolve_found(found: Any, readable: QuerySet[Document]) -> Document | None:
+    """The registered document a found reference names: by full symbol, else by kind, number and term."""
+    number = (getattr(found, "number", None) or "").strip()
+    symbol = (getattr(found, "symbol", None) or "").strip()
+    kind = getattr(found, "kind", None) or ""
+    term = getattr(found, "term", None) or ""
+    if number and symbol:
+        wanted = _compact(f"{number}-{symbol}")
+        for pk, typed in readable.filter(symbol__icontains=symbol.split("/")[0]).values_list("pk", "symbol"):
+            parsed = parse_symbol(typed)
+            if _compact(typed) == wanted or (
+                parsed.valid
+                and parsed.number.lstrip("0") == number.lstrip("0")
+                and f"{parsed.kind}/{parsed.issuer}" == _compact(symbol)
+            ):
+                return readable.filter(pk=pk).first()
+    candidates = readable.filter(kind=kind) if kind else readable.none()
+    if number:
+        candidates = candidates.filter(number__in={number, number.lstrip("0"), number.zfill(2)})
+    elif term:
+        candidates = candidates.filter(issuer="national_congress")
+    else:
+        return None
+    if term:
+        candidates = candidates.filter(term=term)
+    return candidates.first() if candidates.count() == 1 else None
 
 
 def search(queryset: QuerySet[Document], query: str) -> QuerySet[Document]:

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.document_list, name="document_list"),
     path("new/", views.document_add, name="document_add"),
     path("draft-summary/", views.draft_summary, name="draft_summary"),
+    path("unresolved/", views.unresolved_references, name="unresolved_references"),
     path("<int:pk>/", views.document_detail, name="document_detail"),
     path("<int:pk>/edit/", views.document_edit, name="document_edit"),
     path("<int:pk>/attachments/", views.attachment_add, name="attachment_add"),

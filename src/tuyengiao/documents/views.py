@@ -76,25 +76,30 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
     document = _get_visible(request, pk)
     visible = services.visible_documents(request.user)
     references = list(document.references.select_related("target").order_by("start"))
-    return render(
-        request,
-        "documents/document_detail.html",
-        {
-            "document": document,
-            "attachments": list(document.attachments.all()),
-            "references": [
-                r for r in references if r.target_id is None or visible.filter(pk=r.target_id).exists()
-            ],
-            "unresolved": [r for r in references if r.target_id is None],
-            "cited_by": visible.filter(references__target=document).distinct(),
-            "replaces": visible.filter(pk__in=document.replaces.values("pk")),
-            "replaced_by": visible.filter(pk__in=document.replaced_by.values("pk")),
-            "related": visible.filter(pk__in=document.related.values("pk")),
-            "work_fields": list(document.work_fields.all()),
-            "can_edit": can(request.user, "enter", document.unit),
-            "attachment_form": AttachmentForm(),
-        },
-    )
+    targets = {r.target_id for r in references if r.target_id}
+    readable = set(visible.filter(pk__in=targets).values_list("pk", flat=True)) if targets else set()
+    context = {
+        "document": document,
+        "attachments": list(document.attachments.all()),
+        # A reference to a document the reader may not open is shown as plain text.
+        "references": references,
+        "readable": readable,
+        "cited_by": visible.filter(references__target=document).distinct(),
+        "replaces": visible.filter(pk__in=document.replaces.values("pk")),
+        "replaced_by": visible.filter(pk__in=document.replaced_by.values("pk")),
+        "related": visible.filter(pk__in=document.related.values("pk")),
+        "work_fields": list(document.work_fields.all()),
+        "can_edit": can(request.user, "enter", document.unit),
+        "attachment_form": AttachmentForm(),
+    }
+    return render(request, "documents/document_detail.html", context)
+
+
+@login_required
+def unresolved_references(request: HttpRequest) -> HttpResponse:
+    """References found in the texts that match nothing in the registry: documents for the board to add."""
+    rows = services.unresolved_references(request.user)
+    return render(request, "documents/unresolved_references.html", {"rows": rows})
 
 
 def _save(request: HttpRequest, form: DocumentForm) -> Document | None:

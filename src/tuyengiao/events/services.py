@@ -159,8 +159,15 @@ def month_grid(year: int, month: int, events: Iterable[Event]) -> list[list[dict
         row = []
         for d in week:
             items = by_day.get(d, [])
-            row.append({"day": d, "in_month": d.month == month, "events": items, "shown": items[:GRID_LIMIT],
-                        "more": max(0, len(items) - GRID_LIMIT)})
+            row.append(
+                {
+                    "day": d,
+                    "in_month": d.month == month,
+                    "events": items,
+                    "shown": items[:GRID_LIMIT],
+                    "more": max(0, len(items) - GRID_LIMIT),
+                }
+            )
         weeks.append(row)
     return weeks
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tuyengiao.core.exceptions import UserError
-from tuyengiao.documents.services import editable_units, visible_documents
+from tuyengiao.documents.services import editable_units, find_in_text, html_to_text, visible_documents
 from tuyengiao.org.access import can, get_unit_for_user, scope_paths
 from tuyengiao.org.models import Unit
 
@@ -81,6 +81,7 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "event": event,
             "documents": visible_documents(request.user).filter(events=event),
             "photos": list(event.photos.all()),
+            "references": find_in_text(html_to_text(event.notes), visible_documents(request.user)),
             "can_edit": can(request.user, "enter", event.unit),
             "photo_form": PhotoForm(),
         },
