@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from tuyengiao.core.exceptions import ImportRejected, UserError
 from tuyengiao.core.numbers import parse_number
-from tuyengiao.documents.services import editable_units, visible_documents
+from tuyengiao.documents.services import committee_units, visible_documents
 from tuyengiao.org.access import can, get_unit_for_user
 from tuyengiao.org.models import Unit
 
@@ -42,7 +42,7 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
         "campaigns/campaign_list.html",
         {
             "rows": rows,
-            "can_add": editable_units(request.user).exists(),
+            "can_add": committee_units(request.user).exists(),
         },
     )
 
@@ -90,8 +90,8 @@ def _form(request: HttpRequest, instance: Campaign | None) -> CampaignForm:
     return CampaignForm(
         request.POST or None,
         instance=instance,
-        units=editable_units(request.user),
-        scopes=U.objects.restrict(request.user, "view").current().order_by("path"),
+        units=committee_units(request.user),
+        scopes=U.objects.restrict(request.user, "view").current().exclude(kind="cell").order_by("path"),
         documents=visible_documents(request.user),
     )
 
@@ -126,7 +126,7 @@ def _save(request: HttpRequest, form: CampaignForm, campaign: Campaign | None) -
 @login_required
 @require_http_methods(["GET", "POST"])
 def campaign_add(request: HttpRequest) -> HttpResponse:
-    if not editable_units(request.user).exists():
+    if not committee_units(request.user).exists():
         raise PermissionDenied
     form = _form(request, None)
     if request.method == "POST":

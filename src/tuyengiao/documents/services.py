@@ -217,6 +217,12 @@ def editable_units(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Any]:
     return Unit.objects.restrict(user, "enter").current().order_by("path")
 
 
+def committee_units(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Any]:
+    """Open units above the cells where the user may enter records: those that issue documents and
+    organise campaigns (a long list of cells would only get in the way)."""
+    return editable_units(user).exclude(kind="cell")
+
+
 def editable_documents(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Document]:
     return Document.objects.restrict(user, "enter")
 

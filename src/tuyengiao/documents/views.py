@@ -46,7 +46,7 @@ def document_list(request: HttpRequest) -> HttpResponse:
     if not searching:
         qs = qs.order_by("-issued_on", "-pk")
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
-    can_add = services.editable_units(request.user).exists()
+    can_add = services.committee_units(request.user).exists()
     partial = getattr(request, "htmx", False)
     template = "documents/_document_results.html" if partial else "documents/document_list.html"
     query = request.GET.copy()
@@ -130,7 +130,7 @@ def _save(request: HttpRequest, form: DocumentForm) -> Document | None:
 @login_required
 @require_http_methods(["GET", "POST"])
 def document_add(request: HttpRequest) -> HttpResponse:
-    units = services.editable_units(request.user)
+    units = services.committee_units(request.user)
     if not units.exists():
         raise PermissionDenied
     form = DocumentForm(
@@ -150,7 +150,7 @@ def document_add(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def document_edit(request: HttpRequest, pk: int) -> HttpResponse:
     document = _get_editable(request, pk)
-    units = services.editable_units(request.user)
+    units = services.committee_units(request.user)
     form = DocumentForm(
         request.POST or None,
         instance=document,
@@ -201,7 +201,7 @@ def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> Fi
 @require_POST
 def draft_summary(request: HttpRequest) -> HttpResponse:
     """HTMX: propose a summary from the body typed so far (nothing is saved)."""
-    if not services.editable_units(request.user).exists():
+    if not services.committee_units(request.user).exists():
         raise PermissionDenied
     draft = services.plain_text(services.draft_summary_for(request.POST.get("body", "")))
     return render(request, "documents/_summary_draft.html", {"draft": draft})
