@@ -47,6 +47,10 @@ def event_list(request: HttpRequest) -> HttpResponse:
     first = dt.date(year, month, 1)
     previous = (first - dt.timedelta(days=1)).replace(day=1)
     following = (first + dt.timedelta(days=32)).replace(day=1)
+    from tuyengiao.core.text import vn_sorted
+    from tuyengiao.org.services import children
+
+    below = vn_sorted([u for u in children(unit) if u.kind != "cell"], key=lambda u: u.name)
     agenda: dict[dt.date, list[Event]] = {}
     for event in events:
         agenda.setdefault(timezone.localtime(event.start).date(), []).append(event)
@@ -60,6 +64,8 @@ def event_list(request: HttpRequest) -> HttpResponse:
             "following": following,
             "events": events,
             "agenda": sorted(agenda.items()),
+            "below": below,
+            "parent": unit.parent if unit.parent_id and can(request.user, "view", unit.parent) else None,
             "weeks": services.month_grid(year, month, events),
             "can_add": editable_units(request.user).exists(),
             "today": now,
