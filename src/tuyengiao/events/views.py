@@ -65,7 +65,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
             "events": events,
             "agenda": sorted(agenda.items()),
             "below": below,
-            "parent": unit.parent if unit.parent_id and can(request.user, "view", unit.parent) else None,
+            "parent": unit.parent if unit.parent is not None and can(request.user, "view", unit.parent) else None,
             "weeks": services.month_grid(year, month, events),
             "can_add": editable_units(request.user).exists(),
             "today": now,
