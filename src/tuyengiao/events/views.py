@@ -50,6 +50,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
     from tuyengiao.core.text import vn_sorted
     from tuyengiao.org.services import children
 
+    parent = unit.parent
     below = vn_sorted([u for u in children(unit) if u.kind != "cell"], key=lambda u: u.name)
     agenda: dict[dt.date, list[Event]] = {}
     for event in events:
@@ -65,7 +66,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
             "events": events,
             "agenda": sorted(agenda.items()),
             "below": below,
-            "parent": unit.parent if unit.parent is not None and can(request.user, "view", unit.parent) else None,
+            "parent": parent if parent is not None and can(request.user, "view", parent) else None,
             "weeks": services.month_grid(year, month, events),
             "can_add": editable_units(request.user).exists(),
             "today": now,
