@@ -339,3 +339,24 @@ def test_the_campaign_page_does_not_query_per_unit(client, world: World) -> None
     bigger = make_campaign(world)
     assert bigger.participations.count() == 8
     assert queries(bigger) == before
+
+
+def test_the_api_refuses_a_scope_outside_the_subtree(client, world: World) -> None:  # type: ignore[no-untyped-def]
+    client.force_login(world.commune_officer)
+    body = {
+        "title": "Học tập",
+        "unit": world.commune.pk,
+        "scope": world.other_commune.pk,
+        "audience": "all_members",
+        "start": "2026-03-01",
+        "deadline": "2026-05-31",
+        "target_rate": "95",
+        "documents": [],
+    }
+    response = client.post("/api/campaigns/", body, content_type="application/json")
+    assert response.status_code == 400
+    assert "Tân Lập" in str(response.json())
+    body["scope"] = world.commune.pk
+    response = client.post("/api/campaigns/", body, content_type="application/json")
+    assert response.status_code == 201, response.content
+    assert Campaign.objects.get().participations.count() == 2

@@ -397,3 +397,23 @@ def test_unresolved_references_are_listed_for_the_board(client, world: World) ->
     assert "Nghị quyết 35-NQ/TW" not in page and "99-QĐ/ĐU" not in page
     detail = client.get(reverse("documents:document_detail", args=[source.pk])).content.decode()
     assert "Chỉ thị số 42-CT/TW" in detail
+
+
+def test_the_api_registers_a_document_flagging_a_malformed_symbol(client, world: World) -> None:  # type: ignore[no-untyped-def]
+    client.force_login(world.commune_officer)
+    body = {
+        "kind": "plan",
+        "symbol": "KH-03/ĐU",
+        "issuer": "commune_committee",
+        "title": "Kế hoạch <b>học tập</b>",
+        "unit": world.commune.pk,
+        "issued_on": "2026-03-02",
+        "work_fields": ["ideology"],
+    }
+    response = client.post("/api/documents/", body, content_type="application/json")
+    assert response.status_code == 201, response.content
+    data = response.json()
+    assert data["symbol"] == "KH-03/ĐU" and data["symbol_is_valid"] is False
+    assert data["title"] == "Kế hoạch học tập" and data["work_fields"] == ["ideology"]
+    body["unit"] = world.other_commune.pk
+    assert client.post("/api/documents/", body, content_type="application/json").status_code == 403

@@ -93,7 +93,12 @@ class CampaignViewSet(viewsets.ModelViewSet[Campaign]):
         instance = serializer.instance
 
         def pick(name: str) -> Any:
-            return v[name] if name in v else getattr(instance, name)
+            if name in v:
+                return v[name]
+            if instance is not None:
+                return getattr(instance, name)
+            field: Any = Campaign._meta.get_field(name)
+            return field.get_default()
 
         documents = v.get("documents")
         if documents is None:
