@@ -31,6 +31,14 @@ class EventAdmin(admin.ModelAdmin):
     date_hierarchy = "start"
     inlines = [PhotoInline]
 
+    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+        from tuyengiao.documents.services import clean_html, plain_text
+
+        # The notes are shown as HTML: sanitise them here too, as the pages do.
+        obj.notes = clean_html(obj.notes)
+        obj.title = plain_text(obj.title)
+        super().save_model(request, obj, form, change)
+
 
 @admin.register(EventPhoto)
 class EventPhotoAdmin(admin.ModelAdmin):
