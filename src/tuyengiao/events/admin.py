@@ -31,7 +31,7 @@ class EventAdmin(admin.ModelAdmin):
     date_hierarchy = "start"
     inlines = [PhotoInline]
 
-    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+    def save_model(self, request, obj, form, change):
         from tuyengiao.documents.services import clean_html, plain_text
 
         # The notes are shown as HTML: sanitise them here too, as the pages do.
