@@ -29,7 +29,8 @@ class WorkField(models.Model):
         ordering = ["code"]
 
     def __str__(self) -> str:
-        return self.name
+        # The label of the code follows the reader's language; ``name`` is the stored fallback.
+        return str(self.get_code_display()) if self.code in WorkFieldChoice.values else self.name
 
     def get_additional_data(self) -> dict[str, str]:
         return {"unit_path": ""}

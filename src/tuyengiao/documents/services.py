@@ -332,10 +332,13 @@ def search(queryset: QuerySet[Document], query: str) -> QuerySet[Document]:
 
 
 def ensure_work_fields() -> None:
+    from django.utils import translation
+
     from .models import WorkField
 
-    for code, label in WorkFieldChoice.choices:
-        WorkField.objects.get_or_create(code=code, defaults={"name": str(label)})
+    with translation.override("vi"):
+        for code, label in WorkFieldChoice.choices:
+            WorkField.objects.get_or_create(code=code, defaults={"name": str(label)})
 
 
 def prepare(document: Document) -> list[str]:
