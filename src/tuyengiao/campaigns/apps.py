@@ -6,3 +6,11 @@ class CampaignsConfig(AppConfig):
     name = "tuyengiao.campaigns"
     label = "campaigns"
     verbose_name = _("Study campaigns")
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from . import models, providers  # noqa: F401 - registers the derived elements
+
+        auditlog.register(models.Campaign, m2m_fields={"documents"})
+        auditlog.register(models.CampaignParticipation)

@@ -6,3 +6,11 @@ class EventsConfig(AppConfig):
     name = "tuyengiao.events"
     label = "events"
     verbose_name = _("Events")
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from . import models, providers  # noqa: F401 - registers the derived elements
+
+        auditlog.register(models.Event, m2m_fields={"documents"})
+        auditlog.register(models.EventPhoto)

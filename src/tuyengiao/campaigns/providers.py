@@ -1,0 +1,89 @@
+"""Figures the study campaigns derive, for campaigns whose deadline falls in the period."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django.db.models import Sum
+
+from tuyengiao.core.periods import Period
+from tuyengiao.core.providers import DerivedElement, register
+
+from .models import Campaign, CampaignParticipation
+
+
+def _rows(unit_ids: Iterable[int] | None, period: Period):
+    qs = CampaignParticipation.objects.filter(
+        campaign__deadline__gte=period.start, campaign__deadline__lte=period.end
+    )
+    if unit_ids is not None:
+        qs = qs.filter(unit_id__in=list(unit_ids))
+    return qs
+
+
+def expected(unit_ids: Iterable[int] | None, period: Period) -> dict[int, Decimal]:
+    """Members expected to study, per cell (summed over the campaigns due in the period)."""
+    rows = _rows(unit_ids, period).values("unit_id").annotate(n=Sum("expected")).values_list("unit_id", "n")
+    return {u: Decimal(n or 0) for u, n in rows}
+
+
+def attended(unit_ids: Iterable[int] | None, period: Period) -> dict[int, Decimal]:
+    rows = (
+        _rows(unit_ids, period)
+        .filter(attended__isnull=False)
+        .values("unit_id")
+        .annotate(n=Sum("attended"))
+        .values_list("unit_id", "n")
+    )
+    return {u: Decimal(n or 0) for u, n in rows}
+
+
+def completed_on_time(unit_ids: Iterable[int] | None, period: Period) -> dict[int, Decimal]:
+    """Campaigns organised by the unit, due in the period, fully reported by the deadline and on target."""
+    from .services import completed_on_time as done
+
+    qs = Campaign.objects.filter(deadline__gte=period.start, deadline__lte=period.end).select_related("scope")
+    if unit_ids is not None:
+        qs = qs.filter(unit_id__in=list(unit_ids))
+    result: dict[int, Decimal] = {}
+    for campaign in qs:
+        result.setdefault(campaign.unit_id, Decimal(0))
+        if done(campaign):
+            result[campaign.unit_id] += 1
+    return result
+
+
+EXPECTED = register(
+    DerivedElement(
+        code="HT_DV_CAN_HOC",
+        name="Số đảng viên phải học tập, quán triệt",
+        compute=expected,
+        aggregation="sum",
+        value_type="integer",
+        work_field="theory",
+        description="Theo từng chi bộ, cộng các đợt học tập có hạn hoàn thành trong kỳ.",
+    )
+)
+ATTENDED = register(
+    DerivedElement(
+        code="HT_DV_DA_HOC",
+        name="Số đảng viên đã tham gia học tập, quán triệt",
+        compute=attended,
+        aggregation="sum",
+        value_type="integer",
+        work_field="theory",
+        description="Tỷ lệ tham gia = #{HT_DV_DA_HOC} / #{HT_DV_CAN_HOC} × 100.",
+    )
+)
+COMPLETED_ON_TIME = register(
+    DerivedElement(
+        code="HT_DOT_DUNG_HAN",
+        name="Số đợt học tập hoàn thành đúng hạn",
+        compute=completed_on_time,
+        aggregation="sum",
+        value_type="integer",
+        work_field="theory",
+        description="Đợt học tập mọi chi bộ báo cáo trước hạn và đạt tỷ lệ mục tiêu.",
+    )
+)

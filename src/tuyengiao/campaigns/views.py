@@ -1,0 +1,210 @@
+"""Campaign pages: the list, a campaign's progress per child unit, and entering attendance."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from tuyengiao.core.exceptions import ImportRejected, UserError
+from tuyengiao.core.numbers import parse_number
+from tuyengiao.documents.services import committee_units, visible_documents
+from tuyengiao.org.access import can, get_unit_for_user
+from tuyengiao.org.models import Unit
+
+from . import services
+from .forms import CampaignForm
+from .models import Campaign
+
+
+def _root_for(request: HttpRequest, campaign: Campaign) -> Unit:
+    return services.root_for(request.user, campaign)
+
+
+@login_required
+def campaign_list(request: HttpRequest) -> HttpResponse:
+    campaigns = list(
+        services.visible_campaigns(request.user)
+        .select_related("unit", "scope")
+        .order_by("-start", "-pk")[:100]
+    )
+    rows = []
+    for campaign in campaigns:
+        root = _root_for(request, campaign)
+        figures = services.rollup(campaign, [root])[root.pk]
+        rows.append((campaign, root, figures, services.status(campaign, figures)))
+    return render(
+        request,
+        "campaigns/campaign_list.html",
+        {
+            "rows": rows,
+            "can_add": committee_units(request.user).exists(),
+        },
+    )
+
+
+def _get_visible(request: HttpRequest, pk: int) -> Campaign:
+    return get_object_or_404(services.visible_campaigns(request.user).select_related("unit", "scope"), pk=pk)
+
+
+@login_required
+def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = _get_visible(request, pk)
+    root = _root_for(request, campaign)
+    unit = root
+    if request.GET.get("unit"):
+        unit = get_unit_for_user(request.user, request.GET["unit"])
+        if not unit.path.startswith(root.path):
+            raise Http404
+    total, rows = services.progress(campaign, unit)
+    lagging = services.laggards(campaign, unit, rows=rows)
+    from tuyengiao.org.services import ancestors
+
+    trail = [a for a in ancestors(unit) if a.path.startswith(root.path)]
+    return render(
+        request,
+        "campaigns/campaign_detail.html",
+        {
+            "campaign": campaign,
+            "unit": unit,
+            "root": root,
+            "trail": trail,
+            "total": total,
+            "state": services.status(campaign, total),
+            "rows": rows,
+            "laggards": lagging,
+            "documents": visible_documents(request.user).filter(campaigns=campaign),
+            "can_edit": can(request.user, "enter", campaign.unit),
+            "can_enter": can(request.user, "enter", unit),
+        },
+    )
+
+
+def _form(request: HttpRequest, instance: Campaign | None) -> CampaignForm:
+    from tuyengiao.org.models import Unit as U
+
+    return CampaignForm(
+        request.POST or None,
+        instance=instance,
+        units=committee_units(request.user),
+        scopes=U.objects.restrict(request.user, "view").current().exclude(kind="cell").order_by("path"),
+        documents=visible_documents(request.user),
+    )
+
+
+def _save(request: HttpRequest, form: CampaignForm, campaign: Campaign | None) -> Campaign | None:
+    if not form.is_valid():
+        return None
+    c = form.cleaned_data
+    data = services.CampaignData(
+        title=c["title"],
+        unit=c["unit"],
+        scope=c["scope"],
+        start=c["start"],
+        deadline=c["deadline"],
+        audience=c["audience"],
+        target_rate=c["target_rate"],
+        description=c["description"],
+        documents=list(c["documents"]),
+    )
+    try:
+        if campaign is None:
+            saved = services.create_campaign(request.user, data)
+        else:
+            saved = services.update_campaign(request.user, campaign, data)
+    except UserError as exc:
+        form.add_error(None, exc.message)
+        return None
+    messages.success(request, _("The campaign was saved."))
+    return saved
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def campaign_add(request: HttpRequest) -> HttpResponse:
+    if not committee_units(request.user).exists():
+        raise PermissionDenied
+    form = _form(request, None)
+    if request.method == "POST":
+        campaign = _save(request, form, None)
+        if campaign is not None:
+            return redirect(campaign.get_absolute_url())
+    return render(request, "campaigns/campaign_form.html", {"form": form, "campaign": None})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def campaign_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = _get_visible(request, pk)
+    if not can(request.user, "enter", campaign.unit):
+        raise PermissionDenied
+    form = _form(request, campaign)
+    if request.method == "POST":
+        saved = _save(request, form, campaign)
+        if saved is not None:
+            return redirect(saved.get_absolute_url())
+    return render(request, "campaigns/campaign_form.html", {"form": form, "campaign": campaign})
+
+
+def _int_or_none(raw: str) -> int | None:
+    raw = (raw or "").strip()
+    if not raw:
+        return None
+    value = parse_number(raw)
+    if value != int(value):
+        raise ValueError(raw)
+    return int(value)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def participation_entry(request: HttpRequest, pk: int, unit_pk: int) -> HttpResponse:
+    """Type the expected and attended counts of the cells under a unit; all rows are saved or none."""
+    campaign = _get_visible(request, pk)
+    unit = get_unit_for_user(request.user, unit_pk, "enter")
+    rows = list(
+        services.visible_participations(request.user, campaign)
+        .filter(unit__path__startswith=unit.path)
+        .select_related("unit")
+        .order_by("unit__path")
+    )
+    if not rows:
+        raise Http404
+    errors: list[str] = []
+    if request.method == "POST":
+        typed: dict[int, tuple[int | None, int | None]] = {}
+        for row in rows:
+            try:
+                expected = _int_or_none(request.POST.get(f"expected-{row.unit_id}", ""))
+                attended = _int_or_none(request.POST.get(f"attended-{row.unit_id}", ""))
+            except (ValueError, ArithmeticError):
+                errors.append(_("%(unit)s: the figures must be whole numbers.") % {"unit": row.unit.name})
+                continue
+            typed[row.unit_id] = (expected, attended)
+        if not errors:
+            try:
+                changed = services.record_attendance(request.user, campaign, typed)
+            except ImportRejected as exc:
+                errors = [e.message for e in exc.errors]
+            except UserError as exc:
+                errors = [exc.message]
+            else:
+                messages.success(request, _("Saved %(n)d rows.") % {"n": changed})
+                return redirect(f"{campaign.get_absolute_url()}?unit={unit.pk}")
+        if errors:
+            messages.error(request, _("Nothing was saved."))
+    return render(
+        request,
+        "campaigns/participation_form.html",
+        {
+            "campaign": campaign,
+            "unit": unit,
+            "rows": rows,
+            "errors": errors,
+            "posted": request.POST,
+        },
+    )

@@ -1,0 +1,136 @@
+"""Figures the events derive, counted for the organising unit by the day the event starts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.utils import timezone
+
+from tuyengiao.core.periods import Period
+from tuyengiao.core.providers import DerivedElement, register
+
+from .models import Event, EventFormat, EventKind
+
+ONLINE = Q(format__in=[EventFormat.ONLINE, EventFormat.HYBRID])
+
+
+def _in_period(unit_ids: Iterable[int] | None, period: Period) -> QuerySet[Event]:
+    tz = timezone.get_current_timezone()
+    start = dt.datetime.combine(period.start, dt.time.min, tzinfo=tz)
+    after = dt.datetime.combine(period.end + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+    qs = Event.objects.filter(start__gte=start, start__lt=after)
+    if unit_ids is not None:
+        qs = qs.filter(unit_id__in=list(unit_ids))
+    return qs
+
+
+def study_sessions(unit_ids: Iterable[int] | None, period: Period) -> dict[int, Decimal]:
+    rows = (
+        _in_period(unit_ids, period)
+        .filter(kind=EventKind.STUDY_SESSION)
+        .values("unit_id")
+        .annotate(n=Count("pk"))
+        .values_list("unit_id", "n")
+    )
+    return {u: Decimal(n) for u, n in rows}
+
+
+def members_attending(unit_ids: Iterable[int] | None, period: Period) -> dict[int, Decimal]:
+    rows = (
+        _in_period(unit_ids, period)
+        .filter(kind=EventKind.STUDY_SESSION, present_attendees__isnull=False)
+        .values("unit_id")
+        .annotate(n=Sum("present_attendees"))
+        .values_list("unit_id", "n")
+    )
+    return {u: Decimal(n or 0) for u, n in rows}
+
+
+def events_held(unit_ids: Iterable[int] | None, period: Period) -> dict[int, Decimal]:
+    rows = _in_period(unit_ids, period).values("unit_id").annotate(n=Count("pk")).values_list("unit_id", "n")
+    return {u: Decimal(n) for u, n in rows}
+
+
+def events_online(unit_ids: Iterable[int] | None, period: Period) -> dict[int, Decimal]:
+    rows = (
+        _in_period(unit_ids, period)
+        .filter(ONLINE)
+        .values("unit_id")
+        .annotate(n=Count("pk"))
+        .values_list("unit_id", "n")
+    )
+    return {u: Decimal(n) for u, n in rows}
+
+
+def online_share(unit_ids: Iterable[int] | None, period: Period) -> dict[int, Decimal]:
+    """Percent of a unit's own events held online or hybrid; roll up with the two counts instead."""
+    rows = (
+        _in_period(unit_ids, period)
+        .values("unit_id")
+        .annotate(n=Count("pk"), online=Count("pk", filter=ONLINE))
+        .values_list("unit_id", "n", "online")
+    )
+    return {
+        u: (Decimal(o) * 100 / Decimal(n)).quantize(Decimal("0.1"), ROUND_HALF_UP) for u, n, o in rows if n
+    }
+
+
+STUDY_SESSIONS = register(
+    DerivedElement(
+        code="SK_BUOI_HOC_TAP",
+        name="Số buổi học tập, quán triệt đã tổ chức",
+        compute=study_sessions,
+        aggregation="sum",
+        value_type="integer",
+        work_field="theory",
+        description="Buổi học tập (sự kiện loại học tập) bắt đầu trong kỳ, tính cho đơn vị tổ chức.",
+    )
+)
+MEMBERS_ATTENDING = register(
+    DerivedElement(
+        code="SK_LUOT_DV_HOC_TAP",
+        name="Lượt đảng viên dự học tập, quán triệt",
+        compute=members_attending,
+        aggregation="sum",
+        value_type="integer",
+        work_field="theory",
+        description="Tổng số người có mặt tại các buổi học tập trong kỳ.",
+    )
+)
+EVENTS_HELD = register(
+    DerivedElement(
+        code="SK_SO_HOI_NGHI",
+        name="Số hội nghị, sự kiện đã tổ chức",
+        compute=events_held,
+        aggregation="sum",
+        value_type="integer",
+        work_field="propaganda",
+        description="Mọi sự kiện (hội nghị, hội thảo, học tập, thông tin thời sự…) bắt đầu trong kỳ.",
+    )
+)
+EVENTS_ONLINE = register(
+    DerivedElement(
+        code="SK_TRUC_TUYEN",
+        name="Số hội nghị, sự kiện trực tuyến hoặc kết hợp",
+        compute=events_online,
+        aggregation="sum",
+        value_type="integer",
+        work_field="propaganda",
+        description="Sự kiện tổ chức trực tuyến hoặc kết hợp trực tiếp với trực tuyến.",
+    )
+)
+ONLINE_SHARE = register(
+    DerivedElement(
+        code="SK_TY_LE_TRUC_TUYEN",
+        name="Tỷ lệ sự kiện trực tuyến hoặc kết hợp",
+        compute=online_share,
+        aggregation="avg",
+        value_type="percent",
+        work_field="propaganda",
+        description="Tỷ lệ của riêng đơn vị tổ chức; khi cộng dồn theo cây hãy dùng chỉ tiêu "
+        "#{SK_TRUC_TUYEN} / #{SK_SO_HOI_NGHI}.",
+    )
+)
