@@ -41,7 +41,8 @@ def search_vector_sql(table: str | None = None) -> str:
     col = f'"{table}".' if table else ""
 
     def part(expression: str, weight: str) -> str:
-        return f"setweight(to_tsvector('simple'::regconfig, immutable_unaccent(lower({expression}))), '{weight}')"
+        folded = f"immutable_unaccent(lower({expression}))"
+        return f"setweight(to_tsvector('simple'::regconfig, {folded}), '{weight}')"
 
     return "(" + " || ".join([
         part(f"coalesce({col}title, '')", "A"),
@@ -128,10 +129,12 @@ def _postgres(queryset: QuerySet[Document], parsed: Query) -> QuerySet[Document]
         match_params.append(symbol_regex)
         rank_sql += f" + CASE WHEN {symbol} ~ %s THEN 10.0 ELSE 0.0 END"
         rank_params.append(symbol_regex)
-    matched = RawSQL("(" + " OR ".join(matches) + ")", match_params, output_field=BooleanField())
+    # Only fixed SQL is interpolated; every user-typed value goes in as a parameter.
+    matched = RawSQL("(" + " OR ".join(matches) + ")", match_params, output_field=BooleanField())  # noqa: S611
+    rank = RawSQL(rank_sql, rank_params, output_field=FloatField())  # noqa: S611
     return (
         queryset.filter(matched)
-        .annotate(rank=RawSQL(rank_sql, rank_params, output_field=FloatField()))
+        .annotate(rank=rank)
         .order_by("-rank", F("issued_on").desc(nulls_last=True), "-pk")
     )
 
@@ -166,9 +169,10 @@ def _python(queryset: QuerySet[Document], parsed: Query) -> QuerySet[Document]:
     if not scores:
         return queryset.none()
     ranked = sorted(scores, key=lambda pk: -scores[pk])
+    rank = Case(*(When(pk=pk, then=Value(scores[pk])) for pk in ranked), output_field=FloatField())
     return (
         queryset.filter(pk__in=ranked)
-        .annotate(rank=Case(*(When(pk=pk, then=Value(scores[pk])) for pk in ranked), output_field=FloatField()))
+        .annotate(rank=rank)
         .order_by("-rank", F("issued_on").desc(nulls_last=True), "-pk")
     )
 
@@ -177,7 +181,7 @@ def _python(queryset: QuerySet[Document], parsed: Query) -> QuerySet[Document]:
 # Snippets
 
 
-class _SnippetIterable(ModelIterable):  # type: ignore[type-arg]
+class _SnippetIterable(ModelIterable):
     query: Query
 
     def __iter__(self) -> Iterator[Any]:
@@ -204,7 +208,7 @@ def _spans(text: str, words: list[str]) -> list[tuple[int, int]]:
     pattern = re.compile(
         r"(?<![a-z0-9])(?:" + "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True)) + ")"
     )
-    spans = []
+    spans: list[tuple[int, int]] = []
     for match in pattern.finditer(folded):
         start = index[match.start()]
         end = index[match.end() - 1] + 1
