@@ -86,7 +86,8 @@ def test_it_reads_the_national_congress_resolution(text: str) -> None:
 
 
 def test_it_reads_a_provincial_congress_resolution_with_its_own_ordinal() -> None:
-    ref = only("Sơ kết giữa nhiệm kỳ Nghị quyết Đại hội Đảng bộ tỉnh Hòa An lần thứ XVI, nhiệm kỳ 2020 - 2025.")
+    ref = only("Sơ kết giữa nhiệm kỳ Nghị quyết Đại hội Đảng bộ tỉnh Hòa An lần thứ XVI, "
+               "nhiệm kỳ 2020 - 2025.")
     assert ref.issuer == "Đại hội Đảng bộ tỉnh Hòa An"
     assert ref.term == "XVI"
 
@@ -169,13 +170,14 @@ def test_both_spellings_of_khoa(term_word: str) -> None:
 
 @pytest.mark.parametrize("form", ["NFC", "NFD"])
 def test_decomposed_unicode_keeps_offsets_into_the_original(form: str) -> None:
-    base = "Ở xã, Nghị quyết số 35-NQ/TW ngày 22/10/2018 của Bộ Chính trị khoá XII được quán triệt; Chỉ thị 05 của Ban Bí thư."
+    citation = "Nghị quyết số 35-NQ/TW ngày 22/10/2018 của Bộ Chính trị khoá XII"
+    base = f"Ở xã, {citation} được quán triệt; Chỉ thị 05 của Ban Bí thư."
     text = unicodedata.normalize(form, base)
     found = find_references(text)
     assert [r.kind for r in found] == ["resolution", "directive"]
     for ref in found:
         assert text[ref.start:ref.end] == ref.text
-    assert unicodedata.normalize("NFC", found[0].text) == "Nghị quyết số 35-NQ/TW ngày 22/10/2018 của Bộ Chính trị khoá XII"
+    assert unicodedata.normalize("NFC", found[0].text) == citation
     assert found[0].issuer == "Bộ Chính trị"
     assert found[1].issuer == "Ban Bí thư"
 
@@ -305,25 +307,29 @@ def _doc(world: World, **fields: object) -> Document:
     return Document.objects.create(**defaults)
 
 
+Registry = dict[str, Document]
+REGISTRY: dict[str, dict[str, object]] = {
+    "nq35": {"kind": "resolution", "number": "35", "symbol": "35-NQ/TW", "term": "XII",
+             "issued_on": dt.date(2018, 10, 22), "title": "Về tăng cường bảo vệ nền tảng tư tưởng của Đảng"},
+    "ct05": {"kind": "directive", "number": "05", "symbol": "05-CT/TW", "term": "XII",
+             "issued_on": dt.date(2016, 5, 15), "title": "Về đẩy mạnh học tập và làm theo Bác"},
+    "kl01": {"kind": "conclusion", "number": "01", "symbol": "01-KL/TW", "term": "XIII",
+             "issued_on": dt.date(2021, 5, 18), "title": "Về tiếp tục thực hiện Chỉ thị 05"},
+    "nq23": {"kind": "resolution", "number": "23", "symbol": "23-NQ/TW", "term": "X",
+             "issued_on": dt.date(2008, 6, 16), "title": "Về văn học, nghệ thuật"},
+    "tw4": {"kind": "resolution", "number": "04", "symbol": "04-NQ/TW", "issuer": "central_committee",
+            "term": "XII", "issued_on": dt.date(2016, 10, 30),
+            "title": "Nghị quyết Hội nghị Trung ương 4 khóa XII về xây dựng, chỉnh đốn Đảng"},
+    "dh13": {"kind": "resolution", "issuer": "national_congress", "term": "XIII",
+             "issued_on": dt.date(2021, 2, 1), "title": "Nghị quyết Đại hội đại biểu toàn quốc lần thứ XIII"},
+    "tu04": {"kind": "resolution", "number": "04", "symbol": "04-NQ/TU", "issuer": "provincial_committee",
+             "issued_on": dt.date(2021, 3, 1), "title": "Về chuyển đổi số"},
+}
+
+
 @pytest.fixture
-def registry(world: World) -> dict[str, Document]:
-    return {
-        "nq35": _doc(world, kind="resolution", number="35", symbol="35-NQ/TW", issuer="politburo", term="XII",
-                     issued_on=dt.date(2018, 10, 22), title="Về tăng cường bảo vệ nền tảng tư tưởng của Đảng"),
-        "ct05": _doc(world, kind="directive", number="05", symbol="05-CT/TW", issuer="politburo", term="XII",
-                     issued_on=dt.date(2016, 5, 15), title="Về đẩy mạnh học tập và làm theo Bác"),
-        "kl01": _doc(world, kind="conclusion", number="01", symbol="01-KL/TW", issuer="politburo", term="XIII",
-                     issued_on=dt.date(2021, 5, 18), title="Về tiếp tục thực hiện Chỉ thị 05"),
-        "nq23": _doc(world, kind="resolution", number="23", symbol="23-NQ/TW", issuer="politburo", term="X",
-                     issued_on=dt.date(2008, 6, 16), title="Về văn học, nghệ thuật"),
-        "tw4": _doc(world, kind="resolution", number="04", symbol="04-NQ/TW", issuer="central_committee",
-                    term="XII", issued_on=dt.date(2016, 10, 30),
-                    title="Nghị quyết Hội nghị Trung ương 4 khóa XII về xây dựng, chỉnh đốn Đảng"),
-        "dh13": _doc(world, kind="resolution", issuer="national_congress", term="XIII",
-                     issued_on=dt.date(2021, 2, 1), title="Nghị quyết Đại hội đại biểu toàn quốc lần thứ XIII"),
-        "tu04": _doc(world, kind="resolution", number="04", symbol="04-NQ/TU", issuer="provincial_committee",
-                     issued_on=dt.date(2021, 3, 1), title="Về chuyển đổi số"),
-    }
+def registry(world: World) -> Registry:
+    return {key: _doc(world, **fields) for key, fields in REGISTRY.items()}
 
 
 @pytest.mark.django_db
@@ -340,7 +346,7 @@ def registry(world: World) -> dict[str, Document]:
     ("Nghị quyết 23-NQ/TW, ngày 16/6/2008 của Bộ Chính trị (Khóa X)", "nq23"),
     ("5-CT/TW", "ct05"),
 ])
-def test_references_resolve_to_the_registry(registry: dict[str, Document], text: str, key: str) -> None:
+def test_references_resolve_to_the_registry(registry: Registry, text: str, key: str) -> None:
     assert resolve(only(text)) == registry[key]
 
 
@@ -354,21 +360,21 @@ def test_references_resolve_to_the_registry(registry: dict[str, Document], text:
     "Chỉ thị 35",  # a resolution has that number, not a directive
     "Nghị quyết Trung ương 7 khóa X",
 ])
-def test_doubtful_references_stay_unresolved(registry: dict[str, Document], text: str) -> None:
+def test_doubtful_references_stay_unresolved(registry: Registry, text: str) -> None:
     assert resolve(only(text)) is None
 
 
 @pytest.mark.django_db
-def test_plenum_number_chooses_between_resolutions_of_one_term(registry: dict[str, Document], world: World) -> None:
-    tw5 = _doc(world, kind="resolution", number="10", symbol="10-NQ/TW", issuer="central_committee", term="XII",
-               title="Nghị quyết Hội nghị Trung ương 5 khóa XII về kinh tế tư nhân")
+def test_plenum_number_chooses_between_resolutions_of_one_term(registry: Registry, world: World) -> None:
+    tw5 = _doc(world, kind="resolution", number="10", symbol="10-NQ/TW", issuer="central_committee",
+               term="XII", title="Nghị quyết Hội nghị Trung ương 5 khóa XII về kinh tế tư nhân")
     assert resolve(only("Nghị quyết Trung ương 4 khóa XII")) == registry["tw4"]
     assert resolve(only("Nghị quyết Trung ương 5 khóa XII")) == tw5
     assert resolve(only("Nghị quyết Trung ương khóa XII")) is None
 
 
 @pytest.mark.django_db
-def test_link_references_rebuilds_rows_with_plain_text_offsets(registry: dict[str, Document], world: World) -> None:
+def test_link_references_rebuilds_rows_with_plain_text_offsets(registry: Registry, world: World) -> None:
     guidance = _doc(world, kind="guidance", number="10", symbol="10-HD/BTGDVTU", issuer="board",
                     title="Hướng dẫn học tập",
                     body="<p>Số 10-HD/BTGDVTU</p><p>Căn cứ <b>Nghị quyết số 35-NQ/TW</b> của Bộ Chính trị và "
@@ -403,7 +409,7 @@ def _lines(output: str) -> list[dict[str, object]]:
 
 @pytest.mark.django_db
 @pytest.mark.smoke
-def test_command_prints_one_json_object_per_reference(registry: dict[str, Document], tmp_path: Path) -> None:
+def test_command_prints_one_json_object_per_reference(registry: Registry, tmp_path: Path) -> None:
     path = tmp_path / "report.txt"
     path.write_bytes(TEXT.encode("utf-8"))
     out = io.StringIO()
@@ -424,7 +430,7 @@ def test_command_prints_one_json_object_per_reference(registry: dict[str, Docume
 
 
 @pytest.mark.django_db
-def test_command_reads_standard_input(registry: dict[str, Document]) -> None:
+def test_command_reads_standard_input(registry: Registry) -> None:
     out = io.StringIO()
     call_command("find_references", "-", stdin=io.StringIO(TEXT), stdout=out)
     lines = _lines(out.getvalue())
