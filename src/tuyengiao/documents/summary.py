@@ -32,6 +32,7 @@ _TARGET_WORDS = re.compile(
     re.IGNORECASE,
 )
 _NUMBER = re.compile(r"\d")
+_ENDS_SENTENCE = re.compile(r"[.!?…:;\"”’)]\s*$")
 _WORD = re.compile(r"\w+", re.UNICODE)
 _FALLBACK_SENTENCE = re.compile(r"(?<=[.!?…;])\s+(?=[\"“(]?[A-ZÀ-Ỹ0-9Đ])")
 
@@ -130,8 +131,10 @@ def rank_sentences(sentences: list[str]) -> list[float]:
             score += 0.15
         if _TARGET_WORDS.search(sentence):
             score += 0.15
+        if not _ENDS_SENTENCE.search(sentence):
+            score *= 0.2  # a heading or a caption, not a sentence
         if len(terms) < _MIN_WORDS:
-            score *= 0.4  # headings and fragments
+            score *= 0.4  # fragments
         elif len(terms) > _LONG_WORDS:
             score *= 0.7  # a long list reads badly as a summary
         scores.append(score)
