@@ -474,3 +474,56 @@ def test_command_refuses_a_missing_file(tmp_path: Path) -> None:
 
     with pytest.raises(CommandError):
         call_command("find_references", str(tmp_path / "absent.txt"), no_resolve=True)
+
+
+# --- More shapes ----------------------------------------------------------------------------
+
+
+def test_a_notice_of_conclusion_is_a_notice() -> None:
+    ref = only("Thông báo kết luận số 12-TB/TW ngày 3/3/2023 của Ban Bí thư về công tác tuyên giáo")
+    assert (ref.kind, ref.number, ref.symbol, ref.issuer) == ("notice", "12", "TB/TW", "Ban Bí thư")
+
+
+def test_a_party_decision_is_filed_with_its_qd_symbol() -> None:
+    text = "Quyết định số 99-QĐ/TW của Ban Bí thư"
+    ref = only(text)
+    assert (ref.kind, ref.symbol, ref.text) == ("regulation", "QĐ/TW", text)
+    assert find_references("Ban Thường vụ đã quyết định 2 việc.") == []
+
+
+def test_issued_by_and_issued_on_phrasing() -> None:
+    ref = only("Nghị quyết số 35-NQ/TW do Bộ Chính trị ban hành ngày 22/10/2018 về bảo vệ nền tảng")
+    assert ref.text == "Nghị quyết số 35-NQ/TW do Bộ Chính trị ban hành ngày 22/10/2018"
+    assert (ref.issuer, ref.date) == ("Bộ Chính trị", dt.date(2018, 10, 22))
+
+
+def test_a_conclusion_of_a_plenum_keeps_plenum_and_term() -> None:
+    ref = only("Kết luận số 21-KL/TW ngày 25/10/2021 Hội nghị lần thứ tư Ban Chấp hành Trung ương Đảng "
+               "khóa XIII")
+    assert (ref.number, ref.symbol, ref.term, ref.plenum) == ("21", "KL/TW", "XIII", 4)
+    assert ref.date == dt.date(2021, 10, 25)
+
+
+@pytest.mark.django_db
+def test_a_local_congress_resolution_resolves_by_title_and_term(world: World) -> None:
+    congress = _doc(world, kind="resolution", issuer="provincial_committee", term="XVI",
+                    title="Nghị quyết Đại hội đại biểu Đảng bộ tỉnh lần thứ XVI")
+    _doc(world, kind="resolution", issuer="provincial_committee", term="XV",
+         title="Nghị quyết Đại hội đại biểu Đảng bộ tỉnh lần thứ XV")
+    assert resolve(only("Nghị quyết Đại hội Đảng bộ tỉnh lần thứ XVI")) == congress
+    assert resolve(only("Nghị quyết Đại hội Đảng bộ tỉnh lần thứ XVII")) is None
+
+
+@pytest.mark.django_db
+def test_unresolved_references_are_listed_for_the_board(registry: Registry, world: World) -> None:
+    from tuyengiao.documents.references import unresolved_references
+
+    first = _doc(world, kind="report", title="Báo cáo quý I",
+                 body="<p>Theo Kết luận 99-KL/TW và Nghị quyết 35-NQ/TW.</p>")
+    second = _doc(world, kind="report", title="Báo cáo quý II", body="<p>Kết luận 99-KL/TW tiếp tục.</p>")
+    link_references(first)
+    link_references(second)
+    [row] = unresolved_references()
+    assert (row["kind"], row["number"], row["symbol"], row["count"], row["sources"]) == (
+        "conclusion", "99", "KL/TW", 2, 2,
+    )

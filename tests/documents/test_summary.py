@@ -86,3 +86,17 @@ def test_length_bound_and_subset_hold_for_any_text(sentences: list[str], limit: 
     assert 1 <= len(chosen) <= limit
     assert len(result) <= len(text)
     assert all(sentence in original for sentence in chosen)
+
+
+@pytest.mark.django_db
+def test_a_draft_fills_an_empty_summary_and_is_marked_as_draft(world: object) -> None:
+    from tuyengiao.documents.models import Document
+    from tuyengiao.documents.summary import apply_draft_summary
+
+    document = Document(owner=world.province, kind="plan", issuer="provincial_committee",  # type: ignore[attr-defined]
+                        title="Kế hoạch", body=BODY)
+    assert apply_draft_summary(document, 2)
+    assert document.summary_is_draft and len(split_sentences(document.summary)) == 2
+    document.summary, document.summary_is_draft = "Tóm tắt do cán bộ viết.", False
+    assert not apply_draft_summary(document)
+    assert document.summary == "Tóm tắt do cán bộ viết."

@@ -141,8 +141,9 @@ NOUNS = {
     "guidance": r"huong" + H + r"+dan",
     "plan": r"ke" + H + r"+hoach",
     "report": r"bao" + H + r"+cao",
-    "notice": r"thong" + H + r"+bao",
+    "notice": r"thong" + H + r"+bao(?:" + H + r"+ket" + H + r"+luan)?",
     "official_letter": r"cong" + H + r"+van",
+    "decision": r"quyet" + H + r"+dinh",  # "Quyết định số 99-QĐ/TW": filed with the QĐ regulations
 }
 STRONG_NOUNS = {"resolution", "directive", "conclusion", "regulation"}
 NOUN_RE = re.compile(
@@ -234,7 +235,7 @@ NUMBER_FOLLOW_RE = re.compile(
 )
 SPACES_RE = re.compile(rf"{H}+")
 SO_RE = re.compile(rf"{H}+so(?![A-Za-z])", FLAGS)
-CUA_RE = re.compile(rf"(?:cua{H}+)?", FLAGS)
+CUA_RE = re.compile(rf"(?:(?:cua|do)(?-i:{H})+)?", FLAGS)
 OPEN_RE = re.compile(rf"{H}*(?:[,;]{H}*)?(?P<paren>\({H}*)?")
 CLOSE_RE = re.compile(rf"{H}*\)")
 
@@ -507,6 +508,8 @@ class _Parser:
             kind = next(k for k, v in noun.groupdict().items() if v is not None)
             draft = self.after_noun(kind, noun)
             if draft is not None:
+                if draft.kind == "decision":
+                    draft.kind = "regulation"
                 drafts.append(draft)
                 taken_until = draft.end
         covered = [(d.start, d.end) for d in drafts]
@@ -707,6 +710,18 @@ def resolve(found: FoundReference, queryset: QuerySet[Document] | None = None) -
             candidates = [d for d in rows if d.kind == found.kind]
     elif found.issuer == NATIONAL_CONGRESS and found.term:
         candidates = list(qs.filter(kind=found.kind, issuer="national_congress", term=found.term))
+    elif found.issuer and found.issuer.startswith("Đại hội") and found.term:
+        # A local congress: its registry entry says so in the title, e.g. "Đại hội Đảng bộ tỉnh".
+        from tuyengiao.core.text import fold
+
+        def congress(text: str) -> str:
+            return fold(text).replace("dai bieu ", "")
+
+        place = congress(found.issuer).removeprefix("dai hoi ")
+        candidates = [
+            d for d in qs.filter(kind=found.kind, term=found.term).exclude(issuer="national_congress")
+            if f"dai hoi {place}" in congress(d.title)
+        ]
     elif found.issuer == CENTRAL_COMMITTEE and found.term:
         candidates = list(qs.filter(kind=found.kind, issuer="central_committee", term=found.term))
         if found.plenum is not None and len(candidates) > 1:
@@ -728,6 +743,21 @@ def resolve(found: FoundReference, queryset: QuerySet[Document] | None = None) -
     return candidates[0] if len(candidates) == 1 else None
 
 
+def _field_value(name: str, value: Any) -> Any:
+    """A parsed value shaped for a DocumentReference field (coded choices, length, null)."""
+    from .models import DocumentReference
+
+    field = DocumentReference._meta.get_field(name)
+    if name == "issuer" and getattr(field, "choices", None):
+        value = issuer_code(value)
+    if value is None:
+        return None if getattr(field, "null", False) else ""
+    max_length = getattr(field, "max_length", None)
+    if isinstance(value, str) and max_length:
+        value = value[:max_length]
+    return value
+
+
 def link_references(document: Document) -> list[DocumentReference]:
     """Rebuild a document's references from its body (offsets in the body's plain text)."""
     from django.db import transaction
@@ -740,12 +770,26 @@ def link_references(document: Document) -> list[DocumentReference]:
         target = resolve(found)
         if target is not None and target.pk == document.pk:
             continue  # a document quoting its own number is not a reference
-        rows.append(DocumentReference(
-            source=document, target=target, text=found.text[:500], start=found.start, end=found.end,
-            kind=found.kind, number=found.number or "", symbol=found.symbol or "",
-            issuer=(found.issuer or "")[:255], term=found.term or "", date=found.date,
-        ))
+        fields = {name: _field_value(name, getattr(found, name)) for name in (
+            "text", "start", "end", "kind", "number", "symbol", "issuer", "term", "date",
+        )}
+        rows.append(DocumentReference(source=document, target=target, **fields))
     with transaction.atomic():
         DocumentReference.objects.filter(source=document).delete()
         DocumentReference.objects.bulk_create(rows)
     return rows
+
+
+def unresolved_references(queryset: QuerySet[DocumentReference] | None = None) -> list[dict[str, Any]]:
+    """References no registry document matches, grouped, most cited first: the board's to-add list."""
+    from django.db.models import Count, Min
+
+    from .models import DocumentReference
+
+    qs = queryset if queryset is not None else DocumentReference.objects.all()
+    return list(
+        qs.filter(target__isnull=True)
+        .values("kind", "number", "symbol", "issuer", "term")
+        .annotate(count=Count("id"), sources=Count("source", distinct=True), example=Min("text"))
+        .order_by("-count", "kind", "number")
+    )

@@ -12,8 +12,12 @@ import math
 import re
 from collections import Counter
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from .references import html_to_text, looks_like_html
+
+if TYPE_CHECKING:
+    from .models import Document
 
 _DAMPING = 0.85
 _ITERATIONS = 60
@@ -152,3 +156,15 @@ def draft_summary(text_or_html: str, max_sentences: int = 5) -> str:
     scores = rank_sentences(sentences)
     best = sorted(range(len(sentences)), key=lambda i: (-scores[i], i))[:max_sentences]
     return " ".join(sentences[i] for i in sorted(best))
+
+
+def apply_draft_summary(document: Document, max_sentences: int = 5) -> bool:
+    """Fill an empty summary with a draft marked as such; a person's summary is never replaced.
+
+    The caller saves; saving the form by a person clears ``summary_is_draft``.
+    """
+    if document.summary and not document.summary_is_draft:
+        return False
+    document.summary = draft_summary(document.body or "", max_sentences)
+    document.summary_is_draft = bool(document.summary)
+    return True
