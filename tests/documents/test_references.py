@@ -527,3 +527,10 @@ def test_unresolved_references_are_listed_for_the_board(registry: Registry, worl
     assert (row["kind"], row["number"], row["symbol"], row["count"], row["sources"]) == (
         "conclusion", "99", "KL/TW", 2, 2,
     )
+
+
+def test_the_nq_abbreviation_names_a_resolution() -> None:
+    found = find_references("Thực hiện NQ 35 và NQ Trung ương 4 khóa XII")
+    assert [(r.kind, r.number, r.plenum) for r in found] == [
+        ("resolution", "35", None), ("resolution", None, 4),
+    ]

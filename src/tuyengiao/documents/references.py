@@ -134,9 +134,9 @@ ORDINAL_WORD = "|".join(sorted((w.replace(" ", H + "+") for w in _ORDINALS), key
 FLAGS = re.IGNORECASE
 
 NOUNS = {
-    "resolution": r"nghi" + H + r"+quyet",
+    "resolution": r"nghi" + H + r"+quyet|(?-i:NQ)",
     "directive": r"chi" + H + r"+thi",
-    "conclusion": r"ket" + H + r"+luan",
+    "conclusion": r"ket" + H + r"+luan|(?-i:KL)",
     "regulation": r"qu[yi]" + H + r"+dinh",
     "guidance": r"huong" + H + r"+dan",
     "plan": r"ke" + H + r"+hoach",
