@@ -154,3 +154,16 @@ def test_index_expression_matches_the_query_expression() -> None:
         cursor.execute("SELECT pg_get_indexdef('documents_document_search'::regclass)")
         definition = cursor.fetchone()[0]
     assert "immutable_unaccent" in definition and "setweight" in definition
+
+
+@pytest.mark.parametrize("query", ["nghi quyet 35", "Nghị quyết số 35", "35", "NQ 35"])
+def test_kind_and_number_find_a_document_whatever_its_title(docs: dict[str, Document], query: str) -> None:
+    assert pks(search_documents(Document.objects.all(), query))[0] == docs["nq35"].pk
+    assert pks(search._python(Document.objects.all(), Query(query)))[0] == docs["nq35"].pk
+
+
+def test_the_migration_indexes_the_expression_the_search_queries() -> None:
+    import importlib
+
+    migration = importlib.import_module("tuyengiao.documents.migrations.0002_search")
+    assert search.search_vector_sql() == migration.VECTOR

@@ -36,6 +36,23 @@ _SYMBOL_QUERY = re.compile(r"(?<![a-z0-9])(\d{1,4})\s*[-‐‑–—]\s*([a-z]{1
 _TOKEN = re.compile(r"[a-z0-9]+(?:/[a-z0-9]+)*")
 
 
+# Kind names as members type them, so "nghi quyet 35" finds 35-NQ/TW whatever its title says.
+KIND_WORDS = {
+    "resolution": "nghi quyet", "directive": "chi thi", "conclusion": "ket luan", "regulation": "quy dinh",
+    "guidance": "huong dan", "plan": "ke hoach", "report": "bao cao", "notice": "thong bao",
+    "official_letter": "cong van", "orientation": "dinh huong",
+}  # fmt: skip
+
+
+def _identity_sql(col: str) -> str:
+    """Symbol (whole and in parts), number and the kind's name, as one text."""
+    kinds = " ".join(f"WHEN '{kind}' THEN '{words}'" for kind, words in KIND_WORDS.items())
+    return (
+        f"coalesce({col}symbol, '') || ' ' || translate(coalesce({col}symbol, ''), '/-', '  ') || ' ' || "
+        f"coalesce({col}number, '') || ' ' || (CASE {col}kind {kinds} ELSE '' END)"
+    )
+
+
 def search_vector_sql(table: str | None = None) -> str:
     """The indexed ``tsvector`` expression; must stay identical to the index of migration 0002."""
     col = f'"{table}".' if table else ""
@@ -46,7 +63,7 @@ def search_vector_sql(table: str | None = None) -> str:
 
     return "(" + " || ".join([
         part(f"coalesce({col}title, '')", "A"),
-        part(f"coalesce({col}symbol, '')", "A"),
+        part(_identity_sql(col), "A"),
         part(f"coalesce({col}summary, '')", "B"),
         part(f"regexp_replace(coalesce({col}body, ''), '<[^>]*>', ' ', 'g')", "C"),
     ]) + ")"
@@ -66,7 +83,14 @@ class Query:
             self.symbol_number = str(int(symbol.group(1)))
             self.symbol_letters = symbol.group(2)
             self.symbol_issuer = symbol.group(3)
-        self.tokens = _TOKEN.findall(self.folded)
+        tokens = _TOKEN.findall(self.folded)
+        # "số 35" is how a number is said; "chuyển đổi số" keeps its "số".
+        following = [*tokens[1:], ""]
+        pairs = zip(tokens, following, strict=True)
+        self.tokens = [t for t, nxt in pairs if not (t == "so" and nxt[:1].isdigit())]
+        # A number alone ("35") is most likely a document number.
+        numbers = [t for t in self.tokens if t.isdigit()]
+        self.number: str | None = str(int(numbers[0])) if len(numbers) == 1 and not symbol else None
         # Words to highlight: the plain words and the symbol's parts.
         self.words = [w for token in self.tokens for w in token.split("/") if w]
 
@@ -124,6 +148,9 @@ def _postgres(queryset: QuerySet[Document], parsed: Query) -> QuerySet[Document]
         f" + CASE WHEN strpos({title}, %s) > 0 THEN 1.0 ELSE 0.0 END"
     )
     rank_params: list[Any] = [ts_text, parsed.folded, parsed.folded]
+    if parsed.number is not None:
+        rank_sql += f""" + CASE WHEN ltrim("{table}".number, '0') = %s THEN 2.0 ELSE 0.0 END"""
+        rank_params.append(parsed.number)
     if symbol_regex:
         matches.append(f"{symbol} ~ %s")
         match_params.append(symbol_regex)
@@ -143,13 +170,15 @@ def _python(queryset: QuerySet[Document], parsed: Query) -> QuerySet[Document]:
     """Rank in Python over folded fields: fine for a demo registry of a few hundred documents."""
     symbol_regex = parsed.symbol_regex()
     scores: dict[int, float] = {}
-    for pk, title, symbol, summary, body in queryset.values_list("pk", "title", "symbol", "summary", "body"):
+    rows = queryset.values_list("pk", "title", "symbol", "number", "kind", "summary", "body")
+    for pk, title, symbol, number, kind, summary, body in rows:
+        identity = f"{symbol} {re.sub(r'[/-]', ' ', symbol or '')} {number} {KIND_WORDS.get(kind, '')}"
         fields = {
-            "title": fold(title or ""), "symbol": fold(symbol or ""), "summary": fold(summary or ""),
+            "title": fold(title or ""), "symbol": fold(identity), "summary": fold(summary or ""),
             "body": fold(html_to_text(body or "")),
         }
         score = 0.0
-        if symbol_regex and re.search(symbol_regex, re.sub(r"\s+", "", fields["symbol"])):
+        if symbol_regex and re.search(symbol_regex, re.sub(r"\s+", "", fold(symbol or ""))):
             score += 10.0
         words_found = True
         for index, word in enumerate(parsed.words):
@@ -165,6 +194,8 @@ def _python(queryset: QuerySet[Document], parsed: Query) -> QuerySet[Document]:
             continue
         if parsed.folded and parsed.folded in fields["title"]:
             score += 1.0
+        if parsed.number is not None and (number or "").lstrip("0") == parsed.number:
+            score += 2.0
         scores[pk] = score
     if not scores:
         return queryset.none()

@@ -12,9 +12,20 @@ def _part(expression, weight):
     return f"setweight(to_tsvector('simple'::regconfig, immutable_unaccent(lower({expression}))), '{weight}')"
 
 
+KIND_WORDS = {
+    "resolution": "nghi quyet", "directive": "chi thi", "conclusion": "ket luan", "regulation": "quy dinh",
+    "guidance": "huong dan", "plan": "ke hoach", "report": "bao cao", "notice": "thong bao",
+    "official_letter": "cong van", "orientation": "dinh huong",
+}
+IDENTITY = (
+    "coalesce(symbol, '') || ' ' || translate(coalesce(symbol, ''), '/-', '  ') || ' ' || "
+    "coalesce(number, '') || ' ' || (CASE kind "
+    + " ".join(f"WHEN '{kind}' THEN '{words}'" for kind, words in KIND_WORDS.items())
+    + " ELSE '' END)"
+)
 VECTOR = "(" + " || ".join([
     _part("coalesce(title, '')", "A"),
-    _part("coalesce(symbol, '')", "A"),
+    _part(IDENTITY, "A"),
     _part("coalesce(summary, '')", "B"),
     _part("regexp_replace(coalesce(body, ''), '<[^>]*>', ' ', 'g')", "C"),
 ]) + ")"
