@@ -85,7 +85,7 @@ class Query:
             self.symbol_issuer = symbol.group(3)
         tokens = _TOKEN.findall(self.folded)
         # "số 35" is how a number is said; "chuyển đổi số" keeps its "số".
-        following = [*tokens[1:], ""]
+        following = [*tokens[1:], ""][:len(tokens)]
         pairs = zip(tokens, following, strict=True)
         self.tokens = [t for t, nxt in pairs if not (t == "so" and nxt[:1].isdigit())]
         # A number alone ("35") is most likely a document number.
