@@ -7,6 +7,8 @@ import datetime as dt
 
 import pytest
 from django.db import connection
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.conftest import World
 from tuyengiao.documents import search
@@ -167,3 +169,22 @@ def test_the_migration_indexes_the_expression_the_search_queries() -> None:
 
     migration = importlib.import_module("tuyengiao.documents.migrations.0002_search")
     assert search.search_vector_sql() == migration.VECTOR
+
+
+ODD = ["'; DROP TABLE documents_document; --", "a & b | !c :* ()", "%_\\", "<script>", "ky'hieu"]
+
+
+@pytest.mark.parametrize("query", ODD)
+def test_odd_queries_are_safe(docs: dict[str, Document], query: str) -> None:
+    results = list(search_documents(Document.objects.all(), query))
+    assert all("<script>" not in getattr(r, "snippet", "") for r in results)
+    assert Document.objects.count() == 4
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(max_size=200), st.text(max_size=20))
+def test_highlight_escapes_everything_but_its_marks(text: str, query: str) -> None:
+    snippet = str(highlight(text, Query(query).words))
+    bare = snippet.replace("<mark>", "").replace("</mark>", "")
+    assert "<" not in bare and ">" not in bare
+    assert snippet.count("<mark>") == snippet.count("</mark>")

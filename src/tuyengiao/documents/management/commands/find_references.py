@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError
+from django.utils.translation import gettext as _
 
 from tuyengiao.documents.references import FoundReference, find_references, resolve
 
@@ -19,7 +20,9 @@ def _decode(data: bytes | str) -> str:
         try:
             return data.decode("utf-8-sig")
         except UnicodeDecodeError as error:
-            raise CommandError(f"Tệp không phải UTF-8 (byte {error.start}).") from error
+            raise CommandError(
+                _("The file is not UTF-8 text (byte %(position)s).") % {"position": error.start}
+            ) from error
     return data.removeprefix("\ufeff")
 
 
@@ -59,7 +62,9 @@ class Command(BaseCommand):
         try:
             return _decode(Path(path).read_bytes())
         except OSError as error:
-            raise CommandError(f"Không đọc được tệp {path}: {error.strerror}") from error
+            raise CommandError(
+                _("Cannot read the file %(path)s: %(reason)s") % {"path": path, "reason": error.strerror}
+            ) from error
 
     @staticmethod
     def _line(found: FoundReference, document_id: int | None) -> str:
