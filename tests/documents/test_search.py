@@ -188,3 +188,9 @@ def test_highlight_escapes_everything_but_its_marks(text: str, query: str) -> No
     bare = snippet.replace("<mark>", "").replace("</mark>", "")
     assert "<" not in bare and ">" not in bare
     assert snippet.count("<mark>") == snippet.count("</mark>")
+
+
+def test_only_the_last_word_highlights_as_a_prefix() -> None:
+    assert highlight("Tư tưởng tuyên giáo", Query("tu tuo").words) == (
+        "<mark>Tư</mark> <mark>tưởng</mark> tuyên giáo"
+    )

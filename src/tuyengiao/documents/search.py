@@ -232,13 +232,14 @@ def snippet_for(document: Document, query: Query | str) -> SafeString:
 
 
 def _spans(text: str, words: list[str]) -> list[tuple[int, int]]:
-    """Original-text spans of every word start matching a query word, accent-insensitively."""
+    """Original-text spans of the query's words, accent-insensitively: whole words, except the
+    last one, which may be unfinished (as the search treats it)."""
     if not words:
         return []
     folded, index = fold_keep_offsets(text, lower=True)
-    pattern = re.compile(
-        r"(?<![a-z0-9])(?:" + "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True)) + ")"
-    )
+    whole = {re.escape(w) + r"(?![a-z0-9])" for w in words[:-1]}
+    alternatives = sorted(whole | {re.escape(words[-1])}, key=len, reverse=True)
+    pattern = re.compile(r"(?<![a-z0-9])(?:" + "|".join(alternatives) + ")")
     spans: list[tuple[int, int]] = []
     for match in pattern.finditer(folded):
         start = index[match.start()]
