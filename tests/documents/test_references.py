@@ -534,3 +534,12 @@ def test_the_nq_abbreviation_names_a_resolution() -> None:
     assert [(r.kind, r.number, r.plenum) for r in found] == [
         ("resolution", "35", None), ("resolution", None, 4),
     ]
+
+
+@pytest.mark.parametrize(("text", "span"), [
+    ("Kết luận 01-KL/TW, Trung ương yêu cầu sơ kết.", "Kết luận 01-KL/TW"),
+    ("Thực hiện Chỉ thị 05-CT/TW, Tỉnh ủy đã chỉ đạo.", "Chỉ thị 05-CT/TW"),
+])
+def test_a_body_named_after_a_comma_is_not_the_issuer(text: str, span: str) -> None:
+    ref = only(text)
+    assert (ref.text, ref.issuer) == (span, None)

@@ -175,8 +175,10 @@ ISSUER_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("politburo", re.compile(rf"bo{H}+chinh{H}+tri|(?-i:BCT)(?![A-Za-z])", FLAGS)),
     ("secretariat", re.compile(rf"ban{H}+bi{H}+thu(?:{H}+trung{H}+uong(?:{H}+dang)?)?", FLAGS)),
     ("central_committee", re.compile(
-        rf"(?:(?:ban{H}+chap{H}+hanh|(?-i:BCH)){H}*(?:trung{H}+uong|(?-i:TW))|trung{H}+uong)"
+        rf"(?:ban{H}+chap{H}+hanh|(?-i:BCH)){H}*(?:trung{H}+uong|(?-i:TW))"
         rf"(?:{H}+dang(?:{H}+cong{H}+san{H}+viet{H}+nam)?)?(?![A-Za-z0-9])", FLAGS)),
+    # A bare "Trung ương" names the issuer only after "của"/"do".
+    ("central_plain", re.compile(rf"trung{H}+uong(?:{H}+dang)?(?![A-Za-z0-9])", FLAGS)),
     ("standing", re.compile(rf"(?:ban{H}+thuong{H}+vu|(?-i:BTV)){H}+{COMMITTEE}{NAME}", FLAGS)),
     ("board", re.compile(
         rf"ban{H}+tuyen{H}+giao(?P<dv>{H}+va{H}+dan{H}+van)?{H}+(?:(?P<central>trung{H}+uong)|{COMMITTEE}{NAME})",
@@ -321,10 +323,16 @@ class _Parser:
         self.f = self.folded.text
 
     # Issuers -----------------------------------------------------------------------------
-    def issuer_at(self, pos: int) -> tuple[int, str] | None:
+    def issuer_at(self, pos: int, need_cua: bool = False) -> tuple[int, str] | None:
+        """An issuer at ``pos``; after a comma only "của X"/"do X" is one ("…, Tỉnh ủy đã…" is not)."""
         match = CUA_RE.match(self.f, pos)
         begin = match.end() if match else pos
+        has_cua = begin > pos
+        if need_cua and not has_cua:
+            return None
         for name, pattern in ISSUER_PATTERNS:
+            if name == "central_plain" and not has_cua:
+                continue
             found = pattern.match(self.f, begin)
             if found:
                 return found.end(), self._issuer_text(name, found)
@@ -335,7 +343,7 @@ class _Parser:
             return "Bộ Chính trị"
         if name == "secretariat":
             return "Ban Bí thư"
-        if name == "central_committee":
+        if name in ("central_committee", "central_plain"):
             return CENTRAL_COMMITTEE
         groups = match.groupdict()
         head = ""
@@ -362,7 +370,8 @@ class _Parser:
             opening = OPEN_RE.match(self.f, pos)
             assert opening is not None
             paren = bool(opening.group("paren"))
-            step = self._qualifier(draft, opening.end(), in_parens=paren or inside)
+            comma = "," in opening.group() or ";" in opening.group()
+            step = self._qualifier(draft, opening.end(), in_parens=paren or inside, after_comma=comma)
             if step is None:
                 break
             pos = step
@@ -374,7 +383,7 @@ class _Parser:
                     inside = False
             draft.end = pos
 
-    def _qualifier(self, draft: _Draft, at: int, in_parens: bool) -> int | None:
+    def _qualifier(self, draft: _Draft, at: int, in_parens: bool, after_comma: bool = False) -> int | None:
         f = self.f
         if draft.date is None:
             match = DATE_WORDS_RE.match(f, at)
@@ -399,7 +408,7 @@ class _Parser:
                 draft.qualified = True
                 return match.end()
         if draft.issuer is None:
-            found = self.issuer_at(at)
+            found = self.issuer_at(at, need_cua=after_comma and not in_parens)
             if found:
                 draft.issuer = found[1]
                 draft.qualified = True
