@@ -202,6 +202,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several models have a "kind"; name each choice set after its model.
+    "ENUM_NAME_OVERRIDES": {
+        "UnitKindEnum": "tuyengiao.org.choices.UnitKind",
+        "SuccessionKindEnum": "tuyengiao.org.choices.SuccessionKind",
+        "DocumentKindEnum": "tuyengiao.documents.choices.DocumentKind",
+        "EventKindEnum": "tuyengiao.events.models.EventKind",
+    },
 }
 
 AUDITLOG_INCLUDE_ALL_MODELS = False

@@ -1,4 +1,4 @@
-# ruff: noqa: E501  (the demo texts read best unbroken)
+
 """The registry a provincial board works with: central documents and the province's own guidance.
 
 Titles and summaries are written for the demo (short paraphrases, not the official texts).
