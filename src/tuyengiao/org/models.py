@@ -202,7 +202,7 @@ class StaffPosition(TimeStampedModel):
     board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="staff")
     full_name = models.CharField(_("full name"), max_length=120)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
-    title = models.CharField(_("title"), max_length=20, choices=StaffTitle.choices)
+    title = models.CharField(_("position"), max_length=20, choices=StaffTitle.choices)
     committee_role = models.CharField(
         _("also in the committee as"), max_length=20, choices=CommitteeRole.choices, blank=True, default=""
     )
