@@ -5,38 +5,27 @@ from __future__ import annotations
 from collections.abc import Iterable
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.db.models import QuerySet, Sum
 
 from tuyengiao.core.periods import Period
-from tuyengiao.core.providers import DerivedElement, register
+from tuyengiao.core.providers import DerivedElement, per_unit, register
 
 from .models import Campaign, CampaignParticipation
 
 
-def _rows(unit_ids: Iterable[int] | None, period: Period):
-    qs = CampaignParticipation.objects.filter(
+def _due_in(period: Period) -> QuerySet[CampaignParticipation]:
+    return CampaignParticipation.objects.filter(
         campaign__deadline__gte=period.start, campaign__deadline__lte=period.end
     )
-    if unit_ids is not None:
-        qs = qs.filter(unit_id__in=list(unit_ids))
-    return qs
 
 
 def expected(unit_ids: Iterable[int] | None, period: Period) -> dict[int, Decimal]:
     """Members expected to study, per cell (summed over the campaigns due in the period)."""
-    rows = _rows(unit_ids, period).values("unit_id").annotate(n=Sum("expected")).values_list("unit_id", "n")
-    return {u: Decimal(n or 0) for u, n in rows}
+    return per_unit(_due_in(period), unit_ids, Sum("expected"))
 
 
 def attended(unit_ids: Iterable[int] | None, period: Period) -> dict[int, Decimal]:
-    rows = (
-        _rows(unit_ids, period)
-        .filter(attended__isnull=False)
-        .values("unit_id")
-        .annotate(n=Sum("attended"))
-        .values_list("unit_id", "n")
-    )
-    return {u: Decimal(n or 0) for u, n in rows}
+    return per_unit(_due_in(period).filter(attended__isnull=False), unit_ids, Sum("attended"))
 
 
 def completed_on_time(unit_ids: Iterable[int] | None, period: Period) -> dict[int, Decimal]:

@@ -15,6 +15,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
+
+from django.db.models import Aggregate, QuerySet
 
 from .periods import Period
 
@@ -51,3 +54,13 @@ def get(code: str) -> DerivedElement | None:
 
 def all_elements() -> list[DerivedElement]:
     return sorted(_REGISTRY.values(), key=lambda e: e.code)
+
+
+def per_unit(
+    queryset: QuerySet[Any], unit_ids: Iterable[int] | None, aggregate: Aggregate, unit_field: str = "unit_id"
+) -> dict[int, Decimal]:
+    """One grouped query: ``aggregate`` of the records each unit owns (units without records absent)."""
+    if unit_ids is not None:
+        queryset = queryset.filter(**{f"{unit_field}__in": list(unit_ids)})
+    rows = queryset.values(unit_field).annotate(value=aggregate).values_list(unit_field, "value")
+    return {unit: Decimal(value or 0) for unit, value in rows}

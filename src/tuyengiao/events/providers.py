@@ -10,66 +10,44 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from tuyengiao.core.periods import Period
-from tuyengiao.core.providers import DerivedElement, register
+from tuyengiao.core.providers import DerivedElement, per_unit, register
 
 from .models import Event, EventFormat, EventKind
 
 ONLINE = Q(format__in=[EventFormat.ONLINE, EventFormat.HYBRID])
 
 
-def _in_period(unit_ids: Iterable[int] | None, period: Period) -> QuerySet[Event]:
+def _in_period(period: Period) -> QuerySet[Event]:
     tz = timezone.get_current_timezone()
     start = dt.datetime.combine(period.start, dt.time.min, tzinfo=tz)
     after = dt.datetime.combine(period.end + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
-    qs = Event.objects.filter(start__gte=start, start__lt=after)
-    if unit_ids is not None:
-        qs = qs.filter(unit_id__in=list(unit_ids))
-    return qs
+    return Event.objects.filter(start__gte=start, start__lt=after)
 
 
 def study_sessions(unit_ids: Iterable[int] | None, period: Period) -> dict[int, Decimal]:
-    rows = (
-        _in_period(unit_ids, period)
-        .filter(kind=EventKind.STUDY_SESSION)
-        .values("unit_id")
-        .annotate(n=Count("pk"))
-        .values_list("unit_id", "n")
-    )
-    return {u: Decimal(n) for u, n in rows}
+    return per_unit(_in_period(period).filter(kind=EventKind.STUDY_SESSION), unit_ids, Count("pk"))
 
 
 def members_attending(unit_ids: Iterable[int] | None, period: Period) -> dict[int, Decimal]:
-    rows = (
-        _in_period(unit_ids, period)
-        .filter(kind=EventKind.STUDY_SESSION, present_attendees__isnull=False)
-        .values("unit_id")
-        .annotate(n=Sum("present_attendees"))
-        .values_list("unit_id", "n")
-    )
-    return {u: Decimal(n or 0) for u, n in rows}
+    sessions = _in_period(period).filter(kind=EventKind.STUDY_SESSION, present_attendees__isnull=False)
+    return per_unit(sessions, unit_ids, Sum("present_attendees"))
 
 
 def events_held(unit_ids: Iterable[int] | None, period: Period) -> dict[int, Decimal]:
-    rows = _in_period(unit_ids, period).values("unit_id").annotate(n=Count("pk")).values_list("unit_id", "n")
-    return {u: Decimal(n) for u, n in rows}
+    return per_unit(_in_period(period), unit_ids, Count("pk"))
 
 
 def events_online(unit_ids: Iterable[int] | None, period: Period) -> dict[int, Decimal]:
-    rows = (
-        _in_period(unit_ids, period)
-        .filter(ONLINE)
-        .values("unit_id")
-        .annotate(n=Count("pk"))
-        .values_list("unit_id", "n")
-    )
-    return {u: Decimal(n) for u, n in rows}
+    return per_unit(_in_period(period).filter(ONLINE), unit_ids, Count("pk"))
 
 
 def online_share(unit_ids: Iterable[int] | None, period: Period) -> dict[int, Decimal]:
     """Percent of a unit's own events held online or hybrid; roll up with the two counts instead."""
+    events = _in_period(period)
+    if unit_ids is not None:
+        events = events.filter(unit_id__in=list(unit_ids))
     rows = (
-        _in_period(unit_ids, period)
-        .values("unit_id")
+        events.values("unit_id")
         .annotate(n=Count("pk"), online=Count("pk", filter=ONLINE))
         .values_list("unit_id", "n", "online")
     )
