@@ -1,0 +1,468 @@
+"""Entering values, checking them, and moving a report through submission and approval.
+
+Views, the API and the Excel import all call these functions, so every path applies the same
+checks: value type, scope (action "enter"), locks of approved reports, the data set's expiry,
+and the version the user read (no silent overwrite).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from tuyengiao.core.exceptions import ConflictError, UserError
+from tuyengiao.core.numbers import format_date, format_number, parse_number
+from tuyengiao.core.periods import Period
+from tuyengiao.core.services import save_versioned
+from tuyengiao.org.access import can
+from tuyengiao.org.choices import Action
+from tuyengiao.org.models import Unit, today
+from tuyengiao.org.services import children as tree_children
+from tuyengiao.org.services import parent_on
+
+from .expressions import ExpressionError, parse
+from .models import DataElement, DataSet, DataValue, Status, Submission, ValidationRule, ValueType
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+    AnyUser = AbstractBaseUser | AnonymousUser
+
+
+class ValueError_(UserError):
+    """A value refused for one field; ``element`` says which."""
+
+    def __init__(self, message: str, element: DataElement | None = None) -> None:
+        super().__init__(message)
+        self.element = element
+
+
+_YES = {"1", "có", "co", "yes", "x", "true", "đúng", "dung"}
+_NO = {"0", "không", "khong", "no", "false", "sai"}
+
+
+def parse_raw(element: DataElement, raw: str | int | float | Decimal | None) -> tuple[Decimal | None, str]:
+    """Turn what a person typed into (number, text); raise with a Vietnamese reason."""
+    if raw is None:
+        return None, ""
+    if isinstance(raw, bool):
+        raw = "1" if raw else "0"
+    text = str(raw).strip() if not isinstance(raw, Decimal | int | float) else ""
+    if element.value_type == ValueType.TEXT:
+        return None, str(raw).strip()[:5000]
+    if isinstance(raw, Decimal | int | float):
+        number = Decimal(str(raw))
+    else:
+        if not text:
+            return None, ""
+        if element.value_type == ValueType.BOOLEAN:
+            folded = text.lower()
+            if folded in _YES:
+                return Decimal(1), ""
+            if folded in _NO:
+                return Decimal(0), ""
+            raise ValueError_(f"“{element.label}”: ghi “có” hoặc “không” (hoặc 1/0), không phải “{text}”.", element)
+        try:
+            number = parse_number(text)
+        except ValueError as exc:
+            raise ValueError_(f"“{element.label}”: “{text}” không phải là số.", element) from exc
+    if not number.is_finite():
+        raise ValueError_(f"“{element.label}”: giá trị không hợp lệ.", element)
+    if element.value_type == ValueType.BOOLEAN:
+        if number not in (0, 1):
+            raise ValueError_(f"“{element.label}”: chỉ nhận 1 (có) hoặc 0 (không).", element)
+        return number, ""
+    if element.value_type == ValueType.INTEGER:
+        if number != number.to_integral_value():
+            raise ValueError_(f"“{element.label}”: phải là số nguyên, không phải {format_number(number)}.", element)
+        if number < 0:
+            raise ValueError_(f"“{element.label}”: số lượng không được âm ({format_number(number)}).", element)
+    if element.value_type == ValueType.PERCENT and not (0 <= number <= 100):
+        raise ValueError_(f"“{element.label}”: tỷ lệ phải từ 0 đến 100%, không phải {format_number(number)}.",
+                          element)
+    if abs(number) >= Decimal(10) ** 14:
+        raise ValueError_(f"“{element.label}”: số quá lớn.", element)
+    return number.quantize(Decimal("0.0001")).normalize() if number != 0 else Decimal(0), ""
+
+
+# --- locks ----------------------------------------------------------------------------------
+
+
+def datasets_of(element: DataElement, period: Period) -> list[DataSet]:
+    return [ds for ds in element.datasets.all() if ds.period_type == period.type]
+
+
+def lock_reason(user: AnyUser, element: DataElement, unit: Unit, period: Period,
+                datasets: Sequence[DataSet] | None = None,
+                approved: set[int] | None = None) -> str | None:
+    """Why this value may not be changed now, or ``None``.
+
+    ``approved`` (data set ids approved for this unit and period) saves a query when a whole
+    form is checked at once.
+    """
+    sets = list(datasets) if datasets is not None else datasets_of(element, period)
+    if approved is None:
+        approved = set(
+            Submission.objects.filter(dataset__in=sets, unit=unit, period=period.code, status=Status.APPROVED)
+            .values_list("dataset_id", flat=True)
+        )
+    for ds in sets:
+        if ds.pk in approved:
+            return (f"Báo cáo “{ds.name}” {period.label} của {unit.name} đã được duyệt nên số liệu bị khóa; "
+                    "đề nghị cấp duyệt mở khóa nếu cần sửa.")
+        expiry = ds.expiry_date(period)
+        if expiry and today() > expiry and not can(user, Action.ADMIN, unit):
+            return (f"Đã quá hạn nhập số liệu {period.label} của biểu “{ds.name}” (hết hạn ngày "
+                    f"{format_date(expiry)}); liên hệ quản trị đơn vị.")
+    return None
+
+
+# --- saving ---------------------------------------------------------------------------------
+
+
+@dataclass
+class ValueInput:
+    element: DataElement
+    raw: Any
+    expected_version: int | None = None  # None: do not check (imports that preview first)
+    comment: str | None = None
+
+
+def _check_enter(user: AnyUser, unit: Unit) -> None:
+    if not can(user, Action.ENTER, unit):
+        raise UserError(f"Bạn không có quyền nhập số liệu cho {unit.name}.")
+
+
+def save_value(user: AnyUser, element: DataElement, unit: Unit, period: Period | str, raw: Any,
+               expected_version: int | None, comment: str | None = None) -> DataValue:
+    """Store one value (``expected_version`` 0 means "I saw no value")."""
+    period = Period.parse(period) if isinstance(period, str) else period
+    return save_values(user, unit, period, [ValueInput(element, raw, expected_version, comment)])[0]
+
+
+@transaction.atomic
+def save_values(user: AnyUser, unit: Unit, period: Period | str, items: Iterable[ValueInput],
+                check_scope: bool = True) -> list[DataValue]:
+    """Store several values of one unit and period atomically: any refusal saves nothing."""
+    period = Period.parse(period) if isinstance(period, str) else period
+    if check_scope:
+        _check_enter(user, unit)
+    items = list(items)
+    existing = {
+        dv.element_id: dv
+        for dv in DataValue.objects.select_for_update().filter(
+            unit=unit, period=period.code, element__in=[i.element for i in items]
+        )
+    }
+    saved: list[DataValue] = []
+    for item in items:
+        reason = lock_reason(user, item.element, unit, period)
+        if reason:
+            raise ValueError_(reason, item.element)
+        number, text = parse_raw(item.element, item.raw)
+        current = existing.get(item.element.pk)
+        stored_by = user if getattr(user, "is_authenticated", False) else None
+        if current is None:
+            if item.expected_version not in (None, 0):
+                raise ConflictError("Giá trị này đã bị xóa hoặc thay đổi; hãy tải lại trang.", current=None)
+            dv = DataValue(element=item.element, unit=unit, period=period.code, value=number, text_value=text,
+                           comment=item.comment or "", stored_by=stored_by)  # type: ignore[misc]
+            try:
+                with transaction.atomic():
+                    dv.save()
+            except IntegrityError as exc:
+                other = DataValue.objects.get(element=item.element, unit=unit, period=period.code)
+                raise _conflict(other) from exc
+        else:
+            if item.expected_version is not None and item.expected_version != current.version:
+                raise _conflict(current)
+            if current.value == number and current.text_value == text and (
+                item.comment is None or item.comment == current.comment
+            ):
+                saved.append(current)
+                continue
+            current.value = number
+            current.text_value = text
+            if item.comment is not None:
+                current.comment = item.comment
+            current.stored_by = stored_by  # type: ignore[assignment]
+            try:
+                dv = save_versioned(current, current.version)
+            except ConflictError as exc:
+                raise _conflict(exc.current) from exc  # type: ignore[arg-type]
+        saved.append(dv)
+    return saved
+
+
+def _conflict(other: DataValue | None) -> ConflictError:
+    if other is None:
+        return ConflictError("Giá trị này vừa bị người khác thay đổi; hãy tải lại trang.")
+    who = other.stored_by.get_full_name() or other.stored_by.get_username() if other.stored_by else "người khác"
+    when = timezone.localtime(other.updated_at).strftime("%H:%M %d/%m/%Y") if other.updated_at else ""
+    shown = other.display or "(trống)"
+    return ConflictError(
+        f"{who} đã lưu giá trị {shown} lúc {when} sau khi bạn mở trang; chưa ghi đè. "
+        "Kiểm tra lại rồi nhập lại nếu cần.",
+        current=other,
+    )
+
+
+# --- validation rules -----------------------------------------------------------------------
+
+
+@dataclass
+class Violation:
+    rule: ValidationRule
+    left: Decimal
+    right: Decimal
+
+    @property
+    def message(self) -> str:
+        return (f"{self.rule.message} (vế trái {format_number(self.left)} "
+                f"{self.rule.get_operator_display()} vế phải {format_number(self.right)} không thỏa)")
+
+
+def values_map(unit: Unit, period: Period, codes: Iterable[str] | None = None) -> dict[str, Decimal | None]:
+    qs = DataValue.objects.filter(unit=unit, period=period.code, value__isnull=False)
+    if codes is not None:
+        qs = qs.filter(element__code__in=list(codes))
+    return dict(qs.values_list("element__code", "value"))
+
+
+def check_rules(dataset: DataSet, unit: Unit, period: Period,
+                values: dict[str, Decimal | None] | None = None) -> list[Violation]:
+    """Rules whose both sides have values and do not hold (a missing side is skipped)."""
+    values = values if values is not None else values_map(unit, period)
+    out: list[Violation] = []
+    for rule in dataset.rules.all():
+        try:
+            left = parse(rule.left).evaluate(values)
+            right = parse(rule.right).evaluate(values)
+        except ExpressionError:
+            continue
+        if left is None or right is None:
+            continue
+        if not rule.holds(left, right):
+            out.append(Violation(rule, left, right))
+    return out
+
+
+# --- submission and approval ----------------------------------------------------------------
+
+
+def submission_for(dataset: DataSet, unit: Unit, period: Period) -> Submission:
+    sub, _created = Submission.objects.get_or_create(dataset=dataset, unit=unit, period=period.code)
+    return sub
+
+
+def _locked_submission(dataset: DataSet, unit: Unit, period: Period) -> Submission:
+    submission_for(dataset, unit, period)
+    return Submission.objects.select_for_update().get(dataset=dataset, unit=unit, period=period.code)
+
+
+def _reporting_children(dataset: DataSet, unit: Unit, period: Period) -> list[Unit]:
+    return [c for c in tree_children(unit, min(period.end, unit.last_day())) if dataset.reports(c)]
+
+
+def approver_unit(unit: Unit, period: Period) -> Unit | None:
+    """Whose approvers decide on this unit's report: its parent as the tree stood at period end."""
+    day = min(period.end, unit.last_day())
+    return parent_on(unit, day) or unit.parent
+
+
+def can_approve(user: AnyUser, unit: Unit, period: Period) -> bool:
+    parent = approver_unit(unit, period)
+    return parent is not None and can(user, Action.APPROVE, parent)
+
+
+@transaction.atomic
+def submit(user: AnyUser, dataset: DataSet, unit: Unit, period: Period | str) -> Submission:
+    period = dataset.period(period) if isinstance(period, str) else period
+    _check_enter(user, unit)
+    if not dataset.reports(unit):
+        raise UserError(f"{unit.name} không thuộc diện báo cáo biểu “{dataset.name}”.")
+    sub = _locked_submission(dataset, unit, period)
+    if sub.status in (Status.SUBMITTED, Status.APPROVED):
+        raise UserError(f"Báo cáo {period.label} đã ở trạng thái “{sub.get_status_display()}”.")
+    if not DataValue.objects.filter(unit=unit, period=period.code, element__in=dataset.elements.all()).exists():
+        raise UserError("Chưa có số liệu nào; hãy nhập số liệu trước khi gửi báo cáo.")
+    violations = check_rules(dataset, unit, period)
+    if violations:
+        raise UserError("Chưa gửi được vì số liệu chưa hợp lệ: " + "; ".join(v.message for v in violations))
+    sub.status = Status.SUBMITTED
+    sub.submitted_at = timezone.now()
+    sub.submitted_by = user  # type: ignore[assignment]
+    sub.reason = ""
+    sub.save()
+    return sub
+
+
+def _check_approver(user: AnyUser, sub: Submission) -> None:
+    if not can_approve(user, sub.unit, sub.period_obj):
+        raise UserError(f"Bạn không phải cấp duyệt báo cáo của {sub.unit.name}.")
+
+
+@transaction.atomic
+def approve(user: AnyUser, submission: Submission) -> Submission:
+    sub = Submission.objects.select_for_update().select_related("dataset", "unit").get(pk=submission.pk)
+    _check_approver(user, sub)
+    if sub.status != Status.SUBMITTED:
+        raise UserError(f"Chỉ duyệt được báo cáo đã gửi; báo cáo này đang “{sub.get_status_display()}”.")
+    period = sub.period_obj
+    kids = _reporting_children(sub.dataset, sub.unit, period)
+    if kids:
+        approved = set(Submission.objects.filter(dataset=sub.dataset, period=sub.period, unit__in=kids,
+                                                 status=Status.APPROVED).values_list("unit_id", flat=True))
+        waiting = [k.name for k in kids if k.pk not in approved]
+        if waiting:
+            raise UserError("Chưa duyệt được: báo cáo của đơn vị cấp dưới chưa được duyệt: " + ", ".join(waiting[:10])
+                            + (f" và {len(waiting) - 10} đơn vị khác" if len(waiting) > 10 else "") + ".")
+    sub.status = Status.APPROVED
+    sub.decided_at = timezone.now()
+    sub.decided_by = user  # type: ignore[assignment]
+    sub.reason = ""
+    sub.save()
+    return sub
+
+
+@transaction.atomic
+def return_(user: AnyUser, submission: Submission, reason: str) -> Submission:
+    """Send a submitted report back to the unit with a reason it can act on."""
+    sub = Submission.objects.select_for_update().select_related("dataset", "unit").get(pk=submission.pk)
+    _check_approver(user, sub)
+    reason = (reason or "").strip()
+    if not reason:
+        raise UserError("Cần ghi lý do trả lại để đơn vị biết phải sửa gì.")
+    if sub.status != Status.SUBMITTED:
+        raise UserError(f"Chỉ trả lại được báo cáo đã gửi; báo cáo này đang “{sub.get_status_display()}”.")
+    sub.status = Status.RETURNED
+    sub.reason = reason[:1000]
+    sub.decided_at = timezone.now()
+    sub.decided_by = user  # type: ignore[assignment]
+    sub.save()
+    return sub
+
+
+@transaction.atomic
+def unlock(user: AnyUser, submission: Submission, reason: str = "") -> Submission:
+    """Reopen an approved report for correction (the parent's approval must be undone first)."""
+    sub = Submission.objects.select_for_update().select_related("dataset", "unit").get(pk=submission.pk)
+    _check_approver(user, sub)
+    if sub.status != Status.APPROVED:
+        raise UserError("Chỉ mở khóa được báo cáo đã duyệt.")
+    parent = approver_unit(sub.unit, sub.period_obj)
+    if parent is not None and Submission.objects.filter(
+        dataset=sub.dataset, unit=parent, period=sub.period, status=Status.APPROVED
+    ).exists():
+        raise UserError(f"Báo cáo của {parent.name} đã được duyệt; cần mở khóa báo cáo đó trước.")
+    sub.status = Status.RETURNED
+    sub.reason = (reason or "Mở khóa để điều chỉnh số liệu").strip()[:1000]
+    sub.decided_at = timezone.now()
+    sub.decided_by = user  # type: ignore[assignment]
+    sub.save()
+    return sub
+
+
+# --- completeness and timeliness ------------------------------------------------------------
+
+
+@dataclass
+class Completeness:
+    unit: Unit
+    expected: int = 0
+    submitted: int = 0
+    on_time: int = 0
+    approved: int = 0
+    status: str | None = None  # the unit's own report, when it reports
+    has_children: bool = False
+
+    @property
+    def rate(self) -> Decimal | None:
+        return Decimal(self.submitted * 100) / self.expected if self.expected else None
+
+    @property
+    def on_time_rate(self) -> Decimal | None:
+        return Decimal(self.on_time * 100) / self.expected if self.expected else None
+
+    @property
+    def approved_rate(self) -> Decimal | None:
+        return Decimal(self.approved * 100) / self.expected if self.expected else None
+
+
+@dataclass
+class CompletenessReport:
+    dataset: DataSet
+    period: Period
+    root: Completeness
+    children: list[Completeness]
+    late: list[Unit]
+    due: dt.date
+
+
+def completeness(dataset: DataSet, unit: Unit, period: Period | str) -> CompletenessReport:
+    """Expected, submitted, on-time and approved reports under a unit (tree of the period end).
+
+    Four queries whatever the size: the dated tree (2), the submissions (1), nothing per unit.
+    """
+    from tuyengiao.org.services import tree_as_of
+
+    period = dataset.period(period) if isinstance(period, str) else period
+    day = min(period.end, unit.last_day())
+    tree = tree_as_of(day, root=unit)
+    subs = {
+        s.unit_id: s
+        for s in Submission.objects.filter(dataset=dataset, period=period.code).only(
+            "unit_id", "status", "submitted_at"
+        )
+    }
+    due = dataset.due_date(period)
+    late: list[Unit] = []
+
+    memo: dict[int, Completeness] = {}
+
+    def walk(node: Unit) -> Completeness:
+        stats = Completeness(node)
+        kids = tree.get(node.pk, [])
+        stats.has_children = bool(kids)
+        if dataset.reports(node):
+            stats.expected += 1
+            sub = subs.get(node.pk)
+            stats.status = sub.status if sub else Status.DRAFT
+            if sub and sub.status in (Status.SUBMITTED, Status.APPROVED):
+                stats.submitted += 1
+                if sub.submitted_at and timezone.localdate(sub.submitted_at) <= due:
+                    stats.on_time += 1
+                if sub.status == Status.APPROVED:
+                    stats.approved += 1
+            elif today() > due:
+                late.append(node)
+        for kid in kids:
+            sub_stats = walk(kid)
+            stats.expected += sub_stats.expected
+            stats.submitted += sub_stats.submitted
+            stats.on_time += sub_stats.on_time
+            stats.approved += sub_stats.approved
+        memo[node.pk] = stats
+        return stats
+
+    root = walk(unit)
+    child_stats = [memo[kid.pk] for kid in tree.get(unit.pk, [])]
+    late_sorted = sorted(late, key=lambda u: u.path)
+    from tuyengiao.core.text import vn_sorted
+
+    return CompletenessReport(dataset, period, root, vn_sorted(child_stats, key=lambda c: c.unit.name),
+                              late_sorted, due)
+
+
+def pending_for_approver(user: AnyUser, dataset: DataSet, unit: Unit, period: Period) -> list[Submission]:
+    return list(
+        Submission.objects.filter(dataset=dataset, period=period.code, unit__in=_reporting_children(dataset, unit, period))
+        .select_related("unit").filter(~Q(status=Status.DRAFT))
+    )
