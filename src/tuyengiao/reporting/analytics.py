@@ -244,9 +244,39 @@ def _current_map(unit_ids: set[int]) -> dict[int, list[tuple[int, Decimal]]]:
     return out
 
 
+def _dated_ancestors(periods: list[Period], wanted: set[int]) -> dict[tuple[int, dt.date], list[int]]:
+    """(unit, period end) -> the wanted units above or at it, as the tree stood: one query."""
+    if not wanted:
+        return {}
+    date = _date_param()
+    days = sorted({p.end for p in periods})
+    open_p = "p.valid_from <= {d} AND (p.valid_to IS NULL OR p.valid_to > {d})"
+    sql = (
+        f"WITH RECURSIVE days(d) AS (VALUES {', '.join(f'({date})' for _ in days)}),"
+        " anc(u, d, a) AS (SELECT p.unit_id, days.d, p.unit_id FROM days JOIN org_unitplacement p ON "
+        + open_p.format(d="days.d")
+        + " UNION ALL SELECT anc.u, anc.d, p.parent_id FROM anc JOIN org_unitplacement p ON p.unit_id = anc.a AND "
+        + open_p.format(d="anc.d")
+        + " WHERE p.parent_id IS NOT NULL)"
+        f" SELECT u, d, a FROM anc WHERE a IN ({', '.join(['%s'] * len(wanted))})"
+    )
+    out: dict[tuple[int, dt.date], list[int]] = defaultdict(list)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [d.isoformat() for d in days] + sorted(wanted))
+        for u, d, a in cursor.fetchall():
+            day = d if isinstance(d, dt.date) else dt.date.fromisoformat(str(d))
+            out[(u, day)].append(a)
+    return out
+
+
 def _derived(elements: list[providers.DerivedElement], periods: list[Period], structure: str,
              period_targets: dict[str, list[Unit]]) -> dict[tuple[str, str, int], Decimal]:
     out: dict[tuple[str, str, int], Decimal] = {}
+    if not elements:
+        return out
+    dated: dict[tuple[int, dt.date], list[int]] = {}
+    if structure == "period":
+        dated = _dated_ancestors(periods, {u.pk for us in period_targets.values() for u in us})
     for period in periods:
         wanted = {u.pk for u in period_targets.get(period.code, [])}
         if not wanted:
@@ -256,15 +286,8 @@ def _derived(elements: list[providers.DerivedElement], periods: list[Period], st
         # ancestor-or-self ids of each owner, in the chosen structure
         chains: dict[int, list[tuple[int, Decimal]]] = {}
         if structure == "period":
-            tree = tree_as_of(period.end)
-            parent = {child.pk: pid for pid, kids in tree.items() for child in kids}
             for uid in owners:
-                chain = []
-                cur: int | None = uid
-                while cur is not None and len(chain) < 30:
-                    chain.append((cur, Decimal(1)))
-                    cur = parent.get(cur)
-                chains[uid] = chain
+                chains[uid] = [(a, Decimal(1)) for a in dated.get((uid, period.end), [])]
         else:
             mapping = _current_map(owners)
             paths = dict(Unit.objects.filter(pk__in={c for v in mapping.values() for c, _ in v})
