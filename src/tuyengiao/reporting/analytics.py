@@ -131,9 +131,14 @@ def _date_param() -> str:
     return "CAST(%s AS date)" if connection.vendor == "postgresql" else "%s"
 
 
+def plain(number: Decimal) -> Decimal:
+    """Drop trailing zeros without switching to exponent notation (1200, not 1.2E+3)."""
+    return number.quantize(Decimal(1)) if number == number.to_integral_value() else number.normalize()
+
+
 def _number(value: object) -> Decimal:
     number = value if isinstance(value, Decimal) else Decimal(str(value))
-    return number.quantize(_QUANT, rounding=ROUND_HALF_UP).normalize() + 0
+    return plain(number.quantize(_QUANT, rounding=ROUND_HALF_UP))
 
 
 def _stored_sql(element_ids: list[int], aggregation: str, periods: list[Period], structure: str,

@@ -89,7 +89,8 @@ def parse_raw(element: DataElement, raw: str | int | float | Decimal | None) -> 
                           element)
     if abs(number) >= Decimal(10) ** 14:
         raise ValueError_(f"“{element.label}”: số quá lớn.", element)
-    return number.quantize(Decimal("0.0001")).normalize() if number != 0 else Decimal(0), ""
+    number = number.quantize(Decimal("0.0001"))
+    return (number.quantize(Decimal(1)) if number == number.to_integral_value() else number.normalize()), ""
 
 
 # --- locks ----------------------------------------------------------------------------------
@@ -466,3 +467,146 @@ def pending_for_approver(user: AnyUser, dataset: DataSet, unit: Unit, period: Pe
         Submission.objects.filter(dataset=dataset, period=period.code, unit__in=_reporting_children(dataset, unit, period))
         .select_related("unit").filter(~Q(status=Status.DRAFT))
     )
+
+
+# --- many values at once (API value sets, Excel imports) ------------------------------------
+
+
+@dataclass
+class Entry:
+    """One value to store; ``where`` tells the person where it came from (cell, list index)."""
+
+    unit: Unit
+    period: Period
+    element: DataElement
+    raw: Any
+    expected_version: int | None = None
+    comment: str | None = None
+    where: Any = None
+
+
+@dataclass
+class Change:
+    entry: Entry
+    current: DataValue | None
+    number: Decimal | None
+    text: str
+
+    @property
+    def changed(self) -> bool:
+        if self.current is None:
+            return self.number is not None or bool(self.text)
+        return (self.current.value != self.number or self.current.text_value != self.text or (
+            self.entry.comment is not None and self.entry.comment != self.current.comment))
+
+
+def prepare(user: AnyUser, entries: Sequence[Entry]) -> tuple[list[Change], list[tuple[Entry, str]]]:
+    """Check every entry (a fixed number of queries, whatever the count); nothing is written."""
+    from .models import DataSetElement
+
+    units = {e.unit.pk: e.unit for e in entries}
+    periods = {e.period.code for e in entries}
+    elements = {e.element.pk for e in entries}
+    may_enter = {pk: can(user, Action.ENTER, unit) for pk, unit in units.items()}
+    may_admin = {pk: can(user, Action.ADMIN, unit) for pk, unit in units.items()}
+    sets_of: dict[int, list[DataSet]] = {}
+    for m in DataSetElement.objects.filter(element_id__in=elements).select_related("dataset"):
+        sets_of.setdefault(m.element_id, []).append(m.dataset)
+    approved = set(Submission.objects.filter(unit_id__in=units, period__in=periods, status=Status.APPROVED)
+                   .values_list("dataset_id", "unit_id", "period"))
+    existing = {(dv.element_id, dv.unit_id, dv.period): dv for dv in DataValue.objects.filter(
+        unit_id__in=units, period__in=periods, element_id__in=elements)}
+    changes: list[Change] = []
+    errors: list[tuple[Entry, str]] = []
+    now = today()
+    for entry in entries:
+        unit, period, element = entry.unit, entry.period, entry.element
+        if not may_enter[unit.pk]:
+            errors.append((entry, f"Bạn không có quyền nhập số liệu cho {unit.name}."))
+            continue
+        reason = None
+        for ds in sets_of.get(element.pk, []):
+            if ds.period_type != period.type:
+                continue
+            if (ds.pk, unit.pk, period.code) in approved:
+                reason = f"Báo cáo “{ds.name}” {period.label} của {unit.name} đã được duyệt nên số liệu bị khóa."
+                break
+            expiry = ds.expiry_date(period)
+            if expiry and now > expiry and not may_admin[unit.pk]:
+                reason = f"Đã quá hạn nhập số liệu {period.label} (hết hạn ngày {format_date(expiry)})."
+                break
+        if reason:
+            errors.append((entry, reason))
+            continue
+        try:
+            number, text = parse_raw(element, entry.raw)
+        except UserError as exc:
+            errors.append((entry, exc.message))
+            continue
+        current = existing.get((element.pk, unit.pk, period.code))
+        version = current.version if current else 0
+        if entry.expected_version is not None and entry.expected_version != version:
+            errors.append((entry, _conflict(current).message))
+            continue
+        changes.append(Change(entry, current, number, text))
+    return changes, errors
+
+
+@transaction.atomic
+def apply(user: AnyUser, changes: Sequence[Change]) -> int:
+    """Write prepared changes in bulk, refusing all if any row moved since it was read."""
+    from auditlog.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    todo = [c for c in changes if c.changed]
+    stored_by = user if getattr(user, "is_authenticated", False) else None
+    updates = [c for c in todo if c.current is not None]
+    if updates:
+        locked = dict(DataValue.objects.select_for_update().filter(pk__in=[c.current.pk for c in updates])  # type: ignore[union-attr]
+                      .values_list("pk", "version"))
+        for c in updates:
+            assert c.current is not None
+            if locked.get(c.current.pk) != c.current.version:
+                raise ConflictError(f"Số liệu {c.entry.element.label} của {c.entry.unit.name} vừa được người khác "
+                                    "thay đổi; chưa lưu gì, hãy tải lại và thử lại.")
+    created = [DataValue(element=c.entry.element, unit=c.entry.unit, period=c.entry.period.code, value=c.number,
+                         text_value=c.text, comment=c.entry.comment or "", stored_by=stored_by)  # type: ignore[misc]
+               for c in todo if c.current is None]
+    try:
+        with transaction.atomic():
+            DataValue.objects.bulk_create(created, batch_size=2000)
+    except IntegrityError as exc:
+        raise ConflictError("Một số giá trị vừa được người khác nhập; chưa lưu gì, hãy tải lại và thử lại.") from exc
+    moment = timezone.now()
+    for c in updates:
+        dv = c.current
+        assert dv is not None
+        dv.value, dv.text_value = c.number, c.text
+        if c.entry.comment is not None:
+            dv.comment = c.entry.comment
+        dv.stored_by = stored_by  # type: ignore[assignment]
+        dv.version += 1
+        dv.updated_at = moment
+    DataValue.objects.bulk_update([c.current for c in updates if c.current is not None],
+                                  ["value", "text_value", "comment", "stored_by", "version", "updated_at"],
+                                  batch_size=2000)
+    # one audit entry per value, written in bulk as the per-row signals are bypassed
+    ctype = ContentType.objects.get_for_model(DataValue)
+    created_ids = {(dv.element_id, dv.unit_id, dv.period): dv.pk for dv in DataValue.objects.filter(
+        unit_id__in={c.entry.unit.pk for c in todo}, period__in={c.entry.period.code for c in todo},
+        element_id__in={c.entry.element.pk for c in todo})} if created else {}
+    logs = []
+    for c in todo:
+        key = (c.entry.element.pk, c.entry.unit.pk, c.entry.period.code)
+        pk = c.current.pk if c.current else created_ids.get(key)
+        old = (str(c.current.value) if c.current.value is not None else c.current.text_value) if c.current else None
+        new = str(c.number) if c.number is not None else c.text
+        logs.append(LogEntry(
+            content_type=ctype, object_pk=str(pk), object_id=pk,
+            object_repr=f"{c.entry.element.code} {c.entry.unit.code} {c.entry.period.code}",
+            action=LogEntry.Action.UPDATE if c.current else LogEntry.Action.CREATE,
+            changes={"value": [old, new]}, actor=stored_by, timestamp=moment,
+            additional_data={"unit_path": c.entry.unit.path},
+        ))
+    LogEntry.objects.bulk_create(logs, batch_size=2000)
+    return len(todo)
