@@ -170,9 +170,10 @@ def _stored_sql(element_ids: list[int], aggregation: str, periods: list[Period],
             f" anc(u, d, a) AS (SELECT DISTINCT u, d, u FROM {base}"
             " UNION ALL SELECT anc.u, anc.d, p.parent_id FROM anc JOIN org_unitplacement p"
             " ON p.unit_id = anc.a AND p.valid_from <= anc.d AND (p.valid_to IS NULL OR p.valid_to > anc.d)"
-            " WHERE p.parent_id IS NOT NULL)"
-            f" SELECT x.el, x.outp, tg.tid, {fn} FROM {base} x JOIN anc ON anc.u = x.u AND anc.d = x.d"
-            " JOIN tg ON tg.tid = anc.a AND tg.outp = x.outp GROUP BY x.el, x.outp, tg.tid"
+            " WHERE p.parent_id IS NOT NULL),"
+            " hits AS (SELECT DISTINCT anc.u, anc.d, tg.outp, tg.tid FROM anc JOIN tg ON tg.tid = anc.a)"
+            f" SELECT x.el, x.outp, h.tid, {fn} FROM {base} x JOIN hits h ON h.u = x.u AND h.d = x.d"
+            " AND h.outp = x.outp GROUP BY x.el, x.outp, h.tid"
         )
         return sql, params + [x for row in tg_rows for x in row] + params_src
     # current structure: follow successions (with shares) to today's units, then up today's paths
