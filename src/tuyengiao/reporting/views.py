@@ -286,3 +286,78 @@ def _with(query: Any, **extra: str) -> str:
     for key, value in extra.items():
         q[key] = value
     return str(q.urlencode())
+
+
+# --- Excel ----------------------------------------------------------------------------------
+
+
+def _upload_dir() -> Any:
+    from django.conf import settings
+
+    folder = settings.VAR_DIR / "uploads"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@login_required
+def excel_template(request: HttpRequest, dataset: int, unit: int, period: str) -> HttpResponse:
+    from . import excel
+
+    ds = get_object_or_404(DataSet, pk=dataset)
+    target = get_unit_for_user(request.user, unit)
+    p = _period_or_404(ds, period)
+    response = HttpResponse(excel.template(ds, target, p), content_type=excel.CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{ds.code}-{target.code}-{p.code}.xlsx"'
+    return response
+
+
+@login_required
+def excel_upload(request: HttpRequest, dataset: int, unit: int, period: str) -> HttpResponse:
+    """Upload a filled template: first a preview of what changes, then one atomic commit."""
+    import uuid
+
+    from tuyengiao.core.exceptions import ImportRejected
+
+    from . import excel
+    from .forms import UploadForm
+
+    ds = get_object_or_404(DataSet, pk=dataset)
+    target = get_unit_for_user(request.user, unit)
+    p = _period_or_404(ds, period)
+    context: dict[str, Any] = {"dataset": ds, "unit": target, "period": p, "form": UploadForm()}
+    if request.method == "POST" and request.POST.get("token"):
+        token = request.POST["token"]
+        if token != request.session.get("reporting_upload"):
+            raise Http404
+        path = _upload_dir() / f"{uuid.UUID(token).hex}.xlsx"
+        try:
+            saved = excel.commit(request.user, path.read_bytes(), ds, p)
+        except ImportRejected as exc:
+            context["errors"] = exc.errors
+            context["error"] = exc.message
+            return render(request, "reporting/excel_upload.html", context)
+        except (UserError, FileNotFoundError) as exc:
+            messages.error(request, getattr(exc, "message", "Tệp tải lên đã hết hạn; hãy tải lên lại."))
+            return redirect("reporting:excel_upload", dataset=ds.pk, unit=target.pk, period=p.code)
+        path.unlink(missing_ok=True)
+        request.session.pop("reporting_upload", None)
+        messages.success(request, f"Đã lưu {saved} giá trị từ tệp Excel.")
+        return redirect("reporting:approvals", dataset=ds.pk, unit=target.pk, period=p.code)
+    if request.method == "POST":
+        form = UploadForm(request.POST, request.FILES)
+        context["form"] = form
+        if form.is_valid():
+            data = form.cleaned_data["file"].read()
+            try:
+                preview = excel.read(request.user, data, ds, p)
+            except ImportRejected as exc:
+                context["errors"] = exc.errors
+                context["error"] = exc.message
+            except UserError as exc:
+                context["error"] = exc.message
+            else:
+                token = uuid.uuid4().hex
+                (_upload_dir() / f"{token}.xlsx").write_bytes(data)
+                request.session["reporting_upload"] = token
+                context.update({"preview": preview, "token": token, "shown": preview.changed[:500]})
+    return render(request, "reporting/excel_upload.html", context)
