@@ -28,6 +28,7 @@ from tuyengiao.core import providers
 from tuyengiao.core.exceptions import UserError
 from tuyengiao.core.periods import Period, PeriodType
 from tuyengiao.org.models import Unit, UnitSuccession, today
+from tuyengiao.org.services import children as tree_children
 from tuyengiao.org.services import tree_as_of
 
 from .expressions import parse
@@ -109,6 +110,8 @@ def targets(ou: Unit, ou_mode: str, structure: str, period: Period, level: int |
             qs = qs.filter(depth=ou.depth + depth_limit)
         return list(qs.order_by("path"))
     day = min(period.end, ou.last_day())
+    if ou_mode == "children":
+        return tree_children(ou, day)
     tree = tree_as_of(day, root=ou)
     out: list[Unit] = []
     frontier = [ou.pk]
