@@ -24,8 +24,11 @@ def enter(user, element, unit, period, value):  # type: ignore[no-untyped-def]
 
 def test_a_rolled_up_figure_equals_an_independent_sql_sum(world: World, catalogue: Catalogue) -> None:
     admin = world.province_admin
-    figures = {world.commune: [5, 7, 9, 11, 13, 15], world.other_commune: [2, 4, 6, 8, 10, 12],
-               world.cell: [1, 1, 1, 1, 1, 1]}
+    figures = {
+        world.commune: [5, 7, 9, 11, 13, 15],
+        world.other_commune: [2, 4, 6, 8, 10, 12],
+        world.cell: [1, 1, 1, 1, 1, 1],
+    }
     for unit, monthly in figures.items():
         for month, value in enumerate(monthly, start=1):
             enter(admin, catalogue.attendees, unit, f"2024{month:02d}", value)
@@ -57,8 +60,9 @@ def test_aggregation_types_and_indicators(world: World, catalogue: Catalogue) ->
     enter(admin, catalogue.attendees, world.other_commune, "202402", 30)
     enter(admin, catalogue.expected, world.other_commune, "202402", 40)
     DataElement.objects.create(code="HT_MAX", name="Lớn nhất", aggregation="max")
-    got = analytics.table(analytics.values(["HT_TY_LE_TU_DANH_GIA", "TL_THAM_GIA", "DV_SO_LUONG"],
-                                           ["2024Q1"], world.province))
+    got = analytics.table(
+        analytics.values(["HT_TY_LE_TU_DANH_GIA", "TL_THAM_GIA", "DV_SO_LUONG"], ["2024Q1"], world.province)
+    )
     province = world.province.pk
     assert got[("HT_TY_LE_TU_DANH_GIA", "2024Q1", province)] == Decimal(80)  # average of 80, 90, 70
     assert got[("TL_THAM_GIA", "2024Q1", province)] == Decimal("83.3")  # 75 / 90 from rolled-up parts
@@ -66,7 +70,9 @@ def test_aggregation_types_and_indicators(world: World, catalogue: Catalogue) ->
 
 
 def test_last_value_takes_the_last_period_and_sums_units(world: World, catalogue: Catalogue) -> None:
-    stock = DataElement.objects.create(code="MO_HINH_DANG_DUY_TRI", name="Mô hình đang duy trì", aggregation="last")
+    stock = DataElement.objects.create(
+        code="MO_HINH_DANG_DUY_TRI", name="Mô hình đang duy trì", aggregation="last"
+    )
     admin = world.province_admin
     enter(admin, stock, world.commune, "202401", 3)
     enter(admin, stock, world.commune, "202403", 4)
@@ -80,15 +86,26 @@ def test_after_a_merge_current_structure_figures_add_up(world: World, catalogue:
     for month in range(1, 7):
         enter(admin, catalogue.sessions, world.commune, f"2024{month:02d}", 2)
         enter(admin, catalogue.sessions, world.other_commune, f"2024{month:02d}", 3)
-    reorganise(Reorganisation(date=dt.date(2024, 7, 1), close=[world.commune, world.other_commune],
-                              open=[NewUnit(code="T.XM", name="Đảng bộ xã Chí Linh mới", kind=UnitKind.COMMUNE,
-                                            parent=world.district)]))
+    reorganise(
+        Reorganisation(
+            date=dt.date(2024, 7, 1),
+            close=[world.commune, world.other_commune],
+            open=[
+                NewUnit(
+                    code="T.XM", name="Đảng bộ xã Chí Linh mới", kind=UnitKind.COMMUNE, parent=world.district
+                )
+            ],
+        )
+    )
     merged = Unit.objects.get(code="T.XM")
     for month in range(7, 13):
         enter(admin, catalogue.sessions, merged, f"2024{month:02d}", 4)
     enter(admin, catalogue.sessions, world.cell, "202408", 1)  # a cell moved under the merged commune
-    current = analytics.table(analytics.values(["HT_SO_BUOI", "DV_SO_LUONG"], ["2024S1", "2024S2", "2024"],
-                                               merged, structure="current"))
+    current = analytics.table(
+        analytics.values(
+            ["HT_SO_BUOI", "DV_SO_LUONG"], ["2024S1", "2024S2", "2024"], merged, structure="current"
+        )
+    )
     assert current[("HT_SO_BUOI", "2024S1", merged.pk)] == Decimal(30)  # both old communes added up
     assert current[("HT_SO_BUOI", "2024S2", merged.pk)] == Decimal(25)
     assert current[("HT_SO_BUOI", "2024", merged.pk)] == Decimal(55)

@@ -21,20 +21,26 @@ MAY = Period.parse("202405")
 def test_a_commune_officer_enters_and_submits_a_month(world: World, catalogue: Catalogue) -> None:
     officer = world.commune_officer
     services.save_value(officer, catalogue.sessions, world.commune, MAY, "4", 0)
-    dv = services.save_value(officer, catalogue.attendees, world.commune, MAY, "1.250", 0, comment="Có 2 buổi trực tuyến")
+    dv = services.save_value(
+        officer, catalogue.attendees, world.commune, MAY, "1.250", 0, comment="Có 2 buổi trực tuyến"
+    )
     assert dv.value == Decimal(1250) and dv.version == 1 and dv.stored_by == officer
     sub = services.submit(officer, catalogue.monthly, world.commune, MAY)
     assert sub.status == Status.SUBMITTED and sub.submitted_by == officer
 
 
-@pytest.mark.parametrize("element, raw, fragment", [
-    ("attendees", "-3", "không được âm"),
-    ("attendees", "2,5", "số nguyên"),
-    ("attendees", "mười", "không phải là số"),
-    ("rate", "120", "từ 0 đến 100"),
-])
-def test_bad_values_are_refused_in_vietnamese(world: World, catalogue: Catalogue, element: str, raw: str,
-                                              fragment: str) -> None:
+@pytest.mark.parametrize(
+    "element, raw, fragment",
+    [
+        ("attendees", "-3", "không được âm"),
+        ("attendees", "2,5", "số nguyên"),
+        ("attendees", "mười", "không phải là số"),
+        ("rate", "120", "từ 0 đến 100"),
+    ],
+)
+def test_bad_values_are_refused_in_vietnamese(
+    world: World, catalogue: Catalogue, element: str, raw: str, fragment: str
+) -> None:
     with pytest.raises(services.ValueError_) as info:
         services.save_value(world.commune_officer, getattr(catalogue, element), world.commune, MAY, raw, 0)
     assert fragment in info.value.message
@@ -53,7 +59,9 @@ def test_a_stale_version_is_a_conflict_and_nothing_is_overwritten(world: World, 
     # a colleague with the same page open saves first
     services.save_value(world.province_admin, catalogue.attendees, world.commune, MAY, "120", first.version)
     with pytest.raises(ConflictError) as info:
-        services.save_value(world.commune_officer, catalogue.attendees, world.commune, MAY, "90", first.version)
+        services.save_value(
+            world.commune_officer, catalogue.attendees, world.commune, MAY, "90", first.version
+        )
     assert "120" in info.value.message
     assert info.value.current.value == Decimal(120)
     # and two people both creating the same value: the second is a conflict, not an overwrite
@@ -66,14 +74,21 @@ def test_a_stale_version_is_a_conflict_and_nothing_is_overwritten(world: World, 
 
 def test_a_multi_value_save_is_atomic(world: World, catalogue: Catalogue) -> None:
     with pytest.raises(services.ValueError_):
-        services.save_values(world.commune_officer, world.commune, MAY, [
-            services.ValueInput(catalogue.sessions, "2", 0),
-            services.ValueInput(catalogue.attendees, "-1", 0),
-        ])
+        services.save_values(
+            world.commune_officer,
+            world.commune,
+            MAY,
+            [
+                services.ValueInput(catalogue.sessions, "2", 0),
+                services.ValueInput(catalogue.attendees, "-1", 0),
+            ],
+        )
     assert not DataValue.objects.exists()
 
 
-def test_return_with_reason_then_approve_after_correction_then_locked(world: World, catalogue: Catalogue) -> None:
+def test_return_with_reason_then_approve_after_correction_then_locked(
+    world: World, catalogue: Catalogue
+) -> None:
     officer, approver = world.commune_officer, world.province_approver
     services.save_value(officer, catalogue.expected, world.commune, MAY, "55", 0)
     attended = services.save_value(officer, catalogue.attendees, world.commune, MAY, "50", 0)
@@ -114,8 +129,10 @@ def test_children_are_approved_before_the_parent(world: World, catalogue: Catalo
     with pytest.raises(UserError) as info:
         services.approve(world.province_approver, district_sub)
     assert "Đảng bộ xã Chí Linh" in info.value.message
-    for commune, officer in ((world.commune, world.commune_officer),
-                             (world.other_commune, world.other_commune_officer)):
+    for commune, officer in (
+        (world.commune, world.commune_officer),
+        (world.other_commune, world.other_commune_officer),
+    ):
         services.save_value(officer, catalogue.sessions, commune, MAY, "1", 0)
         services.approve(world.province_approver, services.submit(officer, catalogue.monthly, commune, MAY))
     assert services.approve(world.province_approver, district_sub).status == Status.APPROVED

@@ -36,13 +36,18 @@ def test_officer_fills_the_form_by_htmx_and_submits(world: World, catalogue: Cat
     page = client.get(entry_url(catalogue, world.commune))
     assert page.status_code == 200
     assert 'hx-post="' in page.content.decode() and "Cùng kỳ năm trước" in page.content.decode()
-    answer = client.post(value_url(catalogue, world.commune, catalogue.expected), {"value": "60", "version": 0}, **HX)
+    answer = client.post(
+        value_url(catalogue, world.commune, catalogue.expected), {"value": "60", "version": 0}, **HX
+    )
     assert answer.status_code == 200 and "Đã lưu" in answer.content.decode()
-    answer = client.post(value_url(catalogue, world.commune, catalogue.attendees), {"value": "1.500", "version": 0},
-                         **HX)
+    answer = client.post(
+        value_url(catalogue, world.commune, catalogue.attendees), {"value": "1.500", "version": 0}, **HX
+    )
     body = answer.content.decode()
     assert 'id="rule-messages"' in body and "không được lớn hơn" in body  # the rule explains itself
-    answer = client.post(value_url(catalogue, world.commune, catalogue.attendees), {"value": "55", "version": 1}, **HX)
+    answer = client.post(
+        value_url(catalogue, world.commune, catalogue.attendees), {"value": "55", "version": 1}, **HX
+    )
     assert "Đã lưu" in answer.content.decode()
     assert DataValue.objects.get(element=catalogue.attendees).value == Decimal(55)
     client.post(reverse("reporting:entry_submit", args=[catalogue.monthly.pk, world.commune.pk, "202405"]))
@@ -53,7 +58,9 @@ def test_officer_fills_the_form_by_htmx_and_submits(world: World, catalogue: Cat
 
 def test_bad_value_is_shown_beside_the_field(world: World, catalogue: Catalogue) -> None:
     client = client_for(world.commune_officer)
-    answer = client.post(value_url(catalogue, world.commune, catalogue.attendees), {"value": "-4", "version": 0}, **HX)
+    answer = client.post(
+        value_url(catalogue, world.commune, catalogue.attendees), {"value": "-4", "version": 0}, **HX
+    )
     body = answer.content.decode()
     assert 'aria-invalid="true"' in body and "không được âm" in body
     assert not DataValue.objects.exists()
@@ -69,15 +76,21 @@ def test_two_browsers_editing_one_value_produce_a_conflict(world: World, catalog
     assert DataValue.objects.get(element=catalogue.sessions).value == Decimal(4)
 
 
-def test_approver_returns_with_reason_then_approves_and_the_value_locks(world: World, catalogue: Catalogue) -> None:
+def test_approver_returns_with_reason_then_approves_and_the_value_locks(
+    world: World, catalogue: Catalogue
+) -> None:
     officer = client_for(world.commune_officer)
     officer.post(value_url(catalogue, world.commune, catalogue.sessions), {"value": "3", "version": 0}, **HX)
     officer.post(reverse("reporting:entry_submit", args=[catalogue.monthly.pk, world.commune.pk, "202405"]))
     approver = client_for(world.province_approver)
-    page = approver.get(reverse("reporting:approvals", args=[catalogue.monthly.pk, world.district.pk, "202405"]))
+    page = approver.get(
+        reverse("reporting:approvals", args=[catalogue.monthly.pk, world.district.pk, "202405"])
+    )
     assert page.status_code == 200 and "Đảng bộ xã Chí Linh" in page.content.decode()
     sub = Submission.objects.get(unit=world.commune)
-    approver.post(reverse("reporting:decide", args=[sub.pk, "return"]), {"reason": "Thiếu số buổi của chi bộ"})
+    approver.post(
+        reverse("reporting:decide", args=[sub.pk, "return"]), {"reason": "Thiếu số buổi của chi bộ"}
+    )
     sub.refresh_from_db()
     assert sub.status == Status.RETURNED and sub.reason == "Thiếu số buổi của chi bộ"
     assert "Thiếu số buổi của chi bộ" in officer.get(entry_url(catalogue, world.commune)).content.decode()
@@ -86,8 +99,9 @@ def test_approver_returns_with_reason_then_approves_and_the_value_locks(world: W
     approver.post(reverse("reporting:decide", args=[sub.pk, "approve"]))
     sub.refresh_from_db()
     assert sub.status == Status.APPROVED
-    body = officer.post(value_url(catalogue, world.commune, catalogue.sessions), {"value": "9", "version": 2},
-                        **HX).content.decode()
+    body = officer.post(
+        value_url(catalogue, world.commune, catalogue.sessions), {"value": "9", "version": 2}, **HX
+    ).content.decode()
     assert "đã được duyệt" in body
     assert DataValue.objects.get(element=catalogue.sessions).value == Decimal(4)
 
@@ -97,18 +111,27 @@ def test_outsiders_get_404(world: World, catalogue: Catalogue) -> None:
     sub = services.submit(world.province_admin, catalogue.monthly, world.commune, "202405")
     outsider = client_for(world.other_commune_officer)
     assert outsider.get(entry_url(catalogue, world.commune)).status_code == 404
-    assert outsider.post(value_url(catalogue, world.commune, catalogue.sessions), {"value": "1", "version": 1},
-                         **HX).status_code == 404
-    assert outsider.get(reverse("reporting:approvals", args=[catalogue.monthly.pk, world.commune.pk,
-                                                             "202405"])).status_code == 404
+    assert (
+        outsider.post(
+            value_url(catalogue, world.commune, catalogue.sessions), {"value": "1", "version": 1}, **HX
+        ).status_code
+        == 404
+    )
+    assert (
+        outsider.get(
+            reverse("reporting:approvals", args=[catalogue.monthly.pk, world.commune.pk, "202405"])
+        ).status_code
+        == 404
+    )
     assert outsider.get(reverse("reporting:dashboard") + f"?unit={world.commune.pk}").status_code == 404
     assert outsider.get(reverse("reporting:pivot") + f"?unit={world.commune.pk}").status_code == 404
     assert outsider.post(reverse("reporting:decide", args=[sub.pk, "approve"])).status_code == 404
     assert DataValue.objects.get().value == Decimal(3)
 
 
-def test_dashboard_and_pivot_show_the_rolled_up_figures(world: World, catalogue: Catalogue,
-                                                        django_assert_max_num_queries) -> None:  # type: ignore[no-untyped-def]
+def test_dashboard_and_pivot_show_the_rolled_up_figures(
+    world: World, catalogue: Catalogue, django_assert_max_num_queries
+) -> None:  # type: ignore[no-untyped-def]
     admin = world.province_admin
     for month in range(1, 7):
         services.save_value(admin, catalogue.attendees, world.commune, f"2024{month:02d}", "1000", None)
@@ -120,18 +143,23 @@ def test_dashboard_and_pivot_show_the_rolled_up_figures(world: World, catalogue:
     assert page.status_code == 200
     body = page.content.decode()
     assert "7.500" in body and "echarts.min.js" in body  # 6 × 1.000 + 6 × 250
-    csv = client.get(reverse("reporting:pivot") + f"?unit={world.district.pk}&periods=2024S1&dx=HT_LUOT_DV&format=csv")
+    csv = client.get(
+        reverse("reporting:pivot") + f"?unit={world.district.pk}&periods=2024S1&dx=HT_LUOT_DV&format=csv"
+    )
     assert csv.status_code == 200
     text = csv.content.decode("utf-8-sig")
     assert "Đảng bộ xã Chí Linh,6.000" in text and "Đảng bộ xã Tân Lập,1.500" in text
-    xlsx = client.get(reverse("reporting:pivot") + f"?unit={world.district.pk}&periods=2024S1&dx=HT_LUOT_DV&format=xlsx")
+    xlsx = client.get(
+        reverse("reporting:pivot") + f"?unit={world.district.pk}&periods=2024S1&dx=HT_LUOT_DV&format=xlsx"
+    )
     assert xlsx.content[:2] == b"PK"
     rows = analytics.values(["HT_LUOT_DV"], ["2024S1"], world.province)
     assert rows[0].value == Decimal(7500)
 
 
-def test_entry_page_query_count_is_bounded(world: World, catalogue: Catalogue,
-                                           django_assert_max_num_queries) -> None:  # type: ignore[no-untyped-def]
+def test_entry_page_query_count_is_bounded(
+    world: World, catalogue: Catalogue, django_assert_max_num_queries
+) -> None:  # type: ignore[no-untyped-def]
     for element in (catalogue.sessions, catalogue.attendees, catalogue.expected):
         services.save_value(world.commune_officer, element, world.commune, "202405", "5", 0)
         services.save_value(world.commune_officer, element, world.commune, "202305", "4", 0)

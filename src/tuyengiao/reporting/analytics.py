@@ -21,6 +21,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from django.db import connection
 
@@ -71,7 +72,9 @@ def _resolve(codes: Sequence[str]) -> _Spec:
     unknown = [c for c in wanted if c not in elements and c not in derived and c not in indicators]
     if unknown:
         raise UserError("Không có chỉ tiêu mang mã: " + ", ".join(unknown) + ".")
-    return _Spec(list(elements.values()), [d for d in derived.values() if d is not None], list(indicators.values()))
+    return _Spec(
+        list(elements.values()), [d for d in derived.values() if d is not None], list(indicators.values())
+    )
 
 
 def _periods(periods: Iterable[Period | str]) -> list[Period]:
@@ -144,8 +147,13 @@ def _number(value: object) -> Decimal:
     return plain(number.quantize(_QUANT, rounding=ROUND_HALF_UP))
 
 
-def _stored_sql(element_ids: list[int], aggregation: str, periods: list[Period], structure: str,
-                period_targets: dict[str, list[Unit]]) -> tuple[str, list[object]]:
+def _stored_sql(
+    element_ids: list[int],
+    aggregation: str,
+    periods: list[Period],
+    structure: str,
+    period_targets: dict[str, list[Unit]],
+) -> tuple[str, list[object]]:
     """One statement that rolls up stored values of several elements of one aggregation type."""
     date = _date_param()
     pe_rows = [(sp.code, p.code, sp.end.isoformat()) for p in periods for sp in _stored_periods(p)]
@@ -165,11 +173,14 @@ def _stored_sql(element_ids: list[int], aggregation: str, periods: list[Period],
         base = "src"
         extra = ""
         if aggregation == "last":
-            extra = (", lastv AS (SELECT el, u, outp, d, v FROM (SELECT el, u, outp, d, v, ROW_NUMBER() OVER"
-                     " (PARTITION BY el, u, outp ORDER BY d DESC) AS rn FROM src) ranked WHERE rn = 1)")
+            extra = (
+                ", lastv AS (SELECT el, u, outp, d, v FROM (SELECT el, u, outp, d, v, ROW_NUMBER() OVER"
+                " (PARTITION BY el, u, outp ORDER BY d DESC) AS rn FROM src) ranked WHERE rn = 1)"
+            )
             base = "lastv"
         sql = (
-            f"WITH RECURSIVE pe(code, outp, d) AS (VALUES {pe_sql}), tg(outp, tid) AS (VALUES {tg_sql}), {src}{extra},"
+            f"WITH RECURSIVE pe(code, outp, d) AS (VALUES {pe_sql}),"
+            f" tg(outp, tid) AS (VALUES {tg_sql}), {src}{extra},"
             f" anc(u, d, a) AS (SELECT DISTINCT u, d, u FROM {base}"
             " UNION ALL SELECT anc.u, anc.d, p.parent_id FROM anc JOIN org_unitplacement p"
             " ON p.unit_id = anc.a AND p.valid_from <= anc.d AND (p.valid_to IS NULL OR p.valid_to > anc.d)"
@@ -188,8 +199,10 @@ def _stored_sql(element_ids: list[int], aggregation: str, periods: list[Period],
     rank_filter = ""
     mapped_from = "mapped"
     if aggregation == "last":
-        rank_filter = (", ranked AS (SELECT el, cur, outp, v, vs, RANK() OVER (PARTITION BY el, cur, outp"
-                       " ORDER BY d DESC) AS rk FROM mapped)")
+        rank_filter = (
+            ", ranked AS (SELECT el, cur, outp, v, vs, RANK() OVER (PARTITION BY el, cur, outp"
+            " ORDER BY d DESC) AS rk FROM mapped)"
+        )
         mapped_from = "ranked"
     sql = (
         f"WITH RECURSIVE pe(code, outp, d) AS (VALUES {pe_sql}), tg(tid, tpath) AS (VALUES {tg_sql}), {src},"
@@ -207,8 +220,9 @@ def _stored_sql(element_ids: list[int], aggregation: str, periods: list[Period],
     return sql, params + [x for row in tg_rows2 for x in row] + params_src + [today().isoformat()]
 
 
-def _stored(elements: list[DataElement], periods: list[Period], structure: str,
-            period_targets: dict[str, list[Unit]]) -> dict[tuple[str, str, int], Decimal]:
+def _stored(
+    elements: list[DataElement], periods: list[Period], structure: str, period_targets: dict[str, list[Unit]]
+) -> dict[tuple[str, str, int], Decimal]:
     out: dict[tuple[str, str, int], Decimal] = {}
     by_agg: dict[str, list[DataElement]] = defaultdict(list)
     for element in elements:
@@ -220,7 +234,7 @@ def _stored(elements: list[DataElement], periods: list[Period], structure: str,
         for aggregation, group in by_agg.items():
             codes = {e.pk: e.code for e in group}
             sql, params = _stored_sql(list(codes), aggregation, periods, structure, period_targets)
-            cursor.execute(sql, params)
+            cursor.execute(sql, params)  # type: ignore[arg-type]
             for el, outp, tid, value in cursor.fetchall():
                 if value is not None:
                     out[(codes[el], outp, tid)] = _number(value)
@@ -242,7 +256,7 @@ def _current_map(unit_ids: set[int]) -> dict[int, list[tuple[int, Decimal]]]:
         steps = 0
         while frontier and steps < 50:
             steps += 1
-            nxt = []
+            nxt: list[tuple[int, Decimal]] = []
             for cur, share in frontier:
                 if cur in edges:
                     nxt.extend((s, share * sh) for s, sh in edges[cur])
@@ -264,22 +278,28 @@ def _dated_ancestors(periods: list[Period], wanted: set[int]) -> dict[tuple[int,
         f"WITH RECURSIVE days(d) AS (VALUES {', '.join(f'({date})' for _ in days)}),"
         " anc(u, d, a) AS (SELECT p.unit_id, days.d, p.unit_id FROM days JOIN org_unitplacement p ON "
         + open_p.format(d="days.d")
-        + " UNION ALL SELECT anc.u, anc.d, p.parent_id FROM anc JOIN org_unitplacement p ON p.unit_id = anc.a AND "
+        + " UNION ALL SELECT anc.u, anc.d, p.parent_id FROM anc"
+        " JOIN org_unitplacement p ON p.unit_id = anc.a AND "
         + open_p.format(d="anc.d")
         + " WHERE p.parent_id IS NOT NULL)"
         f" SELECT u, d, a FROM anc WHERE a IN ({', '.join(['%s'] * len(wanted))})"
     )
     out: dict[tuple[int, dt.date], list[int]] = defaultdict(list)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [d.isoformat() for d in days] + sorted(wanted))
+        params: list[Any] = [d.isoformat() for d in days]
+        cursor.execute(sql, params + sorted(wanted))
         for u, d, a in cursor.fetchall():
             day = d if isinstance(d, dt.date) else dt.date.fromisoformat(str(d))
             out[(u, day)].append(a)
     return out
 
 
-def _derived(elements: list[providers.DerivedElement], periods: list[Period], structure: str,
-             period_targets: dict[str, list[Unit]]) -> dict[tuple[str, str, int], Decimal]:
+def _derived(
+    elements: list[providers.DerivedElement],
+    periods: list[Period],
+    structure: str,
+    period_targets: dict[str, list[Unit]],
+) -> dict[tuple[str, str, int], Decimal]:
     out: dict[tuple[str, str, int], Decimal] = {}
     if not elements:
         return out
@@ -299,10 +319,13 @@ def _derived(elements: list[providers.DerivedElement], periods: list[Period], st
                 chains[uid] = [(a, Decimal(1)) for a in dated.get((uid, period.end), [])]
         else:
             mapping = _current_map(owners)
-            paths = dict(Unit.objects.filter(pk__in={c for v in mapping.values() for c, _ in v})
-                         .current().values_list("pk", "path"))
+            paths = dict(
+                Unit.objects.filter(pk__in={c for v in mapping.values() for c, _ in v})
+                .current()
+                .values_list("pk", "path")
+            )
             for uid, succs in mapping.items():
-                chain = []
+                chain: list[tuple[int, Decimal]] = []
                 for cur_id, share in succs:
                     if cur_id in paths:
                         chain.extend((int(part), share) for part in paths[cur_id].strip("/").split("/"))
@@ -327,8 +350,14 @@ def _derived(elements: list[providers.DerivedElement], periods: list[Period], st
 # --- entry point ----------------------------------------------------------------------------
 
 
-def values(dx: Sequence[str], pe: Iterable[Period | str], ou: Unit, ou_mode: str = "self",
-           structure: str = "period", level: int | None = None) -> list[Row]:
+def values(
+    dx: Sequence[str],
+    pe: Iterable[Period | str],
+    ou: Unit,
+    ou_mode: str = "self",
+    structure: str = "period",
+    level: int | None = None,
+) -> list[Row]:
     """Rows (dx, pe, ou, value) for every combination that has a value."""
     spec = _resolve(dx)
     periods = _periods(pe)
@@ -346,7 +375,9 @@ def values(dx: Sequence[str], pe: Iterable[Period | str], ou: Unit, ou_mode: str
                 n, d = num.evaluate(vals), den.evaluate(vals)
                 if n is None or d is None or d == 0:
                     continue
-                result = (n / d * ind.factor).quantize(Decimal(1).scaleb(-ind.decimals), rounding=ROUND_HALF_UP)
+                result = (n / d * ind.factor).quantize(
+                    Decimal(1).scaleb(-ind.decimals), rounding=ROUND_HALF_UP
+                )
                 found[(ind.code, period.code, unit.pk)] = result
     wanted = [c.strip().upper() for c in dx if c and c.strip()]
     rows: list[Row] = []
@@ -367,8 +398,10 @@ def table(rows: Iterable[Row]) -> dict[tuple[str, str, int], Decimal]:
 def last_year_values(unit: Unit, period: Period, element_ids: Iterable[int]) -> dict[int, DataValue]:
     """The unit's own stored values for the same period last year (entry page hint)."""
     previous = period.same_period_last_year.code
-    return {dv.element_id: dv for dv in DataValue.objects.filter(unit=unit, period=previous, element_id__in=list(
-        element_ids))}
+    return {
+        dv.element_id: dv
+        for dv in DataValue.objects.filter(unit=unit, period=previous, element_id__in=list(element_ids))
+    }
 
 
 def period_end_or_today(period: Period) -> dt.date:

@@ -57,22 +57,24 @@ def _period(ds: DataSet, code: str | None) -> Period:
 
 
 class DataValueItem(serializers.Serializer[Any]):
-    dataElement = serializers.CharField()  # noqa: N815 - DHIS2 field names
+    dataElement = serializers.CharField()
     value = serializers.JSONField(allow_null=True)
     comment = serializers.CharField(required=False, allow_blank=True)
-    version = serializers.IntegerField(required=False, min_value=0,
-                                       help_text="the version read; omit to overwrite without a check")
+    version = serializers.IntegerField(
+        required=False, min_value=0, help_text="the version read; omit to overwrite without a check"
+    )
 
 
 class DataValueSet(serializers.Serializer[Any]):
-    dataSet = serializers.CharField()  # noqa: N815
+    dataSet = serializers.CharField()
     period = serializers.CharField()
-    orgUnit = serializers.CharField()  # noqa: N815
-    dataValues = DataValueItem(many=True)  # noqa: N815
+    orgUnit = serializers.CharField()
+    dataValues = DataValueItem(many=True)
 
 
 VALUE_SET_PARAMS = [
-    OpenApiParameter("dataSet", str, required=True), OpenApiParameter("period", str, required=True),
+    OpenApiParameter("dataSet", str, required=True),
+    OpenApiParameter("period", str, required=True),
     OpenApiParameter("orgUnit", str, required=True),
 ]
 
@@ -85,22 +87,40 @@ class DataValueSetView(APIView):
         ds = _dataset(request.query_params.get("dataSet"))
         unit = _unit(request.user, request.query_params.get("orgUnit"))
         period = _period(ds, request.query_params.get("period"))
-        rows = DataValue.objects.filter(unit=unit, period=period.code, element__in=ds.elements.all()).select_related(
-            "element", "stored_by").order_by("element__code")
-        return Response({
-            "dataSet": ds.code, "period": period.code, "orgUnit": unit.code,
-            "dataValues": [{
-                "dataElement": dv.element.code,
-                "value": (str(analytics.plain(dv.value)) if dv.value is not None else dv.text_value),
-                "comment": dv.comment, "version": dv.version,
-                "storedBy": dv.stored_by.get_username() if dv.stored_by else None,
-                "lastUpdated": dv.updated_at,
-            } for dv in rows],
-        })
+        rows = (
+            DataValue.objects.filter(unit=unit, period=period.code, element__in=ds.elements.all())
+            .select_related("element", "stored_by")
+            .order_by("element__code")
+        )
+        return Response(
+            {
+                "dataSet": ds.code,
+                "period": period.code,
+                "orgUnit": unit.code,
+                "dataValues": [
+                    {
+                        "dataElement": dv.element.code,
+                        "value": (str(analytics.plain(dv.value)) if dv.value is not None else dv.text_value),
+                        "comment": dv.comment,
+                        "version": dv.version,
+                        "storedBy": dv.stored_by.get_username() if dv.stored_by else None,
+                        "lastUpdated": dv.updated_at,
+                    }
+                    for dv in rows
+                ],
+            }
+        )
 
-    @extend_schema(request=DataValueSet, responses={200: inline_serializer("ImportSummary", {
-        "status": serializers.CharField(), "saved": serializers.IntegerField()}), 400: OpenApiTypes.OBJECT,
-        404: OpenApiTypes.OBJECT})
+    @extend_schema(
+        request=DataValueSet,
+        responses={
+            200: inline_serializer(
+                "ImportSummary", {"status": serializers.CharField(), "saved": serializers.IntegerField()}
+            ),
+            400: OpenApiTypes.OBJECT,
+            404: OpenApiTypes.OBJECT,
+        },
+    )
     def post(self, request: Request) -> Response:
         payload = DataValueSet(data=request.data)
         payload.is_valid(raise_exception=True)
@@ -109,27 +129,56 @@ class DataValueSetView(APIView):
         unit = _unit(request.user, data["orgUnit"])
         period = _period(ds, data["period"])
         if not can(request.user, Action.ENTER, unit):
-            return Response({"detail": f"Bạn không có quyền nhập số liệu cho {unit.name}."},
-                            status=status.HTTP_403_FORBIDDEN)
+            return Response(
+                {"detail": f"Bạn không có quyền nhập số liệu cho {unit.name}."},
+                status=status.HTTP_403_FORBIDDEN,
+            )
         elements = {e.code: e for e in ds.elements.all()}
         errors: list[dict[str, Any]] = []
         entries: list[services.Entry] = []
         for index, item in enumerate(data["dataValues"]):
             element = elements.get(str(item["dataElement"]).upper())
             if element is None:
-                errors.append({"index": index, "dataElement": item["dataElement"], "value": item.get("value"),
-                               "message": f"Biểu “{ds.name}” không có chỉ tiêu mã “{item['dataElement']}”."})
+                errors.append(
+                    {
+                        "index": index,
+                        "dataElement": item["dataElement"],
+                        "value": item.get("value"),
+                        "message": f"Biểu “{ds.name}” không có chỉ tiêu mã “{item['dataElement']}”.",
+                    }
+                )
                 continue
-            entries.append(services.Entry(unit, period, element, item.get("value"), item.get("version"),
-                                          item.get("comment"), where=index))
+            entries.append(
+                services.Entry(
+                    unit,
+                    period,
+                    element,
+                    item.get("value"),
+                    item.get("version"),
+                    item.get("comment"),
+                    where=index,
+                )
+            )
         changes, bad = services.prepare(request.user, entries)
         for entry, message in bad:
-            errors.append({"index": entry.where, "dataElement": entry.element.code, "value": entry.raw,
-                           "message": message})
+            errors.append(
+                {
+                    "index": entry.where,
+                    "dataElement": entry.element.code,
+                    "value": entry.raw,
+                    "message": message,
+                }
+            )
         if errors:
             errors.sort(key=lambda e: e["index"])
-            return Response({"status": "ERROR", "message": "Có giá trị không hợp lệ; chưa lưu giá trị nào.",
-                             "errors": errors}, status=status.HTTP_400_BAD_REQUEST)
+            return Response(
+                {
+                    "status": "ERROR",
+                    "message": "Có giá trị không hợp lệ; chưa lưu giá trị nào.",
+                    "errors": errors,
+                },
+                status=status.HTTP_400_BAD_REQUEST,
+            )
         try:
             saved = services.apply(request.user, changes)
         except UserError as exc:
@@ -150,10 +199,16 @@ ANALYTICS_PARAMS = [
 class AnalyticsView(APIView):
     """Rolled-up values: rows of (dx, pe, ou, value), immediate after entry."""
 
-    @extend_schema(parameters=ANALYTICS_PARAMS, responses=inline_serializer("AnalyticsResponse", {
-        "headers": serializers.ListField(child=serializers.CharField()),
-        "rows": serializers.ListField(child=serializers.ListField()),
-    }))
+    @extend_schema(
+        parameters=ANALYTICS_PARAMS,
+        responses=inline_serializer(
+            "AnalyticsResponse",
+            {
+                "headers": serializers.ListField(child=serializers.CharField()),
+                "rows": serializers.ListField(child=serializers.ListField()),
+            },
+        ),
+    )
     def get(self, request: Request) -> Response:
         params = request.query_params
         unit = _unit(request.user, params.get("ou"))
@@ -163,16 +218,23 @@ class AnalyticsView(APIView):
             raise ValidationError({"pe": [str(exc)]}) from exc
         level = params.get("level")
         try:
-            rows = analytics.values([c for c in (params.get("dx") or "").split(";")], periods, unit,
-                                    params.get("ou_mode") or "self", params.get("structure") or "period",
-                                    int(level) if level and level.isdigit() else None)
+            rows = analytics.values(
+                [c for c in (params.get("dx") or "").split(";")],
+                periods,
+                unit,
+                params.get("ou_mode") or "self",
+                params.get("structure") or "period",
+                int(level) if level and level.isdigit() else None,
+            )
         except UserError as exc:
             raise ValidationError({"detail": [exc.message]}) from exc
-        return Response({
-            "headers": ["dx", "pe", "ou", "value"],
-            "rows": [[r.dx, r.pe, r.ou, str(r.value)] for r in rows],
-            "metaData": {"ou": {r.ou: r.ou_name for r in rows}},
-        })
+        return Response(
+            {
+                "headers": ["dx", "pe", "ou", "value"],
+                "rows": [[r.dx, r.pe, r.ou, str(r.value)] for r in rows],
+                "metaData": {"ou": {r.ou: r.ou_name for r in rows}},
+            }
+        )
 
 
 class CompletenessView(APIView):
@@ -186,19 +248,33 @@ class CompletenessView(APIView):
         report = services.completeness(ds, unit, period)
 
         def row(c: services.Completeness) -> dict[str, Any]:
-            return {"orgUnit": c.unit.code, "name": c.unit.name, "expected": c.expected, "submitted": c.submitted,
-                    "onTime": c.on_time, "approved": c.approved, "status": c.status,
-                    "rate": float(c.rate) if c.rate is not None else None,
-                    "onTimeRate": float(c.on_time_rate) if c.on_time_rate is not None else None}
+            return {
+                "orgUnit": c.unit.code,
+                "name": c.unit.name,
+                "expected": c.expected,
+                "submitted": c.submitted,
+                "onTime": c.on_time,
+                "approved": c.approved,
+                "status": c.status,
+                "rate": float(c.rate) if c.rate is not None else None,
+                "onTimeRate": float(c.on_time_rate) if c.on_time_rate is not None else None,
+            }
 
-        return Response({"dataSet": ds.code, "period": period.code, "due": report.due, **row(report.root),
-                         "children": [row(c) for c in report.children],
-                         "late": [{"orgUnit": u.code, "name": u.name} for u in report.late]})
+        return Response(
+            {
+                "dataSet": ds.code,
+                "period": period.code,
+                "due": report.due,
+                **row(report.root),
+                "children": [row(c) for c in report.children],
+                "late": [{"orgUnit": u.code, "name": u.name} for u in report.late],
+            }
+        )
 
 
 class SubmissionSerializer(serializers.ModelSerializer[Submission]):
-    dataSet = serializers.CharField(source="dataset.code", read_only=True)  # noqa: N815
-    orgUnit = serializers.CharField(source="unit.code", read_only=True)  # noqa: N815
+    dataSet = serializers.CharField(source="dataset.code", read_only=True)
+    orgUnit = serializers.CharField(source="unit.code", read_only=True)
 
     class Meta:
         model = Submission
@@ -206,9 +282,9 @@ class SubmissionSerializer(serializers.ModelSerializer[Submission]):
 
 
 class SubmitSerializer(serializers.Serializer[Any]):
-    dataSet = serializers.CharField()  # noqa: N815
+    dataSet = serializers.CharField()
     period = serializers.CharField()
-    orgUnit = serializers.CharField()  # noqa: N815
+    orgUnit = serializers.CharField()
 
 
 class ReasonSerializer(serializers.Serializer[Any]):
@@ -222,7 +298,11 @@ class SubmissionViewSet(viewsets.ReadOnlyModelViewSet[Submission]):
     filterset_fields = ["period", "status"]
 
     def get_queryset(self) -> QuerySet[Submission]:
-        qs = Submission.objects.restrict(self.request.user).select_related("dataset", "unit").order_by("-period", "id")
+        qs = (
+            Submission.objects.restrict(self.request.user)
+            .select_related("dataset", "unit")
+            .order_by("-period", "id")
+        )
         code = self.request.query_params.get("dataSet")
         return qs.filter(dataset__code=code) if code else qs
 
@@ -240,7 +320,9 @@ class SubmissionViewSet(viewsets.ReadOnlyModelViewSet[Submission]):
         payload.is_valid(raise_exception=True)
         ds = _dataset(payload.validated_data["dataSet"])
         unit = _unit(request.user, payload.validated_data["orgUnit"])
-        return self._run(services.submit, request.user, ds, unit, _period(ds, payload.validated_data["period"]))
+        return self._run(
+            services.submit, request.user, ds, unit, _period(ds, payload.validated_data["period"])
+        )
 
     @extend_schema(request=None, responses=SubmissionSerializer)
     @action(detail=True, methods=["post"])
@@ -250,18 +332,30 @@ class SubmissionViewSet(viewsets.ReadOnlyModelViewSet[Submission]):
     @extend_schema(request=ReasonSerializer, responses=SubmissionSerializer)
     @action(detail=True, methods=["post"], url_path="return")
     def return_(self, request: Request, pk: str | None = None) -> Response:
-        return self._run(services.return_, request.user, self.get_object(), str(request.data.get("reason", "")))
+        return self._run(
+            services.return_, request.user, self.get_object(), str(request.data.get("reason", ""))
+        )
 
     @extend_schema(request=ReasonSerializer, responses=SubmissionSerializer)
     @action(detail=True, methods=["post"])
     def unlock(self, request: Request, pk: str | None = None) -> Response:
-        return self._run(services.unlock, request.user, self.get_object(), str(request.data.get("reason", "")))
+        return self._run(
+            services.unlock, request.user, self.get_object(), str(request.data.get("reason", ""))
+        )
 
 
 class DataElementSerializer(serializers.ModelSerializer[DataElement]):
     class Meta:
         model = DataElement
-        fields = ["code", "name", "value_type", "aggregation", "work_field", "zero_is_significant", "description"]
+        fields = [
+            "code",
+            "name",
+            "value_type",
+            "aggregation",
+            "work_field",
+            "zero_is_significant",
+            "description",
+        ]
 
 
 class DataElementViewSet(viewsets.ReadOnlyModelViewSet[DataElement]):

@@ -12,6 +12,13 @@ class ReportingConfig(AppConfig):
 
         from . import models
 
-        for model in (models.DataElement, models.DataSet, models.DataSetElement, models.DataValue,
-                      models.ValidationRule, models.Indicator, models.Submission):
+        for model in (
+            models.DataElement,
+            models.DataSet,
+            models.DataSetElement,
+            models.DataValue,
+            models.ValidationRule,
+            models.Indicator,
+            models.Submission,
+        ):
             auditlog.register(model)

@@ -67,7 +67,8 @@ def key_codes(limit: int = 6) -> tuple[list[Indicator], list[DataElement]]:
     indicators = list(Indicator.objects.all()[:limit])
     members = list(
         DataSetElement.objects.filter(element__value_type__in=["integer", "number"])
-        .select_related("element").order_by("dataset__name", "order")[:limit]
+        .select_related("element")
+        .order_by("dataset__name", "order")[:limit]
     )
     seen: set[int] = set()
     elements = []
@@ -86,16 +87,29 @@ def build(unit: Unit, period: Period, structure: str = "period") -> Dashboard:
     percent = {i.code for i in indicators if i.is_percent}
     last = period.same_period_last_year
     got = analytics.table(analytics.values(dx, [period, last], unit, "self", structure))
-    cards = [Card(code, names[code], got.get((code, period.code, unit.pk)), got.get((code, last.code, unit.pk)),
-                  code in percent) for code in dx]
+    cards = [
+        Card(
+            code,
+            names[code],
+            got.get((code, period.code, unit.pk)),
+            got.get((code, last.code, unit.pk)),
+            code in percent,
+        )
+        for code in dx
+    ]
     trend_periods = [period.shift(-i) for i in range(5, -1, -1)]
     trend_dx = dx[:2]
     trend_rows = analytics.table(analytics.values(trend_dx, trend_periods, unit, "self", structure))
-    trend = {names[c]: [_float(trend_rows.get((c, p.code, unit.pk))) for p in trend_periods] for c in trend_dx}
+    trend = {
+        names[c]: [_float(trend_rows.get((c, p.code, unit.pk))) for p in trend_periods] for c in trend_dx
+    }
     kid_rows = analytics.values(dx, [period], unit, "children", structure)
     kid_table = analytics.table(kid_rows)
     kids = analytics.targets(unit, "children", structure, period)
-    children = [(k, [kid_table.get((code, period.code, k.pk)) for code in dx]) for k in vn_sorted(kids, key=lambda u: u.name)]
+    children = [
+        (k, [kid_table.get((code, period.code, k.pk)) for code in dx])
+        for k in vn_sorted(kids, key=lambda u: u.name)
+    ]
     return Dashboard(unit, period, structure, cards, [p.label for p in trend_periods], trend, children, cards)
 
 
@@ -113,14 +127,16 @@ class Pivot:
         writer = csv.writer(out)
         writer.writerow(["Mã đơn vị", "Đơn vị", *self.header])
         for unit, values in self.rows:
-            writer.writerow([unit.code, unit.name, *(format_number(v) if v is not None else "" for v in values)])
+            writer.writerow(
+                [unit.code, unit.name, *(format_number(v) if v is not None else "" for v in values)]
+            )
         return ("\ufeff" + out.getvalue()).encode("utf-8")
 
     def xlsx(self) -> bytes:
         from openpyxl import Workbook
 
         book = Workbook()
-        sheet = book.active
+        sheet = book.worksheets[0]
         sheet.title = "Bảng số liệu"
         sheet.append(["Mã đơn vị", "Đơn vị", *self.header])
         for unit, values in self.rows:
@@ -131,8 +147,14 @@ class Pivot:
         return buffer.getvalue()
 
 
-def pivot(unit: Unit, periods: list[Period], dx: list[str], rows_mode: str = "children",
-          columns: str = "elements", structure: str = "period") -> Pivot:
+def pivot(
+    unit: Unit,
+    periods: list[Period],
+    dx: list[str],
+    rows_mode: str = "children",
+    columns: str = "elements",
+    structure: str = "period",
+) -> Pivot:
     rows = analytics.values(dx, periods, unit, rows_mode, structure)
     table = analytics.table(rows)
     units: dict[int, Unit] = {}
@@ -147,5 +169,8 @@ def pivot(unit: Unit, periods: list[Period], dx: list[str], rows_mode: str = "ch
     else:
         pairs = [(c, p) for p in periods for c in codes]
     header = [f"{names.get(c, c)} ({p.label})" if len(periods) > 1 else names.get(c, c) for c, p in pairs]
-    body = [(u, [table.get((c, p.code, u.pk)) for c, p in pairs]) for u in vn_sorted(units.values(), key=lambda u: u.name)]
+    body = [
+        (u, [table.get((c, p.code, u.pk)) for c, p in pairs])
+        for u in vn_sorted(units.values(), key=lambda u: u.name)
+    ]
     return Pivot(header, body)

@@ -49,10 +49,12 @@ def reporting_units(dataset: DataSet, unit: Unit, period: Period) -> list[Unit]:
 def template(dataset: DataSet, unit: Unit, period: Period) -> bytes:
     elements = [m.element for m in dataset.members.select_related("element").order_by("order", "id")]
     units = reporting_units(dataset, unit, period)
-    stored = {(dv.unit_id, dv.element_id): dv for dv in DataValue.objects.filter(
-        unit__in=units, period=period.code, element__in=elements)}
+    stored = {
+        (dv.unit_id, dv.element_id): dv
+        for dv in DataValue.objects.filter(unit__in=units, period=period.code, element__in=elements)
+    }
     book = Workbook()
-    sheet = book.active
+    sheet = book.worksheets[0]
     sheet.title = SHEET
     sheet.append(["MA_DON_VI", "", *[e.code for e in elements]])
     sheet.append(["Mã đơn vị", f"Đơn vị — {dataset.name}, {period.label}", *[e.name for e in elements]])
@@ -141,7 +143,9 @@ def read(user: Any, data: bytes, dataset: DataSet, period: Period) -> Preview:
             continue
         label = f"{get_column_letter(index + 1)} ({headers[index] if index < len(headers) else code})"
         if code not in elements:
-            errors.append(RowError(1, label, f"mã chỉ tiêu “{code}” không thuộc biểu “{dataset.name}”", SHEET))
+            errors.append(
+                RowError(1, label, f"mã chỉ tiêu “{code}” không thuộc biểu “{dataset.name}”", SHEET)
+            )
             continue
         columns[index] = elements[code]
     unit_codes = {str(r[0]).strip() for r in rows[2:] if r and r[0]}
@@ -157,23 +161,36 @@ def read(user: Any, data: bytes, dataset: DataSet, period: Period) -> Preview:
         code = str(row[0]).strip() if row[0] is not None else ""
         unit = units.get(code)
         if unit is None:
-            errors.append(RowError(number, "A (Mã đơn vị)", f"không có đơn vị mã “{code}” trong phạm vi của bạn"
-                                   if code else "thiếu mã đơn vị (cột A ẩn); hãy dùng đúng mẫu", SHEET))
+            errors.append(
+                RowError(
+                    number,
+                    "A (Mã đơn vị)",
+                    f"không có đơn vị mã “{code}” trong phạm vi của bạn"
+                    if code
+                    else "thiếu mã đơn vị (cột A ẩn); hãy dùng đúng mẫu",
+                    SHEET,
+                )
+            )
             continue
         if not dataset.reports(unit):
             errors.append(RowError(number, "A (Mã đơn vị)", f"{unit.name} không báo cáo biểu này", SHEET))
             continue
         for index, element in columns.items():
             value = _cell_value(row[index]) if index < len(row) else None
-            label = f"{get_column_letter(index + 1)} ({headers[index] if index < len(headers) else element.code})"
-            entries.append(services.Entry(unit, period, element, value if value != "" else None,
-                                          where=(number, label)))
+            label = (
+                f"{get_column_letter(index + 1)} ({headers[index] if index < len(headers) else element.code})"
+            )
+            entries.append(
+                services.Entry(unit, period, element, value if value != "" else None, where=(number, label))
+            )
     if len(entries) > MAX_VALUES:
         raise UserError(f"Tệp có {len(entries)} ô số liệu, vượt giới hạn {MAX_VALUES:,} ô.".replace(",", "."))
     # an empty cell with nothing stored is simply not an entry
-    existing = set(DataValue.objects.filter(
-        Q(unit__in=list(units.values())), period=period.code, element__in=list(columns.values())
-    ).values_list("unit_id", "element_id"))
+    existing = set(
+        DataValue.objects.filter(
+            Q(unit__in=list(units.values())), period=period.code, element__in=list(columns.values())
+        ).values_list("unit_id", "element_id")
+    )
     entries = [e for e in entries if e.raw is not None or (e.unit.pk, e.element.pk) in existing]
     changes, bad = services.prepare(user, entries)
     for entry, message in bad:

@@ -134,7 +134,7 @@ def check(text: str, known: Callable[[str], bool]) -> Expression:
     unknown = sorted(code for code in expression.codes if not known(code))
     if unknown:
         raise ExpressionError(
-            "Biểu thức “%s” dùng mã chưa có trong danh mục: %s." % (text, ", ".join(unknown))
+            f"Biểu thức “{text}” dùng mã chưa có trong danh mục: {', '.join(unknown)}."
         )
     return expression
 
@@ -142,7 +142,7 @@ def check(text: str, known: Callable[[str], bool]) -> Expression:
 def _eval(node: Node, values: Mapping[str, Decimal | None]) -> Decimal | None:
     kind = node[0]
     if kind == "num":
-        return node[1]  # type: ignore[no-any-return]
+        return node[1]
     if kind == "ref":
         return values.get(node[1])
     if kind == "neg":

@@ -15,8 +15,9 @@ class ValueForm(forms.Form):
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), max_length=1000, required=False,
-                             widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label=_("Reason"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 def _period(value: str) -> str:
@@ -37,19 +38,28 @@ STRUCTURE_CHOICES = [("period", _("Structure of the period")), ("current", _("To
 
 class DashboardForm(forms.Form):
     unit = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    period = PeriodField(label=_("Period"), required=False, max_length=8,
-                         help_text=_("e.g. 2025S1, 2025, 2025Q2, 202506"))
+    period = PeriodField(
+        label=_("Period"), required=False, max_length=8, help_text=_("e.g. 2025S1, 2025, 2025Q2, 202506")
+    )
     structure = forms.ChoiceField(label=_("Structure"), choices=STRUCTURE_CHOICES, required=False)
 
 
 class PivotForm(DashboardForm):
-    periods = forms.CharField(label=_("Periods"), required=False, max_length=200,
-                              help_text=_("Codes separated by ; e.g. 2024S1;2024S2;2025S1"))
+    periods = forms.CharField(
+        label=_("Periods"),
+        required=False,
+        max_length=200,
+        help_text=_("Codes separated by ; e.g. 2024S1;2024S2;2025S1"),
+    )
     dx = forms.CharField(label=_("Elements and indicators"), required=False, max_length=2000)
-    rows = forms.ChoiceField(label=_("Rows"), required=False, choices=[
-        ("children", _("Child units")), ("descendants", _("All units below"))])
-    columns = forms.ChoiceField(label=_("Columns"), required=False, choices=[
-        ("elements", _("Elements")), ("periods", _("Periods"))])
+    rows = forms.ChoiceField(
+        label=_("Rows"),
+        required=False,
+        choices=[("children", _("Child units")), ("descendants", _("All units below"))],
+    )
+    columns = forms.ChoiceField(
+        label=_("Columns"), required=False, choices=[("elements", _("Elements")), ("periods", _("Periods"))]
+    )
 
     def clean_periods(self) -> list[str]:
         raw = self.cleaned_data.get("periods") or ""

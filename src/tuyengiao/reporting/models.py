@@ -61,10 +61,12 @@ class DataElement(TimeStampedModel):
     code = models.CharField(_("code"), max_length=40, unique=True, validators=[validate_code])
     name = models.CharField(_("name"), max_length=255)
     short_name = models.CharField(_("short name"), max_length=80, blank=True)
-    value_type = models.CharField(_("value type"), max_length=10, choices=ValueType.choices,
-                                  default=ValueType.INTEGER)
-    aggregation = models.CharField(_("aggregation"), max_length=5, choices=Aggregation.choices,
-                                   default=Aggregation.SUM)
+    value_type = models.CharField(
+        _("value type"), max_length=10, choices=ValueType.choices, default=ValueType.INTEGER
+    )
+    aggregation = models.CharField(
+        _("aggregation"), max_length=5, choices=Aggregation.choices, default=Aggregation.SUM
+    )
     work_field = models.CharField(_("work field"), max_length=20, choices=WorkField.choices, blank=True)
     zero_is_significant = models.BooleanField(_("zero is significant"), default=False)
     description = models.TextField(_("description"), blank=True)
@@ -92,13 +94,17 @@ class DataElement(TimeStampedModel):
 class DataSet(TimeStampedModel):
     code = models.CharField(_("code"), max_length=40, unique=True, validators=[validate_code])
     name = models.CharField(_("name"), max_length=255)
-    period_type = models.CharField(_("period type"), max_length=10, choices=[(t.value, t.value) for t in PeriodType])
+    period_type = models.CharField(
+        _("period type"), max_length=10, choices=[(t.value, t.value) for t in PeriodType]
+    )
     unit_kinds = models.JSONField(_("unit kinds that report"), default=list)
     due_days = models.PositiveSmallIntegerField(_("due (days after period end)"), default=5)
     expiry_days = models.PositiveSmallIntegerField(
         _("entry locks (days after period end)"), default=0, help_text=_("0: never locks.")
     )
-    elements = models.ManyToManyField(DataElement, through="DataSetElement", related_name="datasets")
+    elements: models.ManyToManyField[DataElement, DataSetElement] = models.ManyToManyField(
+        DataElement, through="DataSetElement", related_name="datasets"
+    )
 
     class Meta:
         verbose_name = _("data set")
@@ -158,16 +164,22 @@ class DataValue(VersionedModel):
     value = models.DecimalField(_("value"), max_digits=18, decimal_places=4, null=True, blank=True)
     text_value = models.TextField(_("text"), blank=True)
     comment = models.CharField(_("comment"), max_length=500, blank=True)
-    stored_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                  related_name="+")
+    stored_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     objects = DataValueQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("data value")
         verbose_name_plural = _("data values")
-        constraints = [models.UniqueConstraint(fields=["element", "unit", "period"], name="unique_data_value")]
-        indexes = [models.Index(fields=["element", "period", "unit"]), models.Index(fields=["unit", "period"])]
+        constraints = [
+            models.UniqueConstraint(fields=["element", "unit", "period"], name="unique_data_value")
+        ]
+        indexes = [
+            models.Index(fields=["element", "period", "unit"]),
+            models.Index(fields=["unit", "period"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.element.code} {self.unit_id} {self.period}: {self.display}"
@@ -194,7 +206,9 @@ class Operator(models.TextChoices):
 
 
 class ValidationRule(TimeStampedModel):
-    dataset = models.ForeignKey(DataSet, on_delete=models.CASCADE, related_name="rules", null=True, blank=True)
+    dataset = models.ForeignKey(
+        DataSet, on_delete=models.CASCADE, related_name="rules", null=True, blank=True
+    )
     name = models.CharField(_("name"), max_length=255)
     left = models.CharField(_("left side"), max_length=500)
     operator = models.CharField(_("operator"), max_length=2, choices=Operator.choices)
@@ -223,8 +237,12 @@ class ValidationRule(TimeStampedModel):
 
     def holds(self, left: Decimal, right: Decimal) -> bool:
         return {
-            "==": left == right, "!=": left != right, "<": left < right,
-            "<=": left <= right, ">": left > right, ">=": left >= right,
+            "==": left == right,
+            "!=": left != right,
+            "<": left < right,
+            "<=": left <= right,
+            ">": left > right,
+            ">=": left >= right,
         }[self.operator]
 
     def get_additional_data(self) -> dict[str, str]:
@@ -299,18 +317,22 @@ class Submission(TimeStampedModel):
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     reason = models.CharField(_("reason"), max_length=1000, blank=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                     related_name="+")
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     objects = SubmissionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("submission")
         verbose_name_plural = _("submissions")
-        constraints = [models.UniqueConstraint(fields=["dataset", "unit", "period"], name="unique_submission")]
+        constraints = [
+            models.UniqueConstraint(fields=["dataset", "unit", "period"], name="unique_submission")
+        ]
         indexes = [models.Index(fields=["dataset", "period", "status"])]
 
     def __str__(self) -> str:

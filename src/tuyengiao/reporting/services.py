@@ -68,7 +68,9 @@ def parse_raw(element: DataElement, raw: str | int | float | Decimal | None) -> 
                 return Decimal(1), ""
             if folded in _NO:
                 return Decimal(0), ""
-            raise ValueError_(f"“{element.label}”: ghi “có” hoặc “không” (hoặc 1/0), không phải “{text}”.", element)
+            raise ValueError_(
+                f"“{element.label}”: ghi “có” hoặc “không” (hoặc 1/0), không phải “{text}”.", element
+            )
         try:
             number = parse_number(text)
         except ValueError as exc:
@@ -81,12 +83,17 @@ def parse_raw(element: DataElement, raw: str | int | float | Decimal | None) -> 
         return number, ""
     if element.value_type == ValueType.INTEGER:
         if number != number.to_integral_value():
-            raise ValueError_(f"“{element.label}”: phải là số nguyên, không phải {format_number(number)}.", element)
+            raise ValueError_(
+                f"“{element.label}”: phải là số nguyên, không phải {format_number(number)}.", element
+            )
         if number < 0:
-            raise ValueError_(f"“{element.label}”: số lượng không được âm ({format_number(number)}).", element)
+            raise ValueError_(
+                f"“{element.label}”: số lượng không được âm ({format_number(number)}).", element
+            )
     if element.value_type == ValueType.PERCENT and not (0 <= number <= 100):
-        raise ValueError_(f"“{element.label}”: tỷ lệ phải từ 0 đến 100%, không phải {format_number(number)}.",
-                          element)
+        raise ValueError_(
+            f"“{element.label}”: tỷ lệ phải từ 0 đến 100%, không phải {format_number(number)}.", element
+        )
     if abs(number) >= Decimal(10) ** 14:
         raise ValueError_(f"“{element.label}”: số quá lớn.", element)
     number = number.quantize(Decimal("0.0001"))
@@ -100,9 +107,14 @@ def datasets_of(element: DataElement, period: Period) -> list[DataSet]:
     return [ds for ds in element.datasets.all() if ds.period_type == period.type]
 
 
-def lock_reason(user: AnyUser, element: DataElement, unit: Unit, period: Period,
-                datasets: Sequence[DataSet] | None = None,
-                approved: set[int] | None = None) -> str | None:
+def lock_reason(
+    user: AnyUser,
+    element: DataElement,
+    unit: Unit,
+    period: Period,
+    datasets: Sequence[DataSet] | None = None,
+    approved: set[int] | None = None,
+) -> str | None:
     """Why this value may not be changed now, or ``None``.
 
     ``approved`` (data set ids approved for this unit and period) saves a query when a whole
@@ -111,17 +123,22 @@ def lock_reason(user: AnyUser, element: DataElement, unit: Unit, period: Period,
     sets = list(datasets) if datasets is not None else datasets_of(element, period)
     if approved is None:
         approved = set(
-            Submission.objects.filter(dataset__in=sets, unit=unit, period=period.code, status=Status.APPROVED)
-            .values_list("dataset_id", flat=True)
+            Submission.objects.filter(
+                dataset__in=sets, unit=unit, period=period.code, status=Status.APPROVED
+            ).values_list("dataset_id", flat=True)
         )
     for ds in sets:
         if ds.pk in approved:
-            return (f"Báo cáo “{ds.name}” {period.label} của {unit.name} đã được duyệt nên số liệu bị khóa; "
-                    "đề nghị cấp duyệt mở khóa nếu cần sửa.")
+            return (
+                f"Báo cáo “{ds.name}” {period.label} của {unit.name} đã được duyệt nên số liệu bị khóa; "
+                "đề nghị cấp duyệt mở khóa nếu cần sửa."
+            )
         expiry = ds.expiry_date(period)
         if expiry and today() > expiry and not can(user, Action.ADMIN, unit):
-            return (f"Đã quá hạn nhập số liệu {period.label} của biểu “{ds.name}” (hết hạn ngày "
-                    f"{format_date(expiry)}); liên hệ quản trị đơn vị.")
+            return (
+                f"Đã quá hạn nhập số liệu {period.label} của biểu “{ds.name}” (hết hạn ngày "
+                f"{format_date(expiry)}); liên hệ quản trị đơn vị."
+            )
     return None
 
 
@@ -141,16 +158,24 @@ def _check_enter(user: AnyUser, unit: Unit) -> None:
         raise UserError(f"Bạn không có quyền nhập số liệu cho {unit.name}.")
 
 
-def save_value(user: AnyUser, element: DataElement, unit: Unit, period: Period | str, raw: Any,
-               expected_version: int | None, comment: str | None = None) -> DataValue:
+def save_value(
+    user: AnyUser,
+    element: DataElement,
+    unit: Unit,
+    period: Period | str,
+    raw: Any,
+    expected_version: int | None,
+    comment: str | None = None,
+) -> DataValue:
     """Store one value (``expected_version`` 0 means "I saw no value")."""
     period = Period.parse(period) if isinstance(period, str) else period
     return save_values(user, unit, period, [ValueInput(element, raw, expected_version, comment)])[0]
 
 
 @transaction.atomic
-def save_values(user: AnyUser, unit: Unit, period: Period | str, items: Iterable[ValueInput],
-                check_scope: bool = True) -> list[DataValue]:
+def save_values(
+    user: AnyUser, unit: Unit, period: Period | str, items: Iterable[ValueInput], check_scope: bool = True
+) -> list[DataValue]:
     """Store several values of one unit and period atomically: any refusal saves nothing."""
     period = Period.parse(period) if isinstance(period, str) else period
     if check_scope:
@@ -173,8 +198,15 @@ def save_values(user: AnyUser, unit: Unit, period: Period | str, items: Iterable
         if current is None:
             if item.expected_version not in (None, 0):
                 raise ConflictError("Giá trị này đã bị xóa hoặc thay đổi; hãy tải lại trang.", current=None)
-            dv = DataValue(element=item.element, unit=unit, period=period.code, value=number, text_value=text,
-                           comment=item.comment or "", stored_by=stored_by)  # type: ignore[misc]
+            dv = DataValue(
+                element=item.element,
+                unit=unit,
+                period=period.code,
+                value=number,
+                text_value=text,
+                comment=item.comment or "",
+                stored_by=stored_by,
+            )  # type: ignore[misc]
             try:
                 with transaction.atomic():
                     dv.save()
@@ -184,8 +216,10 @@ def save_values(user: AnyUser, unit: Unit, period: Period | str, items: Iterable
         else:
             if item.expected_version is not None and item.expected_version != current.version:
                 raise _conflict(current)
-            if current.value == number and current.text_value == text and (
-                item.comment is None or item.comment == current.comment
+            if (
+                current.value == number
+                and current.text_value == text
+                and (item.comment is None or item.comment == current.comment)
             ):
                 saved.append(current)
                 continue
@@ -193,7 +227,7 @@ def save_values(user: AnyUser, unit: Unit, period: Period | str, items: Iterable
             current.text_value = text
             if item.comment is not None:
                 current.comment = item.comment
-            current.stored_by = stored_by  # type: ignore[assignment]
+            current.stored_by = stored_by
             try:
                 dv = save_versioned(current, current.version)
             except ConflictError as exc:
@@ -205,7 +239,9 @@ def save_values(user: AnyUser, unit: Unit, period: Period | str, items: Iterable
 def _conflict(other: DataValue | None) -> ConflictError:
     if other is None:
         return ConflictError("Giá trị này vừa bị người khác thay đổi; hãy tải lại trang.")
-    who = other.stored_by.get_full_name() or other.stored_by.get_username() if other.stored_by else "người khác"
+    who = (
+        other.stored_by.get_full_name() or other.stored_by.get_username() if other.stored_by else "người khác"
+    )
     when = timezone.localtime(other.updated_at).strftime("%H:%M %d/%m/%Y") if other.updated_at else ""
     shown = other.display or "(trống)"
     return ConflictError(
@@ -226,8 +262,10 @@ class Violation:
 
     @property
     def message(self) -> str:
-        return (f"{self.rule.message} (vế trái {format_number(self.left)} "
-                f"{self.rule.get_operator_display()} vế phải {format_number(self.right)} không thỏa)")
+        return (
+            f"{self.rule.message} (vế trái {format_number(self.left)} "
+            f"{self.rule.get_operator_display()} vế phải {format_number(self.right)} không thỏa)"
+        )
 
 
 def values_map(unit: Unit, period: Period, codes: Iterable[str] | None = None) -> dict[str, Decimal | None]:
@@ -237,8 +275,9 @@ def values_map(unit: Unit, period: Period, codes: Iterable[str] | None = None) -
     return dict(qs.values_list("element__code", "value"))
 
 
-def check_rules(dataset: DataSet, unit: Unit, period: Period,
-                values: dict[str, Decimal | None] | None = None) -> list[Violation]:
+def check_rules(
+    dataset: DataSet, unit: Unit, period: Period, values: dict[str, Decimal | None] | None = None
+) -> list[Violation]:
     """Rules whose both sides have values and do not hold (a missing side is skipped)."""
     values = values if values is not None else values_map(unit, period)
     out: list[Violation] = []
@@ -292,7 +331,9 @@ def submit(user: AnyUser, dataset: DataSet, unit: Unit, period: Period | str) ->
     sub = _locked_submission(dataset, unit, period)
     if sub.status in (Status.SUBMITTED, Status.APPROVED):
         raise UserError(f"Báo cáo {period.label} đã ở trạng thái “{sub.get_status_display()}”.")
-    if not DataValue.objects.filter(unit=unit, period=period.code, element__in=dataset.elements.all()).exists():
+    if not DataValue.objects.filter(
+        unit=unit, period=period.code, element__in=dataset.elements.all()
+    ).exists():
         raise UserError("Chưa có số liệu nào; hãy nhập số liệu trước khi gửi báo cáo.")
     violations = check_rules(dataset, unit, period)
     if violations:
@@ -319,15 +360,22 @@ def approve(user: AnyUser, submission: Submission) -> Submission:
     period = sub.period_obj
     kids = _reporting_children(sub.dataset, sub.unit, period)
     if kids:
-        approved = set(Submission.objects.filter(dataset=sub.dataset, period=sub.period, unit__in=kids,
-                                                 status=Status.APPROVED).values_list("unit_id", flat=True))
+        approved = set(
+            Submission.objects.filter(
+                dataset=sub.dataset, period=sub.period, unit__in=kids, status=Status.APPROVED
+            ).values_list("unit_id", flat=True)
+        )
         waiting = [k.name for k in kids if k.pk not in approved]
         if waiting:
-            raise UserError("Chưa duyệt được: báo cáo của đơn vị cấp dưới chưa được duyệt: " + ", ".join(waiting[:10])
-                            + (f" và {len(waiting) - 10} đơn vị khác" if len(waiting) > 10 else "") + ".")
+            raise UserError(
+                "Chưa duyệt được: báo cáo của đơn vị cấp dưới chưa được duyệt: "
+                + ", ".join(waiting[:10])
+                + (f" và {len(waiting) - 10} đơn vị khác" if len(waiting) > 10 else "")
+                + "."
+            )
     sub.status = Status.APPROVED
     sub.decided_at = timezone.now()
-    sub.decided_by = user  # type: ignore[assignment]
+    sub.decided_by = user
     sub.reason = ""
     sub.save()
     return sub
@@ -346,7 +394,7 @@ def return_(user: AnyUser, submission: Submission, reason: str) -> Submission:
     sub.status = Status.RETURNED
     sub.reason = reason[:1000]
     sub.decided_at = timezone.now()
-    sub.decided_by = user  # type: ignore[assignment]
+    sub.decided_by = user
     sub.save()
     return sub
 
@@ -359,14 +407,17 @@ def unlock(user: AnyUser, submission: Submission, reason: str = "") -> Submissio
     if sub.status != Status.APPROVED:
         raise UserError("Chỉ mở khóa được báo cáo đã duyệt.")
     parent = approver_unit(sub.unit, sub.period_obj)
-    if parent is not None and Submission.objects.filter(
-        dataset=sub.dataset, unit=parent, period=sub.period, status=Status.APPROVED
-    ).exists():
+    if (
+        parent is not None
+        and Submission.objects.filter(
+            dataset=sub.dataset, unit=parent, period=sub.period, status=Status.APPROVED
+        ).exists()
+    ):
         raise UserError(f"Báo cáo của {parent.name} đã được duyệt; cần mở khóa báo cáo đó trước.")
     sub.status = Status.RETURNED
     sub.reason = (reason or "Mở khóa để điều chỉnh số liệu").strip()[:1000]
     sub.decided_at = timezone.now()
-    sub.decided_by = user  # type: ignore[assignment]
+    sub.decided_by = user
     sub.save()
     return sub
 
@@ -458,14 +509,18 @@ def completeness(dataset: DataSet, unit: Unit, period: Period | str) -> Complete
     late_sorted = sorted(late, key=lambda u: u.path)
     from tuyengiao.core.text import vn_sorted
 
-    return CompletenessReport(dataset, period, root, vn_sorted(child_stats, key=lambda c: c.unit.name),
-                              late_sorted, due)
+    return CompletenessReport(
+        dataset, period, root, vn_sorted(child_stats, key=lambda c: c.unit.name), late_sorted, due
+    )
 
 
 def pending_for_approver(user: AnyUser, dataset: DataSet, unit: Unit, period: Period) -> list[Submission]:
     return list(
-        Submission.objects.filter(dataset=dataset, period=period.code, unit__in=_reporting_children(dataset, unit, period))
-        .select_related("unit").filter(~Q(status=Status.DRAFT))
+        Submission.objects.filter(
+            dataset=dataset, period=period.code, unit__in=_reporting_children(dataset, unit, period)
+        )
+        .select_related("unit")
+        .filter(~Q(status=Status.DRAFT))
     )
 
 
@@ -496,8 +551,11 @@ class Change:
     def changed(self) -> bool:
         if self.current is None:
             return self.number is not None or bool(self.text)
-        return (self.current.value != self.number or self.current.text_value != self.text or (
-            self.entry.comment is not None and self.entry.comment != self.current.comment))
+        return (
+            self.current.value != self.number
+            or self.current.text_value != self.text
+            or (self.entry.comment is not None and self.entry.comment != self.current.comment)
+        )
 
 
 def prepare(user: AnyUser, entries: Sequence[Entry]) -> tuple[list[Change], list[tuple[Entry, str]]]:
@@ -512,10 +570,15 @@ def prepare(user: AnyUser, entries: Sequence[Entry]) -> tuple[list[Change], list
     sets_of: dict[int, list[DataSet]] = {}
     for m in DataSetElement.objects.filter(element_id__in=elements).select_related("dataset"):
         sets_of.setdefault(m.element_id, []).append(m.dataset)
-    approved = set(Submission.objects.filter(unit_id__in=units, period__in=periods, status=Status.APPROVED)
-                   .values_list("dataset_id", "unit_id", "period"))
-    existing = {(dv.element_id, dv.unit_id, dv.period): dv for dv in DataValue.objects.filter(
-        unit_id__in=units, period__in=periods, element_id__in=elements)}
+    approved = set(
+        Submission.objects.filter(unit_id__in=units, period__in=periods, status=Status.APPROVED).values_list(
+            "dataset_id", "unit_id", "period"
+        )
+    )
+    existing = {
+        (dv.element_id, dv.unit_id, dv.period): dv
+        for dv in DataValue.objects.filter(unit_id__in=units, period__in=periods, element_id__in=elements)
+    }
     changes: list[Change] = []
     errors: list[tuple[Entry, str]] = []
     now = today()
@@ -529,7 +592,9 @@ def prepare(user: AnyUser, entries: Sequence[Entry]) -> tuple[list[Change], list
             if ds.period_type != period.type:
                 continue
             if (ds.pk, unit.pk, period.code) in approved:
-                reason = f"Báo cáo “{ds.name}” {period.label} của {unit.name} đã được duyệt nên số liệu bị khóa."
+                reason = (
+                    f"Báo cáo “{ds.name}” {period.label} của {unit.name} đã được duyệt nên số liệu bị khóa."
+                )
                 break
             expiry = ds.expiry_date(period)
             if expiry and now > expiry and not may_admin[unit.pk]:
@@ -562,21 +627,38 @@ def apply(user: AnyUser, changes: Sequence[Change]) -> int:
     stored_by = user if getattr(user, "is_authenticated", False) else None
     updates = [c for c in todo if c.current is not None]
     if updates:
-        locked = dict(DataValue.objects.select_for_update().filter(pk__in=[c.current.pk for c in updates])  # type: ignore[union-attr]
-                      .values_list("pk", "version"))
+        locked = dict(
+            DataValue.objects.select_for_update()
+            .filter(pk__in=[c.current.pk for c in updates])  # type: ignore[union-attr]
+            .values_list("pk", "version")
+        )
         for c in updates:
             assert c.current is not None
             if locked.get(c.current.pk) != c.current.version:
-                raise ConflictError(f"Số liệu {c.entry.element.label} của {c.entry.unit.name} vừa được người khác "
-                                    "thay đổi; chưa lưu gì, hãy tải lại và thử lại.")
-    created = [DataValue(element=c.entry.element, unit=c.entry.unit, period=c.entry.period.code, value=c.number,
-                         text_value=c.text, comment=c.entry.comment or "", stored_by=stored_by)  # type: ignore[misc]
-               for c in todo if c.current is None]
+                raise ConflictError(
+                    f"Số liệu {c.entry.element.label} của {c.entry.unit.name} vừa được người khác "
+                    "thay đổi; chưa lưu gì, hãy tải lại và thử lại."
+                )
+    created = [
+        DataValue(
+            element=c.entry.element,
+            unit=c.entry.unit,
+            period=c.entry.period.code,
+            value=c.number,
+            text_value=c.text,
+            comment=c.entry.comment or "",
+            stored_by=stored_by,
+        )  # type: ignore[misc]
+        for c in todo
+        if c.current is None
+    ]
     try:
         with transaction.atomic():
             DataValue.objects.bulk_create(created, batch_size=2000)
     except IntegrityError as exc:
-        raise ConflictError("Một số giá trị vừa được người khác nhập; chưa lưu gì, hãy tải lại và thử lại.") from exc
+        raise ConflictError(
+            "Một số giá trị vừa được người khác nhập; chưa lưu gì, hãy tải lại và thử lại."
+        ) from exc
     moment = timezone.now()
     for c in updates:
         dv = c.current
@@ -587,26 +669,47 @@ def apply(user: AnyUser, changes: Sequence[Change]) -> int:
         dv.stored_by = stored_by  # type: ignore[assignment]
         dv.version += 1
         dv.updated_at = moment
-    DataValue.objects.bulk_update([c.current for c in updates if c.current is not None],
-                                  ["value", "text_value", "comment", "stored_by", "version", "updated_at"],
-                                  batch_size=2000)
+    DataValue.objects.bulk_update(
+        [c.current for c in updates if c.current is not None],
+        ["value", "text_value", "comment", "stored_by", "version", "updated_at"],
+        batch_size=2000,
+    )
     # one audit entry per value, written in bulk as the per-row signals are bypassed
     ctype = ContentType.objects.get_for_model(DataValue)
-    created_ids = {(dv.element_id, dv.unit_id, dv.period): dv.pk for dv in DataValue.objects.filter(
-        unit_id__in={c.entry.unit.pk for c in todo}, period__in={c.entry.period.code for c in todo},
-        element_id__in={c.entry.element.pk for c in todo})} if created else {}
+    created_ids = (
+        {
+            (dv.element_id, dv.unit_id, dv.period): dv.pk
+            for dv in DataValue.objects.filter(
+                unit_id__in={c.entry.unit.pk for c in todo},
+                period__in={c.entry.period.code for c in todo},
+                element_id__in={c.entry.element.pk for c in todo},
+            )
+        }
+        if created
+        else {}
+    )
     logs = []
     for c in todo:
         key = (c.entry.element.pk, c.entry.unit.pk, c.entry.period.code)
         pk = c.current.pk if c.current else created_ids.get(key)
-        old = (str(c.current.value) if c.current.value is not None else c.current.text_value) if c.current else None
+        old = (
+            (str(c.current.value) if c.current.value is not None else c.current.text_value)
+            if c.current
+            else None
+        )
         new = str(c.number) if c.number is not None else c.text
-        logs.append(LogEntry(
-            content_type=ctype, object_pk=str(pk), object_id=pk,
-            object_repr=f"{c.entry.element.code} {c.entry.unit.code} {c.entry.period.code}",
-            action=LogEntry.Action.UPDATE if c.current else LogEntry.Action.CREATE,
-            changes={"value": [old, new]}, actor=stored_by, timestamp=moment,
-            additional_data={"unit_path": c.entry.unit.path},
-        ))
+        logs.append(
+            LogEntry(
+                content_type=ctype,
+                object_pk=str(pk),
+                object_id=pk,
+                object_repr=f"{c.entry.element.code} {c.entry.unit.code} {c.entry.period.code}",
+                action=LogEntry.Action.UPDATE if c.current else LogEntry.Action.CREATE,
+                changes={"value": [old, new]},
+                actor=stored_by,
+                timestamp=moment,
+                additional_data={"unit_path": c.entry.unit.path},
+            )
+        )
     LogEntry.objects.bulk_create(logs, batch_size=2000)
     return len(todo)

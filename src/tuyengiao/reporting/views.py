@@ -24,7 +24,8 @@ from tuyengiao.org.choices import Action
 from tuyengiao.org.models import Unit, today
 from tuyengiao.org.services import ancestors
 
-from . import analytics, dashboard as dash, services
+from . import analytics, services
+from . import dashboard as dash
 from .forms import DashboardForm, PivotForm, ReasonForm, ValueForm
 from .models import DataElement, DataSet, DataValue, Status, Submission
 
@@ -49,8 +50,12 @@ def _entry_context(request: HttpRequest, dataset: DataSet, unit: Unit, period: P
     user = request.user
     members = list(dataset.members.select_related("element").order_by("order", "id"))
     elements = [m.element for m in members]
-    values = {dv.element_id: dv for dv in DataValue.objects.filter(unit=unit, period=period.code,
-                                                                   element__in=elements).select_related("stored_by")}
+    values = {
+        dv.element_id: dv
+        for dv in DataValue.objects.filter(
+            unit=unit, period=period.code, element__in=elements
+        ).select_related("stored_by")
+    }
     last_year = analytics.last_year_values(unit, period, [e.pk for e in elements])
     submission = Submission.objects.filter(dataset=dataset, unit=unit, period=period.code).first()
     approved = {dataset.pk} if submission and submission.status == Status.APPROVED else set()
@@ -58,18 +63,30 @@ def _entry_context(request: HttpRequest, dataset: DataSet, unit: Unit, period: P
     lock = services.lock_reason(user, elements[0], unit, period, [dataset], approved) if elements else None
     sections: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for index, member in enumerate(members, start=1):
-        sections[member.section or ""].append({
-            "element": member.element, "dv": values.get(member.element_id),
-            "last": last_year.get(member.element_id), "tabindex": index,
-        })
+        sections[member.section or ""].append(
+            {
+                "element": member.element,
+                "dv": values.get(member.element_id),
+                "last": last_year.get(member.element_id),
+                "tabindex": index,
+            }
+        )
     current = {e.code: (values[e.pk].value if e.pk in values else None) for e in elements}
     return {
-        "dataset": dataset, "unit": unit, "period": period, "sections": dict(sections),
-        "submission": submission, "can_enter": can_enter and not lock, "lock": lock,
+        "dataset": dataset,
+        "unit": unit,
+        "period": period,
+        "sections": dict(sections),
+        "submission": submission,
+        "can_enter": can_enter and not lock,
+        "lock": lock,
         "violations": services.check_rules(dataset, unit, period, current),
-        "due": dataset.due_date(period), "previous": period.previous, "next": period.shift(1),
-        "can_submit": can_enter and not lock and (not submission or submission.status in (Status.DRAFT,
-                                                                                          Status.RETURNED)),
+        "due": dataset.due_date(period),
+        "previous": period.previous,
+        "next": period.shift(1),
+        "can_submit": can_enter
+        and not lock
+        and (not submission or submission.status in (Status.DRAFT, Status.RETURNED)),
     }
 
 
@@ -97,8 +114,15 @@ def entry_value(request: HttpRequest, dataset: int, unit: int, period: str, elem
         error = "Dữ liệu gửi lên không hợp lệ; hãy tải lại trang."
     else:
         try:
-            services.save_value(request.user, el, target, p, form.cleaned_data["value"],
-                                form.cleaned_data["version"], form.cleaned_data["comment"])
+            services.save_value(
+                request.user,
+                el,
+                target,
+                p,
+                form.cleaned_data["value"],
+                form.cleaned_data["version"],
+                form.cleaned_data["comment"],
+            )
             saved = True
         except ConflictError as exc:
             error = exc.message + (f" Giá trị bạn nhập ({typed}) chưa được lưu." if typed else "")
@@ -112,11 +136,22 @@ def entry_value(request: HttpRequest, dataset: int, unit: int, period: str, elem
     last = analytics.last_year_values(target, p, [el.pk]).get(el.pk)
     values = services.values_map(target, p)
     member = ds.members.get(element=el)
-    return render(request, "reporting/_field.html", {
-        "f": {"element": el, "dv": dv, "last": last, "tabindex": member.order + 1},
-        "dataset": ds, "unit": target, "period": p, "can_enter": True, "error": error, "saved": saved,
-        "typed": typed if error else None, "violations": services.check_rules(ds, target, p, values), "oob": True,
-    })
+    return render(
+        request,
+        "reporting/_field.html",
+        {
+            "f": {"element": el, "dv": dv, "last": last, "tabindex": member.order + 1},
+            "dataset": ds,
+            "unit": target,
+            "period": p,
+            "can_enter": True,
+            "error": error,
+            "saved": saved,
+            "typed": typed if error else None,
+            "violations": services.check_rules(ds, target, p, values),
+            "oob": True,
+        },
+    )
 
 
 @login_required
@@ -138,17 +173,27 @@ def my_reports(request: HttpRequest) -> HttpResponse:
     """Where each of my units' reports is: draft, submitted, returned (with reason) or approved."""
     datasets = list(DataSet.objects.order_by("name"))
     kinds = {k for ds in datasets for k in ds.unit_kinds}
-    units = list(Unit.objects.restrict(request.user, Action.ENTER).current().filter(kind__in=kinds)
-                 .order_by("path")[:30])
+    units = list(
+        Unit.objects.restrict(request.user, Action.ENTER)
+        .current()
+        .filter(kind__in=kinds)
+        .order_by("path")[:30]
+    )
     if not units:
-        units = list(Unit.objects.restrict(request.user, Action.VIEW).current().filter(kind__in=kinds)
-                     .order_by("path")[:30])
+        units = list(
+            Unit.objects.restrict(request.user, Action.VIEW)
+            .current()
+            .filter(kind__in=kinds)
+            .order_by("path")[:30]
+        )
     rows = []
     now = today()
     periods_of = {ds.pk: [Period.of(ds.period_type, now).shift(-i) for i in range(0, 6)] for ds in datasets}
     codes = {p.code for ps in periods_of.values() for p in ps}
-    subs = {(s.dataset_id, s.unit_id, s.period): s for s in Submission.objects.filter(
-        unit__in=units, period__in=codes)}
+    subs = {
+        (s.dataset_id, s.unit_id, s.period): s
+        for s in Submission.objects.filter(unit__in=units, period__in=codes)
+    }
     for ds in datasets:
         for unit in units:
             if not ds.reports(unit):
@@ -171,13 +216,23 @@ def approvals(request: HttpRequest, dataset: int, unit: int, period: str) -> Htt
     kids = [c.unit for c in report.children]
     subs = {s.unit_id: s for s in Submission.objects.filter(dataset=ds, period=p.code, unit__in=kids)}
     may_approve = can(request.user, Action.APPROVE, target)
-    return render(request, "reporting/approvals.html", {
-        "dataset": ds, "unit": target, "period": p, "report": report, "subs": subs,
-        "may_approve": may_approve, "reason_form": ReasonForm(),
-        "trail": ancestors(target, min(p.end, target.last_day())),
-        "previous": p.previous, "next": p.shift(1), "own": Submission.objects.filter(
-            dataset=ds, unit=target, period=p.code).first(),
-    })
+    return render(
+        request,
+        "reporting/approvals.html",
+        {
+            "dataset": ds,
+            "unit": target,
+            "period": p,
+            "report": report,
+            "subs": subs,
+            "may_approve": may_approve,
+            "reason_form": ReasonForm(),
+            "trail": ancestors(target, min(p.end, target.last_day())),
+            "previous": p.previous,
+            "next": p.shift(1),
+            "own": Submission.objects.filter(dataset=ds, unit=target, period=p.code).first(),
+        },
+    )
 
 
 @login_required
@@ -235,18 +290,28 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
         messages.error(request, exc.message)
         board = None
     datasets = [ds for ds in DataSet.objects.order_by("name")]
-    return render(request, "reporting/dashboard.html", {
-        "form": form, "unit": unit, "period": period, "structure": structure, "board": board,
-        "trail": ancestors(unit), "datasets": datasets,
-        "chart": {
-            "periods": board.trend_periods if board else [],
-            "series": [{"name": k, "data": v} for k, v in (board.trend.items() if board else [])],
-            "children": [k.name for k, _ in board.children] if board else [],
-            "childValues": [float(v[0]) if v and v[0] is not None else None for _, v in board.children]
-            if board else [],
-            "childLabel": board.cards[0].name if board and board.cards else "",
+    return render(
+        request,
+        "reporting/dashboard.html",
+        {
+            "form": form,
+            "unit": unit,
+            "period": period,
+            "structure": structure,
+            "board": board,
+            "trail": ancestors(unit),
+            "datasets": datasets,
+            "chart": {
+                "periods": board.trend_periods if board else [],
+                "series": [{"name": k, "data": v} for k, v in (board.trend.items() if board else [])],
+                "children": [k.name for k, _ in board.children] if board else [],
+                "childValues": [float(v[0]) if v and v[0] is not None else None for _, v in board.children]
+                if board
+                else [],
+                "childLabel": board.cards[0].name if board and board.cards else "",
+            },
         },
-    })
+    )
 
 
 @login_required
@@ -257,28 +322,41 @@ def pivot_view(request: HttpRequest) -> HttpResponse:
     periods = [Period.parse(c) for c in data.get("periods") or []] or [dash.default_period()]
     indicators, elements = dash.key_codes()
     dx = [c for c in (data.get("dx") or "").replace(",", ";").split(";") if c.strip()] or (
-        [i.code for i in indicators] + [e.code for e in elements])
+        [i.code for i in indicators] + [e.code for e in elements]
+    )
     structure = data.get("structure") or "period"
     table = None
     try:
-        table = dash.pivot(unit, periods, dx, data.get("rows") or "children", data.get("columns") or "elements",
-                           structure)
+        table = dash.pivot(
+            unit, periods, dx, data.get("rows") or "children", data.get("columns") or "elements", structure
+        )
     except UserError as exc:
         messages.error(request, exc.message)
     fmt = request.GET.get("format")
     if table is not None and fmt in ("csv", "xlsx"):
         name = f"so-lieu-{unit.code}-{'-'.join(p.code for p in periods)}.{fmt}"
-        content_type = "text/csv; charset=utf-8" if fmt == "csv" else (
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        content_type = (
+            "text/csv; charset=utf-8"
+            if fmt == "csv"
+            else ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        )
         response = HttpResponse(table.csv() if fmt == "csv" else table.xlsx(), content_type=content_type)
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
     query = request.GET.copy()
-    return render(request, "reporting/pivot.html", {
-        "form": form, "unit": unit, "periods": periods, "table": table, "dx": ";".join(dx),
-        "csv_url": reverse("reporting:pivot") + "?" + _with(query, format="csv"),
-        "xlsx_url": reverse("reporting:pivot") + "?" + _with(query, format="xlsx"),
-    })
+    return render(
+        request,
+        "reporting/pivot.html",
+        {
+            "form": form,
+            "unit": unit,
+            "periods": periods,
+            "table": table,
+            "dx": ";".join(dx),
+            "csv_url": reverse("reporting:pivot") + "?" + _with(query, format="csv"),
+            "xlsx_url": reverse("reporting:pivot") + "?" + _with(query, format="xlsx"),
+        },
+    )
 
 
 def _with(query: Any, **extra: str) -> str:
