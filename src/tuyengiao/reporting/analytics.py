@@ -24,6 +24,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db import connection
+from django.utils.translation import gettext as _
 
 from tuyengiao.core import providers
 from tuyengiao.core.exceptions import UserError
@@ -62,7 +63,7 @@ class _Spec:
 def _resolve(codes: Sequence[str]) -> _Spec:
     wanted = [c.strip().upper() for c in codes if c and c.strip()]
     if not wanted:
-        raise UserError("Chưa chọn chỉ tiêu nào (dx).")
+        raise UserError(_("No element or indicator chosen (dx)."))
     indicators = {i.code: i for i in Indicator.objects.filter(code__in=wanted)}
     needed = set(wanted)
     for ind in indicators.values():
@@ -71,7 +72,7 @@ def _resolve(codes: Sequence[str]) -> _Spec:
     derived = {c: providers.get(c) for c in needed if c not in elements and providers.get(c) is not None}
     unknown = [c for c in wanted if c not in elements and c not in derived and c not in indicators]
     if unknown:
-        raise UserError("Không có chỉ tiêu mang mã: " + ", ".join(unknown) + ".")
+        raise UserError(_("No element or indicator has the code: %(codes)s.") % {"codes": ", ".join(unknown)})
     return _Spec(
         list(elements.values()), [d for d in derived.values() if d is not None], list(indicators.values())
     )
@@ -82,7 +83,7 @@ def _periods(periods: Iterable[Period | str]) -> list[Period]:
     for p in periods:
         out.append(Period.parse(p) if isinstance(p, str) else p)
     if not out:
-        raise UserError("Chưa chọn kỳ nào (pe).")
+        raise UserError(_("No period chosen (pe)."))
     return out
 
 
@@ -101,9 +102,13 @@ def _stored_periods(period: Period) -> list[Period]:
 def targets(ou: Unit, ou_mode: str, structure: str, period: Period, level: int | None = None) -> list[Unit]:
     """The units rows are asked for: the unit, its children, or its descendants (``level`` below)."""
     if ou_mode not in OU_MODES:
-        raise UserError(f"ou_mode “{ou_mode}” không hợp lệ: dùng self, children hoặc descendants.")
+        raise UserError(
+            _("ou_mode “%(value)s” is not valid: use self, children or descendants.") % {"value": ou_mode}
+        )
     if structure not in STRUCTURES:
-        raise UserError(f"structure “{structure}” không hợp lệ: dùng period hoặc current.")
+        raise UserError(
+            _("structure “%(value)s” is not valid: use period or current.") % {"value": structure}
+        )
     if ou_mode == "self":
         return [ou]
     depth_limit = 1 if ou_mode == "children" else level
@@ -362,7 +367,10 @@ def values(
     spec = _resolve(dx)
     periods = _periods(pe)
     if structure == "current" and not ou.is_open:
-        raise UserError(f"{ou.name} đã giải thể; hãy xem theo cấu trúc của kỳ (structure=period).")
+        raise UserError(
+            _("%(unit)s has closed; view it on the structure of the period (structure=period).")
+            % {"unit": ou.name}
+        )
     period_targets = {p.code: targets(ou, ou_mode, structure, p, level) for p in periods}
     found = _stored(spec.stored, periods, structure, period_targets)
     found.update(_derived(spec.derived, periods, structure, period_targets))

@@ -11,6 +11,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import Http404
 from django.urls import path
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status, viewsets
@@ -33,7 +34,7 @@ from .models import DataElement, DataSet, DataValue, Submission
 
 def _unit(user: Any, code: str | None) -> Unit:
     if not code:
-        raise ValidationError({"orgUnit": ["Thiếu mã đơn vị (orgUnit)."]})
+        raise ValidationError({"orgUnit": [_("The unit code (orgUnit) is missing.")]})
     unit = Unit.objects.restrict(user, Action.VIEW).filter(code=code).first()
     if unit is None:
         raise Http404
@@ -42,10 +43,10 @@ def _unit(user: Any, code: str | None) -> Unit:
 
 def _dataset(code: str | None) -> DataSet:
     if not code:
-        raise ValidationError({"dataSet": ["Thiếu mã biểu báo cáo (dataSet)."]})
+        raise ValidationError({"dataSet": [_("The data set code (dataSet) is missing.")]})
     ds = DataSet.objects.filter(code=code).first()
     if ds is None:
-        raise ValidationError({"dataSet": [f"Không có biểu báo cáo mã “{code}”."]})
+        raise ValidationError({"dataSet": [_("There is no data set with code “%(code)s”.") % {"code": code}]})
     return ds
 
 
@@ -130,7 +131,7 @@ class DataValueSetView(APIView):
         period = _period(ds, data["period"])
         if not can(request.user, Action.ENTER, unit):
             return Response(
-                {"detail": f"Bạn không có quyền nhập số liệu cho {unit.name}."},
+                {"detail": _("You may not enter figures for %(unit)s.") % {"unit": unit.name}},
                 status=status.HTTP_403_FORBIDDEN,
             )
         elements = {e.code: e for e in ds.elements.all()}
@@ -144,7 +145,8 @@ class DataValueSetView(APIView):
                         "index": index,
                         "dataElement": item["dataElement"],
                         "value": item.get("value"),
-                        "message": f"Biểu “{ds.name}” không có chỉ tiêu mã “{item['dataElement']}”.",
+                        "message": _("“%(dataset)s” has no element with code “%(code)s”.")
+                        % {"dataset": ds.name, "code": item["dataElement"]},
                     }
                 )
                 continue
@@ -174,7 +176,7 @@ class DataValueSetView(APIView):
             return Response(
                 {
                     "status": "ERROR",
-                    "message": "Có giá trị không hợp lệ; chưa lưu giá trị nào.",
+                    "message": _("Some values are not valid; no value was saved."),
                     "errors": errors,
                 },
                 status=status.HTTP_400_BAD_REQUEST,

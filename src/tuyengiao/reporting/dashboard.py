@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Max
+from django.utils.translation import gettext as _
 
 from tuyengiao.core.numbers import format_number
 from tuyengiao.core.periods import Period, PeriodType
@@ -83,7 +84,7 @@ def build(unit: Unit, period: Period, structure: str = "period") -> Dashboard:
     indicators, elements = key_codes()
     dx = [i.code for i in indicators] + ["DV_SO_LUONG"] + [e.code for e in elements]
     names = {i.code: i.name for i in indicators} | {e.code: e.name for e in elements}
-    names["DV_SO_LUONG"] = "Số đảng viên"
+    names["DV_SO_LUONG"] = _("Party members")
     percent = {i.code for i in indicators if i.is_percent}
     last = period.same_period_last_year
     got = analytics.table(analytics.values(dx, [period, last], unit, "self", structure))
@@ -125,7 +126,7 @@ class Pivot:
     def csv(self) -> bytes:
         out = io.StringIO()
         writer = csv.writer(out)
-        writer.writerow(["Mã đơn vị", "Đơn vị", *self.header])
+        writer.writerow([_("Unit code"), _("Unit"), *self.header])
         for unit, values in self.rows:
             writer.writerow(
                 [unit.code, unit.name, *(format_number(v) if v is not None else "" for v in values)]
@@ -137,8 +138,8 @@ class Pivot:
 
         book = Workbook()
         sheet = book.worksheets[0]
-        sheet.title = "Bảng số liệu"
-        sheet.append(["Mã đơn vị", "Đơn vị", *self.header])
+        sheet.title = _("Figures")
+        sheet.append([_("Unit code"), _("Unit"), *self.header])
         for unit, values in self.rows:
             sheet.append([unit.code, unit.name, *(float(v) if v is not None else None for v in values)])
         sheet.column_dimensions["B"].width = 40

@@ -13,11 +13,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from tuyengiao.core.exceptions import ImportRejected, RowError, UserError
+from tuyengiao.core.numbers import format_number
 from tuyengiao.core.periods import Period
 from tuyengiao.core.scoping import scope_q
 from tuyengiao.org.choices import Action
@@ -27,7 +29,7 @@ from tuyengiao.org.services import tree_as_of
 from . import services
 from .models import DataElement, DataSet, DataValue
 
-SHEET = "Số liệu"
+SHEET = "Số liệu"  # the sheet name is part of the template format, not translated
 META = "_meta"
 MAX_VALUES = 100_000
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -57,7 +59,13 @@ def template(dataset: DataSet, unit: Unit, period: Period) -> bytes:
     sheet = book.worksheets[0]
     sheet.title = SHEET
     sheet.append(["MA_DON_VI", "", *[e.code for e in elements]])
-    sheet.append(["Mã đơn vị", f"Đơn vị — {dataset.name}, {period.label}", *[e.name for e in elements]])
+    sheet.append(
+        [
+            _("Unit code"),
+            _("Unit — %(dataset)s, %(period)s") % {"dataset": dataset.name, "period": period.label},
+            *[e.name for e in elements],
+        ]
+    )
     for u in units:
         row: list[Any] = [u.code, u.name]
         for e in elements:
@@ -113,27 +121,38 @@ def _cell_value(value: Any) -> Any:
 def read(user: Any, data: bytes, dataset: DataSet, period: Period) -> Preview:
     """Check a filled template; raise ``ImportRejected`` listing every bad cell, or return the changes."""
     if data[:4] != b"PK\x03\x04":
-        raise UserError("Tệp không phải bảng tính Excel (.xlsx); hãy dùng đúng mẫu đã tải về.")
+        raise UserError(_("The file is not an Excel workbook (.xlsx); use the template you downloaded."))
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds on damaged files
-        raise UserError("Tệp Excel bị hỏng hoặc không đọc được.") from exc
+        raise UserError(_("The Excel file is damaged or cannot be read.")) from exc
     try:
         if SHEET not in book.sheetnames:
-            raise UserError(f"Không thấy trang “{SHEET}” của mẫu; hãy tải lại mẫu và nhập vào đó.")
+            raise UserError(
+                _("The template's sheet “%(sheet)s” is missing; download the template again and fill it in.")
+                % {"sheet": SHEET}
+            )
         errors: list[RowError] = []
         if META in book.sheetnames:
             meta = {str(r[0]): str(r[1]) for r in book[META].iter_rows(values_only=True) if r and r[0]}
             if meta.get("dataSet") != dataset.code or meta.get("period") != period.code:
                 raise UserError(
-                    f"Tệp là mẫu của biểu {meta.get('dataSet')} kỳ {meta.get('period')}, không phải biểu "
-                    f"{dataset.code} kỳ {period.code}."
+                    _(
+                        "The file is the template of %(file_dataset)s for %(file_period)s, "
+                        "not of %(dataset)s for %(period)s."
+                    )
+                    % {
+                        "file_dataset": meta.get("dataSet"),
+                        "file_period": meta.get("period"),
+                        "dataset": dataset.code,
+                        "period": period.code,
+                    }
                 )
         rows = list(book[SHEET].iter_rows(values_only=True))
     finally:
         book.close()
     if len(rows) < 2:
-        raise UserError("Trang số liệu trống.")
+        raise UserError(_("The figures sheet is empty."))
     codes = [str(c).strip().upper() if c is not None else "" for c in rows[0]]
     headers = [str(c) if c is not None else "" for c in rows[1]]
     elements = {e.code: e for e in dataset.elements.all()}
@@ -144,7 +163,13 @@ def read(user: Any, data: bytes, dataset: DataSet, period: Period) -> Preview:
         label = f"{get_column_letter(index + 1)} ({headers[index] if index < len(headers) else code})"
         if code not in elements:
             errors.append(
-                RowError(1, label, f"mã chỉ tiêu “{code}” không thuộc biểu “{dataset.name}”", SHEET)
+                RowError(
+                    1,
+                    label,
+                    _("the element code “%(code)s” is not in “%(dataset)s”")
+                    % {"code": code, "dataset": dataset.name},
+                    SHEET,
+                )
             )
             continue
         columns[index] = elements[code]
@@ -164,16 +189,23 @@ def read(user: Any, data: bytes, dataset: DataSet, period: Period) -> Preview:
             errors.append(
                 RowError(
                     number,
-                    "A (Mã đơn vị)",
-                    f"không có đơn vị mã “{code}” trong phạm vi của bạn"
+                    "A (" + _("Unit code") + ")",
+                    _("no unit with code “%(code)s” within your units") % {"code": code}
                     if code
-                    else "thiếu mã đơn vị (cột A ẩn); hãy dùng đúng mẫu",
+                    else _("the unit code is missing (hidden column A); use the template"),
                     SHEET,
                 )
             )
             continue
         if not dataset.reports(unit):
-            errors.append(RowError(number, "A (Mã đơn vị)", f"{unit.name} không báo cáo biểu này", SHEET))
+            errors.append(
+                RowError(
+                    number,
+                    "A (" + _("Unit code") + ")",
+                    _("%(unit)s does not report this data set") % {"unit": unit.name},
+                    SHEET,
+                )
+            )
             continue
         for index, element in columns.items():
             value = _cell_value(row[index]) if index < len(row) else None
@@ -184,7 +216,10 @@ def read(user: Any, data: bytes, dataset: DataSet, period: Period) -> Preview:
                 services.Entry(unit, period, element, value if value != "" else None, where=(number, label))
             )
     if len(entries) > MAX_VALUES:
-        raise UserError(f"Tệp có {len(entries)} ô số liệu, vượt giới hạn {MAX_VALUES:,} ô.".replace(",", "."))
+        raise UserError(
+            _("The file has %(count)s values, more than the limit of %(limit)s.")
+            % {"count": format_number(len(entries)), "limit": format_number(MAX_VALUES)}
+        )
     # an empty cell with nothing stored is simply not an entry
     existing = set(
         DataValue.objects.filter(

@@ -13,6 +13,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, DivisionByZero, InvalidOperation
 
+from django.utils.translation import gettext as _
+
 from tuyengiao.core.exceptions import UserError
 
 _TOKEN = re.compile(r"\s*(?:(?P<num>\d+(?:[.,]\d+)?)|#\{(?P<code>[A-Za-z0-9_.]+)\}|(?P<op>[-+*/×÷−()]))")
@@ -59,7 +61,8 @@ def _tokens(text: str) -> list[tuple[str, str]]:
         match = _TOKEN.match(text, pos)
         if not match or match.end() == pos:
             raise ExpressionError(
-                f"Biểu thức “{text}” có ký tự không hợp lệ ở vị trí {pos + 1}: “{text[pos:].strip()[:10]}”."
+                _("The expression “%(text)s” has an invalid character at position %(pos)d: “%(near)s”.")
+                % {"text": text, "pos": pos + 1, "near": text[pos:].strip()[:10]}
             )
         if match["num"] is not None:
             out.append(("num", match["num"].replace(",", ".")))
@@ -74,7 +77,7 @@ def _tokens(text: str) -> list[tuple[str, str]]:
 def parse(text: str) -> Expression:
     """Parse or raise ``ExpressionError`` with a Vietnamese reason."""
     if not text or not text.strip():
-        raise ExpressionError("Biểu thức đang để trống.")
+        raise ExpressionError(_("The expression is empty."))
     tokens = _tokens(text)
     pos = 0
 
@@ -104,7 +107,10 @@ def parse(text: str) -> Expression:
     def factor() -> Node:
         tok = peek()
         if tok is None:
-            raise ExpressionError(f"Biểu thức “{text}” kết thúc đột ngột: thiếu số hoặc mã chỉ tiêu.")
+            raise ExpressionError(
+                _("The expression “%(text)s” ends too early: a number or element code is missing.")
+                % {"text": text}
+            )
         take()
         if tok == ("op", "-"):
             return ("neg", factor())
@@ -113,18 +119,26 @@ def parse(text: str) -> Expression:
         if tok == ("op", "("):
             node = expr()
             if peek() != ("op", ")"):
-                raise ExpressionError(f"Biểu thức “{text}” thiếu dấu đóng ngoặc “)”.")
+                raise ExpressionError(
+                    _("The expression “%(text)s” lacks a closing parenthesis “)”.") % {"text": text}
+                )
             take()
             return node
         if tok[0] == "num":
             return ("num", Decimal(tok[1]))
         if tok[0] == "ref":
             return ("ref", tok[1])
-        raise ExpressionError(f"Biểu thức “{text}” có dấu “{tok[1]}” đặt sai chỗ.")
+        raise ExpressionError(
+            _("The expression “%(text)s” has “%(token)s” in the wrong place.")
+            % {"text": text, "token": tok[1]}
+        )
 
     tree = expr()
     if pos != len(tokens):
-        raise ExpressionError(f"Biểu thức “{text}” có phần thừa sau “{tokens[pos - 1][1]}”.")
+        raise ExpressionError(
+            _("The expression “%(text)s” has something extra after “%(token)s”.")
+            % {"text": text, "token": tokens[pos - 1][1]}
+        )
     return Expression(text, tree)
 
 
@@ -134,7 +148,8 @@ def check(text: str, known: Callable[[str], bool]) -> Expression:
     unknown = sorted(code for code in expression.codes if not known(code))
     if unknown:
         raise ExpressionError(
-            f"Biểu thức “{text}” dùng mã chưa có trong danh mục: {', '.join(unknown)}."
+            _("The expression “%(text)s” uses codes that are not in the catalogue: %(codes)s.")
+            % {"text": text, "codes": ", ".join(unknown)}
         )
     return expression
 

@@ -15,6 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from tuyengiao.core.models import TimeStampedModel, VersionedModel
@@ -121,7 +122,10 @@ class DataSet(TimeStampedModel):
         """Parse a period code that must be of this data set's type."""
         period = Period.parse(code)
         if period.type != self.period_type:
-            raise ValueError(f"Kỳ “{code}” không phải kỳ báo cáo của biểu “{self.name}”.")
+            raise ValueError(
+                gettext("The period “%(code)s” is not a reporting period of “%(dataset)s”.")
+                % {"code": code, "dataset": self.name}
+            )
         return period
 
     def due_date(self, period: Period) -> dt.date:
@@ -262,7 +266,7 @@ class Indicator(TimeStampedModel):
     numerator = models.CharField(_("numerator"), max_length=500)
     denominator = models.CharField(_("denominator"), max_length=500, default="1")
     factor = models.DecimalField(_("factor"), max_digits=12, decimal_places=4, default=Decimal(1))
-    unit_label = models.CharField(_("unit label"), max_length=20, blank=True, help_text=_("e.g. % or lượt"))
+    unit_label = models.CharField(_("unit label"), max_length=20, blank=True, help_text=_("e.g. % or turns"))
     decimals = models.PositiveSmallIntegerField(_("decimals"), default=1)
     work_field = models.CharField(_("work field"), max_length=20, choices=WorkField.choices, blank=True)
     description = models.TextField(_("description"), blank=True)

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tuyengiao.core.exceptions import ConflictError, UserError
 from tuyengiao.core.numbers import format_date, format_number, parse_number
@@ -69,33 +70,44 @@ def parse_raw(element: DataElement, raw: str | int | float | Decimal | None) -> 
             if folded in _NO:
                 return Decimal(0), ""
             raise ValueError_(
-                f"“{element.label}”: ghi “có” hoặc “không” (hoặc 1/0), không phải “{text}”.", element
+                _("“%(field)s”: write “yes” or “no” (or 1/0), not “%(text)s”.")
+                % {"field": element.label, "text": text},
+                element,
             )
         try:
             number = parse_number(text)
         except ValueError as exc:
-            raise ValueError_(f"“{element.label}”: “{text}” không phải là số.", element) from exc
+            raise ValueError_(
+                _("“%(field)s”: “%(text)s” is not a number.") % {"field": element.label, "text": text},
+                element,
+            ) from exc
     if not number.is_finite():
-        raise ValueError_(f"“{element.label}”: giá trị không hợp lệ.", element)
+        raise ValueError_(_("“%(field)s”: the value is not valid.") % {"field": element.label}, element)
     if element.value_type == ValueType.BOOLEAN:
         if number not in (0, 1):
-            raise ValueError_(f"“{element.label}”: chỉ nhận 1 (có) hoặc 0 (không).", element)
+            raise ValueError_(_("“%(field)s”: only 1 (yes) or 0 (no).") % {"field": element.label}, element)
         return number, ""
     if element.value_type == ValueType.INTEGER:
         if number != number.to_integral_value():
             raise ValueError_(
-                f"“{element.label}”: phải là số nguyên, không phải {format_number(number)}.", element
+                _("“%(field)s”: must be a whole number, not %(value)s.")
+                % {"field": element.label, "value": format_number(number)},
+                element,
             )
         if number < 0:
             raise ValueError_(
-                f"“{element.label}”: số lượng không được âm ({format_number(number)}).", element
+                _("“%(field)s”: a count cannot be negative (%(value)s).")
+                % {"field": element.label, "value": format_number(number)},
+                element,
             )
     if element.value_type == ValueType.PERCENT and not (0 <= number <= 100):
         raise ValueError_(
-            f"“{element.label}”: tỷ lệ phải từ 0 đến 100%, không phải {format_number(number)}.", element
+            _("“%(field)s”: a rate must be between 0 and 100%%, not %(value)s.")
+            % {"field": element.label, "value": format_number(number)},
+            element,
         )
     if abs(number) >= Decimal(10) ** 14:
-        raise ValueError_(f"“{element.label}”: số quá lớn.", element)
+        raise ValueError_(_("“%(field)s”: the number is too large.") % {"field": element.label}, element)
     number = number.quantize(Decimal("0.0001"))
     return (number.quantize(Decimal(1)) if number == number.to_integral_value() else number.normalize()), ""
 
@@ -129,16 +141,15 @@ def lock_reason(
         )
     for ds in sets:
         if ds.pk in approved:
-            return (
-                f"Báo cáo “{ds.name}” {period.label} của {unit.name} đã được duyệt nên số liệu bị khóa; "
-                "đề nghị cấp duyệt mở khóa nếu cần sửa."
-            )
+            return _(
+                "The report “%(dataset)s” for %(period)s of %(unit)s is approved, so its figures are locked; "
+                "ask the approver to unlock it if it needs correcting."
+            ) % {"dataset": ds.name, "period": period.label, "unit": unit.name}
         expiry = ds.expiry_date(period)
         if expiry and today() > expiry and not can(user, Action.ADMIN, unit):
-            return (
-                f"Đã quá hạn nhập số liệu {period.label} của biểu “{ds.name}” (hết hạn ngày "
-                f"{format_date(expiry)}); liên hệ quản trị đơn vị."
-            )
+            return _(
+                "Entry for %(period)s of “%(dataset)s” closed on %(date)s; ask the unit administrator."
+            ) % {"period": period.label, "dataset": ds.name, "date": format_date(expiry)}
     return None
 
 
@@ -155,7 +166,7 @@ class ValueInput:
 
 def _check_enter(user: AnyUser, unit: Unit) -> None:
     if not can(user, Action.ENTER, unit):
-        raise UserError(f"Bạn không có quyền nhập số liệu cho {unit.name}.")
+        raise UserError(_("You may not enter figures for %(unit)s.") % {"unit": unit.name})
 
 
 def save_value(
@@ -197,7 +208,7 @@ def save_values(
         stored_by = user if getattr(user, "is_authenticated", False) else None
         if current is None:
             if item.expected_version not in (None, 0):
-                raise ConflictError("Giá trị này đã bị xóa hoặc thay đổi; hãy tải lại trang.", current=None)
+                raise ConflictError(_("This value was deleted or changed; reload the page."), current=None)
             dv = DataValue(
                 element=item.element,
                 unit=unit,
@@ -238,15 +249,20 @@ def save_values(
 
 def _conflict(other: DataValue | None) -> ConflictError:
     if other is None:
-        return ConflictError("Giá trị này vừa bị người khác thay đổi; hãy tải lại trang.")
+        return ConflictError(_("Someone else just changed this value; reload the page."))
     who = (
-        other.stored_by.get_full_name() or other.stored_by.get_username() if other.stored_by else "người khác"
+        other.stored_by.get_full_name() or other.stored_by.get_username()
+        if other.stored_by
+        else _("someone else")
     )
     when = timezone.localtime(other.updated_at).strftime("%H:%M %d/%m/%Y") if other.updated_at else ""
-    shown = other.display or "(trống)"
+    shown = other.display or _("(empty)")
     return ConflictError(
-        f"{who} đã lưu giá trị {shown} lúc {when} sau khi bạn mở trang; chưa ghi đè. "
-        "Kiểm tra lại rồi nhập lại nếu cần.",
+        _(
+            "%(who)s saved the value %(value)s at %(when)s after you opened the page; "
+            "nothing was overwritten. Check it and enter yours again if needed."
+        )
+        % {"who": who, "value": shown, "when": when},
         current=other,
     )
 
@@ -262,10 +278,12 @@ class Violation:
 
     @property
     def message(self) -> str:
-        return (
-            f"{self.rule.message} (vế trái {format_number(self.left)} "
-            f"{self.rule.get_operator_display()} vế phải {format_number(self.right)} không thỏa)"
-        )
+        return _("%(message)s (left side %(left)s %(op)s right side %(right)s does not hold)") % {
+            "message": self.rule.message,
+            "left": format_number(self.left),
+            "op": self.rule.get_operator_display(),
+            "right": format_number(self.right),
+        }
 
 
 def values_map(unit: Unit, period: Period, codes: Iterable[str] | None = None) -> dict[str, Decimal | None]:
@@ -327,17 +345,25 @@ def submit(user: AnyUser, dataset: DataSet, unit: Unit, period: Period | str) ->
     period = dataset.period(period) if isinstance(period, str) else period
     _check_enter(user, unit)
     if not dataset.reports(unit):
-        raise UserError(f"{unit.name} không thuộc diện báo cáo biểu “{dataset.name}”.")
+        raise UserError(
+            _("%(unit)s does not report “%(dataset)s”.") % {"unit": unit.name, "dataset": dataset.name}
+        )
     sub = _locked_submission(dataset, unit, period)
     if sub.status in (Status.SUBMITTED, Status.APPROVED):
-        raise UserError(f"Báo cáo {period.label} đã ở trạng thái “{sub.get_status_display()}”.")
+        raise UserError(
+            _("The report for %(period)s is already “%(status)s”.")
+            % {"period": period.label, "status": sub.get_status_display()}
+        )
     if not DataValue.objects.filter(
         unit=unit, period=period.code, element__in=dataset.elements.all()
     ).exists():
-        raise UserError("Chưa có số liệu nào; hãy nhập số liệu trước khi gửi báo cáo.")
+        raise UserError(_("There are no figures yet; enter them before sending the report."))
     violations = check_rules(dataset, unit, period)
     if violations:
-        raise UserError("Chưa gửi được vì số liệu chưa hợp lệ: " + "; ".join(v.message for v in violations))
+        raise UserError(
+            _("Not sent, the figures do not pass the checks: %(problems)s")
+            % {"problems": "; ".join(v.message for v in violations)}
+        )
     sub.status = Status.SUBMITTED
     sub.submitted_at = timezone.now()
     sub.submitted_by = user  # type: ignore[assignment]
@@ -348,7 +374,7 @@ def submit(user: AnyUser, dataset: DataSet, unit: Unit, period: Period | str) ->
 
 def _check_approver(user: AnyUser, sub: Submission) -> None:
     if not can_approve(user, sub.unit, sub.period_obj):
-        raise UserError(f"Bạn không phải cấp duyệt báo cáo của {sub.unit.name}.")
+        raise UserError(_("You are not an approver of the reports of %(unit)s.") % {"unit": sub.unit.name})
 
 
 @transaction.atomic
@@ -356,7 +382,10 @@ def approve(user: AnyUser, submission: Submission) -> Submission:
     sub = Submission.objects.select_for_update().select_related("dataset", "unit").get(pk=submission.pk)
     _check_approver(user, sub)
     if sub.status != Status.SUBMITTED:
-        raise UserError(f"Chỉ duyệt được báo cáo đã gửi; báo cáo này đang “{sub.get_status_display()}”.")
+        raise UserError(
+            _("Only a sent report can be approved; this one is “%(status)s”.")
+            % {"status": sub.get_status_display()}
+        )
     period = sub.period_obj
     kids = _reporting_children(sub.dataset, sub.unit, period)
     if kids:
@@ -367,11 +396,15 @@ def approve(user: AnyUser, submission: Submission) -> Submission:
         )
         waiting = [k.name for k in kids if k.pk not in approved]
         if waiting:
+            names = ", ".join(waiting[:10])
+            if len(waiting) > 10:
+                names = _("%(names)s and %(count)d other units") % {
+                    "names": names,
+                    "count": len(waiting) - 10,
+                }
             raise UserError(
-                "Chưa duyệt được: báo cáo của đơn vị cấp dưới chưa được duyệt: "
-                + ", ".join(waiting[:10])
-                + (f" và {len(waiting) - 10} đơn vị khác" if len(waiting) > 10 else "")
-                + "."
+                _("Not approved yet: the reports of these units below are not approved: %(names)s.")
+                % {"names": names}
             )
     sub.status = Status.APPROVED
     sub.decided_at = timezone.now()
@@ -388,9 +421,12 @@ def return_(user: AnyUser, submission: Submission, reason: str) -> Submission:
     _check_approver(user, sub)
     reason = (reason or "").strip()
     if not reason:
-        raise UserError("Cần ghi lý do trả lại để đơn vị biết phải sửa gì.")
+        raise UserError(_("Write the reason for returning the report so the unit knows what to correct."))
     if sub.status != Status.SUBMITTED:
-        raise UserError(f"Chỉ trả lại được báo cáo đã gửi; báo cáo này đang “{sub.get_status_display()}”.")
+        raise UserError(
+            _("Only a sent report can be returned; this one is “%(status)s”.")
+            % {"status": sub.get_status_display()}
+        )
     sub.status = Status.RETURNED
     sub.reason = reason[:1000]
     sub.decided_at = timezone.now()
@@ -405,7 +441,7 @@ def unlock(user: AnyUser, submission: Submission, reason: str = "") -> Submissio
     sub = Submission.objects.select_for_update().select_related("dataset", "unit").get(pk=submission.pk)
     _check_approver(user, sub)
     if sub.status != Status.APPROVED:
-        raise UserError("Chỉ mở khóa được báo cáo đã duyệt.")
+        raise UserError(_("Only an approved report can be unlocked."))
     parent = approver_unit(sub.unit, sub.period_obj)
     if (
         parent is not None
@@ -413,9 +449,11 @@ def unlock(user: AnyUser, submission: Submission, reason: str = "") -> Submissio
             dataset=sub.dataset, unit=parent, period=sub.period, status=Status.APPROVED
         ).exists()
     ):
-        raise UserError(f"Báo cáo của {parent.name} đã được duyệt; cần mở khóa báo cáo đó trước.")
+        raise UserError(
+            _("The report of %(unit)s is approved; unlock that one first.") % {"unit": parent.name}
+        )
     sub.status = Status.RETURNED
-    sub.reason = (reason or "Mở khóa để điều chỉnh số liệu").strip()[:1000]
+    sub.reason = (reason or _("Unlocked to correct the figures")).strip()[:1000]
     sub.decided_at = timezone.now()
     sub.decided_by = user
     sub.save()
@@ -585,20 +623,24 @@ def prepare(user: AnyUser, entries: Sequence[Entry]) -> tuple[list[Change], list
     for entry in entries:
         unit, period, element = entry.unit, entry.period, entry.element
         if not may_enter[unit.pk]:
-            errors.append((entry, f"Bạn không có quyền nhập số liệu cho {unit.name}."))
+            errors.append((entry, _("You may not enter figures for %(unit)s.") % {"unit": unit.name}))
             continue
         reason = None
         for ds in sets_of.get(element.pk, []):
             if ds.period_type != period.type:
                 continue
             if (ds.pk, unit.pk, period.code) in approved:
-                reason = (
-                    f"Báo cáo “{ds.name}” {period.label} của {unit.name} đã được duyệt nên số liệu bị khóa."
-                )
+                reason = _(
+                    "The report “%(dataset)s” for %(period)s of %(unit)s "
+                    "is approved, so its figures are locked."
+                ) % {"dataset": ds.name, "period": period.label, "unit": unit.name}
                 break
             expiry = ds.expiry_date(period)
             if expiry and now > expiry and not may_admin[unit.pk]:
-                reason = f"Đã quá hạn nhập số liệu {period.label} (hết hạn ngày {format_date(expiry)})."
+                reason = _("Entry for %(period)s closed on %(date)s.") % {
+                    "period": period.label,
+                    "date": format_date(expiry),
+                }
                 break
         if reason:
             errors.append((entry, reason))
@@ -636,8 +678,11 @@ def apply(user: AnyUser, changes: Sequence[Change]) -> int:
             assert c.current is not None
             if locked.get(c.current.pk) != c.current.version:
                 raise ConflictError(
-                    f"Số liệu {c.entry.element.label} của {c.entry.unit.name} vừa được người khác "
-                    "thay đổi; chưa lưu gì, hãy tải lại và thử lại."
+                    _(
+                        "Someone else just changed %(field)s of %(unit)s; "
+                        "nothing was saved, reload and try again."
+                    )
+                    % {"field": c.entry.element.label, "unit": c.entry.unit.name}
                 )
     created = [
         DataValue(
@@ -657,7 +702,7 @@ def apply(user: AnyUser, changes: Sequence[Change]) -> int:
             DataValue.objects.bulk_create(created, batch_size=2000)
     except IntegrityError as exc:
         raise ConflictError(
-            "Một số giá trị vừa được người khác nhập; chưa lưu gì, hãy tải lại và thử lại."
+            _("Someone else just entered some of these values; nothing was saved, reload and try again.")
         ) from exc
     moment = timezone.now()
     for c in updates:

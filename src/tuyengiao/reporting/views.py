@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tuyengiao.core.exceptions import ConflictError, UserError
@@ -111,7 +112,7 @@ def entry_value(request: HttpRequest, dataset: int, unit: int, period: str, elem
     saved = False
     typed = request.POST.get("value", "")
     if not form.is_valid():
-        error = "Dữ liệu gửi lên không hợp lệ; hãy tải lại trang."
+        error = _("The data sent is not valid; reload the page.")
     else:
         try:
             services.save_value(
@@ -125,7 +126,11 @@ def entry_value(request: HttpRequest, dataset: int, unit: int, period: str, elem
             )
             saved = True
         except ConflictError as exc:
-            error = exc.message + (f" Giá trị bạn nhập ({typed}) chưa được lưu." if typed else "")
+            error = exc.message + (
+                (" " + _("The value you typed (%(value)s) was not saved.") % {"value": typed})
+                if typed
+                else ""
+            )
         except UserError as exc:
             error = exc.message
     if not request.htmx:  # type: ignore[attr-defined]
@@ -162,7 +167,10 @@ def entry_submit(request: HttpRequest, dataset: int, unit: int, period: str) -> 
     p = _period_or_404(ds, period)
     try:
         services.submit(request.user, ds, target, p)
-        messages.success(request, f"Đã gửi báo cáo {p.label} của {target.name}.")
+        messages.success(
+            request,
+            _("The report for %(period)s of %(unit)s was sent.") % {"period": p.label, "unit": target.name},
+        )
     except UserError as exc:
         messages.error(request, exc.message)
     return redirect("reporting:entry", dataset=ds.pk, unit=target.pk, period=p.code)
@@ -246,13 +254,13 @@ def decide(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     try:
         if action == "approve":
             services.approve(request.user, sub)
-            messages.success(request, f"Đã duyệt báo cáo của {sub.unit.name}.")
+            messages.success(request, _("The report of %(unit)s was approved.") % {"unit": sub.unit.name})
         elif action == "return":
             services.return_(request.user, sub, reason)
-            messages.success(request, f"Đã trả lại báo cáo của {sub.unit.name}.")
+            messages.success(request, _("The report of %(unit)s was returned.") % {"unit": sub.unit.name})
         elif action == "unlock":
             services.unlock(request.user, sub, reason)
-            messages.success(request, f"Đã mở khóa báo cáo của {sub.unit.name}.")
+            messages.success(request, _("The report of %(unit)s was unlocked.") % {"unit": sub.unit.name})
         else:
             raise Http404
     except UserError as exc:
@@ -415,11 +423,13 @@ def excel_upload(request: HttpRequest, dataset: int, unit: int, period: str) -> 
             context["error"] = exc.message
             return render(request, "reporting/excel_upload.html", context)
         except (UserError, FileNotFoundError) as exc:
-            messages.error(request, getattr(exc, "message", "Tệp tải lên đã hết hạn; hãy tải lên lại."))
+            messages.error(
+                request, getattr(exc, "message", _("The uploaded file has expired; upload it again."))
+            )
             return redirect("reporting:excel_upload", dataset=ds.pk, unit=target.pk, period=p.code)
         path.unlink(missing_ok=True)
         request.session.pop("reporting_upload", None)
-        messages.success(request, f"Đã lưu {saved} giá trị từ tệp Excel.")
+        messages.success(request, _("%(count)s values from the Excel file were saved.") % {"count": saved})
         return redirect("reporting:approvals", dataset=ds.pk, unit=target.pk, period=p.code)
     if request.method == "POST":
         form = UploadForm(request.POST, request.FILES)
