@@ -152,3 +152,20 @@ def test_completeness_counts_every_level_and_lists_late_units(world: World, cata
     district = report.children[0]
     assert district.unit == world.district and district.expected == 3
     assert {u.code for u in report.late} == {"T.H1", "T.X2"}
+
+
+def test_a_rule_may_compare_with_members_the_tree_already_knows(world: World, catalogue: Catalogue) -> None:
+    from tuyengiao.reporting.models import ValidationRule
+
+    ValidationRule.objects.create(
+        dataset=catalogue.monthly,
+        name="Triệu tập không vượt số đảng viên",
+        left="#{HT_DV_TRIEU_TAP}",
+        operator="<=",
+        right="#{DV_SO_LUONG}",
+        message="Số được triệu tập vượt số đảng viên của đảng bộ",
+    )
+    services.save_value(world.commune_officer, catalogue.expected, world.commune, MAY, "56", 0)
+    violations = services.check_rules(catalogue.monthly, world.commune, MAY)
+    assert [v.rule.name for v in violations] == ["Triệu tập không vượt số đảng viên"]
+    assert "55" in violations[0].message  # the commune's two cells: 30 + 25 members

@@ -236,6 +236,14 @@ def catalogue() -> tuple[DataSet, DataSet]:
         ),
         (
             monthly,
+            "Triệu tập không vượt số đảng viên",
+            "#{HT_DV_TRIEU_TAP}",
+            "<=",
+            "#{DV_SO_LUONG} * #{HT_HOI_NGHI}",
+            "Số đảng viên được triệu tập không được lớn hơn số đảng viên của đảng bộ nhân với số hội nghị",
+        ),
+        (
+            monthly,
             "Tổ chức được kiểm tra cần có cuộc kiểm tra",
             "#{KT_TO_CHUC}",
             "<=",

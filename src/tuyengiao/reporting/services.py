@@ -296,15 +296,32 @@ def values_map(unit: Unit, period: Period, codes: Iterable[str] | None = None) -
 def check_rules(
     dataset: DataSet, unit: Unit, period: Period, values: dict[str, Decimal | None] | None = None
 ) -> list[Violation]:
-    """Rules whose both sides have values and do not hold (a missing side is skipped)."""
-    values = values if values is not None else values_map(unit, period)
+    """Rules whose both sides have values and do not hold (a missing side is skipped).
+
+    A rule may name derived elements (``#{DV_SO_LUONG}``: members the tree already knows);
+    those come from the analytics service for this unit and period.
+    """
+    from tuyengiao.core import providers
+
+    values = dict(values) if values is not None else values_map(unit, period)
     out: list[Violation] = []
+    parsed = []
     for rule in dataset.rules.all():
         try:
-            left = parse(rule.left).evaluate(values)
-            right = parse(rule.right).evaluate(values)
+            parsed.append((rule, parse(rule.left), parse(rule.right)))
         except ExpressionError:
             continue
+    derived = {
+        c for _r, left, right in parsed for c in left.codes | right.codes if providers.get(c) is not None
+    }
+    if derived:
+        from . import analytics
+
+        for row in analytics.values(sorted(derived), [period], unit):
+            values[row.dx] = row.value
+    for rule, left_expr, right_expr in parsed:
+        left = left_expr.evaluate(values)
+        right = right_expr.evaluate(values)
         if left is None or right is None:
             continue
         if not rule.holds(left, right):
