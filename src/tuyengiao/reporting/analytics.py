@@ -195,11 +195,9 @@ def _stored_sql(
             " AND h.outp = x.outp GROUP BY x.el, x.outp, h.tid"
         )
         return sql, params + [x for row in tg_rows for x in row] + params_src
-    # current structure: follow successions (with shares) to today's units, then up today's paths
-    units = {u.pk: u for us in period_targets.values() for u in us}
-    tg_rows2 = [(u.pk, u.path) for u in units.values()]
-    tg_sql = ", ".join("(%s, %s)" for _ in tg_rows2)
-    day = date
+    # current structure: follow successions (with shares) to today's units, then up today's parents
+    units = sorted({u.pk for us in period_targets.values() for u in us})
+    tg_sql = ", ".join("(%s)" for _ in units)
     fn = {"sum": "SUM(m.vs)", "last": "SUM(m.vs)", "avg": "AVG(m.v)", "max": "MAX(m.v)"}[aggregation]
     rank_filter = ""
     mapped_from = "mapped"
@@ -210,19 +208,22 @@ def _stored_sql(
         )
         mapped_from = "ranked"
     sql = (
-        f"WITH RECURSIVE pe(code, outp, d) AS (VALUES {pe_sql}), tg(tid, tpath) AS (VALUES {tg_sql}), {src},"
+        f"WITH RECURSIVE pe(code, outp, d) AS (VALUES {pe_sql}), tg(tid) AS (VALUES {tg_sql}), {src},"
         " succ(orig, cur, sh) AS (SELECT DISTINCT u, u, CAST(1 AS numeric) FROM src"
         " UNION ALL SELECT succ.orig, s.successor_id, succ.sh * s.share FROM succ"
         " JOIN org_unitsuccession s ON s.predecessor_id = succ.cur),"
-        " mapped AS (SELECT x.el, s.cur, x.outp, x.d, x.v AS v, x.v * s.sh AS vs, cu.path AS cpath"
+        " mapped AS (SELECT x.el, s.cur, x.outp, x.d, x.v AS v, x.v * s.sh AS vs"
         " FROM src x JOIN succ s ON s.orig = x.u JOIN org_unit cu ON cu.id = s.cur"
-        f" AND (cu.valid_to IS NULL OR cu.valid_to > {day})){rank_filter}"
-        f" SELECT m.el, m.outp, tg.tid, {fn} FROM {mapped_from} m"
-        " JOIN org_unit cu2 ON cu2.id = m.cur JOIN tg ON cu2.path LIKE tg.tpath || '%%'"
+        f" AND (cu.valid_to IS NULL OR cu.valid_to > {date})){rank_filter},"
+        " canc(cur, a) AS (SELECT DISTINCT cur, cur FROM mapped"
+        " UNION ALL SELECT canc.cur, u.parent_id FROM canc JOIN org_unit u ON u.id = canc.a"
+        " WHERE u.parent_id IS NOT NULL),"
+        " hits AS (SELECT canc.cur, canc.a AS tid FROM canc JOIN tg ON tg.tid = canc.a)"
+        f" SELECT m.el, m.outp, h.tid, {fn} FROM {mapped_from} m JOIN hits h ON h.cur = m.cur"
         + (" WHERE m.rk = 1" if aggregation == "last" else "")
-        + " GROUP BY m.el, m.outp, tg.tid"
+        + " GROUP BY m.el, m.outp, h.tid"
     )
-    return sql, params + [x for row in tg_rows2 for x in row] + params_src + [today().isoformat()]
+    return sql, params + units + params_src + [today().isoformat()]
 
 
 def _stored(

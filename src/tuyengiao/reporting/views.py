@@ -196,8 +196,15 @@ def my_reports(request: HttpRequest) -> HttpResponse:
         )
     rows = []
     now = today()
-    periods_of = {ds.pk: [Period.of(ds.period_type, now).shift(-i) for i in range(0, 6)] for ds in datasets}
-    codes = {p.code for ps in periods_of.values() for p in ps}
+    recent = {ds.pk: [Period.of(ds.period_type, now).shift(-i) for i in range(0, 6)] for ds in datasets}
+    # older reports that still need action: drafts with figures and returned ones
+    pending = Submission.objects.filter(unit__in=units, status__in=[Status.DRAFT, Status.RETURNED]).values_list(
+        "dataset_id", "unit_id", "period"
+    )
+    older: dict[tuple[int, int], set[str]] = defaultdict(set)
+    for ds_id, unit_id, code in pending:
+        older[(ds_id, unit_id)].add(code)
+    codes = {p.code for ps in recent.values() for p in ps} | {c for cs in older.values() for c in cs}
     subs = {
         (s.dataset_id, s.unit_id, s.period): s
         for s in Submission.objects.filter(unit__in=units, period__in=codes)
@@ -206,7 +213,11 @@ def my_reports(request: HttpRequest) -> HttpResponse:
         for unit in units:
             if not ds.reports(unit):
                 continue
-            cells = [(p, subs.get((ds.pk, unit.pk, p.code))) for p in periods_of[ds.pk]]
+            periods = {p.code: p for p in recent[ds.pk]}
+            for code in sorted(older.get((ds.pk, unit.pk), set()), reverse=True)[:6]:
+                periods.setdefault(code, Period.parse(code))
+            ordered = sorted(periods.values(), reverse=True)
+            cells = [(p, subs.get((ds.pk, unit.pk, p.code))) for p in ordered]
             rows.append((ds, unit, cells))
     return render(request, "reporting/my_reports.html", {"rows": rows})
 
