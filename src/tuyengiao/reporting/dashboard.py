@@ -52,6 +52,7 @@ class Dashboard:
     trend: dict[str, list[float | None]]
     children: list[tuple[Unit, list[Decimal | None]]]
     columns: list[Card] = field(default_factory=list)
+    chart_index: int = 0  # the column the children chart shows
 
 
 def default_period() -> Period:
@@ -65,7 +66,7 @@ def default_period() -> Period:
 
 
 def key_codes(limit: int = 6) -> tuple[list[Indicator], list[DataElement]]:
-    indicators = list(Indicator.objects.all()[:limit])
+    indicators = list(Indicator.objects.order_by("pk")[:limit])
     members = list(
         DataSetElement.objects.filter(element__value_type__in=["integer", "number"])
         .select_related("element")
@@ -99,7 +100,8 @@ def build(unit: Unit, period: Period, structure: str = "period") -> Dashboard:
         for code in dx
     ]
     trend_periods = [period.shift(-i) for i in range(5, -1, -1)]
-    trend_dx = dx[:2]
+    rates = [i.code for i in indicators if i.is_percent]
+    trend_dx = rates[:3] or dx[:2]
     trend_rows = analytics.table(analytics.values(trend_dx, trend_periods, unit, "self", structure))
     trend = {
         names[c]: [_float(trend_rows.get((c, p.code, unit.pk))) for p in trend_periods] for c in trend_dx
@@ -111,7 +113,10 @@ def build(unit: Unit, period: Period, structure: str = "period") -> Dashboard:
         (k, [kid_table.get((code, period.code, k.pk)) for code in dx])
         for k in vn_sorted(kids, key=lambda u: u.name)
     ]
-    return Dashboard(unit, period, structure, cards, [p.label for p in trend_periods], trend, children, cards)
+    chart_index = dx.index(rates[0]) if rates else 0
+    return Dashboard(
+        unit, period, structure, cards, [p.label for p in trend_periods], trend, children, cards, chart_index
+    )
 
 
 def _float(value: Decimal | None) -> float | None:

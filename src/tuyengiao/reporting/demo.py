@@ -204,7 +204,7 @@ def catalogue() -> tuple[DataSet, DataSet]:
             "period_type": PeriodType.MONTH,
             "unit_kinds": [UnitKind.COMMUNE],
             "due_days": 5,
-            "expiry_days": 90,
+            "expiry_days": 0,
         },
     )
     half, _ = DataSet.objects.update_or_create(

@@ -297,7 +297,9 @@ class Indicator(TimeStampedModel):
 
     @property
     def is_percent(self) -> bool:
-        return self.factor == 100
+        """A rate shown with %: labelled so, or unlabelled with factor 100."""
+        label = self.unit_label.strip()
+        return label == "%" or (not label and self.factor == 100)
 
     def get_additional_data(self) -> dict[str, str]:
         return {"unit_path": "/"}

@@ -198,9 +198,9 @@ def my_reports(request: HttpRequest) -> HttpResponse:
     now = today()
     recent = {ds.pk: [Period.of(ds.period_type, now).shift(-i) for i in range(0, 6)] for ds in datasets}
     # older reports that still need action: drafts with figures and returned ones
-    pending = Submission.objects.filter(unit__in=units, status__in=[Status.DRAFT, Status.RETURNED]).values_list(
-        "dataset_id", "unit_id", "period"
-    )
+    pending = Submission.objects.filter(
+        unit__in=units, status__in=[Status.DRAFT, Status.RETURNED]
+    ).values_list("dataset_id", "unit_id", "period")
     older: dict[tuple[int, int], set[str]] = defaultdict(set)
     for ds_id, unit_id, code in pending:
         older[(ds_id, unit_id)].add(code)
@@ -300,7 +300,8 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
     data = form.cleaned_data if form.is_valid() else {}
     unit = _unit_param(request, data.get("unit"))
     period = Period.parse(data["period"]) if data.get("period") else dash.default_period()
-    structure = data.get("structure") or "period"
+    # today's units compare like with like across a reorganisation; closed units only have their own
+    structure = data.get("structure") or ("current" if unit.is_open else "period")
     if structure == "current" and not unit.is_open:
         structure = "period"
     try:
@@ -324,10 +325,13 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
                 "periods": board.trend_periods if board else [],
                 "series": [{"name": k, "data": v} for k, v in (board.trend.items() if board else [])],
                 "children": [k.name for k, _ in board.children] if board else [],
-                "childValues": [float(v[0]) if v and v[0] is not None else None for _, v in board.children]
+                "childValues": [
+                    float(v[board.chart_index]) if v and v[board.chart_index] is not None else None
+                    for _, v in board.children
+                ]
                 if board
                 else [],
-                "childLabel": board.cards[0].name if board and board.cards else "",
+                "childLabel": board.cards[board.chart_index].name if board and board.cards else "",
             },
         },
     )
