@@ -55,6 +55,18 @@ class Dashboard:
     chart_index: int = 0  # the column the children chart shows
 
 
+    def chart_data(self) -> dict[str, object]:
+        """What the ECharts scripts draw, passed to the page with ``json_script``."""
+        column = self.chart_index
+        return {
+            "periods": self.trend_periods,
+            "series": [{"name": name, "data": data} for name, data in self.trend.items()],
+            "children": [unit.name for unit, _values in self.children],
+            "childValues": [_float(values[column]) if values else None for _unit, values in self.children],
+            "childLabel": self.cards[column].name if self.cards else "",
+        }
+
+
 def default_period() -> Period:
     """The latest half-year that has any stored value (or the last finished half-year)."""
     latest = DataValue.objects.aggregate(m=Max("period"))["m"]

@@ -321,18 +321,7 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
             "board": board,
             "trail": ancestors(unit),
             "datasets": datasets,
-            "chart": {
-                "periods": board.trend_periods if board else [],
-                "series": [{"name": k, "data": v} for k, v in (board.trend.items() if board else [])],
-                "children": [k.name for k, _ in board.children] if board else [],
-                "childValues": [
-                    float(v[board.chart_index]) if v and v[board.chart_index] is not None else None
-                    for _, v in board.children
-                ]
-                if board
-                else [],
-                "childLabel": board.cards[board.chart_index].name if board and board.cards else "",
-            },
+            "chart": board.chart_data() if board else {},
         },
     )
 
