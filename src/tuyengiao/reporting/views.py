@@ -83,6 +83,7 @@ def _entry_context(request: HttpRequest, dataset: DataSet, unit: Unit, period: P
         "lock": lock,
         "violations": services.check_rules(dataset, unit, period, current),
         "due": dataset.due_date(period),
+        "submit_tabindex": len(members) + 1,
         "previous": period.previous,
         "next": period.shift(1),
         "can_submit": can_enter
