@@ -80,7 +80,9 @@ def test_an_excel_template_round_trips(world: World, catalogue: Catalogue) -> No
     }
     from auditlog.models import LogEntry
 
-    assert LogEntry.objects.filter(object_repr__startswith="HT_LUOT_DV T.X2 202405").exists()
+    entry = LogEntry.objects.get(object_pk="T.X2:202405")
+    assert entry.changes == {"HT_LUOT_DV": [None, "120"], "GHI_CHU": [None, "Đủ"]}
+    assert entry.additional_data["unit_path"] == world.other_commune.path
 
 
 def test_an_upload_with_bad_cells_lists_them_all_and_saves_nothing(

@@ -54,7 +54,6 @@ class Dashboard:
     columns: list[Card] = field(default_factory=list)
     chart_index: int = 0  # the column the children chart shows
 
-
     def chart_data(self) -> dict[str, object]:
         """What the ECharts scripts draw, passed to the page with ``json_script``."""
         column = self.chart_index

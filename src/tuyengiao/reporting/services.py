@@ -8,12 +8,13 @@ and the version the user read (no silent overwrite).
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -722,56 +723,59 @@ def apply(user: AnyUser, changes: Sequence[Change]) -> int:
             _("Someone else just entered some of these values; nothing was saved, reload and try again.")
         ) from exc
     moment = timezone.now()
+    rows = []
     for c in updates:
         dv = c.current
         assert dv is not None
-        dv.value, dv.text_value = c.number, c.text
         if c.entry.comment is not None:
             dv.comment = c.entry.comment
-        dv.stored_by = stored_by  # type: ignore[assignment]
-        dv.version += 1
-        dv.updated_at = moment
-    DataValue.objects.bulk_update(
-        [c.current for c in updates if c.current is not None],
-        ["value", "text_value", "comment", "stored_by", "version", "updated_at"],
-        batch_size=2000,
-    )
-    # one audit entry per value, written in bulk as the per-row signals are bypassed
-    ctype = ContentType.objects.get_for_model(DataValue)
-    created_ids = (
-        {
-            (dv.element_id, dv.unit_id, dv.period): dv.pk
-            for dv in DataValue.objects.filter(
-                unit_id__in={c.entry.unit.pk for c in todo},
-                period__in={c.entry.period.code for c in todo},
-                element_id__in={c.entry.element.pk for c in todo},
+        ops = connection.ops
+        rows.append(
+            (
+                ops.adapt_decimalfield_value(c.number, 18, 4),
+                c.text,
+                dv.comment,
+                getattr(stored_by, "pk", None),
+                ops.adapt_datetimefield_value(moment),
+                dv.pk,
+                dv.version,
             )
-        }
-        if created
-        else {}
-    )
-    logs = []
-    for c in todo:
-        key = (c.entry.element.pk, c.entry.unit.pk, c.entry.period.code)
-        pk = c.current.pk if c.current else created_ids.get(key)
-        old = (
-            (str(c.current.value) if c.current.value is not None else c.current.text_value)
-            if c.current
-            else None
         )
-        new = str(c.number) if c.number is not None else c.text
+    if rows:
+        # One prepared statement run per row (bulk_update's CASE expressions are quadratic);
+        # the version condition is a second guard behind the row locks taken above.
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"UPDATE {DataValue._meta.db_table} SET value = %s, text_value = %s, comment = %s,"
+                " stored_by_id = %s, updated_at = %s, version = version + 1 WHERE id = %s AND version = %s",
+                rows,
+            )
+    # The per-row audit signals are bypassed, so write the audit log here: one entry per unit and
+    # period listing every value changed ({element code: [old, new]}), in bulk.
+    ctype = ContentType.objects.get_for_model(DataValue)
+    grouped: dict[tuple[int, str], list[Change]] = defaultdict(list)
+    for c in todo:
+        grouped[(c.entry.unit.pk, c.entry.period.code)].append(c)
+    logs = []
+    for (_unit_id, period_code), group in grouped.items():
+        unit = group[0].entry.unit
+        changes: dict[str, list[str | None]] = {}
+        for c in group:
+            old = None
+            if c.current is not None:
+                old = str(c.current.value) if c.current.value is not None else c.current.text_value
+            changes[c.entry.element.code] = [old, str(c.number) if c.number is not None else c.text]
         logs.append(
             LogEntry(
                 content_type=ctype,
-                object_pk=str(pk),
-                object_id=pk,
-                object_repr=f"{c.entry.element.code} {c.entry.unit.code} {c.entry.period.code}",
-                action=LogEntry.Action.UPDATE if c.current else LogEntry.Action.CREATE,
-                changes={"value": [old, new]},
+                object_pk=f"{unit.code}:{period_code}",
+                object_repr=f"{unit.code} {period_code}: {len(group)}",
+                action=LogEntry.Action.UPDATE,
+                changes=changes,
                 actor=stored_by,
                 timestamp=moment,
-                additional_data={"unit_path": c.entry.unit.path},
+                additional_data={"unit_path": unit.path, "period": period_code},
             )
         )
-    LogEntry.objects.bulk_create(logs, batch_size=2000)
+    LogEntry.objects.bulk_create(logs, batch_size=1000)
     return len(todo)
