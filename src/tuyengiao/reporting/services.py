@@ -759,19 +759,19 @@ def apply(user: AnyUser, changes: Sequence[Change]) -> int:
     logs = []
     for (_unit_id, period_code), group in grouped.items():
         unit = group[0].entry.unit
-        changes: dict[str, list[str | None]] = {}
+        diff: dict[str, list[str | None]] = {}
         for c in group:
             old = None
             if c.current is not None:
                 old = str(c.current.value) if c.current.value is not None else c.current.text_value
-            changes[c.entry.element.code] = [old, str(c.number) if c.number is not None else c.text]
+            diff[c.entry.element.code] = [old, str(c.number) if c.number is not None else c.text]
         logs.append(
             LogEntry(
                 content_type=ctype,
                 object_pk=f"{unit.code}:{period_code}",
                 object_repr=f"{unit.code} {period_code}: {len(group)}",
                 action=LogEntry.Action.UPDATE,
-                changes=changes,
+                changes=diff,
                 actor=stored_by,
                 timestamp=moment,
                 additional_data={"unit_path": unit.path, "period": period_code},
