@@ -179,3 +179,19 @@ def test_the_schema_lists_the_reporting_endpoints(world: World) -> None:
     paths = schema.json()["paths"]
     for endpoint in ("/api/dataValueSets/", "/api/analytics/", "/api/completeness/", "/api/submissions/"):
         assert endpoint in paths
+
+
+def test_analytics_descendants_at_a_level(world: World, catalogue: Catalogue) -> None:
+    services.save_value(world.province_admin, catalogue.sessions, world.cell, "202405", "2", None)
+    services.save_value(world.province_admin, catalogue.sessions, world.commune, "202405", "3", None)
+    client = api(world.province_approver)
+    communes = client.get(
+        "/api/analytics/",
+        {"dx": "HT_SO_BUOI", "pe": "2024Q2", "ou": "T", "ou_mode": "descendants", "level": 2},
+    ).json()["rows"]
+    assert communes == [["HT_SO_BUOI", "2024Q2", "T.X1", "5"]]
+    everything = client.get(
+        "/api/analytics/",
+        {"dx": "HT_SO_BUOI", "pe": "2024Q2", "ou": "T", "ou_mode": "descendants", "structure": "current"},
+    ).json()["rows"]
+    assert {row[2]: row[3] for row in everything} == {"T.H1": "5", "T.X1": "5", "T.X1.C1": "2"}

@@ -169,3 +169,15 @@ def test_a_rule_may_compare_with_members_the_tree_already_knows(world: World, ca
     violations = services.check_rules(catalogue.monthly, world.commune, MAY)
     assert [v.rule.name for v in violations] == ["Triệu tập không vượt số đảng viên"]
     assert "55" in violations[0].message  # the commune's two cells: 30 + 25 members
+
+
+def test_entry_closes_after_the_expiry_except_for_unit_administrators(
+    world: World, catalogue: Catalogue
+) -> None:
+    catalogue.monthly.expiry_days = 30
+    catalogue.monthly.save()
+    with pytest.raises(UserError) as info:
+        services.save_value(world.commune_officer, catalogue.sessions, world.commune, MAY, "2", 0)
+    assert "quá hạn" in info.value.message and "30/06/2024" in info.value.message
+    services.save_value(world.province_admin, catalogue.sessions, world.commune, MAY, "2", 0)
+    assert DataValue.objects.get().value == Decimal(2)
