@@ -454,6 +454,12 @@ def figures(monthly: DataSet, half: DataSet) -> tuple[int, int]:
                 )
     DataValue.objects.bulk_create(values, batch_size=5000)
     Submission.objects.bulk_create(subs, batch_size=5000)
+    # bulk_create stamps "now" on auto_now fields; date the figures the day after their period
+    for code in {v.period for v in values}:
+        stamp = _at(Period.parse(code).end + dt.timedelta(days=1))
+        DataValue.objects.filter(period=code, unit__code__startswith="LS.").update(
+            created_at=stamp, updated_at=stamp
+        )
     return len(values), len(subs)
 
 
