@@ -98,6 +98,9 @@ def test_after_a_merge_current_structure_figures_add_up(world: World, catalogue:
         )
     )
     merged = Unit.objects.get(code="T.XM")
+    with pytest.raises(UserError) as info:  # the merged commune did not exist in the first half
+        enter(admin, catalogue.sessions, merged, "202406", 1)
+    assert "không tồn tại" in info.value.message
     for month in range(7, 13):
         enter(admin, catalogue.sessions, merged, f"2024{month:02d}", 4)
     enter(admin, catalogue.sessions, world.cell, "202408", 1)  # a cell moved under the merged commune

@@ -120,6 +120,16 @@ def datasets_of(element: DataElement, period: Period) -> list[DataSet]:
     return [ds for ds in element.datasets.all() if ds.period_type == period.type]
 
 
+def existence_reason(unit: Unit, period: Period) -> str | None:
+    """A unit reports only for periods it existed in (at least one day)."""
+    if period.end < unit.valid_from or (unit.valid_to is not None and period.start >= unit.valid_to):
+        return _("%(unit)s did not exist in %(period)s, so it has no report for that period.") % {
+            "unit": unit.name,
+            "period": period.label,
+        }
+    return None
+
+
 def lock_reason(
     user: AnyUser,
     element: DataElement,
@@ -133,6 +143,9 @@ def lock_reason(
     ``approved`` (data set ids approved for this unit and period) saves a query when a whole
     form is checked at once.
     """
+    closed = existence_reason(unit, period)
+    if closed:
+        return closed
     sets = list(datasets) if datasets is not None else datasets_of(element, period)
     if approved is None:
         approved = set(
@@ -643,8 +656,8 @@ def prepare(user: AnyUser, entries: Sequence[Entry]) -> tuple[list[Change], list
         if not may_enter[unit.pk]:
             errors.append((entry, _("You may not enter figures for %(unit)s.") % {"unit": unit.name}))
             continue
-        reason = None
-        for ds in sets_of.get(element.pk, []):
+        reason = existence_reason(unit, period)
+        for ds in [] if reason else sets_of.get(element.pk, []):
             if ds.period_type != period.type:
                 continue
             if (ds.pk, unit.pk, period.code) in approved:

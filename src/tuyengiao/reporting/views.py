@@ -141,12 +141,12 @@ def entry_value(request: HttpRequest, dataset: int, unit: int, period: str, elem
     dv = DataValue.objects.filter(element=el, unit=target, period=p.code).select_related("stored_by").first()
     last = analytics.last_year_values(target, p, [el.pk]).get(el.pk)
     values = services.values_map(target, p)
-    member = ds.members.get(element=el)
+    order = list(ds.members.order_by("order", "id").values_list("element_id", flat=True))
     return render(
         request,
         "reporting/_field.html",
         {
-            "f": {"element": el, "dv": dv, "last": last, "tabindex": member.order + 1},
+            "f": {"element": el, "dv": dv, "last": last, "tabindex": order.index(el.pk) + 1},
             "dataset": ds,
             "unit": target,
             "period": p,
