@@ -261,14 +261,16 @@ def save_values(
     return saved
 
 
+def person_name(user: Any) -> str:
+    """Vietnamese order: family and middle names first ("Nguyễn Thị Thu Hà"), else the login."""
+    full = f"{getattr(user, 'last_name', '')} {getattr(user, 'first_name', '')}".strip()
+    return full or str(user.get_username())
+
+
 def _conflict(other: DataValue | None) -> ConflictError:
     if other is None:
         return ConflictError(_("Someone else just changed this value; reload the page."))
-    who = (
-        other.stored_by.get_full_name() or other.stored_by.get_username()
-        if other.stored_by
-        else _("someone else")
-    )
+    who = person_name(other.stored_by) if other.stored_by else _("someone else")
     when = timezone.localtime(other.updated_at).strftime("%H:%M %d/%m/%Y") if other.updated_at else ""
     shown = other.display or _("(empty)")
     return ConflictError(

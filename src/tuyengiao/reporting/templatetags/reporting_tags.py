@@ -10,6 +10,13 @@ register = template.Library()
 
 
 @register.filter
+def person(user: Any) -> str:
+    from tuyengiao.reporting.services import person_name
+
+    return person_name(user) if user else ""
+
+
+@register.filter
 def get_item(mapping: Any, key: Any) -> Any:
     try:
         return mapping.get(key)
