@@ -133,3 +133,30 @@ def test_unknown_codes_and_modes_are_refused(world: World, catalogue: Catalogue)
     assert "KHONG_CO" in info.value.message
     with pytest.raises(UserError):
         analytics.values(["HT_SO_BUOI"], ["2024"], world.province, ou_mode="all")
+
+
+def test_a_split_shares_the_figures_of_the_old_unit(world: World, catalogue: Catalogue) -> None:
+    admin = world.province_admin
+    enter(admin, catalogue.sessions, world.other_commune, "202401", 10)
+    reorganise(
+        Reorganisation(
+            date=dt.date(2024, 7, 1),
+            close=[world.other_commune],
+            open=[
+                NewUnit(
+                    code="T.XA", name="Đảng bộ xã Tân Lập A", kind=UnitKind.COMMUNE, parent=world.district
+                ),
+                NewUnit(
+                    code="T.XB", name="Đảng bộ xã Tân Lập B", kind=UnitKind.COMMUNE, parent=world.district
+                ),
+            ],
+            successions=[("T.X2", "T.XA", Decimal("0.6")), ("T.X2", "T.XB", Decimal("0.4"))],
+            moves={"T.X2.C1": "T.XA"},
+        )
+    )
+    got = analytics.table(analytics.values(["HT_SO_BUOI"], ["2024"], world.district, "children", "current"))
+    split_a, split_b = Unit.objects.get(code="T.XA"), Unit.objects.get(code="T.XB")
+    assert got[("HT_SO_BUOI", "2024", split_a.pk)] == Decimal(6)
+    assert got[("HT_SO_BUOI", "2024", split_b.pk)] == Decimal(4)
+    total = analytics.values(["HT_SO_BUOI"], ["2024"], world.district, structure="current")
+    assert total[0].value == Decimal(10)

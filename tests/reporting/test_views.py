@@ -94,6 +94,8 @@ def test_approver_returns_with_reason_then_approves_and_the_value_locks(
     sub.refresh_from_db()
     assert sub.status == Status.RETURNED and sub.reason == "Thiếu số buổi của chi bộ"
     assert "Thiếu số buổi của chi bộ" in officer.get(entry_url(catalogue, world.commune)).content.decode()
+    status_page = officer.get(reverse("reporting:my_reports")).content.decode()
+    assert "Bị trả lại" in status_page and "Thiếu số buổi của chi bộ" in status_page
     officer.post(value_url(catalogue, world.commune, catalogue.sessions), {"value": "4", "version": 1}, **HX)
     officer.post(reverse("reporting:entry_submit", args=[catalogue.monthly.pk, world.commune.pk, "202405"]))
     approver.post(reverse("reporting:decide", args=[sub.pk, "approve"]))
