@@ -425,7 +425,3 @@ def last_year_values(unit: Unit, period: Period, element_ids: Iterable[int]) -> 
         dv.element_id: dv
         for dv in DataValue.objects.filter(unit=unit, period=previous, element_id__in=list(element_ids))
     }
-
-
-def period_end_or_today(period: Period) -> dt.date:
-    return min(period.end, today())

@@ -15,7 +15,6 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -584,15 +583,6 @@ def completeness(dataset: DataSet, unit: Unit, period: Period | str) -> Complete
         dataset, period, root, vn_sorted(child_stats, key=lambda c: c.unit.name), late_sorted, due
     )
 
-
-def pending_for_approver(user: AnyUser, dataset: DataSet, unit: Unit, period: Period) -> list[Submission]:
-    return list(
-        Submission.objects.filter(
-            dataset=dataset, period=period.code, unit__in=_reporting_children(dataset, unit, period)
-        )
-        .select_related("unit")
-        .filter(~Q(status=Status.DRAFT))
-    )
 
 
 # --- many values at once (API value sets, Excel imports) ------------------------------------
