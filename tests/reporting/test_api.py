@@ -177,7 +177,14 @@ def test_the_schema_lists_the_reporting_endpoints(world: World) -> None:
     schema = api(world.province_admin).get("/api/schema/", {"format": "json"})
     assert schema.status_code == 200
     paths = schema.json()["paths"]
-    for endpoint in ("/api/dataValueSets/", "/api/analytics/", "/api/completeness/", "/api/submissions/"):
+    for endpoint in (
+        "/api/dataValueSets/",
+        "/api/analytics/",
+        "/api/completeness/",
+        "/api/submissions/",
+        "/api/dataSets/",
+        "/api/dataElements/",
+    ):
         assert endpoint in paths
 
 
@@ -195,3 +202,14 @@ def test_analytics_descendants_at_a_level(world: World, catalogue: Catalogue) ->
         {"dx": "HT_SO_BUOI", "pe": "2024Q2", "ou": "T", "ou_mode": "descendants", "structure": "current"},
     ).json()["rows"]
     assert {row[2]: row[3] for row in everything} == {"T.H1": "5", "T.X1": "5", "T.X1.C1": "2"}
+
+
+def test_data_sets_list_their_elements_in_order(world: World, catalogue: Catalogue) -> None:
+    got = api(world.member).get("/api/dataSets/BC_THANG/").json()
+    assert [e["code"] for e in got["dataElements"]] == [
+        "HT_SO_BUOI",
+        "HT_LUOT_DV",
+        "HT_DV_TRIEU_TAP",
+        "HT_TY_LE_TU_DANH_GIA",
+        "GHI_CHU",
+    ]

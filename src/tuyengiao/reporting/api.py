@@ -368,9 +368,37 @@ class DataElementViewSet(viewsets.ReadOnlyModelViewSet[DataElement]):
     lookup_field = "code"
 
 
+class DataSetSerializer(serializers.ModelSerializer[DataSet]):
+    dataElements = serializers.SerializerMethodField()
+
+    class Meta:
+        model = DataSet
+        fields = ["code", "name", "period_type", "unit_kinds", "due_days", "expiry_days", "dataElements"]
+
+    def get_dataElements(self, obj: DataSet) -> list[dict[str, str]]:
+        return [
+            {
+                "code": m.element.code,
+                "name": m.element.name,
+                "section": m.section,
+                "valueType": m.element.value_type,
+            }
+            for m in obj.members.all()
+        ]
+
+
+class DataSetViewSet(viewsets.ReadOnlyModelViewSet[DataSet]):
+    """Data sets (forms) with their elements in order."""
+
+    serializer_class = DataSetSerializer
+    queryset = DataSet.objects.prefetch_related("members__element").order_by("code")
+    lookup_field = "code"
+
+
 def register(router: BaseRouter) -> None:
     router.register("submissions", SubmissionViewSet, basename="submission")
     router.register("dataElements", DataElementViewSet, basename="dataelement")
+    router.register("dataSets", DataSetViewSet, basename="dataset")
 
 
 extra_urls: list[Any] = [

@@ -584,7 +584,6 @@ def completeness(dataset: DataSet, unit: Unit, period: Period | str) -> Complete
     )
 
 
-
 # --- many values at once (API value sets, Excel imports) ------------------------------------
 
 
