@@ -22,6 +22,7 @@ def enter(user, element, unit, period, value):  # type: ignore[no-untyped-def]
     return services.save_value(user, element, unit, period, str(value), None)
 
 
+@pytest.mark.smoke
 def test_a_rolled_up_figure_equals_an_independent_sql_sum(world: World, catalogue: Catalogue) -> None:
     admin = world.province_admin
     figures = {
@@ -50,6 +51,7 @@ def test_a_rolled_up_figure_equals_an_independent_sql_sum(world: World, catalogu
     assert kids[("HT_LUOT_DV", "2024Q1", world.other_commune.pk)] == Decimal(12)
 
 
+@pytest.mark.smoke
 def test_aggregation_types_and_indicators(world: World, catalogue: Catalogue) -> None:
     admin = world.province_admin
     for period, rate in (("202401", 80), ("202402", 90)):
@@ -69,6 +71,7 @@ def test_aggregation_types_and_indicators(world: World, catalogue: Catalogue) ->
     assert got[("DV_SO_LUONG", "2024Q1", province)] == Decimal(95)  # derived, last value: 30 + 25 + 40
 
 
+@pytest.mark.smoke
 def test_last_value_takes_the_last_period_and_sums_units(world: World, catalogue: Catalogue) -> None:
     stock = DataElement.objects.create(
         code="MO_HINH_DANG_DUY_TRI", name="Mô hình đang duy trì", aggregation="last"
@@ -81,6 +84,7 @@ def test_last_value_takes_the_last_period_and_sums_units(world: World, catalogue
     assert rows[0].value == Decimal(10)
 
 
+@pytest.mark.smoke
 def test_after_a_merge_current_structure_figures_add_up(world: World, catalogue: Catalogue) -> None:
     admin = world.province_admin
     for month in range(1, 7):
