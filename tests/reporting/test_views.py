@@ -169,3 +169,24 @@ def test_entry_page_query_count_is_bounded(
     with django_assert_max_num_queries(20):
         page = client.get(entry_url(catalogue, world.commune))
     assert page.status_code == 200 and "<strong>4</strong>" in page.content.decode()
+
+
+def test_pivot_puts_periods_in_columns_and_exports_xlsx(world: World, catalogue: Catalogue) -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    for period, value in (("202401", 3), ("202407", 5)):
+        services.save_value(world.province_admin, catalogue.sessions, world.commune, period, str(value), None)
+    client = client_for(world.province_approver)
+    query = f"?unit={world.district.pk}&periods=2024S1;2024S2&dx=HT_SO_BUOI&columns=periods"
+    page = client.get(reverse("reporting:pivot") + query)
+    assert page.status_code == 200
+    book = load_workbook(io.BytesIO(client.get(reverse("reporting:pivot") + query + "&format=xlsx").content))
+    rows = list(book.worksheets[0].iter_rows(values_only=True))
+    assert rows[0][2:] == (
+        "Số buổi học tập, quán triệt (6 tháng đầu năm 2024)",
+        "Số buổi học tập, quán triệt (6 tháng cuối năm 2024)",
+    )
+    assert rows[1] == ("T.X1", "Đảng bộ xã Chí Linh", 3, 5)
+    assert rows[2] == ("T.X2", "Đảng bộ xã Tân Lập", None, None)
