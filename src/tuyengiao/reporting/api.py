@@ -1,12 +1,408 @@
-"""REST endpoints of this app, registered on the project's one router."""
+"""Reporting over REST: data value sets, analytics, completeness and submissions.
+
+Codes, not ids, as DHIS2 clients expect. Units outside the user's subtree answer 404; every
+bad value of a posted set is named in one 400 answer and nothing is saved.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404
+from django.urls import path
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
+from rest_framework.views import APIView
+
+from tuyengiao.core.exceptions import UserError
+from tuyengiao.core.periods import Period
+from tuyengiao.org.access import can
+from tuyengiao.org.choices import Action
+from tuyengiao.org.models import Unit
+
+from . import analytics, services
+from .models import DataElement, DataSet, DataValue, Submission
+
+
+def _unit(user: Any, code: str | None) -> Unit:
+    if not code:
+        raise ValidationError({"orgUnit": [_("The unit code (orgUnit) is missing.")]})
+    unit = Unit.objects.restrict(user, Action.VIEW).filter(code=code).first()
+    if unit is None:
+        raise Http404
+    return unit
+
+
+def _dataset(code: str | None) -> DataSet:
+    if not code:
+        raise ValidationError({"dataSet": [_("The data set code (dataSet) is missing.")]})
+    ds = DataSet.objects.filter(code=code).first()
+    if ds is None:
+        raise ValidationError({"dataSet": [_("There is no data set with code “%(code)s”.") % {"code": code}]})
+    return ds
+
+
+def _period(ds: DataSet, code: str | None) -> Period:
+    try:
+        return ds.period(code or "")
+    except ValueError as exc:
+        raise ValidationError({"period": [str(exc)]}) from exc
+
+
+class DataValueItem(serializers.Serializer[Any]):
+    dataElement = serializers.CharField()
+    value = serializers.JSONField(allow_null=True)
+    comment = serializers.CharField(required=False, allow_blank=True)
+    version = serializers.IntegerField(
+        required=False, min_value=0, help_text="the version read; omit to overwrite without a check"
+    )
+
+
+class DataValueSet(serializers.Serializer[Any]):
+    dataSet = serializers.CharField()
+    period = serializers.CharField()
+    orgUnit = serializers.CharField()
+    dataValues = DataValueItem(many=True)
+
+
+VALUE_SET_PARAMS = [
+    OpenApiParameter("dataSet", str, required=True),
+    OpenApiParameter("period", str, required=True),
+    OpenApiParameter("orgUnit", str, required=True),
+]
+
+
+class DataValueSetView(APIView):
+    """Read or write one unit's values of a data set for a period."""
+
+    @extend_schema(parameters=VALUE_SET_PARAMS, responses=DataValueSet)
+    def get(self, request: Request) -> Response:
+        ds = _dataset(request.query_params.get("dataSet"))
+        unit = _unit(request.user, request.query_params.get("orgUnit"))
+        period = _period(ds, request.query_params.get("period"))
+        rows = (
+            DataValue.objects.filter(unit=unit, period=period.code, element__in=ds.elements.all())
+            .select_related("element", "stored_by")
+            .order_by("element__code")
+        )
+        return Response(
+            {
+                "dataSet": ds.code,
+                "period": period.code,
+                "orgUnit": unit.code,
+                "dataValues": [
+                    {
+                        "dataElement": dv.element.code,
+                        "value": (str(analytics.plain(dv.value)) if dv.value is not None else dv.text_value),
+                        "comment": dv.comment,
+                        "version": dv.version,
+                        "storedBy": dv.stored_by.get_username() if dv.stored_by else None,
+                        "lastUpdated": dv.updated_at,
+                    }
+                    for dv in rows
+                ],
+            }
+        )
+
+    @extend_schema(
+        request=DataValueSet,
+        responses={
+            200: inline_serializer(
+                "ImportSummary", {"status": serializers.CharField(), "saved": serializers.IntegerField()}
+            ),
+            400: OpenApiTypes.OBJECT,
+            404: OpenApiTypes.OBJECT,
+        },
+    )
+    def post(self, request: Request) -> Response:
+        payload = DataValueSet(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        ds = _dataset(data["dataSet"])
+        unit = _unit(request.user, data["orgUnit"])
+        period = _period(ds, data["period"])
+        if not can(request.user, Action.ENTER, unit):
+            return Response(
+                {"detail": _("You may not enter figures for %(unit)s.") % {"unit": unit.name}},
+                status=status.HTTP_403_FORBIDDEN,
+            )
+        elements = {e.code: e for e in ds.elements.all()}
+        errors: list[dict[str, Any]] = []
+        entries: list[services.Entry] = []
+        for index, item in enumerate(data["dataValues"]):
+            element = elements.get(str(item["dataElement"]).upper())
+            if element is None:
+                errors.append(
+                    {
+                        "index": index,
+                        "dataElement": item["dataElement"],
+                        "value": item.get("value"),
+                        "message": _("“%(dataset)s” has no element with code “%(code)s”.")
+                        % {"dataset": ds.name, "code": item["dataElement"]},
+                    }
+                )
+                continue
+            entries.append(
+                services.Entry(
+                    unit,
+                    period,
+                    element,
+                    item.get("value"),
+                    item.get("version"),
+                    item.get("comment"),
+                    where=index,
+                )
+            )
+        changes, bad = services.prepare(request.user, entries)
+        for entry, message in bad:
+            errors.append(
+                {
+                    "index": entry.where,
+                    "dataElement": entry.element.code,
+                    "value": entry.raw,
+                    "message": message,
+                }
+            )
+        if errors:
+            errors.sort(key=lambda e: e["index"])
+            return Response(
+                {
+                    "status": "ERROR",
+                    "message": _("Some values are not valid; no value was saved."),
+                    "errors": errors,
+                },
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        try:
+            saved = services.apply(request.user, changes)
+        except UserError as exc:
+            return Response({"status": "CONFLICT", "message": exc.message}, status=status.HTTP_409_CONFLICT)
+        return Response({"status": "OK", "saved": saved})
+
+
+ANALYTICS_PARAMS = [
+    OpenApiParameter("dx", str, required=True, description="element or indicator codes separated by ;"),
+    OpenApiParameter("pe", str, required=True, description="period codes separated by ;, e.g. 2023S1;2023S2"),
+    OpenApiParameter("ou", str, required=True, description="unit code"),
+    OpenApiParameter("ou_mode", str, enum=list(analytics.OU_MODES)),
+    OpenApiParameter("level", int, description="with ou_mode=descendants: levels below ou (default all)"),
+    OpenApiParameter("structure", str, enum=list(analytics.STRUCTURES)),
+]
+
+
+class AnalyticsView(APIView):
+    """Rolled-up values: rows of (dx, pe, ou, value), immediate after entry."""
+
+    @extend_schema(
+        parameters=ANALYTICS_PARAMS,
+        responses=inline_serializer(
+            "AnalyticsResponse",
+            {
+                "headers": serializers.ListField(child=serializers.CharField()),
+                "rows": serializers.ListField(child=serializers.ListField()),
+            },
+        ),
+    )
+    def get(self, request: Request) -> Response:
+        params = request.query_params
+        unit = _unit(request.user, params.get("ou"))
+        try:
+            periods = [Period.parse(p) for p in (params.get("pe") or "").split(";") if p.strip()]
+        except ValueError as exc:
+            raise ValidationError({"pe": [str(exc)]}) from exc
+        level = params.get("level")
+        try:
+            rows = analytics.values(
+                [c for c in (params.get("dx") or "").split(";")],
+                periods,
+                unit,
+                params.get("ou_mode") or "self",
+                params.get("structure") or "period",
+                int(level) if level and level.isdigit() else None,
+            )
+        except UserError as exc:
+            raise ValidationError({"detail": [exc.message]}) from exc
+        return Response(
+            {
+                "headers": ["dx", "pe", "ou", "value"],
+                "rows": [[r.dx, r.pe, r.ou, str(r.value)] for r in rows],
+                "metaData": {"ou": {r.ou: r.ou_name for r in rows}},
+            }
+        )
+
+
+class CompletenessView(APIView):
+    """Expected, submitted, on-time and approved reports under a unit, and the late units."""
+
+    @extend_schema(parameters=VALUE_SET_PARAMS, responses=OpenApiTypes.OBJECT)
+    def get(self, request: Request) -> Response:
+        ds = _dataset(request.query_params.get("dataSet"))
+        unit = _unit(request.user, request.query_params.get("orgUnit"))
+        period = _period(ds, request.query_params.get("period"))
+        report = services.completeness(ds, unit, period)
+
+        def row(c: services.Completeness) -> dict[str, Any]:
+            return {
+                "orgUnit": c.unit.code,
+                "name": c.unit.name,
+                "expected": c.expected,
+                "submitted": c.submitted,
+                "onTime": c.on_time,
+                "approved": c.approved,
+                "status": c.status,
+                "rate": float(c.rate) if c.rate is not None else None,
+                "onTimeRate": float(c.on_time_rate) if c.on_time_rate is not None else None,
+            }
+
+        return Response(
+            {
+                "dataSet": ds.code,
+                "period": period.code,
+                "due": report.due,
+                **row(report.root),
+                "children": [row(c) for c in report.children],
+                "late": [{"orgUnit": u.code, "name": u.name} for u in report.late],
+            }
+        )
+
+
+class SubmissionSerializer(serializers.ModelSerializer[Submission]):
+    dataSet = serializers.CharField(source="dataset.code", read_only=True)
+    orgUnit = serializers.CharField(source="unit.code", read_only=True)
+
+    class Meta:
+        model = Submission
+        fields = ["id", "dataSet", "orgUnit", "period", "status", "reason", "submitted_at", "decided_at"]
+
+
+class SubmitSerializer(serializers.Serializer[Any]):
+    dataSet = serializers.CharField()
+    period = serializers.CharField()
+    orgUnit = serializers.CharField()
+
+
+class ReasonSerializer(serializers.Serializer[Any]):
+    reason = serializers.CharField(required=False, allow_blank=True)
+
+
+class SubmissionViewSet(viewsets.ReadOnlyModelViewSet[Submission]):
+    """Reports and their place in the approval chain; actions move them on."""
+
+    serializer_class = SubmissionSerializer
+    filterset_fields = ["period", "status"]
+
+    def get_queryset(self) -> QuerySet[Submission]:
+        qs = (
+            Submission.objects.restrict(self.request.user)
+            .select_related("dataset", "unit")
+            .order_by("-period", "id")
+        )
+        code = self.request.query_params.get("dataSet")
+        return qs.filter(dataset__code=code) if code else qs
+
+    def _run(self, fn: Any, *args: Any) -> Response:
+        try:
+            sub = fn(*args)
+        except UserError as exc:
+            return Response({"detail": exc.message}, status=status.HTTP_400_BAD_REQUEST)
+        return Response(SubmissionSerializer(sub).data)
+
+    @extend_schema(request=SubmitSerializer, responses=SubmissionSerializer)
+    @action(detail=False, methods=["post"])
+    def submit(self, request: Request) -> Response:
+        payload = SubmitSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        ds = _dataset(payload.validated_data["dataSet"])
+        unit = _unit(request.user, payload.validated_data["orgUnit"])
+        return self._run(
+            services.submit, request.user, ds, unit, _period(ds, payload.validated_data["period"])
+        )
+
+    @extend_schema(request=None, responses=SubmissionSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request: Request, pk: str | None = None) -> Response:
+        return self._run(services.approve, request.user, self.get_object())
+
+    @extend_schema(request=ReasonSerializer, responses=SubmissionSerializer)
+    @action(detail=True, methods=["post"], url_path="return")
+    def return_(self, request: Request, pk: str | None = None) -> Response:
+        return self._run(
+            services.return_, request.user, self.get_object(), str(request.data.get("reason", ""))
+        )
+
+    @extend_schema(request=ReasonSerializer, responses=SubmissionSerializer)
+    @action(detail=True, methods=["post"])
+    def unlock(self, request: Request, pk: str | None = None) -> Response:
+        return self._run(
+            services.unlock, request.user, self.get_object(), str(request.data.get("reason", ""))
+        )
+
+
+class DataElementSerializer(serializers.ModelSerializer[DataElement]):
+    class Meta:
+        model = DataElement
+        fields = [
+            "code",
+            "name",
+            "value_type",
+            "aggregation",
+            "work_field",
+            "zero_is_significant",
+            "description",
+        ]
+
+
+class DataElementViewSet(viewsets.ReadOnlyModelViewSet[DataElement]):
+    """The catalogue of data elements (not unit-owned: visible to every signed-in user)."""
+
+    serializer_class = DataElementSerializer
+    queryset = DataElement.objects.order_by("code")
+    lookup_field = "code"
+
+
+class DataSetSerializer(serializers.ModelSerializer[DataSet]):
+    dataElements = serializers.SerializerMethodField()
+
+    class Meta:
+        model = DataSet
+        fields = ["code", "name", "period_type", "unit_kinds", "due_days", "expiry_days", "dataElements"]
+
+    def get_dataElements(self, obj: DataSet) -> list[dict[str, str]]:
+        return [
+            {
+                "code": m.element.code,
+                "name": m.element.name,
+                "section": m.section,
+                "valueType": m.element.value_type,
+            }
+            for m in obj.members.all()
+        ]
+
+
+class DataSetViewSet(viewsets.ReadOnlyModelViewSet[DataSet]):
+    """Data sets (forms) with their elements in order."""
+
+    serializer_class = DataSetSerializer
+    queryset = DataSet.objects.prefetch_related("members__element").order_by("code")
+    lookup_field = "code"
 
 
 def register(router: BaseRouter) -> None:
-    """This app exposes no viewsets yet."""
+    router.register("submissions", SubmissionViewSet, basename="submission")
+    router.register("dataElements", DataElementViewSet, basename="dataelement")
+    router.register("dataSets", DataSetViewSet, basename="dataset")
 
 
-extra_urls: list = []
+extra_urls: list[Any] = [
+    path("dataValueSets/", DataValueSetView.as_view(), name="reporting-datavaluesets"),
+    path("analytics/", AnalyticsView.as_view(), name="reporting-analytics"),
+    path("completeness/", CompletenessView.as_view(), name="reporting-completeness"),
+]

@@ -1,4 +1,23 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "reporting"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.dashboard_view, name="dashboard"),
+    path("pivot/", views.pivot_view, name="pivot"),
+    path("my-reports/", views.my_reports, name="my_reports"),
+    path("entry/<int:dataset>/<int:unit>/<str:period>/", views.entry, name="entry"),
+    path(
+        "entry/<int:dataset>/<int:unit>/<str:period>/value/<int:element>/",
+        views.entry_value,
+        name="entry_value",
+    ),
+    path("entry/<int:dataset>/<int:unit>/<str:period>/submit/", views.entry_submit, name="entry_submit"),
+    path("approvals/<int:dataset>/<int:unit>/<str:period>/", views.approvals, name="approvals"),
+    path(
+        "excel/<int:dataset>/<int:unit>/<str:period>/template/", views.excel_template, name="excel_template"
+    ),
+    path("excel/<int:dataset>/<int:unit>/<str:period>/upload/", views.excel_upload, name="excel_upload"),
+    path("submissions/<int:pk>/<str:action>/", views.decide, name="decide"),
+]

@@ -1,0 +1,70 @@
+"""Forms that validate what pages receive; views never dig in ``request.POST`` themselves."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from tuyengiao.core.periods import Period
+
+
+class ValueForm(forms.Form):
+    value = forms.CharField(required=False, max_length=5000, strip=True)
+    comment = forms.CharField(required=False, max_length=500, strip=True)
+    version = forms.IntegerField(min_value=0)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+def _period(value: str) -> str:
+    try:
+        return Period.parse(value).code
+    except ValueError as exc:
+        raise forms.ValidationError(str(exc)) from exc
+
+
+class PeriodField(forms.CharField):
+    def clean(self, value: object) -> str:
+        text = super().clean(value)
+        return _period(text) if text else ""
+
+
+STRUCTURE_CHOICES = [("period", _("Structure of the period")), ("current", _("Today's structure"))]
+
+
+class DashboardForm(forms.Form):
+    unit = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    period = PeriodField(
+        label=_("Period"), required=False, max_length=8, help_text=_("e.g. 2025S1, 2025, 2025Q2, 202506")
+    )
+    structure = forms.ChoiceField(label=_("Structure"), choices=STRUCTURE_CHOICES, required=False)
+
+
+class PivotForm(DashboardForm):
+    periods = forms.CharField(
+        label=_("Periods"),
+        required=False,
+        max_length=200,
+        help_text=_("Codes separated by ; e.g. 2024S1;2024S2;2025S1"),
+    )
+    dx = forms.CharField(label=_("Elements and indicators"), required=False, max_length=2000)
+    rows = forms.ChoiceField(
+        label=_("Rows"),
+        required=False,
+        choices=[("children", _("Child units")), ("descendants", _("All units below"))],
+    )
+    columns = forms.ChoiceField(
+        label=_("Columns"), required=False, choices=[("elements", _("Elements")), ("periods", _("Periods"))]
+    )
+
+    def clean_periods(self) -> list[str]:
+        raw = self.cleaned_data.get("periods") or ""
+        return [_period(p) for p in raw.replace(",", ";").split(";") if p.strip()]
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label=_("Excel file (.xlsx)"))

@@ -1,0 +1,24 @@
+"""Small template helpers of the reporting pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def person(user: Any) -> str:
+    from tuyengiao.reporting.services import person_name
+
+    return person_name(user) if user else ""
+
+
+@register.filter
+def get_item(mapping: Any, key: Any) -> Any:
+    try:
+        return mapping.get(key)
+    except AttributeError:
+        return None
