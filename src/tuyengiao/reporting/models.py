@@ -166,7 +166,7 @@ class DataValue(VersionedModel):
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="data_values")
     period = models.CharField(_("period"), max_length=8)
     value = models.DecimalField(_("value"), max_digits=18, decimal_places=4, null=True, blank=True)
-    text_value = models.TextField(_("text"), blank=True)
+    text_value = models.TextField(_("text value"), blank=True)
     comment = models.CharField(_("comment"), max_length=500, blank=True)
     stored_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
