@@ -128,8 +128,7 @@ def test_an_officer_reads_a_documents_summary_and_follows_its_references(phone_p
     page.wait_for_url(f"**/documents/{docs.nq35.pk}/")
     assert page.locator("h1").inner_text() == docs.nq35.title
     # The resolution knows which registered documents cite it.
-    assert docs.hd10.title in page.locator("section", has_text="Được trích dẫn").inner_text() or \
-        docs.hd10.title in page.content()
+    assert docs.hd10.title in page.locator("[data-testid=cited-by]").inner_text()
 
 
 def test_a_commune_officer_gets_404_for_another_communes_document(page, login, docs: Docs) -> None:  # type: ignore[no-untyped-def]
