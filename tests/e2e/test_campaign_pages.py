@@ -51,8 +51,19 @@ class Campaigns:
         return CampaignParticipation.objects.get(campaign=self.campaign, unit=unit).attended
 
 
+def high_unit_ids() -> None:
+    """Start unit ids above a thousand, as in a real province, so that an id printed with a thousands
+    separator (4.359) in a link or a field name shows up here."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT setval(pg_get_serial_sequence('org_unit', 'id'), 12344)")
+
+
 @pytest.fixture
 def camps(transactional_db: None) -> Campaigns:
+    high_unit_ids()
     return Campaigns(build_world())
 
 

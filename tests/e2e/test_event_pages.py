@@ -47,8 +47,19 @@ class Events:
         self.neighbour = make_event(world, world.other_commune, "Hội nghị của xã Tân Lập", 20)
 
 
+def high_unit_ids() -> None:
+    """Start unit ids above a thousand, as in a real province, so that an id printed with a thousands
+    separator (4.359) in a link or a field name shows up here."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT setval(pg_get_serial_sequence('org_unit', 'id'), 12344)")
+
+
 @pytest.fixture
 def events(transactional_db: None) -> Events:
+    high_unit_ids()
     return Events(build_world())
 
 
@@ -154,3 +165,22 @@ def test_html_typed_into_an_event_is_not_executed(page, login, events: Events) -
     page.wait_for_load_state("networkidle")
     assert page.locator("main script").count() == 0
     assert dialogs == []
+
+
+def test_the_calendar_moves_down_to_a_unit_and_back_from_an_event_on_a_phone(phone_page, login, events: Events) -> None:  # type: ignore[no-untyped-def]
+    page = phone_page
+    login(page, events.world.province_admin)
+    page.goto("/events/?month=2026-03")
+    page.locator("[data-testid=unit-picker] summary").click()
+    page.get_by_role("link", name="Đảng bộ huyện Đông Sơn").click()
+    page.wait_for_selector("hgroup:has-text('Đảng bộ huyện Đông Sơn')")
+    assert page.locator("[data-testid=month]").inner_text() == "Tháng 3/2026"
+    agenda = page.locator("[data-testid=agenda]").inner_text()
+    assert events.local.title in agenda and events.hybrid.title not in agenda
+    fits_a_phone(page)
+    page.get_by_role("link", name=events.local.title).click()
+    page.wait_for_url(f"**/events/{events.local.pk}/")
+    page.locator(".breadcrumbs a").click()
+    page.wait_for_selector("[data-testid=agenda]")
+    assert "Đảng bộ xã Chí Linh" in page.locator("hgroup").inner_text()
+    assert events.local.title in page.locator("[data-testid=agenda]").inner_text()
