@@ -6,6 +6,9 @@ from django import forms
 
 from .models import Campaign
 
+# Dates are typed and shown the Vietnamese way (28/12/2022), whatever the browser's language.
+DATE_ATTRS = {"placeholder": "28/12/2022", "inputmode": "numeric", "autocomplete": "off"}
+
 
 class CampaignForm(forms.ModelForm):
     class Meta:
@@ -22,8 +25,8 @@ class CampaignForm(forms.ModelForm):
             "description",
         ]
         widgets = {
-            "start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "deadline": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "start": forms.DateInput(attrs=DATE_ATTRS, format="%d/%m/%Y"),
+            "deadline": forms.DateInput(attrs=DATE_ATTRS, format="%d/%m/%Y"),
             "documents": forms.SelectMultiple(attrs={"size": 8}),
             "description": forms.Textarea(attrs={"rows": 4}),
         }

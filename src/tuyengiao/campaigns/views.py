@@ -175,21 +175,35 @@ def participation_entry(request: HttpRequest, pk: int, unit_pk: int) -> HttpResp
     if not rows:
         raise Http404
     errors: list[str] = []
+    # Errors and typed figures per cell, so that each message stands beside its row.
+    row_errors: dict[int, list[str]] = {}
+    typed_text: dict[int, tuple[str, str]] = {}
     if request.method == "POST":
         typed: dict[int, tuple[int | None, int | None]] = {}
         for row in rows:
+            raw = (
+                request.POST.get(f"expected-{row.unit_id}", ""),
+                request.POST.get(f"attended-{row.unit_id}", ""),
+            )
+            typed_text[row.unit_id] = raw
             try:
-                expected = _int_or_none(request.POST.get(f"expected-{row.unit_id}", ""))
-                attended = _int_or_none(request.POST.get(f"attended-{row.unit_id}", ""))
+                expected = _int_or_none(raw[0])
+                attended = _int_or_none(raw[1])
             except (ValueError, ArithmeticError):
-                errors.append(_("%(unit)s: the figures must be whole numbers.") % {"unit": row.unit.name})
+                message = _("%(unit)s: the figures must be whole numbers.") % {"unit": row.unit.name}
+                errors.append(message)
+                row_errors.setdefault(row.unit_id, []).append(message)
                 continue
             typed[row.unit_id] = (expected, attended)
         if not errors:
+            order = list(typed)
             try:
                 changed = services.record_attendance(request.user, campaign, typed)
             except ImportRejected as exc:
                 errors = [e.message for e in exc.errors]
+                for e in exc.errors:
+                    if 1 <= e.row <= len(order):
+                        row_errors.setdefault(order[e.row - 1], []).append(e.message)
             except UserError as exc:
                 errors = [exc.message]
             else:
@@ -197,6 +211,21 @@ def participation_entry(request: HttpRequest, pk: int, unit_pk: int) -> HttpResp
                 return redirect(f"{campaign.get_absolute_url()}?unit={unit.pk}")
         if errors:
             messages.error(request, _("Nothing was saved."))
+    entries = []
+    for row in rows:
+        if row.unit_id in typed_text:
+            expected_text, attended_text = typed_text[row.unit_id]
+        else:
+            expected_text = str(row.expected)
+            attended_text = "" if row.attended is None else str(row.attended)
+        entries.append(
+            {
+                "row": row,
+                "expected": expected_text,
+                "attended": attended_text,
+                "errors": row_errors.get(row.unit_id, []),
+            }
+        )
     return render(
         request,
         "campaigns/participation_form.html",
@@ -204,6 +233,7 @@ def participation_entry(request: HttpRequest, pk: int, unit_pk: int) -> HttpResp
             "campaign": campaign,
             "unit": unit,
             "rows": rows,
+            "entries": entries,
             "errors": errors,
             "posted": request.POST,
         },

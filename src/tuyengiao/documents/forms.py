@@ -49,7 +49,9 @@ class DocumentForm(forms.ModelForm):
             "related",
         ]
         widgets = {
-            "issued_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "issued_on": forms.DateInput(
+                attrs={"placeholder": "28/12/2022", "inputmode": "numeric", "autocomplete": "off"}, format="%d/%m/%Y"
+            ),
             "body": forms.Textarea(attrs={"rows": 12}),
             "summary": forms.Textarea(attrs={"rows": 5}),
             "work_fields": forms.CheckboxSelectMultiple,

@@ -5,9 +5,13 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tuyengiao.core.numbers import format_number
+
 from .models import Event
 
-DT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"]
+DT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S"]
+# Dates and times are typed and shown the Vietnamese way (28/12/2022 08:00), whatever the browser's language.
+DT_ATTRS = {"placeholder": "28/12/2022 08:00", "autocomplete": "off"}
 
 
 class EventForm(forms.ModelForm):
@@ -30,8 +34,8 @@ class EventForm(forms.ModelForm):
             "notes",
         ]
         widgets = {
-            "start": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-            "end": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+            "start": forms.DateTimeInput(attrs=DT_ATTRS, format="%d/%m/%Y %H:%M"),
+            "end": forms.DateTimeInput(attrs=DT_ATTRS, format="%d/%m/%Y %H:%M"),
             "notes": forms.Textarea(attrs={"rows": 5}),
             "documents": forms.SelectMultiple(attrs={"size": 6}),
         }
@@ -44,6 +48,18 @@ class EventForm(forms.ModelForm):
         fields["campaign"].queryset = campaigns
         fields["start"].input_formats = DT_FORMATS
         fields["end"].input_formats = DT_FORMATS
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or self.cleaned_data
+        present, expected = data.get("present_attendees"), data.get("expected_attendees")
+        if present is not None and expected is not None and present > expected:
+            # Shown beside the field; the service words the same check for other callers.
+            self.add_error(
+                "present_attendees",
+                _("Attendees present: %(p)s is more than the %(e)s expected.")
+                % {"p": format_number(present), "e": format_number(expected)},
+            )
+        return data
 
 
 class PhotoForm(forms.Form):
