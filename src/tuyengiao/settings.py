@@ -151,7 +151,8 @@ TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
 FORMAT_MODULE_PATH = ["tuyengiao.formats"]
-USE_THOUSAND_SEPARATOR = True
+# Numbers are formatted by the vn_* filters; a global separator would turn ids in URLs into "1.234".
+USE_THOUSAND_SEPARATOR = False
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
