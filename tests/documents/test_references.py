@@ -359,6 +359,8 @@ def test_references_resolve_to_the_registry(registry: Registry, text: str, key: 
     "Nghị quyết 35-NQ/TW khóa XI",  # wrong term
     "Chỉ thị 35",  # a resolution has that number, not a directive
     "Nghị quyết Trung ương 7 khóa X",
+    "Nghị quyết Trung ương khóa XII",  # the registry holds one resolution of term XII, but a term has many
+    "Nghị quyết Trung ương 6 khóa XII",  # a plenum the registry does not have
 ])
 def test_doubtful_references_stay_unresolved(registry: Registry, text: str) -> None:
     assert resolve(only(text)) is None

@@ -732,9 +732,12 @@ def resolve(found: FoundReference, queryset: QuerySet[Document] | None = None) -
             if f"dai hoi {place}" in congress(d.title)
         ]
     elif found.issuer == CENTRAL_COMMITTEE and found.term:
-        candidates = list(qs.filter(kind=found.kind, issuer="central_committee", term=found.term))
-        if found.plenum is not None and len(candidates) > 1:
-            candidates = [d for d in candidates if _plenum_in_title(d.title, found.plenum)]
+        if found.plenum is None:
+            return None  # a term holds many plenums: "Nghị quyết Trung ương khóa XII" is for a person to link
+        candidates = [
+            d for d in qs.filter(kind=found.kind, issuer="central_committee", term=found.term)
+            if _plenum_in_title(d.title, found.plenum)
+        ]
     else:
         return None
 
