@@ -69,3 +69,36 @@ def test_the_openapi_schema_describes_units(world: World) -> None:
     schema = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
     assert "/api/units/{id}/subtree/" in schema["paths"]
     assert client.get("/api/docs/").status_code == 200
+
+
+MERGE = {
+    "date": "2025-07-01", "close": ["T.X1", "T.X2"],
+    "open": [{"code": "T.XM", "name": "Đảng bộ xã Hợp Nhất", "kind": "commune", "parent": "T"}],
+}
+
+
+def test_a_province_admin_merges_communes_through_the_api(world: World) -> None:
+    client = api_for(world.province_admin)
+    response = client.post("/api/reorganisations/", MERGE, format="json")
+    assert response.status_code == 201, response.content
+    assert [u["code"] for u in response.json()] == ["T.XM"]
+    old = client.get("/api/units/as-of/", {"on": "2024-06-01"}).json()
+    new = client.get("/api/units/as-of/", {"on": "2025-07-01"}).json()
+    assert sum(r["kind"] == "commune" for r in old) == 2 and sum(r["kind"] == "commune" for r in new) == 1
+    merged = next(r for r in new if r["code"] == "T.XM")
+    assert client.get(f"/api/units/{merged['id']}/members/").json()["members"] == 95
+
+
+def test_a_refused_reorganisation_lists_every_reason_in_vietnamese(world: World) -> None:
+    bad = {**MERGE, "date": "2010-01-01",
+           "open": [{"code": "T.XM", "name": "Xã gộp", "kind": "commune", "parent": "T.X1.C1"}]}
+    response = api_for(world.province_admin).post("/api/reorganisations/", bad, format="json")
+    assert response.status_code == 400
+    problems = response.json()["problems"]
+    assert any("không sau ngày thành lập" in p for p in problems)
+    assert any("không thể trực thuộc" in p for p in problems)
+
+
+def test_reorganising_needs_the_admin_role_and_the_units_in_scope(world: World) -> None:
+    assert api_for(world.province_approver).post("/api/reorganisations/", MERGE, format="json").status_code == 403
+    assert api_for(world.commune_officer).post("/api/reorganisations/", MERGE, format="json").status_code == 404

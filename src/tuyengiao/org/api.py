@@ -3,21 +3,27 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.db.models import QuerySet
+from django.urls import URLPattern, path
+from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
+from rest_framework.views import APIView
 
 from tuyengiao.core.numbers import parse_date
 
 from . import services
+from .access import can
+from .choices import Action, UnitKind
 from .models import Unit, UnitSuccession, today
 
 
@@ -126,8 +132,56 @@ class UnitViewSet(viewsets.ReadOnlyModelViewSet[Unit]):
         return Response(rows)
 
 
+class NewUnitSerializer(serializers.Serializer[Any]):
+    code = serializers.CharField(max_length=32)
+    name = serializers.CharField(max_length=255)
+    kind = serializers.ChoiceField(choices=UnitKind.choices)
+    parent = serializers.CharField(max_length=32, help_text="code of an existing unit or of another new one")  # type: ignore[assignment]  # "parent" is the field's name here
+
+
+class ReorganisationSerializer(serializers.Serializer[Any]):
+    date = serializers.DateField(input_formats=["%Y-%m-%d", "%d/%m/%Y"])
+    close = serializers.ListField(child=serializers.CharField(max_length=32), required=False, default=list)
+    open = NewUnitSerializer(many=True, required=False, default=list)
+    moves = serializers.DictField(child=serializers.CharField(max_length=32), required=False, default=dict,
+                                  help_text="child code -> new parent code")
+    note = serializers.CharField(max_length=500, required=False, default="", allow_blank=True)
+
+
+class ReorganiseView(APIView):
+    """Merge, split, rename or move units on a date. Needs the admin role over every unit the
+    change touches; refused whole (400, every reason listed) when the tree would be wrong."""
+
+    @extend_schema(request=ReorganisationSerializer, responses={201: UnitSerializer(many=True)})
+    def post(self, request: Request) -> Response:
+        data = ReorganisationSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        payload = data.validated_data
+        visible = Unit.objects.restrict(request.user, Action.VIEW)
+        codes = set(payload["close"]) | set(payload["moves"]) | set(payload["moves"].values())
+        codes |= {spec["parent"] for spec in payload["open"]}
+        codes -= {spec["code"] for spec in payload["open"]}
+        units = {u.code: u for u in visible.filter(code__in=codes)}
+        missing = sorted(codes - set(units))
+        if missing:
+            raise NotFound(_("Unknown unit code “%(code)s”.") % {"code": missing[0]})
+        if not all(can(request.user, Action.ADMIN, u) for u in units.values()):
+            raise PermissionDenied
+        change = services.Reorganisation(
+            date=payload["date"], close=[units[c] for c in payload["close"]],
+            open=[services.NewUnit(code=o["code"], name=o["name"], kind=o["kind"], parent=o["parent"])
+                  for o in payload["open"]],
+            moves=payload["moves"], note=payload["note"],
+        )
+        try:
+            created = services.reorganise(change)
+        except services.ReorganisationError as exc:
+            raise ValidationError({"problems": exc.problems}) from exc
+        return Response(UnitSerializer(created, many=True).data, status=201)
+
+
 def register(router: BaseRouter) -> None:
     router.register("units", UnitViewSet, basename="unit")
 
 
-extra_urls: list = []
+extra_urls: list[URLPattern] = [path("reorganisations/", ReorganiseView.as_view(), name="api-reorganise")]
