@@ -238,3 +238,11 @@ def test_an_officer_of_a_merged_commune_sees_what_it_was_made_of(world: World) -
     assert "Đảng bộ xã Hợp Nhất" in new
     # The history of the predecessors is theirs to read.
     assert client.get(reverse("org:unit_detail", args=[world.other_commune.pk])).status_code == 200
+
+
+def test_a_huge_file_is_refused_before_it_is_read(world: World) -> None:
+    client = client_for(world.province_admin)
+    data = io.BytesIO(b"code,name,kind,parent_code,valid_from\n" + b"x" * (21 * 1024 * 1024))
+    data.name = "qua-lon.csv"
+    body = client.post(reverse("org:unit_import", args=[world.province.pk]), {"file": data}).content.decode()
+    assert "Tệp lớn hơn 20 MB" in body

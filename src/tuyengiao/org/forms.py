@@ -3,6 +3,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tuyengiao.core.forms import TableFileField
+
 from .models import Unit
 
 
@@ -17,7 +19,7 @@ class UnitSearchForm(forms.Form):
 
 
 class UnitImportForm(forms.Form):
-    file = forms.FileField(label=_("CSV or Excel (.xlsx) file"),
+    file = TableFileField(label=_("CSV or Excel (.xlsx) file"),
                            help_text=_("Columns: code, name, kind, parent_code, valid_from (dd/mm/yyyy)."))
 
 
