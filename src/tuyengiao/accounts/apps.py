@@ -6,3 +6,6 @@ class AccountsConfig(AppConfig):
     name = "tuyengiao.accounts"
     label = "accounts"
     verbose_name = _("Accounts")
+
+    def ready(self) -> None:
+        from . import middleware  # noqa: F401 - connects the login signal that remembers the second factor

@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
-from django.utils.translation import gettext_lazy as _
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
+
+from . import services
+from .forms import TokenForm
 
 
 class LoginForm(AuthenticationForm):
     error_messages = {
-        "invalid_login": _("Wrong username or password. Note that both are case-sensitive."),
-        "inactive": _("This account is inactive."),
+        "invalid_login": gettext_lazy("Wrong username or password. Note that both are case-sensitive."),
+        "inactive": gettext_lazy("This account is inactive."),
     }
 
 
@@ -22,3 +33,52 @@ class LoginView(auth_views.LoginView):
 
 class LogoutView(auth_views.LogoutView):
     pass
+
+
+def _next_url(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return reverse("home")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def verify(request: HttpRequest) -> HttpResponse:
+    """The second step of login for users who set up two-factor authentication."""
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if services.verify(request, form.cleaned_data["token"]):
+            return redirect(_next_url(request))
+        form.add_error("token", _("The code is wrong or has expired; wait for a new one and try again."))
+    return render(request, "accounts/verify.html", {"form": form, "next": _next_url(request)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def two_factor(request: HttpRequest) -> HttpResponse:
+    """Set up, confirm or turn off two-factor authentication for one's own account."""
+    form = TokenForm(request.POST or None)
+    action = request.POST.get("action", "")
+    if request.method == "POST" and action == "begin":
+        services.begin_setup(request.user)
+        form = TokenForm()
+    elif request.method == "POST" and form.is_valid():
+        token = form.cleaned_data["token"]
+        if action == "confirm" and services.confirm_setup(request, token):
+            messages.success(request, _("Two-factor authentication is on."))
+            return redirect(_next_url(request))
+        if action == "disable" and services.disable(request, token):
+            messages.success(request, _("Two-factor authentication is off."))
+            return redirect("accounts:two_factor")
+        form.add_error("token", _("The code is wrong or has expired; wait for a new one and try again."))
+    pending = services.pending_device(request.user)
+    return render(request, "accounts/two_factor.html", {
+        "form": form,
+        "enabled": services.has_second_factor(request.user),
+        "pending": pending,
+        "qr": services.qr_svg(pending) if pending else "",
+        "secret": services.secret_text(pending) if pending else "",
+        "required": services.must_set_up(request.user),
+        "next": _next_url(request),
+    })
