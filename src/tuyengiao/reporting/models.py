@@ -372,6 +372,9 @@ def import_upload_to(instance: ImportJob, filename: str) -> str:
     return f"reporting/imports/{uuid.uuid4().hex}.xlsx"
 
 
+IMPORT_STALLED_AFTER = dt.timedelta(minutes=10)  # progress is written far more often than this
+
+
 class ImportJob(TimeStampedModel):
     """One Excel upload: checked in the background, reviewed, then saved in the background.
 
@@ -412,6 +415,13 @@ class ImportJob(TimeStampedModel):
     @property
     def running(self) -> bool:
         return self.status in self.RUNNING
+
+    @property
+    def stalled(self) -> bool:
+        """Running but silent for long: the process that ran it has stopped (a restart, say)."""
+        from django.utils import timezone
+
+        return self.running and self.updated_at < timezone.now() - IMPORT_STALLED_AFTER
 
     @property
     def period_obj(self) -> Period:
