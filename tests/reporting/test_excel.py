@@ -322,6 +322,28 @@ def test_progress_written_inside_the_save_transaction_is_seen_outside_it(transac
         onlooker.close()
 
 
+@pytest.mark.smoke
+def test_the_upload_page_follows_the_upload_and_lists_recent_uploads(world: World, catalogue: Catalogue) -> None:
+    client = client_for(world.province_admin)
+    _template_url, upload_url = urls(catalogue, world)
+    ImportJob.objects.create(
+        user=world.province_admin,
+        unit=world.district,
+        dataset=catalogue.monthly,
+        period="202405",
+        file_name="thang-5.xlsx",
+        status=JobStatus.FAILED,
+    )
+    body = client.get(upload_url).content.decode()
+    assert 'hx-encoding="multipart/form-data"' in body and "htmx:xhr:progress" in body
+    assert '<progress value="0" max="100">' in body
+    assert "thang-5.xlsx" in body and "Không thành công" in body
+    # a post without a file stays on the form, which htmx swaps in place
+    answer = client.post(upload_url, {}, headers={"HX-Request": "true"})
+    assert answer.status_code == 200 and 'id="upload-area"' in answer.content.decode()
+    assert "HX-Redirect" not in answer and ImportJob.objects.count() == 1
+
+
 def test_excel_pages_refuse_outsiders(world: World, catalogue: Catalogue) -> None:
     outsider = client_for(world.other_commune_officer)
     args = [catalogue.monthly.pk, world.commune.pk, "202405"]
