@@ -1,6 +1,15 @@
 from django.contrib import admin
 
-from .models import DataElement, DataSet, DataSetElement, DataValue, Indicator, Submission, ValidationRule
+from .models import (
+    DataElement,
+    DataSet,
+    DataSetElement,
+    DataValue,
+    ImportJob,
+    Indicator,
+    Submission,
+    ValidationRule,
+)
 
 
 @admin.register(DataElement)
@@ -51,3 +60,11 @@ class SubmissionAdmin(admin.ModelAdmin):
     list_display = ["dataset", "unit", "period", "status", "submitted_at", "decided_at"]
     list_filter = ["status", "dataset", "period"]
     raw_id_fields = ["unit", "submitted_by", "decided_by"]
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(admin.ModelAdmin):
+    list_display = ["file_name", "user", "unit", "dataset", "period", "status", "processed", "total", "created_at"]
+    list_filter = ["status", "dataset", "period"]
+    raw_id_fields = ["user", "unit"]
+    search_fields = ["file_name", "unit__code", "user__username"]

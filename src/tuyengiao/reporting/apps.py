@@ -22,3 +22,5 @@ class ReportingConfig(AppConfig):
             models.Submission,
         ):
             auditlog.register(model)
+        # progress counters and the (large) summaries change often and say nothing about who did what
+        auditlog.register(models.ImportJob, exclude_fields=["processed", "total", "errors", "preview", "updated_at"])

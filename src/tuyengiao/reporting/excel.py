@@ -118,8 +118,13 @@ def _cell_value(value: Any) -> Any:
     return value
 
 
-def read(user: Any, data: bytes, dataset: DataSet, period: Period) -> Preview:
-    """Check a filled template; raise ``ImportRejected`` listing every bad cell, or return the changes."""
+def read(
+    user: Any, data: bytes, dataset: DataSet, period: Period, progress: services.Progress | None = None
+) -> Preview:
+    """Check a filled template; raise ``ImportRejected`` listing every bad cell, or return the changes.
+
+    ``progress`` is told ``(cells checked, cells to check)`` as the check goes on.
+    """
     if data[:4] != b"PK\x03\x04":
         raise UserError(_("The file is not an Excel workbook (.xlsx); use the template you downloaded."))
     try:
@@ -227,7 +232,7 @@ def read(user: Any, data: bytes, dataset: DataSet, period: Period) -> Preview:
         ).values_list("unit_id", "element_id")
     )
     entries = [e for e in entries if e.raw is not None or (e.unit.pk, e.element.pk) in existing]
-    changes, bad = services.prepare(user, entries)
+    changes, bad = services.prepare(user, entries, progress)
     for entry, message in bad:
         row_number, label = entry.where
         errors.append(RowError(row_number, label, message, SHEET))
@@ -238,7 +243,17 @@ def read(user: Any, data: bytes, dataset: DataSet, period: Period) -> Preview:
     return Preview(changes, len(changes) - len(changed), len(entries))
 
 
-def commit(user: Any, data: bytes, dataset: DataSet, period: Period) -> int:
-    """Re-check and write everything in one transaction; nothing is written if anything is bad."""
-    preview = read(user, data, dataset, period)
-    return services.apply(user, preview.changes)
+def commit(
+    user: Any,
+    data: bytes,
+    dataset: DataSet,
+    period: Period,
+    checked: services.Progress | None = None,
+    saved: services.Progress | None = None,
+) -> int:
+    """Re-check and write everything in one transaction; nothing is written if anything is bad.
+
+    ``checked`` follows the re-check (cells), ``saved`` the writing (values changed).
+    """
+    preview = read(user, data, dataset, period, checked)
+    return services.apply(user, preview.changes, saved)

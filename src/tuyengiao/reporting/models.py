@@ -350,3 +350,82 @@ class Submission(TimeStampedModel):
 
     def get_additional_data(self) -> dict[str, str]:
         return {"unit_path": self.unit.path}
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    CHECKING = "checking", _("Checking")
+    READY = "ready_for_review", _("Ready for review")
+    SAVING = "saving", _("Saving")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class ImportJobQuerySet(ScopedQuerySet):
+    pass
+
+
+def import_upload_to(instance: ImportJob, filename: str) -> str:
+    """A generated name: the person's file name is kept only in ``file_name``."""
+    import uuid
+
+    return f"reporting/imports/{uuid.uuid4().hex}.xlsx"
+
+
+IMPORT_STALLED_AFTER = dt.timedelta(minutes=10)  # progress is written far more often than this
+
+
+class ImportJob(TimeStampedModel):
+    """One Excel upload: checked in the background, reviewed, then saved in the background.
+
+    ``processed``/``total`` count the cells checked (or the values saved) so far; the job page
+    polls them. ``errors`` lists the bad cells ({sheet, row, column, message}); ``preview``
+    summarises what a commit would change.
+    """
+
+    RUNNING = (JobStatus.QUEUED, JobStatus.CHECKING, JobStatus.SAVING)
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="import_jobs", verbose_name=_("user")
+    )
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="import_jobs", verbose_name=_("unit"))
+    dataset = models.ForeignKey(
+        DataSet, on_delete=models.PROTECT, related_name="import_jobs", verbose_name=_("data set")
+    )
+    period = models.CharField(_("period"), max_length=8)
+    file = models.FileField(_("file"), upload_to=import_upload_to, max_length=255, blank=True)
+    file_name = models.CharField(_("file name"), max_length=255)
+    status = models.CharField(_("status"), max_length=20, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    total = models.PositiveIntegerField(_("total"), default=0)
+    processed = models.PositiveIntegerField(_("processed"), default=0)
+    message = models.TextField(_("message"), blank=True)
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+    preview = models.JSONField(_("preview"), default=dict, blank=True)
+
+    objects = ImportJobQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Excel import")
+        verbose_name_plural = _("Excel imports")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} · {self.unit} · {self.period}: {self.get_status_display()}"
+
+    @property
+    def running(self) -> bool:
+        return self.status in self.RUNNING
+
+    @property
+    def stalled(self) -> bool:
+        """Running but silent for long: the process that ran it has stopped (a restart, say)."""
+        from django.utils import timezone
+
+        return self.running and self.updated_at < timezone.now() - IMPORT_STALLED_AFTER
+
+    @property
+    def period_obj(self) -> Period:
+        return Period.parse(self.period)
+
+    def get_additional_data(self) -> dict[str, str]:
+        return {"unit_path": self.unit.path}

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -586,6 +586,11 @@ def completeness(dataset: DataSet, unit: Unit, period: Period | str) -> Complete
 
 # --- many values at once (API value sets, Excel imports) ------------------------------------
 
+Progress = Callable[[int, int], None]
+"""Told ``(processed, total)`` every ``PROGRESS_EVERY`` items and once at the end of a long loop."""
+
+PROGRESS_EVERY = 1000
+
 
 @dataclass
 class Entry:
@@ -618,8 +623,13 @@ class Change:
         )
 
 
-def prepare(user: AnyUser, entries: Sequence[Entry]) -> tuple[list[Change], list[tuple[Entry, str]]]:
-    """Check every entry (a fixed number of queries, whatever the count); nothing is written."""
+def prepare(
+    user: AnyUser, entries: Sequence[Entry], progress: Progress | None = None
+) -> tuple[list[Change], list[tuple[Entry, str]]]:
+    """Check every entry (a fixed number of queries, whatever the count); nothing is written.
+
+    ``progress`` is told how many entries have been checked every ``PROGRESS_EVERY`` entries.
+    """
     from .models import DataSetElement
 
     units = {e.unit.pk: e.unit for e in entries}
@@ -642,7 +652,10 @@ def prepare(user: AnyUser, entries: Sequence[Entry]) -> tuple[list[Change], list
     changes: list[Change] = []
     errors: list[tuple[Entry, str]] = []
     now = today()
-    for entry in entries:
+    total = len(entries)
+    for done, entry in enumerate(entries):
+        if progress is not None and done and done % PROGRESS_EVERY == 0:
+            progress(done, total)
         unit, period, element = entry.unit, entry.period, entry.element
         if not may_enter[unit.pk]:
             errors.append((entry, _("You may not enter figures for %(unit)s.") % {"unit": unit.name}))
@@ -678,12 +691,18 @@ def prepare(user: AnyUser, entries: Sequence[Entry]) -> tuple[list[Change], list
             errors.append((entry, _conflict(current).message))
             continue
         changes.append(Change(entry, current, number, text))
+    if progress is not None:
+        progress(total, total)
     return changes, errors
 
 
 @transaction.atomic
-def apply(user: AnyUser, changes: Sequence[Change]) -> int:
-    """Write prepared changes in bulk, refusing all if any row moved since it was read."""
+def apply(user: AnyUser, changes: Sequence[Change], progress: Progress | None = None) -> int:
+    """Write prepared changes in bulk, refusing all if any row moved since it was read.
+
+    ``progress`` is told how many values have been written after every batch; it is called inside
+    the transaction, so whatever it records must go through a connection of its own to be seen.
+    """
     from auditlog.models import LogEntry
     from django.contrib.contenttypes.models import ContentType
 
@@ -719,9 +738,14 @@ def apply(user: AnyUser, changes: Sequence[Change]) -> int:
         for c in todo
         if c.current is None
     ]
+    total = len(todo)
+    batch = 2000
     try:
         with transaction.atomic():
-            DataValue.objects.bulk_create(created, batch_size=2000)
+            for start in range(0, len(created), batch):
+                DataValue.objects.bulk_create(created[start : start + batch])
+                if progress is not None:
+                    progress(min(start + batch, len(created)), total)
     except IntegrityError as exc:
         raise ConflictError(
             _("Someone else just entered some of these values; nothing was saved, reload and try again.")
@@ -749,11 +773,14 @@ def apply(user: AnyUser, changes: Sequence[Change]) -> int:
         # One prepared statement run per row (bulk_update's CASE expressions are quadratic);
         # the version condition is a second guard behind the row locks taken above.
         with connection.cursor() as cursor:
-            cursor.executemany(
-                f"UPDATE {DataValue._meta.db_table} SET value = %s, text_value = %s, comment = %s,"
-                " stored_by_id = %s, updated_at = %s, version = version + 1 WHERE id = %s AND version = %s",
-                rows,
-            )
+            for start in range(0, len(rows), batch):
+                cursor.executemany(
+                    f"UPDATE {DataValue._meta.db_table} SET value = %s, text_value = %s, comment = %s,"
+                    " stored_by_id = %s, updated_at = %s, version = version + 1 WHERE id = %s AND version = %s",
+                    rows[start : start + batch],
+                )
+                if progress is not None:
+                    progress(len(created) + min(start + batch, len(rows)), total)
     # The per-row audit signals are bypassed, so write the audit log here: one entry per unit and
     # period listing every value changed ({element code: [old, new]}), in bulk.
     ctype = ContentType.objects.get_for_model(DataValue)

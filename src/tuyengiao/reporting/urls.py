@@ -19,5 +19,8 @@ urlpatterns = [
         "excel/<int:dataset>/<int:unit>/<str:period>/template/", views.excel_template, name="excel_template"
     ),
     path("excel/<int:dataset>/<int:unit>/<str:period>/upload/", views.excel_upload, name="excel_upload"),
+    path("imports/<int:pk>/", views.import_job, name="import_job"),
+    path("imports/<int:pk>/progress/", views.import_job_progress, name="import_job_progress"),
+    path("imports/<int:pk>/commit/", views.import_job_commit, name="import_job_commit"),
     path("submissions/<int:pk>/<str:action>/", views.decide, name="decide"),
 ]

@@ -28,7 +28,7 @@ from tuyengiao.org.services import ancestors
 from . import analytics, services
 from . import dashboard as dash
 from .forms import DashboardForm, PivotForm, ReasonForm, ValueForm
-from .models import DataElement, DataSet, DataValue, Status, Submission
+from .models import DataElement, DataSet, DataValue, ImportJob, Status, Submission
 
 
 def _period_or_404(dataset: DataSet, code: str) -> Period:
@@ -382,14 +382,6 @@ def _with(query: Any, **extra: str) -> str:
 # --- Excel ----------------------------------------------------------------------------------
 
 
-def _upload_dir() -> Any:
-    from django.conf import settings
-
-    folder = settings.VAR_DIR / "uploads"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
 @login_required
 def excel_template(request: HttpRequest, dataset: int, unit: int, period: str) -> HttpResponse:
     from . import excel
@@ -404,53 +396,82 @@ def excel_template(request: HttpRequest, dataset: int, unit: int, period: str) -
 
 @login_required
 def excel_upload(request: HttpRequest, dataset: int, unit: int, period: str) -> HttpResponse:
-    """Upload a filled template: first a preview of what changes, then one atomic commit."""
-    import uuid
+    """Upload a filled template: the file is stored and checked in the background (see ``jobs``)."""
+    from functools import partial
 
-    from tuyengiao.core.exceptions import ImportRejected
+    from django.db import transaction
+    from django_htmx.http import HttpResponseClientRedirect
 
-    from . import excel
+    from . import jobs
     from .forms import UploadForm
 
     ds = get_object_or_404(DataSet, pk=dataset)
     target = get_unit_for_user(request.user, unit)
     p = _period_or_404(ds, period)
-    context: dict[str, Any] = {"dataset": ds, "unit": target, "period": p, "form": UploadForm()}
-    if request.method == "POST" and request.POST.get("token"):
-        token = request.POST["token"]
-        if token != request.session.get("reporting_upload"):
-            raise Http404
-        path = _upload_dir() / f"{uuid.UUID(token).hex}.xlsx"
-        try:
-            saved = excel.commit(request.user, path.read_bytes(), ds, p)
-        except ImportRejected as exc:
-            context["errors"] = exc.errors
-            context["error"] = exc.message
-            return render(request, "reporting/excel_upload.html", context)
-        except (UserError, FileNotFoundError) as exc:
-            messages.error(
-                request, getattr(exc, "message", _("The uploaded file has expired; upload it again."))
-            )
-            return redirect("reporting:excel_upload", dataset=ds.pk, unit=target.pk, period=p.code)
-        path.unlink(missing_ok=True)
-        request.session.pop("reporting_upload", None)
-        messages.success(request, _("%(count)s values from the Excel file were saved.") % {"count": saved})
-        return redirect("reporting:approvals", dataset=ds.pk, unit=target.pk, period=p.code)
-    if request.method == "POST":
-        form = UploadForm(request.POST, request.FILES)
-        context["form"] = form
-        if form.is_valid():
-            data = form.cleaned_data["file"].read()
-            try:
-                preview = excel.read(request.user, data, ds, p)
-            except ImportRejected as exc:
-                context["errors"] = exc.errors
-                context["error"] = exc.message
-            except UserError as exc:
-                context["error"] = exc.message
-            else:
-                token = uuid.uuid4().hex
-                (_upload_dir() / f"{token}.xlsx").write_bytes(data)
-                request.session["reporting_upload"] = token
-                context.update({"preview": preview, "token": token, "shown": preview.changed[:500]})
+    form = UploadForm(request.POST or None, request.FILES or None)
+    owner: Any = request.user  # logged in
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        job = ImportJob(
+            user=owner, unit=target, dataset=ds, period=p.code, file_name=(upload.name or "")[-255:]
+        )
+        job.file.save("upload.xlsx", upload, save=False)  # the stored name is generated
+        job.save()
+        transaction.on_commit(partial(jobs.run_in_background, job.pk))
+        url = reverse("reporting:import_job", args=[job.pk])
+        if getattr(request, "htmx", False):
+            return HttpResponseClientRedirect(url)
+        return redirect(url)
+    recent = ImportJob.objects.filter(user=owner, dataset=ds, unit=target, period=p.code)[:5]
+    context = {"dataset": ds, "unit": target, "period": p, "form": form, "recent": recent}
     return render(request, "reporting/excel_upload.html", context)
+
+
+def _job_or_404(request: HttpRequest, pk: int) -> ImportJob:
+    """The job if it is the person's own or its unit lies in their view scope; 404 otherwise."""
+    from django.db.models import Q
+
+    from tuyengiao.core.scoping import scope_q
+
+    jobs = ImportJob.objects.select_related("user", "unit", "dataset")
+    scope = scope_q(request.user, Action.VIEW)
+    if scope is not None:
+        jobs = jobs.filter(Q(user_id=request.user.pk) | scope)
+    return get_object_or_404(jobs, pk=pk)
+
+
+def _job_context(request: HttpRequest, job: ImportJob) -> dict[str, Any]:
+    return {"job": job, "can_commit": job.user_id == request.user.pk}
+
+
+@login_required
+def import_job(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _job_or_404(request, pk)
+    return render(request, "reporting/import_job.html", _job_context(request, job))
+
+
+@login_required
+def import_job_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """The part of the job page that the page polls while the job runs."""
+    job = _job_or_404(request, pk)
+    return render(request, "reporting/_job_progress.html", _job_context(request, job))
+
+
+@login_required
+@require_POST
+def import_job_commit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Save a reviewed upload, in the background; only the person who uploaded it may."""
+    from functools import partial
+
+    from django.db import transaction
+
+    from . import jobs
+
+    job = _job_or_404(request, pk)
+    if job.user_id != request.user.pk:
+        raise PermissionDenied
+    if jobs.commit(job):
+        transaction.on_commit(partial(jobs.run_in_background, job.pk))
+    else:
+        messages.error(request, _("This upload is not waiting to be saved."))
+    return redirect("reporting:import_job", pk=job.pk)
