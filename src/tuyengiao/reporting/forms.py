@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tuyengiao.core.forms import TableFileField
 from tuyengiao.core.periods import Period
 
 
@@ -67,4 +68,4 @@ class PivotForm(DashboardForm):
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(label=_("Excel file (.xlsx)"))
+    file = TableFileField(label=_("Excel file (.xlsx)"))
