@@ -246,3 +246,20 @@ def test_a_huge_file_is_refused_before_it_is_read(world: World) -> None:
     data.name = "qua-lon.csv"
     body = client.post(reverse("org:unit_import", args=[world.province.pk]), {"file": data}).content.decode()
     assert "Tệp lớn hơn 20 MB" in body
+
+
+def test_home_opens_the_officers_own_unit_even_after_a_merge(world: World) -> None:
+    import datetime as dt
+
+    from tuyengiao.org.choices import Role, UnitKind
+    from tuyengiao.org.models import Assignment
+    from tuyengiao.org.services import NewUnit, Reorganisation, reorganise
+
+    response = client_for(world.commune_officer).get("/")
+    assert response["Location"] == reverse("org:unit_detail", args=[world.commune.pk])
+    [merged] = reorganise(Reorganisation(date=dt.date(2025, 7, 1), close=[world.commune, world.other_commune],
+                                         open=[NewUnit("T.XM", "Xã Hợp Nhất", UnitKind.COMMUNE, world.province)]))
+    Assignment.objects.create(user=world.member, unit=merged, role=Role.DATA_ENTRY)
+    Assignment.objects.filter(user=world.member).exclude(unit=merged).delete()
+    response = client_for(world.member).get("/")
+    assert response["Location"] == reverse("org:unit_detail", args=[merged.pk])

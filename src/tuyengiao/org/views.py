@@ -23,7 +23,7 @@ from .access import can, get_unit_for_user, scope_paths
 from .choices import Action, StaffTitle
 from .forms import AsOfForm, ReorganiseForm, UnitImportForm, UnitSearchForm
 from .importer import import_units
-from .models import Unit, today
+from .models import Assignment, Unit, today
 
 
 def _as_of(request: HttpRequest) -> tuple[AsOfForm, dt.date | None]:
@@ -33,11 +33,15 @@ def _as_of(request: HttpRequest) -> tuple[AsOfForm, dt.date | None]:
 
 
 def _roots(request: HttpRequest) -> list[Unit]:
-    """The top units the user can see: their assigned units (or the tree's roots for superusers)."""
-    paths = scope_paths(request.user, Action.VIEW)
-    if paths is None:
+    """The top units of the user's own assignments (the tree's roots for superusers); the history
+    of their predecessors is reached from these, not listed beside them."""
+    if scope_paths(request.user, Action.VIEW) is None:
         return list(Unit.objects.filter(parent__isnull=True).order_by("name"))
-    return list(Unit.objects.filter(path__in=paths).order_by("depth", "name"))
+    assigned = sorted(
+        {a.unit for a in Assignment.objects.filter(user=request.user).select_related("unit")},  # type: ignore[misc]
+        key=lambda u: (u.depth, u.path),
+    )
+    return [u for u in assigned if not any(u.path.startswith(o.path) and u != o for o in assigned)]
 
 
 @login_required
@@ -57,7 +61,8 @@ def unit_tree(request: HttpRequest) -> HttpResponse:
         if root.is_open_on(day):
             roots.append(root)
         else:  # a unit formed later: show what it was made of on that day
-            roots.extend(s.predecessor for s in services.predecessors(root) if s.predecessor.is_open_on(day))
+            roots.extend(s.predecessor for s in services.predecessors(root)
+                         if s.predecessor.is_open_on(day) and s.predecessor not in roots)
     nodes = []
     for root in roots:
         kids = vn_sorted(services.children(root, day), key=lambda u: u.name)
