@@ -72,6 +72,50 @@ def phone_page(browser: object, live_server: object, transactional_db: None) -> 
 
 
 @pytest.fixture
+def page_at(browser: object, live_server: object, transactional_db: None) -> Iterator[Callable[[int], object]]:
+    """Pages at any width (phone-like below 600 px); the tests parametrised by width use it."""
+    contexts: list[object] = []
+
+    def make(width: int) -> object:
+        phone = width < 600
+        context = browser.new_context(  # type: ignore[attr-defined]
+            base_url=live_server.url, viewport={"width": width, "height": 900},  # type: ignore[attr-defined]
+            is_mobile=phone, has_touch=phone, locale="vi-VN",
+        )
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()  # type: ignore[attr-defined]
+
+
+SMALL_TARGETS = """() => [...document.querySelectorAll(
+    '.tg-page a, .tg-page button, .tg-page input, .tg-page select, .tg-page textarea, .tg-page summary')]
+  .filter(e => e.type !== 'checkbox' && e.type !== 'radio' && e.type !== 'hidden')
+  .map(e => [e, e.getBoundingClientRect()])
+  .filter(([e, r]) => r.width > 0 && r.height > 0 && r.height < 40)
+  .map(([e, r]) => e.tagName + ' ' + (e.name || e.textContent.trim().slice(0, 30)) + ' ' + Math.round(r.height))"""
+
+
+def fits_a_phone(page: object) -> None:
+    """No sideways scrolling on a 390-px phone, and every tap target at least 40 px tall."""
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390  # type: ignore[attr-defined]
+    assert page.evaluate(SMALL_TARGETS) == []  # type: ignore[attr-defined]
+
+
+def high_unit_ids() -> None:
+    """Start unit ids above a thousand, as in a real province, so that an id printed with a thousands
+    separator (4.359) in a link or a field name shows up in the tests."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT setval(pg_get_serial_sequence('org_unit', 'id'), 12344)")
+
+
+@pytest.fixture
 def login() -> Callable[[object, object], None]:
     from tests.conftest import PASSWORD
 

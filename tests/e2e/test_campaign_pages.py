@@ -10,25 +10,13 @@ import pytest
 from django.utils import timezone
 
 from tests.conftest import World, build_world
+from tests.e2e.conftest import fits_a_phone, high_unit_ids
 from tuyengiao.campaigns import services
 from tuyengiao.campaigns.models import Campaign, CampaignParticipation
 from tuyengiao.events.models import Event, EventKind
 from tuyengiao.org.models import Unit
 
 pytestmark = pytest.mark.e2e
-
-SMALL_TARGETS = """() => [...document.querySelectorAll(
-    '.tg-page a, .tg-page button, .tg-page input, .tg-page select, .tg-page textarea, .tg-page summary')]
-  .filter(e => e.type !== 'checkbox' && e.type !== 'radio' && e.type !== 'hidden')
-  .map(e => [e, e.getBoundingClientRect()])
-  .filter(([e, r]) => r.width > 0 && r.height > 0 && r.height < 40)
-  .map(([e, r]) => e.tagName + ' ' + (e.name || e.textContent.trim().slice(0, 30)) + ' ' + Math.round(r.height))"""
-
-
-def fits_a_phone(page) -> None:  # type: ignore[no-untyped-def]
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390
-    assert page.evaluate(SMALL_TARGETS) == []
-
 
 class Campaigns:
     """A province campaign running now: cell Đông reported 29 of 30, Đoài nothing yet, Bắc 30 of 40."""
@@ -51,16 +39,6 @@ class Campaigns:
         return CampaignParticipation.objects.get(campaign=self.campaign, unit=unit).attended
 
 
-def high_unit_ids() -> None:
-    """Start unit ids above a thousand, as in a real province, so that an id printed with a thousands
-    separator (4.359) in a link or a field name shows up here."""
-    from django.db import connection
-
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT setval(pg_get_serial_sequence('org_unit', 'id'), 12344)")
-
-
 @pytest.fixture
 def camps(transactional_db: None) -> Campaigns:
     high_unit_ids()
@@ -69,40 +47,35 @@ def camps(transactional_db: None) -> Campaigns:
 
 @pytest.mark.parametrize("width", [390, 1280])
 def test_the_campaign_page_shows_bars_per_unit_and_the_laggards(  # type: ignore[no-untyped-def]
-    browser, live_server, login, camps: Campaigns, width: int
+    page_at, login, camps: Campaigns, width: int
 ) -> None:
     phone = width == 390
-    context = browser.new_context(base_url=live_server.url, viewport={"width": width, "height": 900},
-                                  is_mobile=phone, has_touch=phone, locale="vi-VN")
-    page = context.new_page()
-    try:
-        login(page, camps.world.province_admin)
-        page.goto("/campaigns/")
-        row = page.locator("table[data-testid=campaigns] tbody tr", has_text=camps.campaign.title)
-        assert "62,1%" in row.inner_text()  # 59 of 95
-        assert camps.deadline.strftime("%d/%m/%Y") in row.inner_text()
-        if phone:
-            fits_a_phone(page)
-        row.get_by_role("link", name=camps.campaign.title).click()
-        page.wait_for_selector("[data-testid=rate]")
-        assert page.locator("[data-testid=rate]").inner_text() == "62,1%"
-        page.get_by_role("link", name="Đảng bộ huyện Đông Sơn").first.click()
-        page.wait_for_url("**unit=*")
-        progress = page.locator("table[data-testid=progress]")
-        chi_linh = progress.locator("tr[data-unit='T.X1']")
-        tan_lap = progress.locator("tr[data-unit='T.X2']")
-        assert chi_linh.locator("[data-testid=row-rate]").inner_text() == "52,7%"  # 29 of 55
-        assert tan_lap.locator("[data-testid=row-rate]").inner_text() == "75%"  # 30 of 40
-        assert chi_linh.locator("progress").get_attribute("value").startswith("52.7")
-        assert "29 / 55" in chi_linh.inner_text()
-        assert progress.locator("thead").is_visible() is (not phone)  # stacked cards on a phone
-        # Tân Lập has reported everything and stays below the target; Chí Linh is still reporting.
-        laggards = page.locator("[data-testid=laggards]").inner_text()
-        assert "Đảng bộ xã Tân Lập: 75%" in laggards and "Chí Linh" not in laggards
-        if phone:
-            fits_a_phone(page)
-    finally:
-        context.close()
+    page = page_at(width)
+    login(page, camps.world.province_admin)
+    page.goto("/campaigns/")
+    row = page.locator("table[data-testid=campaigns] tbody tr", has_text=camps.campaign.title)
+    assert "62,1%" in row.inner_text()  # 59 of 95
+    assert camps.deadline.strftime("%d/%m/%Y") in row.inner_text()
+    if phone:
+        fits_a_phone(page)
+    row.get_by_role("link", name=camps.campaign.title).click()
+    page.wait_for_selector("[data-testid=rate]")
+    assert page.locator("[data-testid=rate]").inner_text() == "62,1%"
+    page.get_by_role("link", name="Đảng bộ huyện Đông Sơn").first.click()
+    page.wait_for_url("**unit=*")
+    progress = page.locator("table[data-testid=progress]")
+    chi_linh = progress.locator("tr[data-unit='T.X1']")
+    tan_lap = progress.locator("tr[data-unit='T.X2']")
+    assert chi_linh.locator("[data-testid=row-rate]").inner_text() == "52,7%"  # 29 of 55
+    assert tan_lap.locator("[data-testid=row-rate]").inner_text() == "75%"  # 30 of 40
+    assert chi_linh.locator("progress").get_attribute("value").startswith("52.7")
+    assert "29 / 55" in chi_linh.inner_text()
+    assert progress.locator("thead").is_visible() is (not phone)  # stacked cards on a phone
+    # Tân Lập has reported everything and stays below the target; Chí Linh is still reporting.
+    laggards = page.locator("[data-testid=laggards]").inner_text()
+    assert "Đảng bộ xã Tân Lập: 75%" in laggards and "Chí Linh" not in laggards
+    if phone:
+        fits_a_phone(page)
 
 
 def test_figures_are_typed_and_shown_the_vietnamese_way(page, login, camps: Campaigns) -> None:  # type: ignore[no-untyped-def]

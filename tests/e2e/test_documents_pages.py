@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.conftest import World, build_world
+from tests.e2e.conftest import fits_a_phone
 from tuyengiao.documents import services
 from tuyengiao.documents.choices import DocumentKind, Issuer
 from tuyengiao.documents.models import Document
@@ -15,19 +16,6 @@ from tuyengiao.documents.models import Document
 pytestmark = pytest.mark.e2e
 
 # Every link, button, field and disclosure a thumb may need on a phone.
-SMALL_TARGETS = """() => [...document.querySelectorAll(
-    '.tg-page a, .tg-page button, .tg-page input, .tg-page select, .tg-page textarea, .tg-page summary')]
-  .filter(e => e.type !== 'checkbox' && e.type !== 'radio' && e.type !== 'hidden')
-  .map(e => [e, e.getBoundingClientRect()])
-  .filter(([e, r]) => r.width > 0 && r.height > 0 && r.height < 40)
-  .map(([e, r]) => e.tagName + ' ' + (e.name || e.textContent.trim().slice(0, 30)) + ' ' + Math.round(r.height))"""
-
-
-def fits_a_phone(page) -> None:  # type: ignore[no-untyped-def]
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390
-    assert page.evaluate(SMALL_TARGETS) == []
-
-
 def make(unit, **fields) -> Document:  # type: ignore[no-untyped-def]
     values: dict[str, object] = {"kind": DocumentKind.RESOLUTION, "issuer": Issuer.POLITBURO, "unit": unit}
     values.update(fields)
@@ -139,31 +127,26 @@ def test_a_commune_officer_gets_404_for_another_communes_document(page, login, d
 
 
 @pytest.mark.parametrize("width", [390, 1280])
-def test_the_document_form_fits_and_takes_vietnamese_dates(browser, live_server, login, docs: Docs,  # type: ignore[no-untyped-def]
+def test_the_document_form_fits_and_takes_vietnamese_dates(page_at, login, docs: Docs,  # type: ignore[no-untyped-def]
                                                           width: int) -> None:
-    context = browser.new_context(base_url=live_server.url, viewport={"width": width, "height": 900},
-                                  locale="vi-VN")
-    page = context.new_page()
-    try:
-        login(page, docs.world.province_admin)
-        page.goto("/documents/new/")
-        page.select_option("#id_kind", "guidance")
-        page.select_option("#id_issuer", "board")
-        page.fill("#id_symbol", "12-HD/BTGDVTU")
-        page.fill("#id_issued_on", "28/12/2022")
-        page.fill("#id_title", "Hướng dẫn tuyên truyền cuối năm")
-        page.fill("#id_summary", "Tóm tắt.")
-        if width == 390:
-            fits_a_phone(page)
-        page.click("main form button[type=submit]")
-        page.wait_for_selector("h1")
-        saved = Document.objects.get(symbol="12-HD/BTGDVTU")
-        assert saved.issued_on == dt.date(2022, 12, 28)
-        assert "28/12/2022" in page.locator("hgroup").inner_text()
-        page.goto(f"/documents/{saved.pk}/edit/")
-        assert page.input_value("#id_issued_on") == "28/12/2022"
-    finally:
-        context.close()
+    page = page_at(width)
+    login(page, docs.world.province_admin)
+    page.goto("/documents/new/")
+    page.select_option("#id_kind", "guidance")
+    page.select_option("#id_issuer", "board")
+    page.fill("#id_symbol", "12-HD/BTGDVTU")
+    page.fill("#id_issued_on", "28/12/2022")
+    page.fill("#id_title", "Hướng dẫn tuyên truyền cuối năm")
+    page.fill("#id_summary", "Tóm tắt.")
+    if width == 390:
+        fits_a_phone(page)
+    page.click("main form button[type=submit]")
+    page.wait_for_selector("h1")
+    saved = Document.objects.get(symbol="12-HD/BTGDVTU")
+    assert saved.issued_on == dt.date(2022, 12, 28)
+    assert "28/12/2022" in page.locator("hgroup").inner_text()
+    page.goto(f"/documents/{saved.pk}/edit/")
+    assert page.input_value("#id_issued_on") == "28/12/2022"
 
 
 def test_html_typed_into_a_document_is_not_executed(page, login, docs: Docs) -> None:  # type: ignore[no-untyped-def]

@@ -8,23 +8,11 @@ import pytest
 from django.utils import timezone
 
 from tests.conftest import World, build_world
+from tests.e2e.conftest import fits_a_phone, high_unit_ids
 from tuyengiao.events.models import Event, EventFormat, EventKind
 from tuyengiao.events.services import save_event
 
 pytestmark = pytest.mark.e2e
-
-SMALL_TARGETS = """() => [...document.querySelectorAll(
-    '.tg-page a, .tg-page button, .tg-page input, .tg-page select, .tg-page textarea, .tg-page summary')]
-  .filter(e => e.type !== 'checkbox' && e.type !== 'radio' && e.type !== 'hidden')
-  .map(e => [e, e.getBoundingClientRect()])
-  .filter(([e, r]) => r.width > 0 && r.height > 0 && r.height < 40)
-  .map(([e, r]) => e.tagName + ' ' + (e.name || e.textContent.trim().slice(0, 30)) + ' ' + Math.round(r.height))"""
-
-
-def fits_a_phone(page) -> None:  # type: ignore[no-untyped-def]
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390
-    assert page.evaluate(SMALL_TARGETS) == []
-
 
 def at(day: int, hour: int, minute: int = 0) -> dt.datetime:
     return timezone.make_aware(dt.datetime(2026, 3, day, hour, minute))
@@ -47,16 +35,6 @@ class Events:
         self.neighbour = make_event(world, world.other_commune, "Hội nghị của xã Tân Lập", 20)
 
 
-def high_unit_ids() -> None:
-    """Start unit ids above a thousand, as in a real province, so that an id printed with a thousands
-    separator (4.359) in a link or a field name shows up here."""
-    from django.db import connection
-
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT setval(pg_get_serial_sequence('org_unit', 'id'), 12344)")
-
-
 @pytest.fixture
 def events(transactional_db: None) -> Events:
     high_unit_ids()
@@ -65,36 +43,31 @@ def events(transactional_db: None) -> Events:
 
 @pytest.mark.parametrize("width", [390, 1280])
 def test_a_hybrid_conference_shows_its_connected_sites_on_the_calendar(  # type: ignore[no-untyped-def]
-    browser, live_server, login, events: Events, width: int
+    page_at, login, events: Events, width: int
 ) -> None:
     phone = width == 390
-    context = browser.new_context(base_url=live_server.url, viewport={"width": width, "height": 900},
-                                  is_mobile=phone, has_touch=phone, locale="vi-VN")
-    page = context.new_page()
-    try:
-        login(page, events.world.province_admin)
-        page.goto(f"/events/?unit={events.world.province.pk}&month=2026-03")
-        assert page.locator("[data-testid=month]").inner_text() == "Tháng 3/2026"
-        agenda = page.locator("[data-testid=agenda-item]", has_text=events.hybrid.title)
-        assert "40 điểm cầu" in agenda.inner_text()
-        assert "08:00–11:00" in agenda.inner_text()
-        assert "12/03/2026" in page.locator("[data-testid=agenda]").inner_text()
-        local = page.locator("[data-testid=agenda-item]", has_text=events.local.title)
-        assert "điểm cầu" not in local.inner_text()
-        grid = page.locator("[data-testid=month-grid]")
-        if phone:
-            assert not grid.is_visible()  # the agenda alone on a phone
-            fits_a_phone(page)
-        else:
-            day = grid.locator("td", has_text=events.hybrid.title[:20])
-            assert day.locator("[data-testid=sites]").inner_text() == "40 điểm cầu"
-        agenda.get_by_role("link").click()
-        page.wait_for_url(f"**/events/{events.hybrid.pk}/")
-        assert page.locator("[data-testid=connected-sites]").inner_text() == "40"
-        if phone:
-            fits_a_phone(page)
-    finally:
-        context.close()
+    page = page_at(width)
+    login(page, events.world.province_admin)
+    page.goto(f"/events/?unit={events.world.province.pk}&month=2026-03")
+    assert page.locator("[data-testid=month]").inner_text() == "Tháng 3/2026"
+    agenda = page.locator("[data-testid=agenda-item]", has_text=events.hybrid.title)
+    assert "40 điểm cầu" in agenda.inner_text()
+    assert "08:00–11:00" in agenda.inner_text()
+    assert "12/03/2026" in page.locator("[data-testid=agenda]").inner_text()
+    local = page.locator("[data-testid=agenda-item]", has_text=events.local.title)
+    assert "điểm cầu" not in local.inner_text()
+    grid = page.locator("[data-testid=month-grid]")
+    if phone:
+        assert not grid.is_visible()  # the agenda alone on a phone
+        fits_a_phone(page)
+    else:
+        day = grid.locator("td", has_text=events.hybrid.title[:20])
+        assert day.locator("[data-testid=sites]").inner_text() == "40 điểm cầu"
+    agenda.get_by_role("link").click()
+    page.wait_for_url(f"**/events/{events.hybrid.pk}/")
+    assert page.locator("[data-testid=connected-sites]").inner_text() == "40"
+    if phone:
+        fits_a_phone(page)
 
 
 def test_a_commune_officer_gets_404_for_another_communes_event(page, login, events: Events) -> None:  # type: ignore[no-untyped-def]

@@ -48,28 +48,24 @@ def test_tree_expands_and_collapses(page, login, e2e_world: World) -> None:  # t
 
 
 @pytest.mark.parametrize("width", [390, 1280])
-def test_unit_page_shows_history_and_the_tree_as_of_a_date(browser, live_server, login, e2e_world: World,  # type: ignore[no-untyped-def]
+def test_unit_page_shows_history_and_the_tree_as_of_a_date(page_at, login, e2e_world: World,  # type: ignore[no-untyped-def]
                                                           width: int) -> None:
     w = e2e_world
     reorganise(Reorganisation(date=dt.date(2025, 7, 1), close=[w.commune, w.other_commune],
                               open=[NewUnit("T.XM", "Đảng bộ xã Hợp Nhất", UnitKind.COMMUNE, w.province)]))
-    context = browser.new_context(base_url=live_server.url, viewport={"width": width, "height": 900})
-    page = context.new_page()
-    try:
-        login(page, w.province_admin)
-        page.goto(f"/org/units/{w.district.pk}/?on=2024-06-01")
-        children = page.locator("[data-testid=children]").inner_text()
-        assert "Đảng bộ xã Chí Linh" in children and "Đảng bộ xã Tân Lập" in children
-        page.goto(f"/org/units/{w.district.pk}/")
-        assert page.locator("[data-testid=children]").count() == 0
-        merged = w.province.children.get(code="T.XM")
-        page.goto(f"/org/units/{merged.pk}/")
-        assert page.locator("[data-testid=member-total]").inner_text() == "95"
-        history = page.locator("[data-testid=history]").inner_text()
-        assert "Đảng bộ xã Chí Linh" in history and "01/07/2025" in history
-        assert page.evaluate("document.documentElement.scrollWidth") <= width
-    finally:
-        context.close()
+    page = page_at(width)
+    login(page, w.province_admin)
+    page.goto(f"/org/units/{w.district.pk}/?on=2024-06-01")
+    children = page.locator("[data-testid=children]").inner_text()
+    assert "Đảng bộ xã Chí Linh" in children and "Đảng bộ xã Tân Lập" in children
+    page.goto(f"/org/units/{w.district.pk}/")
+    assert page.locator("[data-testid=children]").count() == 0
+    merged = w.province.children.get(code="T.XM")
+    page.goto(f"/org/units/{merged.pk}/")
+    assert page.locator("[data-testid=member-total]").inner_text() == "95"
+    history = page.locator("[data-testid=history]").inner_text()
+    assert "Đảng bộ xã Chí Linh" in history and "01/07/2025" in history
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
 
 
 def test_an_officer_gets_404_for_another_communes_page(page, login, e2e_world: World) -> None:  # type: ignore[no-untyped-def]

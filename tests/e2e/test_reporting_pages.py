@@ -54,7 +54,7 @@ def test_a_negative_count_is_refused_beside_the_field(page, login, entry_world) 
     assert not DataValue.objects.filter(unit=world.commune, period=PERIOD).exists()
 
 
-def test_two_browsers_editing_one_value_get_a_conflict_not_a_lost_update(browser, live_server, login, entry_world) -> None:  # type: ignore[no-untyped-def]
+def test_two_browsers_editing_one_value_get_a_conflict_not_a_lost_update(page_at, login, entry_world) -> None:  # type: ignore[no-untyped-def]
     world, catalogue = entry_world
     from tuyengiao.org.choices import Role
     from tuyengiao.org.models import Assignment
@@ -62,8 +62,7 @@ def test_two_browsers_editing_one_value_get_a_conflict_not_a_lost_update(browser
     Assignment.objects.create(user=world.cell_secretary, unit=world.commune, role=Role.DATA_ENTRY)
     pages = []
     for user in (world.commune_officer, world.cell_secretary):
-        context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
-        page = context.new_page()
+        page = page_at(1280)
         login(page, user)
         page.goto(_entry_url(world, catalogue))
         pages.append(page)
@@ -78,8 +77,6 @@ def test_two_browsers_editing_one_value_get_a_conflict_not_a_lost_update(browser
     text = alert.inner_text()
     assert "5" in text and "7" in text
     assert DataValue.objects.get(element=catalogue.sessions, unit=world.commune, period=PERIOD).value == 5
-    for page in pages:
-        page.context.close()
 
 
 def test_another_communes_entry_page_is_404(page, login, entry_world) -> None:  # type: ignore[no-untyped-def]
