@@ -79,8 +79,3 @@ def get_unit_for_user(user: AbstractBaseUser | AnonymousUser, pk: int | str, act
     if action != Action.VIEW and not can(user, action, unit):
         raise PermissionDenied
     return unit
-
-
-def clear_cache(user: object) -> None:
-    if hasattr(user, _CACHE_ATTR):
-        delattr(user, _CACHE_ATTR)

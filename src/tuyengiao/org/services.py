@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import F, Q, Sum, Value
+from django.db.models import F, Q, Value
 from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext as _
 
@@ -440,11 +440,7 @@ def predecessors(unit: Unit) -> list[UnitSuccession]:
 
 def member_total(unit: Unit, on: dt.date | None = None) -> int:
     """Members in the unit's subtree on a date (today, or its last day if it has closed)."""
-    day = on or unit.last_day()
-    if day >= today() and unit.is_open:
-        total = Unit.objects.current().filter(path__startswith=unit.path).aggregate(s=Sum("member_count"))["s"]
-        return int(total or 0)
-    return sum(u.member_count for u in subtree(unit, day))
+    return member_totals_on([unit], on or unit.last_day())[unit.pk]
 
 
 def member_totals(units: Iterable[Unit]) -> dict[int, int]:
