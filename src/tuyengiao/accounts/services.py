@@ -9,6 +9,7 @@ import segno
 from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils.translation import gettext
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tuyengiao.org.choices import Role
@@ -33,7 +34,7 @@ def must_set_up(user: Any) -> bool:
 def begin_setup(user: Any) -> TOTPDevice:
     """A new, unconfirmed device; an earlier unconfirmed one is dropped."""
     TOTPDevice.objects.filter(user=user, confirmed=False).delete()
-    return TOTPDevice.objects.create(user=user, name="Ứng dụng xác thực", confirmed=False)
+    return TOTPDevice.objects.create(user=user, name=gettext("Authenticator app"), confirmed=False)
 
 
 def pending_device(user: Any) -> TOTPDevice | None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+
 
 class UserError(Exception):
     """A refusal with a Vietnamese message; nothing has been changed."""
@@ -31,8 +33,10 @@ class RowError:
     sheet: str = ""
 
     def __str__(self) -> str:
-        where = f"Trang “{self.sheet}”, " if self.sheet else ""
-        return f"{where}dòng {self.row}, cột “{self.column}”: {self.message}"
+        place = {"sheet": self.sheet, "row": self.row, "column": self.column, "message": self.message}
+        if self.sheet:
+            return _("Sheet “%(sheet)s”, row %(row)d, column “%(column)s”: %(message)s") % place
+        return _("Row %(row)d, column “%(column)s”: %(message)s") % place
 
 
 @dataclass

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils.translation import gettext as _
+
 Number = int | float | Decimal
 
 
@@ -68,7 +70,7 @@ def parse_date(text: str) -> dt.date:
             return dt.datetime.strptime(raw, fmt).date()  # noqa: DTZ007 - a calendar date, no zone
         except ValueError:
             continue
-    raise ValueError(f"“{raw}” không phải ngày hợp lệ (dạng dd/mm/yyyy)")
+    raise ValueError(_("“%(text)s” is not a valid date (dd/mm/yyyy)") % {"text": raw})
 
 
 def parse_number(text: str) -> Decimal:
@@ -84,4 +86,4 @@ def parse_number(text: str) -> Decimal:
     try:
         return Decimal(raw)
     except Exception as exc:
-        raise ValueError(f"“{text}” không phải số hợp lệ") from exc
+        raise ValueError(_("“%(text)s” is not a valid number") % {"text": text}) from exc

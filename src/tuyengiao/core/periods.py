@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import total_ordering
 
+from django.utils.translation import gettext as _
+
 _ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 _PATTERN = re.compile(r"^(?P<year>\d{4})(?:(?P<half>S[12])|(?P<quarter>Q[1-4])|(?P<month>0[1-9]|1[0-2]))?$")
 
@@ -43,7 +45,7 @@ class Period:
         match = _PATTERN.match(code.strip().upper()) if isinstance(code, str) else None
         if not match:
             raise ValueError(
-                f"Mã kỳ “{code}” không hợp lệ: dùng 2023, 2023S1, 2023Q2 hoặc 202306"
+                _("The period code “%(code)s” is not valid: use 2023, 2023S1, 2023Q2 or 202306") % {"code": code}
             )
         year = int(match["year"])
         if match["half"]:
@@ -96,12 +98,14 @@ class Period:
     def label(self) -> str:
         """The way a report names the period."""
         if self.type is PeriodType.MONTH:
-            return f"tháng {self.index}/{self.year}"
+            return _("month %(month)d/%(year)d") % {"month": self.index, "year": self.year}
         if self.type is PeriodType.QUARTER:
-            return f"quý {_ROMAN[self.index]}/{self.year}"
+            return _("quarter %(quarter)s/%(year)d") % {"quarter": _ROMAN[self.index], "year": self.year}
         if self.type is PeriodType.HALF_YEAR:
-            return f"6 tháng {'đầu' if self.index == 1 else 'cuối'} năm {self.year}"
-        return f"năm {self.year}"
+            if self.index == 1:
+                return _("first 6 months of %(year)d") % {"year": self.year}
+            return _("last 6 months of %(year)d") % {"year": self.year}
+        return _("year %(year)d") % {"year": self.year}
 
     def contains(self, other: Period) -> bool:
         """Month ⊂ quarter ⊂ half-year ⊂ year (a period contains itself)."""
@@ -115,7 +119,7 @@ class Period:
         """The periods of a shorter type that make up this one."""
         kind = PeriodType(period_type)
         if kind.months > self.type.months:
-            raise ValueError(f"Kỳ {kind} dài hơn kỳ {self.type}")
+            raise ValueError(_("A %(short)s period is longer than a %(long)s one") % {"short": kind, "long": self.type})
         step = kind.months
         return [
             Period.of(kind, dt.date(self.year, month, 1))
@@ -152,7 +156,7 @@ class Period:
 def period_range(first: Period, last: Period) -> list[Period]:
     """Every period of first's type from first to last inclusive."""
     if first.type is not last.type:
-        raise ValueError("Hai kỳ phải cùng loại")
+        raise ValueError(_("Both periods must be of the same type"))
     out = []
     current = first
     while current <= last:
