@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from django.http import Http404
 
-from .choices import ROLE_ACTIONS, Action
+from .choices import ROLE_ACTIONS, Action, Role
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -16,49 +16,64 @@ if TYPE_CHECKING:
 _CACHE_ATTR = "_tuyengiao_scope_cache"
 
 
-def _predecessor_ids(unit_ids: set[int]) -> set[int]:
-    """Every unit that (through any chain of merges, splits, renames) became one of these."""
+def _predecessors_of(unit_ids: set[int]) -> dict[int, set[int]]:
+    """For each unit, every unit that (through any chain of merges, splits, renames) became it."""
     from .models import UnitSuccession
 
-    seen: set[int] = set()
+    found: dict[int, set[int]] = {u: set() for u in unit_ids}
+    origin: dict[int, set[int]] = {u: {u} for u in unit_ids}  # unit reached -> assigned units it leads to
     frontier = set(unit_ids)
     while frontier:
-        found = set(
-            UnitSuccession.objects.filter(successor_id__in=frontier).values_list("predecessor_id", flat=True)
-        )
-        frontier = found - seen - unit_ids
-        seen |= frontier
-    return seen
+        rows = UnitSuccession.objects.filter(successor_id__in=frontier).values_list("successor_id", "predecessor_id")
+        nxt: set[int] = set()
+        for successor, predecessor in rows:
+            for assigned in origin[successor]:
+                if predecessor not in found[assigned]:
+                    found[assigned].add(predecessor)
+                    origin.setdefault(predecessor, set()).add(assigned)
+                    nxt.add(predecessor)
+        frontier = nxt
+    return found
+
+
+def _minimal(paths: set[str]) -> list[str]:
+    """Drop prefixes already covered by a shorter one."""
+    kept: list[str] = []
+    for path in sorted(paths):
+        if not any(path.startswith(k) for k in kept):
+            kept.append(path)
+    return kept
 
 
 def scope_paths(user: AbstractBaseUser | AnonymousUser, action: str = Action.VIEW) -> list[str] | None:
     """Path prefixes the user may ``action`` in; ``None`` for superusers (everything).
 
-    Cached on the user object, which lives for one request.
+    Every action's scope is worked out at the first call (three queries whatever the number of
+    assignments) and cached on the user object, which lives for one request.
     """
     if not user.is_authenticated:
         return []
     if getattr(user, "is_superuser", False):
         return None
-    cache: dict[str, list[str]] = getattr(user, _CACHE_ATTR, None) or {}
-    if action in cache:
-        return cache[action]
-    from .models import Assignment, Unit
+    cache: dict[str, list[str]] | None = getattr(user, _CACHE_ATTR, None)
+    if cache is None:
+        from .models import Assignment, Unit
 
-    roles = [role for role, actions in ROLE_ACTIONS.items() if action in actions]
-    unit_ids = set(
-        Assignment.objects.filter(user_id=user.pk, role__in=roles).values_list("unit_id", flat=True)
-    )
-    unit_ids |= _predecessor_ids(unit_ids)
-    paths = sorted(set(Unit.objects.filter(pk__in=unit_ids).values_list("path", flat=True)))
-    # Drop prefixes already covered by a shorter one.
-    minimal: list[str] = []
-    for path in paths:
-        if not any(path.startswith(kept) for kept in minimal):
-            minimal.append(path)
-    cache[action] = minimal
-    setattr(user, _CACHE_ATTR, cache)
-    return minimal
+        assignments = list(Assignment.objects.filter(user_id=user.pk).values_list("unit_id", "role"))
+        assigned = {unit_id for unit_id, _role in assignments}
+        history = _predecessors_of(assigned)
+        every_id = assigned.union(*history.values())
+        path_of = dict(Unit.objects.filter(pk__in=every_id).values_list("pk", "path"))
+        cache = {}
+        for act in ROLE_ACTIONS[Role.UNIT_ADMIN]:
+            paths = {
+                path_of[u]
+                for unit_id, role in assignments if act in ROLE_ACTIONS[role]
+                for u in {unit_id, *history[unit_id]} if u in path_of
+            }
+            cache[act] = _minimal(paths)
+        setattr(user, _CACHE_ATTR, cache)
+    return cache.get(action, [])
 
 
 def can(user: AbstractBaseUser | AnonymousUser, action: str, unit: Unit) -> bool:
