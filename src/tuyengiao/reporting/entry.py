@@ -402,6 +402,11 @@ def do_save_entries(user: AnyUser, changes: Sequence[Change], progress: Progress
     raise AssertionError("unreachable")
 
 
+def _plain(number: Decimal) -> str:
+    """6.0000 as stored reads "6" in the audit log, like the figure typed."""
+    return format(number.normalize(), "f")
+
+
 def _key(c: Change) -> tuple[int, str, int]:
     return (c.entry.unit.pk, c.entry.period.code, c.entry.element.pk)
 
@@ -527,8 +532,8 @@ def _write(user: AnyUser, changes: Sequence[Change], progress: Progress | None) 
         for c, row in group:
             old = None
             if row is not None:
-                old = str(row.value) if row.value is not None else row.text_value
-            diff[c.entry.element.code] = [old, str(c.number) if c.number is not None else c.text]
+                old = _plain(row.value) if row.value is not None else row.text_value
+            diff[c.entry.element.code] = [old, _plain(c.number) if c.number is not None else c.text]
         logs.append(
             LogEntry(
                 content_type=ctype,
