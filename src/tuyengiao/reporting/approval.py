@@ -164,7 +164,7 @@ def approve(user: AnyUser, submission: Submission) -> Submission:
     _check_approve(user, sub)
     sub.status = Status.APPROVED
     sub.decided_at = timezone.now()
-    sub.decided_by = user  # type: ignore[assignment]
+    sub.decided_by = user
     sub.reason = ""
     sub.save()
     return sub
@@ -203,7 +203,7 @@ def return_(user: AnyUser, submission: Submission, reason: str) -> Submission:
     sub.status = Status.RETURNED
     sub.reason = reason[:1000]
     sub.decided_at = timezone.now()
-    sub.decided_by = user  # type: ignore[assignment]
+    sub.decided_by = user
     sub.save()
     return sub
 
@@ -228,7 +228,7 @@ def unlock(user: AnyUser, submission: Submission, reason: str = "") -> Submissio
     sub.status = Status.RETURNED
     sub.reason = (reason or _("Unlocked to correct the figures")).strip()[:1000]
     sub.decided_at = timezone.now()
-    sub.decided_by = user  # type: ignore[assignment]
+    sub.decided_by = user
     sub.save()
     return sub
 
