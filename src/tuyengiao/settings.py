@@ -153,6 +153,9 @@ AXES_VERBOSE = False
 REQUIRE_2FA_FOR_ADMINS = envbool("REQUIRE_2FA_FOR_ADMINS", False)
 OTP_TOTP_ISSUER = "Tuyên giáo số"
 
+# Whoever sent a report may not approve it; a board of one person sets this to approve its own.
+ALLOW_SELF_APPROVAL = envbool("ALLOW_SELF_APPROVAL", False)
+
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]

@@ -76,6 +76,12 @@ def build_catalogue() -> Catalogue:
     for order, element in enumerate([sessions, attendees, expected, rate, note]):
         DataSetElement.objects.create(dataset=monthly, element=element, section="Học tập", order=order)
     DataSetElement.objects.create(dataset=half, element=sessions, section="Học tập", order=0)
+    # Party cells report their own study sessions; only units of a reporting kind may hold figures.
+    cell_monthly = DataSet.objects.create(
+        code="BC_CHI_BO", name="Báo cáo tháng của chi bộ", period_type="month", unit_kinds=["cell"], due_days=3
+    )
+    for order, element in enumerate([sessions, attendees]):
+        DataSetElement.objects.create(dataset=cell_monthly, element=element, section="Học tập", order=order)
     ValidationRule.objects.create(
         dataset=monthly,
         name="Tham gia không vượt triệu tập",

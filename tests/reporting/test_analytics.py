@@ -76,6 +76,7 @@ def test_last_value_takes_the_last_period_and_sums_units(world: World, catalogue
     stock = DataElement.objects.create(
         code="MO_HINH_DANG_DUY_TRI", name="Mô hình đang duy trì", aggregation="last"
     )
+    catalogue.monthly.members.create(element=stock, order=9)  # figures are entered on a report
     admin = world.province_admin
     enter(admin, stock, world.commune, "202401", 3)
     enter(admin, stock, world.commune, "202403", 4)

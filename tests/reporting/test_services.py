@@ -124,6 +124,11 @@ def test_validation_rules_block_submission_and_explain(world: World, catalogue: 
 def test_children_are_approved_before_the_parent(world: World, catalogue: Catalogue) -> None:
     # the monthly set is reported by communes and districts: the district waits for its communes
     district_officer = world.province_admin
+    for commune, officer in (
+        (world.commune, world.commune_officer),
+        (world.other_commune, world.other_commune_officer),
+    ):
+        services.save_value(officer, catalogue.sessions, commune, MAY, "1", 0)
     services.save_value(district_officer, catalogue.sessions, world.district, MAY, "2", 0)
     district_sub = services.submit(district_officer, catalogue.monthly, world.district, MAY)
     with pytest.raises(UserError) as info:
@@ -133,7 +138,6 @@ def test_children_are_approved_before_the_parent(world: World, catalogue: Catalo
         (world.commune, world.commune_officer),
         (world.other_commune, world.other_commune_officer),
     ):
-        services.save_value(officer, catalogue.sessions, commune, MAY, "1", 0)
         services.approve(world.province_approver, services.submit(officer, catalogue.monthly, commune, MAY))
     assert services.approve(world.province_approver, district_sub).status == Status.APPROVED
     # a child cannot be unlocked while its parent stays approved

@@ -22,13 +22,15 @@ from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 from rest_framework.views import APIView
 
-from tuyengiao.core.exceptions import UserError
+from tuyengiao.core.exceptions import ConflictError, UserError
 from tuyengiao.core.periods import Period
 from tuyengiao.org.access import can
 from tuyengiao.org.choices import Action
 from tuyengiao.org.models import Unit
 
-from . import analytics, services
+from . import analytics, approval, entry
+from .codes import parse_codes
+from .completeness import Completeness, completeness
 from .models import DataElement, DataSet, DataValue, Submission
 
 
@@ -136,7 +138,7 @@ class DataValueSetView(APIView):
             )
         elements = {e.code: e for e in ds.elements.all()}
         errors: list[dict[str, Any]] = []
-        entries: list[services.Entry] = []
+        entries: list[entry.Entry] = []
         for index, item in enumerate(data["dataValues"]):
             element = elements.get(str(item["dataElement"]).upper())
             if element is None:
@@ -151,7 +153,7 @@ class DataValueSetView(APIView):
                 )
                 continue
             entries.append(
-                services.Entry(
+                entry.Entry(
                     unit,
                     period,
                     element,
@@ -159,15 +161,16 @@ class DataValueSetView(APIView):
                     item.get("version"),
                     item.get("comment"),
                     where=index,
+                    dataset=ds,
                 )
             )
-        changes, bad = services.prepare(request.user, entries)
-        for entry, message in bad:
+        changes, bad = entry.check_entries(request.user, entries)
+        for refused, message in bad:
             errors.append(
                 {
-                    "index": entry.where,
-                    "dataElement": entry.element.code,
-                    "value": entry.raw,
+                    "index": refused.where,
+                    "dataElement": refused.element.code,
+                    "value": refused.raw,
                     "message": message,
                 }
             )
@@ -182,9 +185,17 @@ class DataValueSetView(APIView):
                 status=status.HTTP_400_BAD_REQUEST,
             )
         try:
-            saved = services.apply(request.user, changes)
-        except UserError as exc:
+            saved = entry.do_save_entries(request.user, changes)
+        except ConflictError as exc:
             return Response({"status": "CONFLICT", "message": exc.message}, status=status.HTTP_409_CONFLICT)
+        except entry.BusyError as exc:
+            return Response(
+                {"status": "BUSY", "message": exc.message},
+                status=status.HTTP_503_SERVICE_UNAVAILABLE,
+                headers={"Retry-After": "1"},
+            )
+        except UserError as exc:  # a lock that arrived between the check and the write
+            return Response({"status": "ERROR", "message": exc.message}, status=status.HTTP_400_BAD_REQUEST)
         return Response({"status": "OK", "saved": saved})
 
 
@@ -215,13 +226,13 @@ class AnalyticsView(APIView):
         params = request.query_params
         unit = _unit(request.user, params.get("ou"))
         try:
-            periods = [Period.parse(p) for p in (params.get("pe") or "").split(";") if p.strip()]
+            periods = [Period.parse(p) for p in parse_codes(params.get("pe"))]
         except ValueError as exc:
             raise ValidationError({"pe": [str(exc)]}) from exc
         level = params.get("level")
         try:
             rows = analytics.values(
-                [c for c in (params.get("dx") or "").split(";")],
+                parse_codes(params.get("dx")),
                 periods,
                 unit,
                 params.get("ou_mode") or "self",
@@ -247,9 +258,9 @@ class CompletenessView(APIView):
         ds = _dataset(request.query_params.get("dataSet"))
         unit = _unit(request.user, request.query_params.get("orgUnit"))
         period = _period(ds, request.query_params.get("period"))
-        report = services.completeness(ds, unit, period)
+        report = completeness(ds, unit, period)
 
-        def row(c: services.Completeness) -> dict[str, Any]:
+        def row(c: Completeness) -> dict[str, Any]:
             return {
                 "orgUnit": c.unit.code,
                 "name": c.unit.name,
@@ -323,26 +334,59 @@ class SubmissionViewSet(viewsets.ReadOnlyModelViewSet[Submission]):
         ds = _dataset(payload.validated_data["dataSet"])
         unit = _unit(request.user, payload.validated_data["orgUnit"])
         return self._run(
-            services.submit, request.user, ds, unit, _period(ds, payload.validated_data["period"])
+            approval.submit, request.user, ds, unit, _period(ds, payload.validated_data["period"])
         )
 
     @extend_schema(request=None, responses=SubmissionSerializer)
     @action(detail=True, methods=["post"])
     def approve(self, request: Request, pk: str | None = None) -> Response:
-        return self._run(services.approve, request.user, self.get_object())
+        return self._run(approval.approve, request.user, self.get_object())
+
+    @extend_schema(request=None, responses=SubmissionSerializer)
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request: Request, pk: str | None = None) -> Response:
+        """The sender takes a sent report back to correct it."""
+        return self._run(approval.withdraw, request.user, self.get_object())
+
+    @extend_schema(
+        request=inline_serializer("ApproveMany", {"ids": serializers.ListField(child=serializers.IntegerField())}),
+        responses=inline_serializer(
+            "ApproveManyResult",
+            {
+                "approved": SubmissionSerializer(many=True),
+                "refused": serializers.ListField(child=serializers.DictField()),
+            },
+        ),
+    )
+    @action(detail=False, methods=["post"], url_path="approve")
+    def approve_many(self, request: Request) -> Response:
+        """Approve several reports; each is checked on its own and each refusal is named."""
+        ids = request.data.get("ids")
+        if not isinstance(ids, list) or not all(isinstance(i, int) for i in ids):
+            raise ValidationError({"ids": [_("Give the ids of the reports to approve as a list of numbers.")]})
+        subs = list(self.get_queryset().filter(pk__in=ids))
+        found = {s.pk for s in subs}
+        result = approval.approve_many(request.user, subs)
+        refused = [
+            {"id": s.pk, "orgUnit": s.unit.code, "name": s.unit.name, "message": message}
+            for s, message in result.refused
+        ] + [{"id": i, "message": _("There is no such report among yours.")} for i in ids if i not in found]
+        return Response(
+            {"approved": SubmissionSerializer(result.approved, many=True).data, "refused": refused}
+        )
 
     @extend_schema(request=ReasonSerializer, responses=SubmissionSerializer)
     @action(detail=True, methods=["post"], url_path="return")
     def return_(self, request: Request, pk: str | None = None) -> Response:
         return self._run(
-            services.return_, request.user, self.get_object(), str(request.data.get("reason", ""))
+            approval.return_, request.user, self.get_object(), str(request.data.get("reason", ""))
         )
 
     @extend_schema(request=ReasonSerializer, responses=SubmissionSerializer)
     @action(detail=True, methods=["post"])
     def unlock(self, request: Request, pk: str | None = None) -> Response:
         return self._run(
-            services.unlock, request.user, self.get_object(), str(request.data.get("reason", ""))
+            approval.unlock, request.user, self.get_object(), str(request.data.get("reason", ""))
         )
 
 

@@ -21,6 +21,24 @@ class ReasonForm(forms.Form):
     )
 
 
+class IdListField(forms.Field):
+    """Several ids sent under one name (ticked boxes)."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value: object) -> list[int]:
+        try:
+            return [int(v) for v in (value or [])]  # type: ignore[attr-defined]
+        except (TypeError, ValueError) as exc:
+            raise forms.ValidationError(_("Tick the reports from the list.")) from exc
+
+
+class SelectionForm(forms.Form):
+    """The reports ticked on the approvals page."""
+
+    submission = IdListField(required=False)
+
+
 def _period(value: str) -> str:
     try:
         return Period.parse(value).code

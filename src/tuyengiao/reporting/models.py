@@ -330,6 +330,10 @@ class Submission(TimeStampedModel):
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The figures as sent ({element code: value}) and as sent the time before, so the approver
+    # sees what changed since the version they last saw.
+    snapshot = models.JSONField(_("figures as sent"), default=dict, blank=True)
+    previous_snapshot = models.JSONField(_("figures as sent before"), default=dict, blank=True)
 
     objects = SubmissionQuerySet.as_manager()
 

@@ -14,7 +14,13 @@ urlpatterns = [
         name="entry_value",
     ),
     path("entry/<int:dataset>/<int:unit>/<str:period>/submit/", views.entry_submit, name="entry_submit"),
+    path("entry/<int:dataset>/<int:unit>/<str:period>/withdraw/", views.entry_withdraw, name="entry_withdraw"),
     path("approvals/<int:dataset>/<int:unit>/<str:period>/", views.approvals, name="approvals"),
+    path(
+        "approvals/<int:dataset>/<int:unit>/<str:period>/approve/",
+        views.approve_selected,
+        name="approve_selected",
+    ),
     path(
         "excel/<int:dataset>/<int:unit>/<str:period>/template/", views.excel_template, name="excel_template"
     ),

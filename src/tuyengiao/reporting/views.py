@@ -1,12 +1,11 @@
 """Pages of the reporting app: entry, submission status, approval, dashboard, pivot, Excel.
 
 Views stay thin: every lookup goes through the restriction helpers (404 outside the subtree)
-and every change through ``services``.
+and every change through the services (``entry``, ``approval``).
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from typing import Any
 
 from django.contrib import messages
@@ -16,19 +15,21 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from tuyengiao.core.exceptions import ConflictError, UserError
 from tuyengiao.core.periods import Period
 from tuyengiao.org.access import can, get_unit_for_user, scope_paths
 from tuyengiao.org.choices import Action
-from tuyengiao.org.models import Unit, today
+from tuyengiao.org.models import Unit
 from tuyengiao.org.services import ancestors
 
-from . import analytics, services
+from . import analytics, approval, completeness, validation
 from . import dashboard as dash
-from .forms import DashboardForm, PivotForm, ReasonForm, ValueForm
-from .models import DataElement, DataSet, DataValue, ImportJob, Status, Submission
+from .entry import entry_form, field_tabindex, save_value
+from .forms import DashboardForm, PivotForm, ReasonForm, SelectionForm, ValueForm
+from .models import DataElement, DataSet, DataValue, ImportJob, Submission
 
 
 def _period_or_404(dataset: DataSet, code: str) -> Period:
@@ -48,47 +49,23 @@ def _home_unit(request: HttpRequest) -> Unit | None:
 
 
 def _entry_context(request: HttpRequest, dataset: DataSet, unit: Unit, period: Period) -> dict[str, Any]:
-    user = request.user
-    members = list(dataset.members.select_related("element").order_by("order", "id"))
-    elements = [m.element for m in members]
-    values = {
-        dv.element_id: dv
-        for dv in DataValue.objects.filter(
-            unit=unit, period=period.code, element__in=elements
-        ).select_related("stored_by")
-    }
-    last_year = analytics.last_year_values(unit, period, [e.pk for e in elements])
-    submission = Submission.objects.filter(dataset=dataset, unit=unit, period=period.code).first()
-    approved = {dataset.pk} if submission and submission.status == Status.APPROVED else set()
-    can_enter = can(user, Action.ENTER, unit)
-    lock = services.lock_reason(user, elements[0], unit, period, [dataset], approved) if elements else None
-    sections: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for index, member in enumerate(members, start=1):
-        sections[member.section or ""].append(
-            {
-                "element": member.element,
-                "dv": values.get(member.element_id),
-                "last": last_year.get(member.element_id),
-                "tabindex": index,
-            }
-        )
-    current = {e.code: (values[e.pk].value if e.pk in values else None) for e in elements}
+    form = entry_form(request.user, dataset, unit, period)
+    current = {dv.element.code: dv.value for dv in form.values.values()}
     return {
         "dataset": dataset,
         "unit": unit,
         "period": period,
-        "sections": dict(sections),
-        "submission": submission,
-        "can_enter": can_enter and not lock,
-        "lock": lock,
-        "violations": services.check_rules(dataset, unit, period, current),
+        "sections": form.sections,
+        "submission": form.submission,
+        "can_enter": form.can_enter,
+        "lock": form.lock,
+        "violations": validation.check_rules(dataset, unit, period, current),
         "due": dataset.due_date(period),
-        "submit_tabindex": len(members) + 1,
+        "submit_tabindex": form.field_count + 1,
         "previous": period.previous,
         "next": period.shift(1),
-        "can_submit": can_enter
-        and not lock
-        and (not submission or submission.status in (Status.DRAFT, Status.RETURNED)),
+        "can_submit": form.can_submit,
+        "can_withdraw": form.can_withdraw,
     }
 
 
@@ -116,7 +93,7 @@ def entry_value(request: HttpRequest, dataset: int, unit: int, period: str, elem
         error = _("The data sent is not valid; reload the page.")
     else:
         try:
-            services.save_value(
+            save_value(
                 request.user,
                 el,
                 target,
@@ -124,6 +101,7 @@ def entry_value(request: HttpRequest, dataset: int, unit: int, period: str, elem
                 form.cleaned_data["value"],
                 form.cleaned_data["version"],
                 form.cleaned_data["comment"],
+                dataset=ds,
             )
             saved = True
         except ConflictError as exc:
@@ -140,13 +118,12 @@ def entry_value(request: HttpRequest, dataset: int, unit: int, period: str, elem
         return redirect("reporting:entry", dataset=ds.pk, unit=target.pk, period=p.code)
     dv = DataValue.objects.filter(element=el, unit=target, period=p.code).select_related("stored_by").first()
     last = analytics.last_year_values(target, p, [el.pk]).get(el.pk)
-    values = services.values_map(target, p)
-    order = list(ds.members.order_by("order", "id").values_list("element_id", flat=True))
+    values = validation.values_map(target, p)
     return render(
         request,
         "reporting/_field.html",
         {
-            "f": {"element": el, "dv": dv, "last": last, "tabindex": order.index(el.pk) + 1},
+            "f": {"element": el, "dv": dv, "last": last, "tabindex": field_tabindex(ds, el)},
             "dataset": ds,
             "unit": target,
             "period": p,
@@ -154,7 +131,7 @@ def entry_value(request: HttpRequest, dataset: int, unit: int, period: str, elem
             "error": error,
             "saved": saved,
             "typed": typed if error else None,
-            "violations": services.check_rules(ds, target, p, values),
+            "violations": validation.check_rules(ds, target, p, values),
             "oob": True,
         },
     )
@@ -167,7 +144,7 @@ def entry_submit(request: HttpRequest, dataset: int, unit: int, period: str) -> 
     target = get_unit_for_user(request.user, unit)
     p = _period_or_404(ds, period)
     try:
-        services.submit(request.user, ds, target, p)
+        approval.submit(request.user, ds, target, p)
         messages.success(
             request,
             _("The report for %(period)s of %(unit)s was sent.") % {"period": p.label, "unit": target.name},
@@ -178,49 +155,29 @@ def entry_submit(request: HttpRequest, dataset: int, unit: int, period: str) -> 
 
 
 @login_required
+@require_POST
+def entry_withdraw(request: HttpRequest, dataset: int, unit: int, period: str) -> HttpResponse:
+    """The sender takes the report back to correct it."""
+    ds = get_object_or_404(DataSet, pk=dataset)
+    target = get_unit_for_user(request.user, unit)
+    p = _period_or_404(ds, period)
+    sub = get_object_or_404(Submission, dataset=ds, unit=target, period=p.code)
+    try:
+        approval.withdraw(request.user, sub)
+        messages.success(
+            request,
+            _("The report for %(period)s of %(unit)s was withdrawn; correct it and send it again.")
+            % {"period": p.label, "unit": target.name},
+        )
+    except UserError as exc:
+        messages.error(request, exc.message)
+    return redirect("reporting:entry", dataset=ds.pk, unit=target.pk, period=p.code)
+
+
+@login_required
 def my_reports(request: HttpRequest) -> HttpResponse:
     """Where each of my units' reports is: draft, submitted, returned (with reason) or approved."""
-    datasets = list(DataSet.objects.order_by("name"))
-    kinds = {k for ds in datasets for k in ds.unit_kinds}
-    units = list(
-        Unit.objects.restrict(request.user, Action.ENTER)
-        .current()
-        .filter(kind__in=kinds)
-        .order_by("path")[:30]
-    )
-    if not units:
-        units = list(
-            Unit.objects.restrict(request.user, Action.VIEW)
-            .current()
-            .filter(kind__in=kinds)
-            .order_by("path")[:30]
-        )
-    rows = []
-    now = today()
-    recent = {ds.pk: [Period.of(ds.period_type, now).shift(-i) for i in range(0, 6)] for ds in datasets}
-    # older reports that still need action: drafts with figures and returned ones
-    pending = Submission.objects.filter(
-        unit__in=units, status__in=[Status.DRAFT, Status.RETURNED]
-    ).values_list("dataset_id", "unit_id", "period")
-    older: dict[tuple[int, int], set[str]] = defaultdict(set)
-    for ds_id, unit_id, code in pending:
-        older[(ds_id, unit_id)].add(code)
-    codes = {p.code for ps in recent.values() for p in ps} | {c for cs in older.values() for c in cs}
-    subs = {
-        (s.dataset_id, s.unit_id, s.period): s
-        for s in Submission.objects.filter(unit__in=units, period__in=codes)
-    }
-    for ds in datasets:
-        for unit in units:
-            if not ds.reports(unit):
-                continue
-            periods = {p.code: p for p in recent[ds.pk]}
-            for code in sorted(older.get((ds.pk, unit.pk), set()), reverse=True)[:6]:
-                periods.setdefault(code, Period.parse(code))
-            ordered = sorted(periods.values(), reverse=True)
-            cells = [(p, subs.get((ds.pk, unit.pk, p.code))) for p in ordered]
-            rows.append((ds, unit, cells))
-    return render(request, "reporting/my_reports.html", {"rows": rows})
+    return render(request, "reporting/my_reports.html", {"rows": approval.report_grid(request.user)})
 
 
 # --- approval -------------------------------------------------------------------------------
@@ -232,10 +189,8 @@ def approvals(request: HttpRequest, dataset: int, unit: int, period: str) -> Htt
     ds = get_object_or_404(DataSet, pk=dataset)
     target = get_unit_for_user(request.user, unit)
     p = _period_or_404(ds, period)
-    report = services.completeness(ds, target, p)
-    kids = [c.unit for c in report.children]
-    subs = {s.unit_id: s for s in Submission.objects.filter(dataset=ds, period=p.code, unit__in=kids)}
-    may_approve = can(request.user, Action.APPROVE, target)
+    report = completeness.completeness(ds, target, p)
+    cards = approval.approval_cards(request.user, ds, target, p, report.children)
     return render(
         request,
         "reporting/approvals.html",
@@ -244,8 +199,9 @@ def approvals(request: HttpRequest, dataset: int, unit: int, period: str) -> Htt
             "unit": target,
             "period": p,
             "report": report,
-            "subs": subs,
-            "may_approve": may_approve,
+            "cards": cards,
+            "can_bulk": any(c.can_decide for c in cards),
+            "may_unlock": can(request.user, Action.APPROVE, target),
             "reason_form": ReasonForm(),
             "trail": ancestors(target, min(p.end, target.last_day())),
             "previous": p.previous,
@@ -253,6 +209,41 @@ def approvals(request: HttpRequest, dataset: int, unit: int, period: str) -> Htt
             "own": Submission.objects.filter(dataset=ds, unit=target, period=p.code).first(),
         },
     )
+
+
+@login_required
+@require_POST
+def approve_selected(request: HttpRequest, dataset: int, unit: int, period: str) -> HttpResponse:
+    """Approve the ticked reports of the units below; each is checked, each refusal named."""
+    ds = get_object_or_404(DataSet, pk=dataset)
+    target = get_unit_for_user(request.user, unit)
+    p = _period_or_404(ds, period)
+    form = SelectionForm(request.POST)
+    chosen = form.cleaned_data["submission"] if form.is_valid() else []
+    subs = list(
+        Submission.objects.restrict(request.user)
+        .filter(pk__in=chosen, dataset=ds, period=p.code)
+        .select_related("dataset", "unit")
+    )
+    if not subs:
+        messages.error(request, _("Tick the reports to approve first."))
+    else:
+        result = approval.approve_many(request.user, subs)
+        if result.approved:
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)d report was approved: %(units)s.",
+                    "%(count)d reports were approved: %(units)s.",
+                    len(result.approved),
+                )
+                % {"count": len(result.approved), "units": ", ".join(s.unit.name for s in result.approved)},
+            )
+        for sub, reason in result.refused:
+            messages.error(
+                request, _("%(unit)s was not approved: %(reason)s") % {"unit": sub.unit.name, "reason": reason}
+            )
+    return redirect("reporting:approvals", dataset=ds.pk, unit=target.pk, period=p.code)
 
 
 @login_required
@@ -265,19 +256,19 @@ def decide(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     try:
         if action == "approve":
-            services.approve(request.user, sub)
+            approval.approve(request.user, sub)
             messages.success(request, _("The report of %(unit)s was approved.") % {"unit": sub.unit.name})
         elif action == "return":
-            services.return_(request.user, sub, reason)
+            approval.return_(request.user, sub, reason)
             messages.success(request, _("The report of %(unit)s was returned.") % {"unit": sub.unit.name})
         elif action == "unlock":
-            services.unlock(request.user, sub, reason)
+            approval.unlock(request.user, sub, reason)
             messages.success(request, _("The report of %(unit)s was unlocked.") % {"unit": sub.unit.name})
         else:
             raise Http404
     except UserError as exc:
         messages.error(request, exc.message)
-    parent = services.approver_unit(sub.unit, sub.period_obj) or sub.unit
+    parent = approval.approver_unit(sub.unit, sub.period_obj) or sub.unit
     if not can(request.user, Action.VIEW, parent):
         parent = sub.unit
     return redirect("reporting:approvals", dataset=sub.dataset_id, unit=parent.pk, period=sub.period)
