@@ -153,6 +153,10 @@ AXES_VERBOSE = False
 REQUIRE_2FA_FOR_ADMINS = envbool("REQUIRE_2FA_FOR_ADMINS", False)
 OTP_TOTP_ISSUER = "Tuyên giáo số"
 
+# The dashboard compares a figure with last year only when at least this per cent of the units
+# expected to report it have figures, in both periods; below it the page says "chưa đủ số liệu".
+DASHBOARD_MIN_COVERAGE = int(os.environ.get("DASHBOARD_MIN_COVERAGE", "80"))
+
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]

@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import io
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -278,7 +279,7 @@ def coverage(
     if not fe or not ek or not tg:
         return out
 
-    def values_sql(rows: list[tuple[object, ...]]) -> str:
+    def values_sql(rows: Sequence[tuple[object, ...]]) -> str:
         width = len(rows[0])
         return ", ".join("(" + ", ".join(["%s"] * width) + ")" for _ in rows)
 
@@ -378,7 +379,7 @@ def build(unit: Unit, period: Period, structure: str = "period") -> Dashboard:
     # the children chart draws the first rate some unit below has, else the first figure any has
     with_values = [i for i, _c in enumerate(dx) if any(values[i] is not None for _k, values in children)]
     preferred = [i for i in with_values if dx[i] in percent]
-    chart_index = (preferred or with_values or [None])[0]
+    chart_index = (preferred or with_values)[0] if with_values else None
     return Dashboard(
         unit,
         period,
