@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+
 import pytest
 from django.test import Client
 from django.urls import reverse

@@ -251,7 +251,7 @@ def describe(entries: list[LogEntry]) -> list[Line]:
             if name in _SKIPPED:
                 continue
             # reverse relations are no values of the record; a figure's changes are keyed by element code
-            if model not in (None, DataValue) and name not in concrete.setdefault(model, _concrete(model)):
+            if model is not None and model is not DataValue and name not in concrete.setdefault(model, _concrete(model)):
                 continue
             if isinstance(values, list) and len(values) == 2:
                 old, new = values
