@@ -9,11 +9,16 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.conftest import World
-from tests.reporting.conftest import Catalogue, catalogue  # noqa: F401 - the fixture
+from tests.reporting.conftest import Catalogue, build_catalogue
 from tuyengiao.reporting import services
 from tuyengiao.reporting.models import DataElement, DataSetElement
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def figures(world: World) -> Catalogue:
+    return build_catalogue()
 
 
 def audit_page(world: World, superuser: bool = False) -> str:
@@ -27,14 +32,14 @@ def audit_page(world: World, superuser: bool = False) -> str:
     return re.sub(r"\s+", " ", html)
 
 
-def test_actions_labels_and_values_read_as_people_write_them(world: World, catalogue: Catalogue) -> None:
+def test_actions_labels_and_values_read_as_people_write_them(world: World, figures: Catalogue) -> None:
     element = DataElement.objects.create(code="HT_SO_LOP", name="Số lớp bồi dưỡng", zero_is_significant=False)
-    DataSetElement.objects.create(dataset=catalogue.monthly, element=element, order=9)
-    catalogue.participation.unit_label = "%"
-    catalogue.participation.save()
+    DataSetElement.objects.create(dataset=figures.monthly, element=element, order=9)
+    figures.participation.unit_label = "%"
+    figures.participation.save()
     element.zero_is_significant = True
     element.save()
-    services.save_value(world.commune_officer, catalogue.attendees, world.commune, "202406", "47600", None)
+    services.save_value(world.commune_officer, figures.attendees, world.commune, "202406", "47600", None)
     body = audit_page(world, superuser=True)  # the catalogue is no unit's: the system administrator's log
     for raw in ("create", "update", "None", "True", "False", ".None"):
         assert not re.search(rf"[>:→ ]{re.escape(raw)}[<;, ]", body), raw
@@ -47,8 +52,8 @@ def test_actions_labels_and_values_read_as_people_write_them(world: World, catal
     assert "47.600" in body and "Số lượt đảng viên tham gia" in body
 
 
-def test_a_unit_admin_reads_figures_by_name_and_no_internal_fields(world: World, catalogue: Catalogue) -> None:
-    services.save_value(world.commune_officer, catalogue.attendees, world.commune, "202406", "47600", None)
+def test_a_unit_admin_reads_figures_by_name_and_no_internal_fields(world: World, figures: Catalogue) -> None:
+    services.save_value(world.commune_officer, figures.attendees, world.commune, "202406", "47600", None)
     body = audit_page(world)
     assert "Số lượt đảng viên tham gia · Đảng bộ xã Chí Linh · tháng 6/2024" in body
     assert "<strong>Người nhập</strong>: commune_officer" in body
@@ -57,10 +62,10 @@ def test_a_unit_admin_reads_figures_by_name_and_no_internal_fields(world: World,
 
 
 def test_the_log_page_costs_a_fixed_number_of_queries(
-    world: World, catalogue: Catalogue, django_assert_max_num_queries
+    world: World, figures: Catalogue, django_assert_max_num_queries
 ) -> None:  # type: ignore[no-untyped-def]
     for month in range(1, 7):
-        services.save_value(world.commune_officer, catalogue.attendees, world.commune, f"20240{month}", "5", None)
+        services.save_value(world.commune_officer, figures.attendees, world.commune, f"20240{month}", "5", None)
     client = Client()
     client.force_login(world.province_admin)
     with django_assert_max_num_queries(20):
