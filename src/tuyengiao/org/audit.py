@@ -251,7 +251,8 @@ def describe(entries: list[LogEntry]) -> list[Line]:
             if name in _SKIPPED:
                 continue
             # reverse relations are no values of the record; a figure's changes are keyed by element code
-            if model is not None and model is not DataValue and name not in concrete.setdefault(model, _concrete(model)):
+            own = concrete.setdefault(model, _concrete(model)) if model is not None else set()
+            if model is not None and model is not DataValue and name not in own:
                 continue
             if isinstance(values, list) and len(values) == 2:
                 old, new = values
