@@ -174,3 +174,29 @@ def test_the_pivot_takes_ticked_elements_and_typed_periods(world: World, catalog
     text = bad.content.decode()
     assert 'id="periods-error"' in text and "Không đọc được kỳ “quý 9/2024”" in text
     assert "KHONG_CO" in text and "<table>" not in text
+
+
+def test_the_status_page_leaves_out_units_that_report_nothing(world: World, catalogue: Catalogue) -> None:
+    client = client_for(world.province_approver)
+    page = client.get(reverse("reporting:approvals", args=[catalogue.monthly.pk, world.commune.pk, "202406"]))
+    body = page.content.decode()
+    assert page.status_code == 200
+    assert "Chi bộ thôn Đông" not in body and "Chi bộ thôn Đoài" not in body  # cells report no monthly report
+    assert "Không có đơn vị trực thuộc nào phải gửi biểu báo cáo này." in body
+    district = client.get(reverse("reporting:approvals", args=[catalogue.monthly.pk, world.district.pk, "202406"]))
+    assert "Đảng bộ xã Chí Linh" in district.content.decode()
+
+
+def test_a_broken_rule_speaks_in_its_own_words_and_names_the_figures(world: World, catalogue: Catalogue) -> None:
+    enter(world, catalogue.attendees, world.commune, "202406", 9)
+    enter(world, catalogue.expected, world.commune, "202406", 6)
+    [violation] = services.check_rules(catalogue.monthly, world.commune, Period.parse("202406"))
+    assert violation.message == (
+        "Số lượt đảng viên tham gia không được lớn hơn số đảng viên được triệu tập. Số liệu đã nhập: "
+        "Số lượt đảng viên tham gia: 9; Số đảng viên được triệu tập: 6."
+    )
+    from tuyengiao.reporting.wording import side_in_words
+
+    assert side_in_words("#{LL_LOP_KE_HOACH} * 2", {"LL_LOP_KE_HOACH": "số lớp theo kế hoạch"}) == (
+        "Số lớp theo kế hoạch × 2"
+    )

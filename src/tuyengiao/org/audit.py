@@ -41,8 +41,6 @@ _LINK_LABELS = [
     gettext_noop("campaign"),
     gettext_noop("scope"),
     gettext_noop("issuer unit"),
-    gettext_noop("source"),
-    gettext_noop("target"),
 ]
 
 

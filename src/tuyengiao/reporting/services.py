@@ -293,12 +293,9 @@ class Violation:
 
     @property
     def message(self) -> str:
-        return _("%(message)s (left side %(left)s %(op)s right side %(right)s does not hold)") % {
-            "message": self.rule.message,
-            "left": format_number(self.left),
-            "op": self.rule.get_operator_display(),
-            "right": format_number(self.right),
-        }
+        from .wording import rule_message
+
+        return rule_message(self.rule, self.left, self.right)
 
 
 def values_map(unit: Unit, period: Period, codes: Iterable[str] | None = None) -> dict[str, Decimal | None]:
