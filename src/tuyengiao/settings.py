@@ -155,6 +155,9 @@ OTP_TOTP_ISSUER = "Tuyên giáo số"
 
 # Whoever sent a report may not approve it; a board of one person sets this to approve its own.
 ALLOW_SELF_APPROVAL = envbool("ALLOW_SELF_APPROVAL", False)
+# The dashboard compares a figure with last year only when at least this per cent of the units
+# expected to report it have figures, in both periods; below it the page says "chưa đủ số liệu".
+DASHBOARD_MIN_COVERAGE = int(os.environ.get("DASHBOARD_MIN_COVERAGE", "80"))
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]

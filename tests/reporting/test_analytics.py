@@ -15,7 +15,7 @@ from tuyengiao.org.choices import UnitKind
 from tuyengiao.org.models import Unit
 from tuyengiao.org.services import NewUnit, Reorganisation, reorganise
 from tuyengiao.reporting import analytics, services
-from tuyengiao.reporting.models import DataElement
+from tuyengiao.reporting.models import DataElement, DataSet, DataSetElement
 
 
 def enter(user, element, unit, period, value):  # type: ignore[no-untyped-def]
@@ -165,3 +165,34 @@ def test_a_split_shares_the_figures_of_the_old_unit(world: World, catalogue: Cat
     assert got[("HT_SO_BUOI", "2024", split_b.pk)] == Decimal(4)
     total = analytics.values(["HT_SO_BUOI"], ["2024"], world.district, structure="current")
     assert total[0].value == Decimal(10)
+
+
+def test_max_takes_the_largest_value_over_periods_and_units(world: World, catalogue: Catalogue) -> None:
+    biggest = DataElement.objects.create(
+        code="HT_HOI_NGHI_LON_NHAT", name="Hội nghị đông nhất (người)", aggregation="max"
+    )
+    for dataset in DataSet.objects.filter(code__in=["BC_THANG", "BC_CHI_BO"]):
+        DataSetElement.objects.create(dataset=dataset, element=biggest, section="Học tập", order=9)
+    admin = world.province_admin
+    enter(admin, biggest, world.commune, "202401", 120)
+    enter(admin, biggest, world.commune, "202402", 80)
+    enter(admin, biggest, world.other_commune, "202403", 150)
+    enter(admin, biggest, world.cell, "202402", 300)  # a cell of the first commune
+    enter(admin, biggest, world.other_commune, "202404", 900)  # outside the quarter
+    got = analytics.table(analytics.values(["HT_HOI_NGHI_LON_NHAT"], ["2024Q1", "2024S1"], world.district, "children"))
+    assert got[("HT_HOI_NGHI_LON_NHAT", "2024Q1", world.commune.pk)] == Decimal(300)  # its cell's, not 120 + 80 + 300
+    assert got[("HT_HOI_NGHI_LON_NHAT", "2024Q1", world.other_commune.pk)] == Decimal(150)
+    assert got[("HT_HOI_NGHI_LON_NHAT", "2024S1", world.other_commune.pk)] == Decimal(900)
+    top = analytics.values(["HT_HOI_NGHI_LON_NHAT"], ["2024Q1"], world.province, structure="current")
+    assert [r.value for r in top] == [Decimal(300)]
+
+
+def test_the_analytics_answer_names_the_parameter_it_was_given(world: World, catalogue: Catalogue) -> None:
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_authenticate(world.province_approver)
+    answer = client.get("/api/analytics/", {"dx": "HT_SO_BUOI", "pe": "2024"})
+    assert answer.status_code == 400
+    assert "ou" in answer.json() and "orgUnit" not in answer.content.decode()
+    assert "(ou)" in answer.json()["ou"][0]

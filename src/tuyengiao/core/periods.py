@@ -163,3 +163,72 @@ def period_range(first: Period, last: Period) -> list[Period]:
         out.append(current)
         current = current.shift(1)
     return out
+
+
+# --- what people type -----------------------------------------------------------------------
+
+_ROMAN_INDEX = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
+_SEPARATORS = re.compile(r"[\s/\\\-.,:_]+")
+_TYPED: list[tuple[re.Pattern[str], PeriodType]] = [
+    # "tháng 12/2025", "thang 12 nam 2025", "t12/2025", "12/2025", "month 12/2025"
+    (re.compile(r"^(?:thang |month |t ?)?(?P<i>\d{1,2}) (?:nam |year )?(?P<y>\d{4})$"), PeriodType.MONTH),
+    (re.compile(r"^(?P<y>\d{4}) (?P<i>\d{1,2})$"), PeriodType.MONTH),  # "2025-12"
+    # "quý IV/2025", "quy 4 2025", "q4/2025", "quarter IV/2025"
+    (
+        re.compile(r"^(?:quy|quarter|q) ?(?P<i>[1-4]|iv|i{1,3}) (?:nam |year )?(?P<y>\d{4})$"),
+        PeriodType.QUARTER,
+    ),
+    # "6 tháng đầu năm 2025", "sáu tháng cuối năm 2025", "nửa cuối năm 2025", "first 6 months of 2025"
+    (
+        re.compile(
+            r"^(?:(?:6|sau) thang|nua) (?P<i>dau|cuoi)(?: nam)? (?P<y>\d{4})$"
+            r"|^(?P<i2>first|last) (?:6 months|half)(?: of)? (?P<y2>\d{4})$"
+        ),
+        PeriodType.HALF_YEAR,
+    ),
+    # "năm 2025", "2025", "year 2025"
+    (re.compile(r"^(?:nam |year )?(?P<y>\d{4})$"), PeriodType.YEAR),
+]
+
+
+def parse_text(text: str) -> Period:
+    """A period from what a person types: a code, a label, with or without accents.
+
+    "12/2025", "tháng 12/2025", "quý IV/2025", "quy 4 2025", "6 tháng cuối năm 2025", "năm 2025",
+    "2025" and the codes 202512, 2025Q4, 2025S2 all read; anything else raises ``ValueError`` with
+    a message that says what to type, so a page can show it beside the field.
+    """
+    from .text import fold
+
+    raw = text.strip() if isinstance(text, str) else ""
+    if raw and _PATTERN.match(raw.upper()):
+        return Period.parse(raw)
+    folded = _SEPARATORS.sub(" ", fold(raw)).strip()
+    for pattern, kind in _TYPED:
+        match = pattern.match(folded)
+        if not match:
+            continue
+        groups = {k: v for k, v in match.groupdict().items() if v}
+        year = int(groups.get("y") or groups["y2"])
+        index_text = groups.get("i") or groups.get("i2") or "1"
+        if kind is PeriodType.HALF_YEAR:
+            index = 1 if index_text in ("dau", "first") else 2
+        elif kind is PeriodType.QUARTER:
+            index = _ROMAN_INDEX.get(index_text) or int(index_text)
+        else:
+            index = int(index_text)
+        if year >= 1 and 1 <= index <= 12 // kind.months:
+            return Period(kind, year, index)
+    raise ValueError(
+        _(
+            "Cannot read the period “%(text)s”: type for example “tháng 12/2025”, “quý IV/2025”, "
+            "“6 tháng đầu năm 2025” or “năm 2025”."
+        )
+        % {"text": raw}
+    )
+
+
+def recent(period_type: PeriodType | str, day: dt.date, count: int = 8) -> list[Period]:
+    """The last ``count`` periods of a type that have ended by ``day``, latest first (a picker's list)."""
+    last = Period.of(period_type, day).previous
+    return [last.shift(-i) for i in range(count)]

@@ -193,4 +193,6 @@ def audit_log(request: HttpRequest) -> HttpResponse:
             q |= Q(additional_data__unit_path__startswith=path)
         entries = entries.filter(q)
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
-    return render(request, "org/audit_log.html", {"page": page})
+    from .audit import describe
+
+    return render(request, "org/audit_log.html", {"page": page, "lines": describe(list(page))})

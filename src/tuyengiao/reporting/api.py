@@ -34,9 +34,10 @@ from .completeness import Completeness, completeness
 from .models import DataElement, DataSet, DataValue, Submission
 
 
-def _unit(user: Any, code: str | None) -> Unit:
+def _unit(user: Any, code: str | None, param: str = "orgUnit") -> Unit:
+    """The unit a request names by code; an error names the parameter the caller used."""
     if not code:
-        raise ValidationError({"orgUnit": [_("The unit code (orgUnit) is missing.")]})
+        raise ValidationError({param: [_("The unit code (%(param)s) is missing.") % {"param": param}]})
     unit = Unit.objects.restrict(user, Action.VIEW).filter(code=code).first()
     if unit is None:
         raise Http404
@@ -224,7 +225,7 @@ class AnalyticsView(APIView):
     )
     def get(self, request: Request) -> Response:
         params = request.query_params
-        unit = _unit(request.user, params.get("ou"))
+        unit = _unit(request.user, params.get("ou"), "ou")
         try:
             periods = [Period.parse(p) for p in parse_codes(params.get("pe"))]
         except ValueError as exc:

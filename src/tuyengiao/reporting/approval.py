@@ -293,6 +293,8 @@ def approval_cards(
     may_approve = can(user, Action.APPROVE, unit)
     cards = []
     for stats in children:
+        if not (stats.expected or stats.status):
+            continue  # a unit with nothing to send (a cell under a commune's report)
         sub = subs.get(stats.unit.pk)
         submitted = sub is not None and sub.status == Status.SUBMITTED
         cards.append(

@@ -3,20 +3,57 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
+from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.conf import settings
+from django.db import connection
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
-from tuyengiao.core.numbers import format_number
+from tuyengiao.core import providers
+from tuyengiao.core.numbers import format_number, format_percent
 from tuyengiao.core.periods import Period, PeriodType
 from tuyengiao.core.text import vn_sorted
-from tuyengiao.org.models import Unit
+from tuyengiao.org.models import Unit, UnitSuccession, today
 
 from . import analytics
-from .models import DataElement, DataSetElement, DataValue, Indicator
+from .expressions import parse
+from .models import DataElement, DataSet, DataSetElement, DataValue, Indicator, ValueType
+
+MEMBERS = "DV_SO_LUONG"  # the members the tree knows, shown on every dashboard
+
+
+def min_coverage() -> Decimal:
+    """Below this share of reporting units (per cent, setting ``DASHBOARD_MIN_COVERAGE``) a figure
+    is too partial to compare with another period."""
+    return Decimal(str(getattr(settings, "DASHBOARD_MIN_COVERAGE", 80)))
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """How many of the units expected to report a figure have at least one value for it."""
+
+    reported: int
+    expected: int
+
+    @property
+    def rate(self) -> Decimal | None:
+        return Decimal(self.reported * 100) / self.expected if self.expected else None
+
+    @property
+    def enough(self) -> bool:
+        return self.rate is None or self.rate >= min_coverage()
+
+    def __str__(self) -> str:
+        return _("%(reported)s of %(expected)s units") % {
+            "reported": format_number(self.reported),
+            "expected": format_number(self.expected),
+        }
 
 
 @dataclass
@@ -26,20 +63,57 @@ class Card:
     value: Decimal | None
     last_year: Decimal | None
     is_percent: bool = False
+    unit_label: str = ""  # as the indicator declares it: "lượt/100 đảng viên", "tin/bài"…
+    coverage: Coverage | None = None
+    last_coverage: Coverage | None = None
+
+    @property
+    def comparable(self) -> bool:
+        """Both periods have enough of their units reporting for a change to mean something."""
+        return all(c is None or c.enough for c in (self.coverage, self.last_coverage))
 
     @property
     def change(self) -> Decimal | None:
         """Percent change versus the same period last year."""
-        if self.value is None or not self.last_year:
+        if self.value is None or not self.last_year or not self.comparable:
             return None
         return (self.value - self.last_year) * 100 / self.last_year
 
     @property
     def points(self) -> Decimal | None:
         """For rates, the change in percentage points."""
-        if self.value is None or self.last_year is None:
+        if self.value is None or self.last_year is None or not self.comparable:
             return None
         return self.value - self.last_year
+
+    @property
+    def partial(self) -> bool:
+        """A change would be shown were it not for missing reports: the page says so instead."""
+        return self.value is not None and self.last_year is not None and not self.comparable
+
+    @property
+    def header(self) -> str:
+        """The column title: the name and, when the figure has one, its unit."""
+        if self.is_percent:
+            return f"{self.name} (%)"
+        return f"{self.name} ({self.unit_label})" if self.unit_label else self.name
+
+    def show(self, value: Decimal | None) -> str:
+        """A value as the figure declares it: 97,5%; 1,2 lượt/100 đảng viên; 47.600."""
+        if value is None:
+            return "—"
+        if self.is_percent:
+            return format_percent(value)
+        text = format_number(value)
+        return f"{text} {self.unit_label}" if self.unit_label else text
+
+    @property
+    def value_text(self) -> str:
+        return self.show(self.value)
+
+    @property
+    def last_year_text(self) -> str:
+        return self.show(self.last_year)
 
 
 @dataclass
@@ -52,28 +126,183 @@ class Dashboard:
     trend: dict[str, list[float | None]]
     children: list[tuple[Unit, list[Decimal | None]]]
     columns: list[Card] = field(default_factory=list)
-    chart_index: int = 0  # the column the children chart shows
+    chart_index: int | None = 0  # the column the children chart shows; None: no column has figures
+    last_year_structure: str = "period"  # "current" when last year's figures come from predecessors
+
+    @property
+    def threshold(self) -> str:
+        return format_percent(min_coverage())
+
+    @property
+    def partial(self) -> list[Card]:
+        """Figures whose period or same period last year is reported by too few units."""
+        return [c for c in self.cards if not c.comparable]
 
     def chart_data(self) -> dict[str, object]:
         """What the ECharts scripts draw, passed to the page with ``json_script``."""
         column = self.chart_index
+        card = self.cards[column] if column is not None and self.cards else None
         return {
             "periods": self.trend_periods,
             "series": [{"name": name, "data": data} for name, data in self.trend.items()],
-            "children": [unit.name for unit, _values in self.children],
-            "childValues": [_float(values[column]) if values else None for _unit, values in self.children],
-            "childLabel": self.cards[column].name if self.cards else "",
+            "children": [unit.name for unit, _values in self.children] if card else [],
+            "childValues": [_float(values[column]) for _unit, values in self.children]
+            if card and column is not None
+            else [],
+            "childLabel": card.header if card else "",
+            "percent": bool(card and card.is_percent),
         }
 
 
-def default_period() -> Period:
-    """The latest half-year that has any stored value (or the last finished half-year)."""
-    latest = DataValue.objects.aggregate(m=Max("period"))["m"]
-    if latest:
-        return Period.parse(latest).parent(PeriodType.HALF_YEAR) if len(latest) != 4 else Period.parse(latest)
-    from tuyengiao.org.models import today
+# --- which period the dashboard opens on ----------------------------------------------------
 
-    return Period.of(PeriodType.HALF_YEAR, today()).previous
+
+def default_period(unit: Unit | None = None, day: dt.date | None = None) -> Period:
+    """The half-year the dashboard and the pivot open on.
+
+    The rule: the latest half-year that has **ended and is due** — its end plus the longest
+    ``due_days`` of the data sets has passed — or that has ended and is **mostly in**: at least
+    ``DASHBOARD_MIN_COVERAGE`` per cent of the units under ``unit`` expected to report have
+    figures for it. A half-year still running is never the default, however many figures one
+    unit has already typed into it. When nothing at all is stored for the chosen half-year, the
+    page steps back (up to three years) to the latest earlier one that has figures.
+    """
+    now = day or today()
+    due_days = DataSet.objects.aggregate(m=Max("due_days"))["m"] or 0
+    candidate = Period.of(PeriodType.HALF_YEAR, now).previous
+    if candidate.end + dt.timedelta(days=due_days) >= now:
+        mostly_in = False
+        if unit is not None:
+            everything = {"*": list(DataSetElement.objects.values_list("element_id", flat=True).distinct())}
+            got = coverage(unit, [candidate], everything).get(("*", candidate.code))
+            mostly_in = bool(got and got.expected and got.enough)
+        if not mostly_in:
+            candidate = candidate.previous
+    for back in range(7):
+        period = candidate.shift(-back)
+        codes = [p.code for p in analytics._stored_periods(period)]
+        if DataValue.objects.filter(period__in=codes).exists():
+            return period
+    return candidate
+
+
+# --- coverage: how many units a figure stands on ---------------------------------------------
+
+
+def contributors(unit: Unit, structure: str, period: Period) -> list[tuple[int, str]]:
+    """(id, kind) of the units whose figures add up onto ``unit`` for a period.
+
+    On the structure of the period: the unit's subtree as it stood at the period's end. On
+    today's structure: today's subtree and, through the successions, every unit it took over,
+    keeping those that were open at the period's end (three merged communes count as three).
+    """
+    if structure == "current":
+        return [(u.pk, u.kind) for u in _lineage(unit) if u.is_open_on(period.end)]
+    from tuyengiao.org.services import tree_as_of
+
+    day = min(period.end, unit.last_day())
+    if not unit.is_open_on(day):
+        return []
+    tree = tree_as_of(day, root=unit)
+    return [(unit.pk, unit.kind)] + [(u.pk, u.kind) for kids in tree.values() for u in kids]
+
+
+def _lineage(unit: Unit) -> list[Unit]:
+    """Today's subtree of a unit and every unit it took over through successions, recursively."""
+    fields = ("id", "kind", "valid_from", "valid_to")
+    found = {u.pk: u for u in Unit.objects.filter(path__startswith=unit.path).only(*fields)}
+    frontier = set(found)
+    for _step in range(50):
+        rows = UnitSuccession.objects.filter(successor_id__in=frontier).values_list("predecessor_id", flat=True)
+        frontier = {pk for pk in rows if pk not in found}
+        if not frontier:
+            break
+        for u in Unit.objects.filter(pk__in=frontier).only(*fields):
+            found[u.pk] = u
+    return list(found.values())
+
+
+def _figure_elements(codes: list[str], known: list[Indicator] | None = None) -> dict[str, list[int]]:
+    """Figure code -> the stored elements its coverage is counted on (none for derived ones)."""
+    indicators = {i.code: i for i in (known if known is not None else Indicator.objects.filter(code__in=codes))}
+    needed = set(codes)
+    for ind in indicators.values():
+        needed |= parse(ind.numerator).codes | parse(ind.denominator).codes
+    ids = dict(DataElement.objects.filter(code__in=needed).values_list("code", "pk"))
+    out: dict[str, list[int]] = {}
+    for code in codes:
+        parts = (
+            parse(indicators[code].numerator).codes | parse(indicators[code].denominator).codes
+            if code in indicators
+            else {code}
+        )
+        elements = sorted(ids[c] for c in parts if c in ids)
+        if elements:
+            out[code] = elements
+    return out
+
+
+def coverage(
+    unit: Unit,
+    periods: list[Period],
+    figures: dict[str, list[int]],
+    structure: str = "period",
+    structures: dict[str, str] | None = None,
+) -> dict[tuple[str, str], Coverage]:
+    """(figure, period code) -> units with at least one value / units expected to report.
+
+    A unit is expected to report a figure when its kind reports a data set holding one of the
+    figure's elements; it counts as reported when any of those elements has a value for any
+    period inside the asked one. Counted in one SQL statement; values are never loaded.
+    ``structures`` may set another structure for some period codes (last year's on today's).
+    """
+    kinds: dict[int, set[str]] = defaultdict(set)
+    wanted = {el for els in figures.values() for el in els}
+    for element_id, unit_kinds in DataSetElement.objects.filter(element_id__in=wanted).values_list(
+        "element_id", "dataset__unit_kinds"
+    ):
+        kinds[element_id].update(unit_kinds or [])
+    fe = [(code, el) for code, els in figures.items() for el in els]
+    ek = [(el, kind) for el, ks in kinds.items() for kind in sorted(ks)]
+    all_kinds = {kind for _el, kind in ek}
+    lineage: list[Unit] | None = None
+    tg: list[tuple[str, int, str]] = []
+    for p in periods:
+        if (structures or {}).get(p.code, structure) == "current":
+            lineage = _lineage(unit) if lineage is None else lineage
+            units = [(u.pk, u.kind) for u in lineage if u.is_open_on(p.end)]
+        else:
+            units = contributors(unit, "period", p)
+        tg.extend((p.code, pk, kind) for pk, kind in units if kind in all_kinds)
+    pe = [(sp.code, p.code) for p in periods for sp in analytics._stored_periods(p)]
+    out = {(code, p.code): Coverage(0, 0) for code in figures for p in periods}
+    if not fe or not ek or not tg:
+        return out
+
+    def values_sql(rows: Sequence[tuple[object, ...]]) -> str:
+        width = len(rows[0])
+        return ", ".join("(" + ", ".join(["%s"] * width) + ")" for _ in rows)
+
+    sql = (
+        f"WITH fe(fig, el) AS (VALUES {values_sql(fe)}), ek(el, kind) AS (VALUES {values_sql(ek)}),"
+        f" tg(outp, uid, kind) AS (VALUES {values_sql(tg)}), pe(code, outp) AS (VALUES {values_sql(pe)}),"
+        " x AS (SELECT DISTINCT fe.fig, tg.outp, tg.uid FROM fe JOIN ek ON ek.el = fe.el"
+        " JOIN tg ON tg.kind = ek.kind)"
+        " SELECT x.fig, x.outp, COUNT(*), SUM(CASE WHEN EXISTS (SELECT 1 FROM reporting_datavalue dv"
+        " JOIN fe f2 ON f2.el = dv.element_id JOIN pe ON pe.code = dv.period"
+        " WHERE f2.fig = x.fig AND pe.outp = x.outp AND dv.unit_id = x.uid"
+        " AND (dv.value IS NOT NULL OR dv.text_value <> '')) THEN 1 ELSE 0 END)"
+        " FROM x GROUP BY x.fig, x.outp"
+    )
+    params = [v for rows in (fe, ek, tg, pe) for row in rows for v in row]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for fig, outp, expected, reported in cursor.fetchall():
+            out[(fig, outp)] = Coverage(int(reported or 0), int(expected))
+    return out
+
+
+# --- the dashboard --------------------------------------------------------------------------
 
 
 def key_codes(limit: int = 6) -> tuple[list[Indicator], list[DataElement]]:
@@ -92,14 +321,34 @@ def key_codes(limit: int = 6) -> tuple[list[Indicator], list[DataElement]]:
     return indicators, elements
 
 
+def last_year_structure(unit: Unit, period: Period, structure: str) -> str:
+    """A unit that did not exist a year ago compares with what its predecessors reported then:
+    those figures are re-aggregated onto it through the successions (with their shares)."""
+    last = period.same_period_last_year
+    if structure == "period" and unit.is_open and not unit.is_open_on(min(last.end, unit.last_day())):
+        return "current"
+    return structure
+
+
 def build(unit: Unit, period: Period, structure: str = "period") -> Dashboard:
     indicators, elements = key_codes()
-    dx = [i.code for i in indicators] + ["DV_SO_LUONG"] + [e.code for e in elements]
+    dx = [i.code for i in indicators] + [MEMBERS] + [e.code for e in elements]
     names = {i.code: i.name for i in indicators} | {e.code: e.name for e in elements}
-    names["DV_SO_LUONG"] = _("Party members")
-    percent = {i.code for i in indicators if i.is_percent}
+    member_element = providers.get(MEMBERS)
+    names[MEMBERS] = member_element.name if member_element else _("Party members")
+    percent = {i.code for i in indicators if i.is_percent} | {
+        e.code for e in elements if e.value_type == ValueType.PERCENT
+    }
+    labels = {i.code: i.unit_label.strip() for i in indicators if not i.is_percent}
     last = period.same_period_last_year
-    got = analytics.table(analytics.values(dx, [period, last], unit, "self", structure))
+    back_structure = last_year_structure(unit, period, structure)
+    if back_structure == structure:
+        got = analytics.table(analytics.values(dx, [period, last], unit, "self", structure))
+    else:
+        got = analytics.table(analytics.values(dx, [period], unit, "self", structure))
+        got |= analytics.table(analytics.values(dx, [last], unit, "self", back_structure))
+    figures = _figure_elements(dx, indicators)
+    covered = coverage(unit, [period, last], figures, structure, {last.code: back_structure})
     cards = [
         Card(
             code,
@@ -107,6 +356,9 @@ def build(unit: Unit, period: Period, structure: str = "period") -> Dashboard:
             got.get((code, period.code, unit.pk)),
             got.get((code, last.code, unit.pk)),
             code in percent,
+            labels.get(code, ""),
+            covered.get((code, period.code)) if code in figures else None,
+            covered.get((code, last.code)) if code in figures else None,
         )
         for code in dx
     ]
@@ -124,14 +376,47 @@ def build(unit: Unit, period: Period, structure: str = "period") -> Dashboard:
         (k, [kid_table.get((code, period.code, k.pk)) for code in dx])
         for k in vn_sorted(kids, key=lambda u: u.name)
     ]
-    chart_index = dx.index(rates[0]) if rates else 0
+    # the children chart draws the first rate some unit below has, else the first figure any has
+    with_values = [i for i, _c in enumerate(dx) if any(values[i] is not None for _k, values in children)]
+    preferred = [i for i in with_values if dx[i] in percent]
+    chart_index = (preferred or with_values)[0] if with_values else None
     return Dashboard(
-        unit, period, structure, cards, [p.label for p in trend_periods], trend, children, cards, chart_index
+        unit,
+        period,
+        structure,
+        cards,
+        [p.label for p in trend_periods],
+        trend,
+        children,
+        cards,
+        chart_index,
+        back_structure,
     )
 
 
 def _float(value: Decimal | None) -> float | None:
     return float(value) if value is not None else None
+
+
+# --- the pivot table ------------------------------------------------------------------------
+
+
+@dataclass
+class Choice:
+    code: str
+    name: str
+    kind: str  # "indicator" | "element"
+
+
+def choices() -> list[Choice]:
+    """Everything the pivot can show, indicators first, each list in Vietnamese order."""
+    indicators = [Choice(c, n, "indicator") for c, n in Indicator.objects.values_list("code", "name")]
+    elements = [
+        Choice(c, n, "element")
+        for c, n in DataElement.objects.exclude(value_type=ValueType.TEXT).values_list("code", "name")
+    ]
+    derived = [Choice(d.code, d.name, "element") for d in providers.all_elements()]
+    return vn_sorted(indicators, key=lambda c: c.name) + vn_sorted(elements + derived, key=lambda c: c.name)
 
 
 @dataclass
@@ -178,8 +463,12 @@ def pivot(
     for p in periods:
         for u in analytics.targets(unit, rows_mode, structure, p):
             units[u.pk] = u
-    names = dict(Indicator.objects.filter(code__in=dx).values_list("code", "name"))
+    names = {
+        ind.code: Card(ind.code, ind.name, None, None, ind.is_percent, ind.unit_label.strip()).header
+        for ind in Indicator.objects.filter(code__in=dx)
+    }
     names |= dict(DataElement.objects.filter(code__in=dx).values_list("code", "name"))
+    names |= {c: d.name for c in dx if c not in names and (d := providers.get(c)) is not None}
     codes = [c.strip().upper() for c in dx]
     if columns == "periods":
         pairs = [(c, p) for c in codes for p in periods]

@@ -6,7 +6,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from tuyengiao.core.forms import TableFileField
-from tuyengiao.core.periods import Period
+from tuyengiao.core.periods import parse_text
+from tuyengiao.reporting.codes import parse_codes
 
 
 class ValueForm(forms.Form):
@@ -40,8 +41,9 @@ class SelectionForm(forms.Form):
 
 
 def _period(value: str) -> str:
+    """A period code from what a person typed ("quý IV/2025", "thang 12/2025", "2025S1")."""
     try:
-        return Period.parse(value).code
+        return parse_text(value).code
     except ValueError as exc:
         raise forms.ValidationError(str(exc)) from exc
 
@@ -52,13 +54,27 @@ class PeriodField(forms.CharField):
         return _period(text) if text else ""
 
 
+class CodesField(forms.Field):
+    """Element and indicator codes, ticked in a list (or given as ``A;B`` in a link)."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def to_python(self, value: object) -> list[str]:
+        items = value if isinstance(value, list | tuple) else [value] if value else []
+        return parse_codes(";".join(str(item) for item in items).upper())
+
+
 STRUCTURE_CHOICES = [("period", _("Structure of the period")), ("current", _("Today's structure"))]
 
 
 class DashboardForm(forms.Form):
     unit = forms.IntegerField(required=False, widget=forms.HiddenInput)
     period = PeriodField(
-        label=_("Period"), required=False, max_length=8, help_text=_("e.g. 2025S1, 2025, 2025Q2, 202506")
+        label=_("Period"),
+        required=False,
+        max_length=40,
+        help_text=_("e.g. 6 tháng đầu năm 2025, quý II/2025, tháng 6/2025, năm 2025"),
+        widget=forms.TextInput(attrs={"list": "period-options", "autocomplete": "off"}),
     )
     structure = forms.ChoiceField(label=_("Structure"), choices=STRUCTURE_CHOICES, required=False)
 
@@ -67,10 +83,10 @@ class PivotForm(DashboardForm):
     periods = forms.CharField(
         label=_("Periods"),
         required=False,
-        max_length=200,
-        help_text=_("Codes separated by ; e.g. 2024S1;2024S2;2025S1"),
+        max_length=400,
+        help_text=_("Separated by ; e.g. 6 tháng đầu năm 2025; 6 tháng cuối năm 2025"),
     )
-    dx = forms.CharField(label=_("Elements and indicators"), required=False, max_length=2000)
+    dx = CodesField(label=_("Elements and indicators"), required=False)
     rows = forms.ChoiceField(
         label=_("Rows"),
         required=False,
@@ -79,6 +95,18 @@ class PivotForm(DashboardForm):
     columns = forms.ChoiceField(
         label=_("Columns"), required=False, choices=[("elements", _("Elements")), ("periods", _("Periods"))]
     )
+
+    def clean_dx(self) -> list[str]:
+        from .dashboard import choices
+
+        codes = self.cleaned_data.get("dx") or []
+        known = {c.code for c in choices()}
+        unknown = [c for c in codes if c not in known]
+        if unknown:
+            raise forms.ValidationError(
+                _("No element or indicator has the code: %(codes)s.") % {"codes": ", ".join(unknown)}
+            )
+        return list(codes)
 
     def clean_periods(self) -> list[str]:
         raw = self.cleaned_data.get("periods") or ""

@@ -6,9 +6,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.utils.translation import gettext as _
-
-from tuyengiao.core.numbers import format_number
 from tuyengiao.core.periods import Period
 from tuyengiao.org.models import Unit
 
@@ -24,12 +21,9 @@ class Violation:
 
     @property
     def message(self) -> str:
-        return _("%(message)s (left side %(left)s %(op)s right side %(right)s does not hold)") % {
-            "message": self.rule.message,
-            "left": format_number(self.left),
-            "op": self.rule.get_operator_display(),
-            "right": format_number(self.right),
-        }
+        from .wording import rule_message
+
+        return rule_message(self.rule, self.left, self.right)
 
 
 def values_map(unit: Unit, period: Period, codes: Iterable[str] | None = None) -> dict[str, Decimal | None]:

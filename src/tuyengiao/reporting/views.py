@@ -19,10 +19,11 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from tuyengiao.core.exceptions import ConflictError, UserError
-from tuyengiao.core.periods import Period
+from tuyengiao.core.periods import Period, PeriodType
+from tuyengiao.core.periods import recent as recent_periods
 from tuyengiao.org.access import can, get_unit_for_user, scope_paths
 from tuyengiao.org.choices import Action
-from tuyengiao.org.models import Unit
+from tuyengiao.org.models import Unit, today
 from tuyengiao.org.services import ancestors
 
 from . import analytics, approval, completeness, validation
@@ -286,27 +287,46 @@ def _unit_param(request: HttpRequest, pk: int | None) -> Unit:
     return unit
 
 
+def _period_options(datasets: list[DataSet] | None = None) -> list[Period]:
+    """The picker beside a period box: recent finished periods of every type a data set uses."""
+    now = today()
+    used = [ds.period_type for ds in datasets] if datasets is not None else DataSet.objects.values_list(
+        "period_type", flat=True
+    )
+    kinds = set(used) | {PeriodType.HALF_YEAR, PeriodType.YEAR}
+    order = [PeriodType.HALF_YEAR, PeriodType.YEAR, PeriodType.QUARTER, PeriodType.MONTH]
+    count = {PeriodType.HALF_YEAR: 6, PeriodType.YEAR: 3, PeriodType.QUARTER: 6, PeriodType.MONTH: 12}
+    return [p for kind in order if kind in kinds for p in recent_periods(kind, now, count[kind])]
+
+
 @login_required
 def dashboard_view(request: HttpRequest) -> HttpResponse:
+    """Key figures of a unit; a period that cannot be read is an error beside the box, never replaced."""
     form = DashboardForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
+    form.is_valid()
+    data = form.cleaned_data if form.is_bound else {}
     unit = _unit_param(request, data.get("unit"))
-    period = Period.parse(data["period"]) if data.get("period") else dash.default_period()
+    period: Period | None = None
+    if "period" not in form.errors:
+        period = Period.parse(data["period"]) if data.get("period") else dash.default_period(unit)
     # today's units compare like with like across a reorganisation; closed units only have their own
     structure = data.get("structure") or ("current" if unit.is_open else "period")
     if structure == "current" and not unit.is_open:
         structure = "period"
-    try:
-        board = dash.build(unit, period, structure)
-    except UserError as exc:
-        messages.error(request, exc.message)
-        board = None
+    board = None
+    if period is not None:
+        try:
+            board = dash.build(unit, period, structure)
+        except UserError as exc:
+            messages.error(request, exc.message)
     datasets = [ds for ds in DataSet.objects.order_by("name")]
     return render(
         request,
         "reporting/dashboard.html",
         {
             "form": form,
+            "typed": form["period"].value() if "period" in form.errors else (period.label if period else ""),
+            "period_options": _period_options(datasets),
             "unit": unit,
             "period": period,
             "structure": structure,
@@ -321,21 +341,22 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
 @login_required
 def pivot_view(request: HttpRequest) -> HttpResponse:
     form = PivotForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
+    form.is_valid()
+    data = form.cleaned_data if form.is_bound else {}
     unit = _unit_param(request, data.get("unit"))
-    periods = [Period.parse(c) for c in data.get("periods") or []] or [dash.default_period()]
     indicators, elements = dash.key_codes()
-    dx = [c for c in (data.get("dx") or "").replace(",", ";").split(";") if c.strip()] or (
-        [i.code for i in indicators] + [e.code for e in elements]
-    )
+    dx = data.get("dx") or [i.code for i in indicators] + [e.code for e in elements]
     structure = data.get("structure") or "period"
     table = None
-    try:
-        table = dash.pivot(
-            unit, periods, dx, data.get("rows") or "children", data.get("columns") or "elements", structure
-        )
-    except UserError as exc:
-        messages.error(request, exc.message)
+    periods: list[Period] = []
+    if not form.errors:
+        periods = [Period.parse(c) for c in data.get("periods") or []] or [dash.default_period(unit)]
+        try:
+            table = dash.pivot(
+                unit, periods, dx, data.get("rows") or "children", data.get("columns") or "elements", structure
+            )
+        except UserError as exc:
+            messages.error(request, exc.message)
     fmt = request.GET.get("format")
     if table is not None and fmt in ("csv", "xlsx"):
         name = f"so-lieu-{unit.code}-{'-'.join(p.code for p in periods)}.{fmt}"
@@ -348,6 +369,9 @@ def pivot_view(request: HttpRequest) -> HttpResponse:
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
     query = request.GET.copy()
+    typed_periods = (
+        form["periods"].value() if "periods" in form.errors else "; ".join(p.label for p in periods)
+    )
     return render(
         request,
         "reporting/pivot.html",
@@ -355,8 +379,11 @@ def pivot_view(request: HttpRequest) -> HttpResponse:
             "form": form,
             "unit": unit,
             "periods": periods,
+            "typed_periods": typed_periods,
+            "period_options": _period_options(),
             "table": table,
-            "dx": ";".join(dx),
+            "chosen": set(dx),
+            "choices": dash.choices(),
             "csv_url": reverse("reporting:pivot") + "?" + _with(query, format="csv"),
             "xlsx_url": reverse("reporting:pivot") + "?" + _with(query, format="xlsx"),
         },

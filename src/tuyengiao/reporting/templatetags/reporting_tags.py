@@ -22,3 +22,9 @@ def get_item(mapping: Any, key: Any) -> Any:
         return mapping.get(key)
     except AttributeError:
         return None
+
+
+@register.filter
+def reporting_only(rows: Any) -> list[Any]:
+    """Rows of the status table for units that report something (a cell with nothing due is left out)."""
+    return [row for row in rows or [] if row.expected or row.status]
