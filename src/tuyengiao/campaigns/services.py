@@ -14,12 +14,16 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tuyengiao.core.exceptions import ImportRejected, RowError, UserError
+from tuyengiao.core.html import plain_text
 from tuyengiao.core.numbers import format_number
+from tuyengiao.core.scoping import scope_q
+from tuyengiao.documents.services import ancestor_paths
+from tuyengiao.events.services import session_totals
 from tuyengiao.org.access import can, scope_paths
 from tuyengiao.org.choices import UnitKind
 from tuyengiao.org.models import Unit
@@ -42,21 +46,16 @@ def today() -> dt.date:
 
 def visible_campaigns(user: User) -> QuerySet[Campaign]:
     """Campaigns organised in the user's subtrees, and those whose scope reaches into them."""
-    from tuyengiao.documents.services import ancestor_paths
-
-    paths = scope_paths(user, "view")
-    qs = Campaign.objects.all()
-    if paths is None:
-        return qs
-    if not paths:
-        return qs.none()
-    condition = Q()
-    for path in paths:
-        condition |= Q(unit__path__startswith=path) | Q(scope__path__startswith=path)
-    above = ancestor_paths(paths)
-    if above:
-        condition |= Q(scope__path__in=above)
-    return qs.filter(condition)
+    own = scope_q(user, "view", "unit")
+    if own is None:
+        return Campaign.objects.all()
+    reaching = scope_q(user, "view", "scope")
+    assert reaching is not None
+    # Scope: a campaign also reaches the units under its scope, which may lie above the user's
+    # own; once the Scope object declares this reach on the model it becomes
+    # ``Campaign.objects.restrict(user, "view")``.
+    above = ancestor_paths(scope_paths(user, "view") or [])
+    return Campaign.objects.filter(own | reaching | Q(scope__path__in=above))
 
 
 def root_for(user: User, campaign: Campaign) -> Unit:
@@ -100,8 +99,6 @@ class CampaignData:
 
 
 def _check(user: User, data: CampaignData) -> None:
-    from tuyengiao.documents.services import plain_text
-
     if not can(user, "enter", data.unit):
         raise PermissionDenied
     if not can(user, "enter", data.scope):
@@ -239,15 +236,10 @@ def recount_from_events(campaign: Campaign, unit: Unit) -> CampaignParticipation
     Figures the cell typed in directly are left alone. Raises ``UserError`` (and the caller's
     transaction rolls back) if the sessions count more attendees than expected.
     """
-    from tuyengiao.events.models import Event, EventKind
-
     row = CampaignParticipation.objects.select_for_update().filter(campaign=campaign, unit=unit).first()
     if row is None or row.source == Source.DIRECT:
         return row
-    sessions = Event.objects.filter(
-        campaign=campaign, unit=unit, kind=EventKind.STUDY_SESSION, present_attendees__isnull=False
-    )
-    figures = sessions.aggregate(total=Sum("present_attendees"), last=Max("start"), n=Count("pk"))
+    figures = session_totals(campaign.pk, unit.pk)
     if not figures["n"]:
         row.attended, row.source, row.reported_on = None, "", None
     else:
@@ -437,3 +429,39 @@ def completed_on_time(campaign: Campaign) -> bool:
     if not figures.all_reported or figures.reported_late:
         return False
     return (figures.rate or Decimal(0)) >= campaign.target_rate
+
+
+# ---------------------------------------------------------------------------------------------
+# Study sessions: what the campaigns offer the events app (registered in apps.py)
+
+
+class CampaignSessions:
+    """Events call this when a study session names a campaign; events never import the campaigns."""
+
+    def choices(self, user: User) -> QuerySet[Campaign]:
+        return visible_campaigns(user)
+
+    def problems(self, user: User, event: Any) -> list[str]:
+        campaign = visible_campaigns(user).select_related("scope").filter(pk=event.campaign_id).first()
+        if campaign is None:
+            raise PermissionDenied
+        if event.kind != "study_session" or not event.unit_id:
+            return []
+        if event.unit.kind != UnitKind.CELL or not event.unit.path.startswith(campaign.scope.path):
+            return [
+                _(
+                    "Study campaign: the session must be held by a Party cell within the campaign’s "
+                    "scope (%(scope)s)."
+                )
+                % {"scope": campaign.scope.name}
+            ]
+        return []
+
+    def recount(self, touched: set[tuple[int, int]]) -> None:
+        campaigns = Campaign.objects.in_bulk({c for c, _u in touched})
+        units = Unit.objects.in_bulk({u for _c, u in touched})
+        for campaign_id, unit_id in sorted(touched):
+            recount_from_events(campaigns[campaign_id], units[unit_id])
+
+
+study_sessions = CampaignSessions()
