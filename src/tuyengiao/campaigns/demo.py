@@ -116,7 +116,8 @@ def _fill(campaign: Campaign, mode: str, rng: random.Random, skip_commune: str) 
         row.source = Source.DIRECT
         row.reported_on = reported_on if mode != "open" else campaign.start + dt.timedelta(days=10)
         changed.append(row)
-    CampaignParticipation.objects.bulk_update(changed, ["expected", "attended", "source", "reported_on"], batch_size=500)
+    fields = ["expected", "attended", "source", "reported_on"]
+    CampaignParticipation.objects.bulk_update(changed, fields, batch_size=500)
 
 
 def _sessions(campaign: Campaign, commune: Unit, rng: random.Random) -> int:
