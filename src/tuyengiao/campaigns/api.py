@@ -192,4 +192,3 @@ def register(router: BaseRouter) -> None:
     router.register("participations", ParticipationViewSet, basename="participation")
 
 
-extra_urls: list = []

@@ -138,4 +138,3 @@ def register(router: BaseRouter) -> None:
     router.register("documents", DocumentViewSet, basename="document")
 
 
-extra_urls: list = []

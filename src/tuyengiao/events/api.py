@@ -121,4 +121,3 @@ def register(router: BaseRouter) -> None:
     router.register("events", EventViewSet, basename="event")
 
 
-extra_urls: list = []
