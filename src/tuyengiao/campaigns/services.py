@@ -492,8 +492,8 @@ def list_rows(user: User, campaigns: list[Campaign], on: dt.date | None = None) 
         for row in CampaignParticipation.objects.filter(condition)
         .values("campaign_id")
         .annotate(
-            expected=Sum("expected"),
-            attended=Sum("attended"),
+            sum_expected=Sum("expected"),
+            sum_attended=Sum("attended"),
             cells=Count("pk"),
             reported=Count("pk", filter=Q(attended__isnull=False)),
             late=Count("pk", filter=Q(reported_on__gt=F("campaign__deadline"))),
@@ -505,8 +505,8 @@ def list_rows(user: User, campaigns: list[Campaign], on: dt.date | None = None) 
         row = grouped.get(campaign.pk, {})
         figures = Figures(
             unit=roots[campaign.pk],
-            expected=row.get("expected") or 0,
-            attended=row.get("attended") or 0,
+            expected=row.get("sum_expected") or 0,
+            attended=row.get("sum_attended") or 0,
             cells=row.get("cells") or 0,
             reported=row.get("reported") or 0,
             reported_late=row.get("late") or 0,
