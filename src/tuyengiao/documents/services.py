@@ -186,7 +186,7 @@ def check_links(
     """
     if not document.unit_id or not can(user, "enter", document.unit):
         raise PermissionDenied
-    if document.issuer_unit_id and not can(user, "view", document.issuer_unit):
+    if document.issuer_unit is not None and not can(user, "view", document.issuer_unit):
         raise UserError(_("Issuing unit: this unit is outside the units you are responsible for."), field="issuer_unit")
     for field, linked in (("replaces", replaces), ("related", related)):
         wanted = {d.pk for d in linked or []}

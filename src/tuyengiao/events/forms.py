@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from tuyengiao.core.numbers import format_number
+from tuyengiao.org.models import Unit
 
 from .models import Event, EventSite
 
@@ -66,7 +67,7 @@ class SiteForm(forms.Form):
     """One connected site: a unit in the user's scope or a named place, and who attended there."""
 
     unit = forms.ModelChoiceField(
-        label=_("Unit"), queryset=EventSite._meta.get_field("unit").related_model.objects.none(), required=False
+        label=_("Unit"), queryset=Unit.objects.none(), required=False
     )
     name = forms.CharField(label=_("Place"), max_length=200, required=False)
     present = forms.IntegerField(label=_("Attendees present"), min_value=0, required=False)

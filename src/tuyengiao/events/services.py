@@ -127,7 +127,7 @@ def site_problems(user: User, event: Event, sites: Sequence[EventSite]) -> list[
         message = _("Connected sites: an in-person event has no connected sites; choose online or hybrid.")
         found.append(("format", message))
     for number, site in enumerate(sites, start=1):
-        if site.unit_id and not can(user, "view", site.unit):
+        if site.unit is not None and not can(user, "view", site.unit):
             message = _("Connected site %(n)d: the unit is outside the units you are responsible for.")
             found.append(("sites", message % {"n": number}))
         elif not site.unit_id and not (site.name or "").strip():
