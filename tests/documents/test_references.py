@@ -17,14 +17,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import World
+from tuyengiao.core.html import html_to_text
+from tuyengiao.documents.linking import link_references, resolve
 from tuyengiao.documents.models import Document, DocumentReference
 from tuyengiao.documents.references import (
     FoundReference,
     find_references,
-    html_to_text,
     issuer_code,
-    link_references,
-    resolve,
 )
 
 
@@ -518,14 +517,14 @@ def test_a_local_congress_resolution_resolves_by_title_and_term(world: World) ->
 
 @pytest.mark.django_db
 def test_unresolved_references_are_listed_for_the_board(registry: Registry, world: World) -> None:
-    from tuyengiao.documents.references import unresolved_references
+    from tuyengiao.documents.linking import unresolved_references
 
     first = _doc(world, kind="report", title="Báo cáo quý I",
                  body="<p>Theo Kết luận 99-KL/TW và Nghị quyết 35-NQ/TW.</p>")
     second = _doc(world, kind="report", title="Báo cáo quý II", body="<p>Kết luận 99-KL/TW tiếp tục.</p>")
     link_references(first)
     link_references(second)
-    [row] = unresolved_references()
+    [row] = unresolved_references(Document.objects.all())
     assert (row["kind"], row["number"], row["symbol"], row["count"], row["sources"]) == (
         "conclusion", "99", "KL/TW", 2, 2,
     )

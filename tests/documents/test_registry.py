@@ -3,7 +3,6 @@ attachments checked by their content."""
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import io
 import zipfile
@@ -16,7 +15,9 @@ from tests.conftest import World
 from tuyengiao.core.exceptions import UserError
 from tuyengiao.documents import services
 from tuyengiao.documents.choices import DocumentKind, Issuer
+from tuyengiao.documents.linking import find_in_text
 from tuyengiao.documents.models import Attachment, Document, DocumentReference, WorkField
+from tuyengiao.documents.references import format_symbol, parse_symbol
 
 
 def make_document(unit, **fields) -> Document:  # type: ignore[no-untyped-def]
@@ -46,15 +47,15 @@ def make_document(unit, **fields) -> Document:  # type: ignore[no-untyped-def]
     ],
 )
 def test_it_reads_party_symbols(symbol: str, number: str, kind: str, issuer: str) -> None:
-    parsed = services.parse_symbol(symbol)
+    parsed = parse_symbol(symbol)
     assert parsed.valid
     assert (parsed.number, parsed.kind, parsed.issuer) == (number, kind, issuer)
     assert parsed.formatted == f"{number}-{kind}/{issuer}"
 
 
 def test_it_formats_symbols_the_party_way() -> None:
-    assert services.format_symbol("01", DocumentKind.CONCLUSION, "TW") == "01-KL/TW"
-    assert services.format_symbol("10", DocumentKind.GUIDANCE, "BTGDVTU") == "10-HD/BTGDVTU"
+    assert format_symbol("01", DocumentKind.CONCLUSION, "TW") == "01-KL/TW"
+    assert format_symbol("10", DocumentKind.GUIDANCE, "BTGDVTU") == "10-HD/BTGDVTU"
 
 
 @pytest.mark.smoke
@@ -306,21 +307,6 @@ def test_a_summary_typed_by_a_person_is_not_a_draft(world: World) -> None:
     assert document.summary_is_draft is False
 
 
-@dataclasses.dataclass
-class Found:
-    """The shape of a reference found by the parser (text, span and parsed parts)."""
-
-    text: str
-    number: str | None = None
-    symbol: str | None = None
-    kind: str | None = None
-    term: str | None = None
-    start: int = 0
-    end: int = 0
-    issuer: str | None = None
-    date: dt.date | None = None
-
-
 def test_found_references_resolve_to_readable_documents(world: World) -> None:
     resolution = make_document(world.province)
     congress = make_document(
@@ -338,18 +324,15 @@ def test_found_references_resolve_to_readable_documents(world: World) -> None:
         title="Nghị quyết của xã Tân Lập",
     )
     readable = services.visible_documents(world.commune_officer)
-    assert (
-        services.resolve_found(Found("Nghị quyết số 35-NQ/TW", "35", "NQ/TW", "resolution"), readable)
-        == resolution
-    )
-    assert (
-        services.resolve_found(Found("Nghị quyết 35", "35", None, "resolution", "XII"), readable)
-        == resolution
-    )
-    assert (
-        services.resolve_found(Found("Đại hội XIII", None, None, "resolution", "XIII"), readable) == congress
-    )
-    assert services.resolve_found(Found("Nghị quyết 04-NQ/ĐU", "04", "NQ/ĐU", "resolution"), readable) is None
+
+    def linked(sentence: str) -> Document | None:
+        [(_found, document)] = find_in_text(sentence, readable)
+        return document
+
+    assert linked("Thực hiện Nghị quyết số 35-NQ/TW của Bộ Chính trị.") == resolution
+    assert linked("Thực hiện Nghị quyết 35 (khóa XII).") == resolution
+    assert linked("Quán triệt Nghị quyết Đại hội XIII của Đảng.") == congress
+    assert linked("Theo Nghị quyết 04-NQ/ĐU của Đảng ủy xã.") is None
     assert neighbour.pk not in readable.values_list("pk", flat=True)
 
 

@@ -28,7 +28,7 @@ def _sentences(text: str) -> list[str]:
 @pytest.mark.smoke
 def test_summary_is_a_few_original_sentences_in_their_order() -> None:
     result = draft_summary(BODY, max_sentences=3)
-    from tuyengiao.documents.references import html_to_text
+    from tuyengiao.core.html import html_to_text
 
     original = split_sentences(html_to_text(BODY))
     chosen = split_sentences(result)

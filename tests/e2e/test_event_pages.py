@@ -157,3 +157,43 @@ def test_the_calendar_moves_down_to_a_unit_and_back_from_an_event_on_a_phone(pho
     page.wait_for_selector("[data-testid=agenda]")
     assert "Đảng bộ xã Chí Linh" in page.locator("hgroup").inner_text()
     assert events.local.title in page.locator("[data-testid=agenda]").inner_text()
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_a_hybrid_conference_records_attendance_per_connected_site(  # type: ignore[no-untyped-def]
+    page_at, login, events: Events, width: int
+) -> None:
+    world = events.world
+    page = page_at(width)
+    login(page, world.commune_officer)
+    page.goto("/events/new/")
+    page.select_option("#id_unit", str(world.commune.pk))
+    page.select_option("#id_kind", EventKind.CONFERENCE)
+    page.fill("#id_title", "Hội nghị trực tuyến quán triệt Nghị quyết")
+    page.fill("#id_start", "10/03/2026 08:00")
+    page.fill("#id_end", "10/03/2026 10:30")
+    page.select_option("#id_format", EventFormat.HYBRID)
+    page.fill("#id_expected_attendees", "100")
+    page.fill("#id_present_attendees", "90")
+    page.select_option("#id_sites-0-unit", str(world.cell.pk))
+    page.fill("#id_sites-0-present", "50")
+    page.fill("#id_sites-1-name", "Nhà văn hóa thôn Đoài")
+    page.fill("#id_sites-1-present", "30")
+    if width == 390:
+        fits_a_phone(page)
+    page.get_by_role("button", name="Lưu").click()
+    # The sites add up to 80, not 90: the message stands beside the attendees, nothing is saved.
+    beside = page.locator("[data-field=present_attendees]")
+    assert "80" in beside.inner_text() and "90" in beside.inner_text()
+    assert page.locator("#id_sites-1-name").input_value() == "Nhà văn hóa thôn Đoài"
+    assert not Event.objects.filter(unit=world.commune, format=EventFormat.HYBRID).exists()
+    if width == 390:
+        fits_a_phone(page)
+    page.fill("#id_sites-1-present", "40")
+    page.get_by_role("button", name="Lưu").click()
+    page.wait_for_selector("table[data-testid=sites]")
+    sites = page.locator("table[data-testid=sites]").inner_text()
+    assert "Chi bộ thôn Đông" in sites and "Nhà văn hóa thôn Đoài" in sites
+    assert page.locator("[data-testid=connected-sites]").inner_text() == "2"
+    if width == 390:
+        fits_a_phone(page)

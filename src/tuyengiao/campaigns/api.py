@@ -119,7 +119,7 @@ class CampaignViewSet(viewsets.ModelViewSet[Campaign]):
         try:
             serializer.instance = services.create_campaign(self.request.user, self._data(serializer))
         except UserError as exc:
-            raise ValidationError({"detail": exc.message}) from exc
+            raise ValidationError({exc.field or "detail": [exc.message]}) from exc
 
     def perform_update(self, serializer: serializers.BaseSerializer[Any]) -> None:
         instance = serializer.instance
@@ -129,7 +129,7 @@ class CampaignViewSet(viewsets.ModelViewSet[Campaign]):
                 self.request.user, instance, self._data(serializer)
             )
         except UserError as exc:
-            raise ValidationError({"detail": exc.message}) from exc
+            raise ValidationError({exc.field or "detail": [exc.message]}) from exc
 
     @extend_schema(
         parameters=[
@@ -182,7 +182,7 @@ class ParticipationViewSet(
         except ImportRejected as exc:
             raise ValidationError({"attended": [e.message for e in exc.errors]}) from exc
         except UserError as exc:
-            raise ValidationError({"detail": exc.message}) from exc
+            raise ValidationError({exc.field or "detail": [exc.message]}) from exc
         row.refresh_from_db()
         serializer.instance = row
 
@@ -192,4 +192,3 @@ def register(router: BaseRouter) -> None:
     router.register("participations", ParticipationViewSet, basename="participation")
 
 
-extra_urls: list = []

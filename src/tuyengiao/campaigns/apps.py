@@ -14,3 +14,9 @@ class CampaignsConfig(AppConfig):
 
         auditlog.register(models.Campaign, m2m_fields={"documents"})
         auditlog.register(models.CampaignParticipation)
+
+        from tuyengiao.events.services import register_study_hook
+
+        from .services import study_sessions
+
+        register_study_hook(study_sessions)

@@ -110,11 +110,14 @@ def _fill(campaign: Campaign, mode: str, rng: random.Random, skip_commune: str) 
         if commune in late and index % 4 == 0:
             continue  # not reported by the deadline
         rate = rates.get(commune, 0.97) if commune is not None else 0.97
+        if row.expected is None:  # a key-cadre campaign: the cell types how many it has
+            row.expected = max(1, row.unit.member_count // 5)
         row.attended = min(row.expected, round(row.expected * rate))
         row.source = Source.DIRECT
         row.reported_on = reported_on if mode != "open" else campaign.start + dt.timedelta(days=10)
         changed.append(row)
-    CampaignParticipation.objects.bulk_update(changed, ["attended", "source", "reported_on"], batch_size=500)
+    fields = ["expected", "attended", "source", "reported_on"]
+    CampaignParticipation.objects.bulk_update(changed, fields, batch_size=500)
 
 
 def _sessions(campaign: Campaign, commune: Unit, rng: random.Random) -> int:

@@ -97,7 +97,12 @@ class CampaignParticipation(TimeStampedModel):
     unit = models.ForeignKey(
         "org.Unit", verbose_name=_("cell"), on_delete=models.PROTECT, related_name="campaign_participations"
     )
-    expected = models.PositiveIntegerField(_("expected"))
+    expected = models.PositiveIntegerField(
+        _("expected"),
+        null=True,
+        blank=True,
+        help_text=_("Empty until known: a cadres or key cadres campaign asks each cell for its number."),
+    )
     attended = models.PositiveIntegerField(_("attended"), null=True, blank=True)
     source = models.CharField(_("source"), max_length=10, choices=Source.choices, blank=True, default="")
     reported_on = models.DateField(_("reported on"), null=True, blank=True)
@@ -113,6 +118,10 @@ class CampaignParticipation(TimeStampedModel):
             models.CheckConstraint(
                 condition=Q(attended__isnull=True) | Q(attended__lte=F("expected")),
                 name="attended_not_above_expected",
+            ),
+            models.CheckConstraint(
+                condition=Q(attended__isnull=True) | Q(expected__isnull=False),
+                name="attended_needs_expected",
             ),
         ]
 

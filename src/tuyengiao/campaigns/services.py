@@ -14,12 +14,16 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tuyengiao.core.exceptions import ImportRejected, RowError, UserError
+from tuyengiao.core.html import plain_text
 from tuyengiao.core.numbers import format_number
+from tuyengiao.core.scoping import scope_q
+from tuyengiao.documents.services import ancestor_paths, visible_documents
+from tuyengiao.events.services import session_totals
 from tuyengiao.org.access import can, scope_paths
 from tuyengiao.org.choices import UnitKind
 from tuyengiao.org.models import Unit
@@ -42,21 +46,16 @@ def today() -> dt.date:
 
 def visible_campaigns(user: User) -> QuerySet[Campaign]:
     """Campaigns organised in the user's subtrees, and those whose scope reaches into them."""
-    from tuyengiao.documents.services import ancestor_paths
-
-    paths = scope_paths(user, "view")
-    qs = Campaign.objects.all()
-    if paths is None:
-        return qs
-    if not paths:
-        return qs.none()
-    condition = Q()
-    for path in paths:
-        condition |= Q(unit__path__startswith=path) | Q(scope__path__startswith=path)
-    above = ancestor_paths(paths)
-    if above:
-        condition |= Q(scope__path__in=above)
-    return qs.filter(condition)
+    own = scope_q(user, "view", "unit")
+    if own is None:
+        return Campaign.objects.all()
+    reaching = scope_q(user, "view", "scope")
+    assert reaching is not None
+    # Scope: a campaign also reaches the units under its scope, which may lie above the user's
+    # own; once the Scope object declares this reach on the model it becomes
+    # ``Campaign.objects.restrict(user, "view")``.
+    above = ancestor_paths(scope_paths(user, "view") or [])
+    return Campaign.objects.filter(own | reaching | Q(scope__path__in=above))
 
 
 def root_for(user: User, campaign: Campaign) -> Unit:
@@ -100,41 +99,63 @@ class CampaignData:
 
 
 def _check(user: User, data: CampaignData) -> None:
-    from tuyengiao.documents.services import plain_text
-
     if not can(user, "enter", data.unit):
         raise PermissionDenied
     if not can(user, "enter", data.scope):
         raise UserError(
-            _("The scope “%(unit)s” is outside the units you are responsible for.")
-            % {"unit": data.scope.name}
+            _("The scope “%(unit)s” is outside the units you are responsible for.") % {"unit": data.scope.name},
+            field="scope",
         )
     if not data.scope.path.startswith(data.unit.path):
         raise UserError(
             _("The scope “%(scope)s” is not under the organising unit “%(unit)s”.")
-            % {"scope": data.scope.name, "unit": data.unit.name}
+            % {"scope": data.scope.name, "unit": data.unit.name},
+            field="scope",
         )
+    wanted = {d.pk for d in data.documents}
+    if wanted and visible_documents(user).filter(pk__in=wanted).count() != len(wanted):
+        raise UserError(_("Documents: one of them is outside the documents you can read."), field="documents")
     if data.deadline < data.start:
-        raise UserError(_("The deadline is before the start."))
+        raise UserError(_("The deadline is before the start."), field="deadline")
     if not (Decimal(0) <= Decimal(data.target_rate) <= Decimal(100)):
-        raise UserError(_("The target rate must be between 0 and 100 percent."))
+        raise UserError(_("The target rate must be between 0 and 100 percent."), field="target_rate")
     data.title = plain_text(data.title)
     data.description = plain_text(data.description)
     if not data.title:
-        raise UserError(_("The campaign title is required."))
+        raise UserError(_("The campaign title is required."), field="title")
 
 
-def sync_cells(campaign: Campaign) -> int:
-    """Give every open cell in the scope its row (expected: its members); drop rows left outside."""
+def expected_counts(audience: str, cells: list[Unit]) -> dict[int, int]:
+    """How many of each cell's people a campaign expects, where the system knows it.
+
+    All members: the cell's members. Cadres and key cadres are not counted anywhere yet, so they
+    are missing here and the cell is asked to type its number.
+    """
+    if audience == Audience.ALL_MEMBERS:
+        return {c.pk: c.member_count for c in cells}
+    return {}
+
+
+def sync_cells(campaign: Campaign, audience_changed: bool = False) -> int:
+    """Give every open cell in the scope its row (expected as the audience says); drop rows left outside.
+
+    When the audience changed, rows not reported yet take the new audience's expected count.
+    """
     cells = list(cells_in(campaign.scope).only("pk", "member_count"))
+    counts = expected_counts(campaign.audience, cells)
     have = set(campaign.participations.values_list("unit_id", flat=True))
     new = [
-        CampaignParticipation(campaign=campaign, unit_id=c.pk, expected=c.member_count)
+        CampaignParticipation(campaign=campaign, unit_id=c.pk, expected=counts.get(c.pk))
         for c in cells
         if c.pk not in have
     ]
     CampaignParticipation.objects.bulk_create(new, batch_size=1000)
     campaign.participations.exclude(unit__path__startswith=campaign.scope.path).delete()
+    if audience_changed:
+        waiting = list(campaign.participations.filter(attended__isnull=True))
+        for row in waiting:
+            row.expected = counts.get(row.unit_id)
+        CampaignParticipation.objects.bulk_update(waiting, ["expected"], batch_size=1000)
     return len(new)
 
 
@@ -160,12 +181,13 @@ def update_campaign(user: User, campaign: Campaign, data: CampaignData) -> Campa
     if not can(user, "enter", campaign.unit):
         raise PermissionDenied
     _check(user, data)
+    audience_changed = campaign.audience != data.audience
     with transaction.atomic():
         for name in ("title", "unit", "scope", "start", "deadline", "audience", "target_rate", "description"):
             setattr(campaign, name, getattr(data, name))
         campaign.save()
         campaign.documents.set(data.documents)
-        sync_cells(campaign)
+        sync_cells(campaign, audience_changed=audience_changed)
     return campaign
 
 
@@ -178,6 +200,13 @@ def _too_many(unit: Unit, attended: int, expected: int) -> str:
         "unit": unit.name,
         "a": format_number(attended),
         "e": format_number(expected),
+    }
+
+
+def _missing_expected(unit: Unit, campaign: Campaign) -> str:
+    return _("%(unit)s: type how many %(audience)s are expected first.") % {
+        "unit": unit.name,
+        "audience": str(Audience(campaign.audience).label).lower(),
     }
 
 
@@ -206,10 +235,13 @@ def record_attendance(
         if not can(user, "enter", row.unit):
             raise PermissionDenied
         new_expected = row.expected if expected is None else expected
-        if new_expected < 0 or (attended is not None and attended < 0):
+        if (new_expected is not None and new_expected < 0) or (attended is not None and attended < 0):
             errors.append(RowError(number, row.unit.name, _("figures cannot be negative")))
             continue
-        if attended is not None and attended > new_expected:
+        if attended is not None and new_expected is None:
+            errors.append(RowError(number, row.unit.name, _missing_expected(row.unit, campaign)))
+            continue
+        if attended is not None and new_expected is not None and attended > new_expected:
             errors.append(RowError(number, row.unit.name, _too_many(row.unit, attended, new_expected)))
             continue
         if new_expected == row.expected and attended == row.attended:
@@ -239,19 +271,16 @@ def recount_from_events(campaign: Campaign, unit: Unit) -> CampaignParticipation
     Figures the cell typed in directly are left alone. Raises ``UserError`` (and the caller's
     transaction rolls back) if the sessions count more attendees than expected.
     """
-    from tuyengiao.events.models import Event, EventKind
-
     row = CampaignParticipation.objects.select_for_update().filter(campaign=campaign, unit=unit).first()
     if row is None or row.source == Source.DIRECT:
         return row
-    sessions = Event.objects.filter(
-        campaign=campaign, unit=unit, kind=EventKind.STUDY_SESSION, present_attendees__isnull=False
-    )
-    figures = sessions.aggregate(total=Sum("present_attendees"), last=Max("start"), n=Count("pk"))
+    figures = session_totals(campaign.pk, unit.pk)
     if not figures["n"]:
         row.attended, row.source, row.reported_on = None, "", None
     else:
         total = int(figures["total"] or 0)
+        if row.expected is None:
+            raise UserError(_missing_expected(unit, campaign))
         if total > row.expected:
             raise UserError(
                 _(
@@ -418,17 +447,72 @@ def progress(campaign: Campaign, parent: Unit, on: dt.date | None = None) -> tup
 def laggards(
     campaign: Campaign, parent: Unit, on: dt.date | None = None, rows: list[Progress] | None = None
 ) -> list[Progress]:
-    """Units directly under ``parent`` below the target or not reported by the deadline, with whom to call.
+    """Every unit directly under ``parent`` below the target or late, furthest from the target first,
+    with whom to call.
 
-    Pass the ``rows`` of ``progress`` when they are at hand to save computing them again.
+    A unit still reporting counts by what it has reported so far: one far below the target is
+    listed, not hidden behind "in progress". Pass the ``rows`` of ``progress`` when they are at hand.
     """
     if rows is None:
         _total, rows = progress(campaign, parent, on)
-    found = [r for r in rows if r.state in ("below_target", "late")]
+    found = [
+        r for r in rows if r.state == "late" or (r.figures.rate or Decimal(0)) < campaign.target_rate
+    ]
+    found.sort(key=lambda r: (-gap(campaign, r.figures), r.unit.path))
     contacts = board_contacts([r.unit for r in found])
     for row in found:
         row.contact = contacts[row.unit.pk]
     return found
+
+
+def gap(campaign: Campaign, figures: Figures) -> Decimal:
+    """Percentage points between the target and the rate (0 at or above the target)."""
+    return max(Decimal(campaign.target_rate) - (figures.rate or Decimal(0)), Decimal(0))
+
+
+def list_rows(user: User, campaigns: list[Campaign], on: dt.date | None = None) -> list[tuple[Any, ...]]:
+    """For the list page: each campaign with the unit the user sees it from, its figures and state.
+
+    One query for the user's own units and one grouped query for every campaign's figures.
+    """
+    paths = scope_paths(user, "view")
+    own = [] if paths is None else list(Unit.objects.filter(path__in=paths).order_by("depth", "path"))
+    roots: dict[int, Unit] = {}
+    for campaign in campaigns:
+        scope = campaign.scope
+        if paths is None or any(scope.path.startswith(p) for p in paths):
+            roots[campaign.pk] = scope
+        else:
+            roots[campaign.pk] = next((u for u in own if u.path.startswith(scope.path)), scope)
+    condition = Q(pk__in=[])
+    for campaign in campaigns:
+        condition |= Q(campaign_id=campaign.pk, unit__path__startswith=roots[campaign.pk].path)
+    grouped = {
+        row["campaign_id"]: row
+        for row in CampaignParticipation.objects.filter(condition)
+        .values("campaign_id")
+        .annotate(
+            sum_expected=Sum("expected"),
+            sum_attended=Sum("attended"),
+            cells=Count("pk"),
+            reported=Count("pk", filter=Q(attended__isnull=False)),
+            late=Count("pk", filter=Q(reported_on__gt=F("campaign__deadline"))),
+        )
+        .order_by()
+    }
+    out = []
+    for campaign in campaigns:
+        row = grouped.get(campaign.pk, {})
+        figures = Figures(
+            unit=roots[campaign.pk],
+            expected=row.get("sum_expected") or 0,
+            attended=row.get("sum_attended") or 0,
+            cells=row.get("cells") or 0,
+            reported=row.get("reported") or 0,
+            reported_late=row.get("late") or 0,
+        )
+        out.append((campaign, roots[campaign.pk], figures, status(campaign, figures, on)))
+    return out
 
 
 def completed_on_time(campaign: Campaign) -> bool:
@@ -437,3 +521,39 @@ def completed_on_time(campaign: Campaign) -> bool:
     if not figures.all_reported or figures.reported_late:
         return False
     return (figures.rate or Decimal(0)) >= campaign.target_rate
+
+
+# ---------------------------------------------------------------------------------------------
+# Study sessions: what the campaigns offer the events app (registered in apps.py)
+
+
+class CampaignSessions:
+    """Events call this when a study session names a campaign; events never import the campaigns."""
+
+    def choices(self, user: User) -> QuerySet[Campaign]:
+        return visible_campaigns(user)
+
+    def problems(self, user: User, event: Any) -> list[str]:
+        campaign = visible_campaigns(user).select_related("scope").filter(pk=event.campaign_id).first()
+        if campaign is None:
+            raise PermissionDenied
+        if event.kind != "study_session" or not event.unit_id:
+            return []
+        if event.unit.kind != UnitKind.CELL or not event.unit.path.startswith(campaign.scope.path):
+            return [
+                _(
+                    "Study campaign: the session must be held by a Party cell within the campaign’s "
+                    "scope (%(scope)s)."
+                )
+                % {"scope": campaign.scope.name}
+            ]
+        return []
+
+    def recount(self, touched: set[tuple[int, int]]) -> None:
+        campaigns = Campaign.objects.in_bulk({c for c, _u in touched})
+        units = Unit.objects.in_bulk({u for _c, u in touched})
+        for campaign_id, unit_id in sorted(touched):
+            recount_from_events(campaigns[campaign_id], units[unit_id])
+
+
+study_sessions = CampaignSessions()

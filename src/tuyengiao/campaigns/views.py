@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from tuyengiao.core.exceptions import ImportRejected, UserError
 from tuyengiao.core.numbers import parse_number
+from tuyengiao.core.views import form_view, get_for_user, get_rw_for_user, require
 from tuyengiao.documents.services import committee_units, visible_documents
 from tuyengiao.org.access import can, get_unit_for_user
 from tuyengiao.org.models import Unit
@@ -28,15 +29,9 @@ def _root_for(request: HttpRequest, campaign: Campaign) -> Unit:
 @login_required
 def campaign_list(request: HttpRequest) -> HttpResponse:
     campaigns = list(
-        services.visible_campaigns(request.user)
-        .select_related("unit", "scope")
-        .order_by("-start", "-pk")[:100]
+        services.visible_campaigns(request.user).select_related("unit", "scope").order_by("-start", "-pk")[:100]
     )
-    rows = []
-    for campaign in campaigns:
-        root = _root_for(request, campaign)
-        figures = services.rollup(campaign, [root])[root.pk]
-        rows.append((campaign, root, figures, services.status(campaign, figures)))
+    rows = services.list_rows(request.user, campaigns)
     return render(
         request,
         "campaigns/campaign_list.html",
@@ -47,13 +42,18 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _get_visible(request: HttpRequest, pk: int) -> Campaign:
-    return get_object_or_404(services.visible_campaigns(request.user).select_related("unit", "scope"), pk=pk)
+def _get_campaign_for_user(request: HttpRequest, pk: int) -> Campaign:
+    return get_for_user(services.visible_campaigns(request.user).select_related("unit", "scope"), pk)
+
+
+def _get_rw_campaign_for_user(request: HttpRequest, pk: int) -> Campaign:
+    visible = services.visible_campaigns(request.user).select_related("unit", "scope")
+    return get_rw_for_user(visible, Campaign.objects.restrict(request.user, "enter"), pk)
 
 
 @login_required
 def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    campaign = _get_visible(request, pk)
+    campaign = _get_campaign_for_user(request, pk)
     root = _root_for(request, campaign)
     unit = root
     if request.GET.get("unit"):
@@ -61,7 +61,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if not unit.path.startswith(root.path):
             raise Http404
     total, rows = services.progress(campaign, unit)
-    lagging = services.laggards(campaign, unit, rows=rows)
+    lagging = Paginator(services.laggards(campaign, unit, rows=rows), 20).get_page(request.GET.get("lagging"))
     from tuyengiao.org.services import ancestors
 
     trail = [a for a in ancestors(unit) if a.path.startswith(root.path)]
@@ -84,70 +84,47 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _form(request: HttpRequest, instance: Campaign | None) -> CampaignForm:
-    from tuyengiao.org.models import Unit as U
-
-    return CampaignForm(
+def _form_page(request: HttpRequest, campaign: Campaign | None) -> HttpResponse:
+    form = CampaignForm(
         request.POST or None,
-        instance=instance,
+        instance=campaign,
         units=committee_units(request.user),
-        scopes=U.objects.restrict(request.user, "view").current().exclude(kind="cell").order_by("path"),
+        scopes=Unit.objects.restrict(request.user, "view").current().exclude(kind="cell").order_by("path"),
         documents=visible_documents(request.user),
     )
 
-
-def _save(request: HttpRequest, form: CampaignForm, campaign: Campaign | None) -> Campaign | None:
-    if not form.is_valid():
-        return None
-    c = form.cleaned_data
-    data = services.CampaignData(
-        title=c["title"],
-        unit=c["unit"],
-        scope=c["scope"],
-        start=c["start"],
-        deadline=c["deadline"],
-        audience=c["audience"],
-        target_rate=c["target_rate"],
-        description=c["description"],
-        documents=list(c["documents"]),
-    )
-    try:
+    def save() -> Campaign:
+        c = form.cleaned_data
+        data = services.CampaignData(
+            title=c["title"],
+            unit=c["unit"],
+            scope=c["scope"],
+            start=c["start"],
+            deadline=c["deadline"],
+            audience=c["audience"],
+            target_rate=c["target_rate"],
+            description=c["description"],
+            documents=list(c["documents"]),
+        )
         if campaign is None:
-            saved = services.create_campaign(request.user, data)
-        else:
-            saved = services.update_campaign(request.user, campaign, data)
-    except UserError as exc:
-        form.add_error(None, exc.message)
-        return None
-    messages.success(request, _("The campaign was saved."))
-    return saved
+            return services.create_campaign(request.user, data)
+        return services.update_campaign(request.user, campaign, data)
+
+    context = {"campaign": campaign}
+    return form_view(request, form, save, "campaigns/campaign_form.html", context, _("The campaign was saved."))
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def campaign_add(request: HttpRequest) -> HttpResponse:
-    if not committee_units(request.user).exists():
-        raise PermissionDenied
-    form = _form(request, None)
-    if request.method == "POST":
-        campaign = _save(request, form, None)
-        if campaign is not None:
-            return redirect(campaign.get_absolute_url())
-    return render(request, "campaigns/campaign_form.html", {"form": form, "campaign": None})
+    require(committee_units(request.user).exists())
+    return _form_page(request, None)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def campaign_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    campaign = _get_visible(request, pk)
-    if not can(request.user, "enter", campaign.unit):
-        raise PermissionDenied
-    form = _form(request, campaign)
-    if request.method == "POST":
-        saved = _save(request, form, campaign)
-        if saved is not None:
-            return redirect(saved.get_absolute_url())
-    return render(request, "campaigns/campaign_form.html", {"form": form, "campaign": campaign})
+    return _form_page(request, _get_rw_campaign_for_user(request, pk))
 
 
 def _int_or_none(raw: str) -> int | None:
@@ -164,7 +141,7 @@ def _int_or_none(raw: str) -> int | None:
 @require_http_methods(["GET", "POST"])
 def participation_entry(request: HttpRequest, pk: int, unit_pk: int) -> HttpResponse:
     """Type the expected and attended counts of the cells under a unit; all rows are saved or none."""
-    campaign = _get_visible(request, pk)
+    campaign = _get_campaign_for_user(request, pk)
     unit = get_unit_for_user(request.user, unit_pk, "enter")
     rows = list(
         services.visible_participations(request.user, campaign)
@@ -216,7 +193,7 @@ def participation_entry(request: HttpRequest, pk: int, unit_pk: int) -> HttpResp
         if row.unit_id in typed_text:
             expected_text, attended_text = typed_text[row.unit_id]
         else:
-            expected_text = str(row.expected)
+            expected_text = "" if row.expected is None else str(row.expected)
             attended_text = "" if row.attended is None else str(row.attended)
         entries.append(
             {

@@ -8,11 +8,15 @@ from django.utils.translation import gettext as _
 
 
 class UserError(Exception):
-    """A refusal with a Vietnamese message; nothing has been changed."""
+    """A refusal with a Vietnamese message; nothing has been changed.
 
-    def __init__(self, message: str) -> None:
+    ``field`` names the form or API field the message belongs beside, when there is one.
+    """
+
+    def __init__(self, message: str, field: str | None = None) -> None:
         super().__init__(message)
         self.message = message
+        self.field = field
 
 
 class ConflictError(UserError):

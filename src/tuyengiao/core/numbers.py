@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
+from django.utils import dateformat, numberformat
+from django.utils.formats import get_format
 from django.utils.translation import gettext as _
 
 Number = int | float | Decimal
@@ -14,6 +17,12 @@ def _to_decimal(value: Number) -> Decimal:
     return value if isinstance(value, Decimal) else Decimal(str(value))
 
 
+def _vi(format_type: str) -> Any:
+    """A setting of the project's Vietnamese formats (``tuyengiao/formats/vi``), whatever the
+    active language: figures in reports are written the Vietnamese way."""
+    return get_format(format_type, lang="vi", use_l10n=True)
+
+
 def format_number(value: Number | None, decimals: int | None = None) -> str:
     """47600 -> "47.600"; 2.5 -> "2,5". ``decimals=None`` keeps only significant decimals."""
     if value is None:
@@ -21,21 +30,20 @@ def format_number(value: Number | None, decimals: int | None = None) -> str:
     number = _to_decimal(value)
     if decimals is not None:
         number = number.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
-    negative = number < 0
-    text = format(abs(number), "f")
-    whole, _, fraction = text.partition(".")
-    if decimals is None:
-        fraction = fraction.rstrip("0")
-    groups: list[str] = []
-    while len(whole) > 3:
-        groups.insert(0, whole[-3:])
-        whole = whole[:-3]
-    groups.insert(0, whole)
-    out = ".".join(groups)
-    if fraction:
-        out += "," + fraction
-    if negative and any(ch not in "0.," for ch in out):
-        out = "-" + out
+    elif number == number.to_integral_value():
+        number = number.quantize(Decimal(1))
+    else:
+        number = number.normalize()
+    out = numberformat.format(
+        number,
+        _vi("DECIMAL_SEPARATOR"),
+        decimal_pos=decimals,
+        grouping=_vi("NUMBER_GROUPING"),
+        thousand_sep=_vi("THOUSAND_SEPARATOR"),
+        force_grouping=True,
+    )
+    if out.startswith("-") and not any(ch not in "0.,-" for ch in out):
+        out = out[1:]  # no "-0"
     return out
 
 
@@ -59,7 +67,7 @@ def format_date(value: dt.date | dt.datetime | None) -> str:
     """28/12/2022."""
     if value is None:
         return ""
-    return value.strftime("%d/%m/%Y")
+    return dateformat.format(value, _vi("SHORT_DATE_FORMAT"))
 
 
 def parse_date(text: str) -> dt.date:

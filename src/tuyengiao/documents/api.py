@@ -5,8 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.routers import BaseRouter
@@ -15,8 +13,8 @@ from tuyengiao.core.exceptions import UserError
 from tuyengiao.org.access import can
 
 from . import services
+from .filtersets import DocumentFilterSet
 from .models import Attachment, Document, DocumentReference, WorkField
-from .views import filter_documents
 
 
 class AttachmentSerializer(serializers.ModelSerializer[Attachment]):
@@ -26,9 +24,17 @@ class AttachmentSerializer(serializers.ModelSerializer[Attachment]):
 
 
 class ReferenceSerializer(serializers.ModelSerializer[DocumentReference]):
+    """A reference; its target is given only when the reader may open that document."""
+
+    target = serializers.SerializerMethodField()
+
     class Meta:
         model = DocumentReference
         fields = ["text", "start", "end", "kind", "number", "symbol", "issuer", "term", "date", "target"]
+
+    def get_target(self, obj: DocumentReference) -> int | None:
+        readable: set[int] = self.context.get("readable_targets", set())
+        return obj.target_id if obj.target_id in readable else None
 
 
 class DocumentSerializer(serializers.ModelSerializer[Document]):
@@ -81,22 +87,11 @@ class DocumentDetailSerializer(DocumentSerializer):
         fields = [*DocumentSerializer.Meta.fields, "body", "attachments", "references"]
 
 
-FILTERS = [
-    OpenApiParameter(
-        "q", OpenApiTypes.STR, description="ranked search, accents optional: “nen tang tu tuong”"
-    ),
-    OpenApiParameter("kind", OpenApiTypes.STR),
-    OpenApiParameter("issuer", OpenApiTypes.STR),
-    OpenApiParameter("year", OpenApiTypes.INT),
-    OpenApiParameter("field", OpenApiTypes.STR, description="work field code"),
-]
-
-
-@extend_schema_view(list=extend_schema(parameters=FILTERS))
 class DocumentViewSet(viewsets.ModelViewSet[Document]):
     """Documents the user can read: their subtrees' and those of the units above them."""
 
     http_method_names = ["get", "post", "patch", "head", "options"]
+    filterset_class = DocumentFilterSet
 
     def get_serializer_class(self) -> type[serializers.BaseSerializer[Any]]:
         return DocumentSerializer if self.action == "list" else DocumentDetailSerializer
@@ -107,25 +102,25 @@ class DocumentViewSet(viewsets.ModelViewSet[Document]):
             .select_related("unit")
             .prefetch_related("work_fields")
         )
-        if self.action == "list":
-            qs, form = filter_documents(qs, self.request.query_params)
-            if not form.is_valid():
-                raise ValidationError(form.errors)
-            if not self.request.query_params.get("q"):
-                qs = qs.order_by("-issued_on", "-pk")
         return qs
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        context = super().get_serializer_context()
+        if self.action != "list" and "pk" in self.kwargs:
+            targets = DocumentReference.objects.filter(source_id=self.kwargs["pk"], target__isnull=False)
+            readable = services.visible_documents(self.request.user).filter(pk__in=targets.values("target_id"))
+            context["readable_targets"] = set(readable.values_list("pk", flat=True))
+        return context
 
     def _save(self, serializer: serializers.BaseSerializer[Any], instance: Document) -> None:
         data = dict(serializer.validated_data)
         work_fields = data.pop("work_fields", None)
         for key, value in data.items():
             setattr(instance, key, value)
-        if not instance.unit_id or not can(self.request.user, "enter", instance.unit):
-            raise PermissionDenied
         try:
-            services.save_document(instance, work_fields=work_fields)
+            services.save_document(instance, user=self.request.user, work_fields=work_fields)
         except UserError as exc:
-            raise ValidationError({"detail": exc.message}) from exc
+            raise ValidationError({exc.field or "detail": [exc.message]}) from exc
         serializer.instance = instance
 
     def perform_create(self, serializer: serializers.BaseSerializer[Any]) -> None:
@@ -143,4 +138,3 @@ def register(router: BaseRouter) -> None:
     router.register("documents", DocumentViewSet, basename="document")
 
 
-extra_urls: list = []

@@ -7,26 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from tuyengiao.org.models import Unit
 
-from .choices import DocumentKind, Issuer
-from .models import Document, WorkField
-
-
-class DocumentFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False, max_length=200)
-    kind = forms.ChoiceField(
-        label=_("Kind"), required=False, choices=[("", _("All kinds")), *DocumentKind.choices]
-    )
-    issuer = forms.ChoiceField(
-        label=_("Issuer"), required=False, choices=[("", _("All issuers")), *Issuer.choices]
-    )
-    year = forms.IntegerField(label=_("Year"), required=False, min_value=1930, max_value=2100)
-    field = forms.ModelChoiceField(
-        label=_("Work field"),
-        required=False,
-        queryset=WorkField.objects.all(),
-        to_field_name="code",
-        empty_label=_("All fields"),
-    )
+from .models import Document
+from .references import is_roman
 
 
 class DocumentForm(forms.ModelForm):
@@ -77,8 +59,6 @@ class DocumentForm(forms.ModelForm):
         )
 
     def clean_term(self) -> str:
-        from .services import is_roman
-
         term = (self.cleaned_data.get("term") or "").strip().upper()
         if term and not is_roman(term):
             raise forms.ValidationError(_("The term must be a Roman numeral, e.g. XII."))

@@ -1,4 +1,6 @@
-"""References to Party documents in free Vietnamese text, and their links to the registry.
+"""References to Party documents in free Vietnamese text: a pure parser, no database.
+
+Linking what it finds to the registry is ``linking.py``'s work.
 
 Reports cite documents in many shapes ("Nghị quyết số 35-NQ/TW ngày 22/10/2018 của Bộ Chính
 trị", "Chỉ thị 05 của Bộ Chính trị", "Nghị quyết Trung ương 4 (khóa XII)", "Nghị quyết Đại hội
@@ -16,13 +18,11 @@ import datetime as dt
 import re
 import unicodedata
 from dataclasses import asdict, dataclass
-from html.parser import HTMLParser
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from django.db.models import QuerySet
+from tuyengiao.core.text import fold
 
-    from .models import Document, DocumentReference
+from .choices import KIND_ABBREVIATIONS
 
 KINDS = (
     "resolution", "directive", "conclusion", "regulation", "guidance", "plan", "report", "notice",
@@ -242,18 +242,23 @@ OPEN_RE = re.compile(rf"{H}*(?:[,;]{H}*)?(?P<paren>\({H}*)?")
 CLOSE_RE = re.compile(rf"{H}*\)")
 
 
-def _roman(value: int) -> str:
-    numerals = [(10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")]
+_ROMAN_VALUES = [(100, "C"), (90, "XC"), (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")]
+ROMAN_NUMERAL_RE = re.compile(r"^(?=[IVXLC])(C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})$")
+
+
+def roman(value: int) -> str:
+    """12 -> "XII": terms of the Central Committee and congresses are written this way."""
     out = ""
-    for amount, numeral in numerals:
+    for amount, numeral in _ROMAN_VALUES:
         while value >= amount:
             out += numeral
             value -= amount
     return out
 
 
-def _roman_value(numeral: str) -> int:
-    values = {"I": 1, "V": 5, "X": 10, "L": 50}
+def roman_value(numeral: str) -> int:
+    """ "XIII" -> 13 (the caller checks the numeral is well formed with ``is_roman``)."""
+    values = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
     total = 0
     for index, char in enumerate(numeral):
         value = values[char]
@@ -262,6 +267,10 @@ def _roman_value(numeral: str) -> int:
         else:
             total += value
     return total
+
+
+def is_roman(term: str) -> bool:
+    return bool(term) and bool(ROMAN_NUMERAL_RE.match(term))
 
 
 def _ordinal(folded: str | None) -> int | None:
@@ -273,7 +282,7 @@ def _ordinal(folded: str | None) -> int | None:
     if word in _ORDINALS:
         return _ORDINALS[word]
     if re.fullmatch(r"[IVXL]+", folded):
-        return _roman_value(folded)
+        return roman_value(folded)
     return None
 
 
@@ -281,7 +290,7 @@ def _term(match: re.Match[str]) -> str | None:
     if match.group("roman"):
         return match.group("roman")
     number = int(match.group("arabic"))
-    return _roman(number) if 0 < number < 40 else None
+    return roman(number) if 0 < number < 40 else None
 
 
 def _plenum(match: re.Match[str]) -> int | None:
@@ -551,61 +560,6 @@ def find_references(text: str) -> list[FoundReference]:
 
 
 # --------------------------------------------------------------------------------------------
-# HTML to plain text (offsets of references are offsets in this plain text)
-
-_BLOCK_TAGS = {
-    "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table", "section",
-    "article", "blockquote", "pre", "hr", "header", "footer", "figure", "figcaption", "dd", "dt",
-}  # fmt: skip
-_HIDDEN_TAGS = {"script", "style", "template", "noscript", "head", "title"}
-_TAG_RE = re.compile(r"<[a-zA-Z/!?][^>]*>")
-
-
-class _TextExtractor(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.hidden = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in _HIDDEN_TAGS:
-            self.hidden += 1
-        elif tag in _BLOCK_TAGS:
-            self.parts.append("\n")
-        elif tag in ("td", "th"):
-            self.parts.append(" ")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in _HIDDEN_TAGS:
-            self.hidden = max(0, self.hidden - 1)
-        elif tag in _BLOCK_TAGS:
-            self.parts.append("\n")
-
-    def handle_data(self, data: str) -> None:
-        if not self.hidden:
-            self.parts.append(re.sub(r"\s+", " ", data))
-
-
-def looks_like_html(text: str) -> bool:
-    return bool(_TAG_RE.search(text))
-
-
-def html_to_text(html: str) -> str:
-    """Plain text of an HTML body: one line per block, entities decoded, scripts dropped.
-
-    Text without any tag is returned unchanged, so plain bodies keep their offsets.
-    """
-    if not html or not looks_like_html(html):
-        return html or ""
-    parser = _TextExtractor()
-    parser.feed(html)
-    parser.close()
-    lines = [line.strip() for line in "".join(parser.parts).split("\n")]
-    text = "\n".join(lines)
-    return re.sub(r"\n{3,}", "\n\n", text).strip()
-
-
-# --------------------------------------------------------------------------------------------
 # Resolution against the registry
 
 _ISSUER_CODES = [
@@ -627,15 +581,13 @@ _ISSUER_CODES = [
     ("thi uy", "district_committee"),
     ("dang uy", "commune_committee"),
 ]
-_CENTRAL_ISSUERS = {"politburo", "secretariat", "central_committee"}
+CENTRAL_ISSUER_CODES = {"politburo", "secretariat", "central_committee"}
 
 
 def issuer_code(issuer: str | None) -> str | None:
     """The registry's issuer code for an issuer as written ("Bộ Chính trị" -> "politburo")."""
     if not issuer:
         return None
-    from tuyengiao.core.text import fold
-
     folded = fold(issuer)
     for prefix, code in _ISSUER_CODES:
         if folded.startswith(prefix):
@@ -645,15 +597,13 @@ def issuer_code(issuer: str | None) -> str | None:
     return "other"
 
 
-def _symbol_issuers(symbol: str | None) -> set[str] | None:
+def symbol_issuers(symbol: str | None) -> set[str] | None:
     """Issuer codes a symbol's last part allows ("NQ/TW" -> the central bodies)."""
     if not symbol or "/" not in symbol:
         return None
-    from tuyengiao.core.text import fold
-
     tail = fold(symbol).split("/")[-1].replace(" ", "")
     if tail == "tw":
-        return set(_CENTRAL_ISSUERS)
+        return set(CENTRAL_ISSUER_CODES)
     if tail.startswith("btg") or tail.startswith("b"):
         return {"board", "other"}
     if tail in ("tu", "thu"):
@@ -667,141 +617,57 @@ def _symbol_issuers(symbol: str | None) -> set[str] | None:
 
 def normalise_symbol(symbol: str) -> str:
     """Comparable form: folded, upper-case, no spaces, one kind of dash, no leading zeros."""
-    from tuyengiao.core.text import fold
-
     compact = re.sub(r"\s+", "", fold(symbol)).upper()
     compact = re.sub(DASH, "-", compact)
     return re.sub(r"^0+(?=\d)", "", compact)
 
 
-def _number_variants(number: str) -> list[str]:
+def number_variants(number: str) -> list[str]:
     value = int(number)
     return sorted({str(value), f"{value:02d}", f"{value:03d}", f"{value:04d}", number})
 
 
-def _plenum_in_title(title: str, plenum: int) -> bool:
-    from tuyengiao.core.text import fold
-
+def plenum_in_title(title: str, plenum: int) -> bool:
     folded = fold(title)
     words = [w for w, n in _ORDINALS.items() if n == plenum]
     patterns = [
         rf"(trung uong|tw)\s*{plenum}(?!\d)",
         rf"lan thu {plenum}(?!\d)",
-        rf"lan thu {_roman(plenum).lower()}\b",
+        rf"lan thu {roman(plenum).lower()}\b",
     ]
     patterns += [rf"lan thu {w}\b" for w in words]
     return any(re.search(p, folded) for p in patterns)
 
 
-def resolve(found: FoundReference, queryset: QuerySet[Document] | None = None) -> Document | None:
-    """The registry document a reference names, or None when not exactly one fits.
+# --------------------------------------------------------------------------------------------
+# A registered document's own number and symbol ("số và ký hiệu")
 
-    Conservative on purpose: every known part (kind, number, symbol, issuer, term, date) must
-    agree with the candidate, and an ambiguous reference stays unresolved for a person to link.
-    """
-    from .models import Document
-
-    qs = queryset if queryset is not None else Document.objects.all()
-    code = issuer_code(found.issuer)
-    candidates: list[Document]
-    if found.number:
-        rows = list(qs.filter(number__in=_number_variants(found.number)))
-        if found.symbol:
-            wanted = normalise_symbol(f"{found.number}-{found.symbol}")
-            candidates = [d for d in rows if (d.symbol and normalise_symbol(d.symbol) == wanted)]
-            if not candidates:
-                allowed = _symbol_issuers(found.symbol)
-                candidates = [
-                    d for d in rows
-                    if not d.symbol and d.kind == found.kind and (allowed is None or d.issuer in allowed)
-                ]
-        else:
-            candidates = [d for d in rows if d.kind == found.kind]
-    elif found.issuer == NATIONAL_CONGRESS and found.term:
-        candidates = list(qs.filter(kind=found.kind, issuer="national_congress", term=found.term))
-    elif found.issuer and found.issuer.startswith("Đại hội") and found.term:
-        # A local congress: its registry entry says so in the title, e.g. "Đại hội Đảng bộ tỉnh".
-        from tuyengiao.core.text import fold
-
-        def congress(text: str) -> str:
-            return fold(text).replace("dai bieu ", "")
-
-        place = congress(found.issuer).removeprefix("dai hoi ")
-        candidates = [
-            d for d in qs.filter(kind=found.kind, term=found.term).exclude(issuer="national_congress")
-            if f"dai hoi {place}" in congress(d.title)
-        ]
-    elif found.issuer == CENTRAL_COMMITTEE and found.term:
-        if found.plenum is None:
-            return None  # a term holds many plenums: "Nghị quyết Trung ương khóa XII" is for a person to link
-        candidates = [
-            d for d in qs.filter(kind=found.kind, issuer="central_committee", term=found.term)
-            if _plenum_in_title(d.title, found.plenum)
-        ]
-    else:
-        return None
-
-    def fits(doc: Document) -> bool:
-        if found.date and doc.issued_on and doc.issued_on != found.date:
-            return False
-        if found.term and doc.term and doc.term.upper() != found.term.upper():
-            return False
-        return not (code and code != "other" and doc.issuer and doc.issuer != code)
-
-    candidates = [d for d in candidates if fits(d)]
-    if len(candidates) > 1 and found.date:
-        dated = [d for d in candidates if d.issued_on == found.date]
-        candidates = dated or candidates
-    return candidates[0] if len(candidates) == 1 else None
+SYMBOL_RE = re.compile(
+    r"^(?P<number>\d{1,5})-(?P<kind>[A-ZĐ]{2,6})(?:-[A-ZĐ]{2,6})?/(?P<issuer>[A-ZĐ][A-ZĐ0-9]{1,15}(?:-[A-ZĐ0-9]{1,15})*)$"
+)
 
 
-def _field_value(name: str, value: Any) -> Any:
-    """A parsed value shaped for a DocumentReference field (coded choices, length, null)."""
-    from .models import DocumentReference
+@dataclass(frozen=True)
+class ParsedSymbol:
+    number: str
+    kind: str  # the abbreviation: NQ, CT, KL, HD…
+    issuer: str  # TW, TU, BTGTU, BTGDVTU…
+    valid: bool
 
-    field = DocumentReference._meta.get_field(name)
-    if name == "issuer" and getattr(field, "choices", None):
-        value = issuer_code(value)
-    if value is None:
-        return None if getattr(field, "null", False) else ""
-    max_length = getattr(field, "max_length", None)
-    if isinstance(value, str) and max_length:
-        value = value[:max_length]
-    return value
+    @property
+    def formatted(self) -> str:
+        return f"{self.number}-{self.kind}/{self.issuer}" if self.valid else ""
 
 
-def link_references(document: Document) -> list[DocumentReference]:
-    """Rebuild a document's references from its body (offsets in the body's plain text)."""
-    from django.db import transaction
-
-    from .models import DocumentReference
-
-    text = html_to_text(document.body or "")
-    rows = []
-    for found in find_references(text):
-        target = resolve(found)
-        if target is not None and target.pk == document.pk:
-            continue  # a document quoting its own number is not a reference
-        fields = {name: _field_value(name, getattr(found, name)) for name in (
-            "text", "start", "end", "kind", "number", "symbol", "issuer", "term", "date",
-        )}
-        rows.append(DocumentReference(source=document, target=target, **fields))
-    with transaction.atomic():
-        DocumentReference.objects.filter(source=document).delete()
-        DocumentReference.objects.bulk_create(rows)
-    return rows
+def parse_symbol(symbol: str) -> ParsedSymbol:
+    """Read "35-NQ/TW"; spaces around the dash and slash are tolerated, nothing else is guessed."""
+    match = SYMBOL_RE.match(re.sub(r"\s+", "", symbol or "").upper())
+    if not match:
+        return ParsedSymbol("", "", "", False)
+    return ParsedSymbol(match["number"], match["kind"], match["issuer"], True)
 
 
-def unresolved_references(queryset: QuerySet[DocumentReference] | None = None) -> list[dict[str, Any]]:
-    """References no registry document matches, grouped, most cited first: the board's to-add list."""
-    from django.db.models import Count, Min
-
-    from .models import DocumentReference
-
-    qs = queryset if queryset is not None else DocumentReference.objects.all()
-    return list(
-        qs.filter(target__isnull=True)
-        .values("kind", "number", "symbol", "issuer", "term")
-        .annotate(count=Count("id"), sources=Count("source", distinct=True), example=Min("text"))
-        .order_by("-count", "kind", "number")
-    )
+def format_symbol(number: str, kind: str, issuer_code: str) -> str:
+    """The Party way: number, dash, kind abbreviation, slash, issuer ("01-KL/TW")."""
+    abbreviation = KIND_ABBREVIATIONS.get(kind, kind)
+    return f"{number}-{abbreviation}/{issuer_code}"

@@ -24,9 +24,10 @@ from django.db.models.query import ModelIterable
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from tuyengiao.core.html import html_to_text
 from tuyengiao.core.text import fold
 
-from .references import fold_keep_offsets, html_to_text
+from .references import fold_keep_offsets
 
 if TYPE_CHECKING:
     from .models import Document

@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from .references import html_to_text, looks_like_html
+from tuyengiao.core.html import html_to_text, looks_like_html
 
 if TYPE_CHECKING:
     from .models import Document

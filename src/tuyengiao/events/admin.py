@@ -32,7 +32,7 @@ class EventAdmin(admin.ModelAdmin):
     inlines = [PhotoInline]
 
     def save_model(self, request, obj, form, change):
-        from tuyengiao.documents.services import clean_html, plain_text
+        from tuyengiao.core.html import clean_html, plain_text
 
         # The notes are shown as HTML: sanitise them here too, as the pages do.
         obj.notes = clean_html(obj.notes)

@@ -13,12 +13,21 @@ from rest_framework.routers import BaseRouter
 from tuyengiao.core.exceptions import UserError
 
 from . import services
-from .models import Event
+from .models import Event, EventSite
+
+
+class EventSiteSerializer(serializers.ModelSerializer[EventSite]):
+    """A connected site: a unit (id) or a named place, and who attended there."""
+
+    class Meta:
+        model = EventSite
+        fields = ["unit", "name", "present"]
 
 
 class EventSerializer(serializers.ModelSerializer[Event]):
     unit_code = serializers.CharField(source="unit.code", read_only=True)
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    sites = EventSiteSerializer(many=True, required=False)
 
     class Meta:
         model = Event
@@ -33,6 +42,7 @@ class EventSerializer(serializers.ModelSerializer[Event]):
             "end",
             "format",
             "connected_sites",
+            "sites",
             "venue",
             "presenters",
             "documents",
@@ -69,19 +79,21 @@ class EventViewSet(viewsets.ModelViewSet[Event]):
         return (
             services.visible_events(self.request.user)
             .select_related("unit")
-            .prefetch_related("documents")
+            .prefetch_related("documents", "sites")
             .order_by("start", "pk")
         )
 
     def _save(self, serializer: serializers.BaseSerializer[Any], event: Event) -> None:
         data = dict(serializer.validated_data)
         documents = data.pop("documents", None)
+        site_rows = data.pop("sites", None)
+        sites = None if site_rows is None else [EventSite(**row) for row in site_rows]
         for key, value in data.items():
             setattr(event, key, value)
         try:
-            services.save_event(self.request.user, event, documents=documents)
+            services.save_event(self.request.user, event, documents=documents, sites=sites)
         except UserError as exc:
-            raise ValidationError({"detail": exc.message}) from exc
+            raise ValidationError({exc.field or "detail": [exc.message]}) from exc
         serializer.instance = event
 
     def perform_create(self, serializer: serializers.BaseSerializer[Any]) -> None:
@@ -109,4 +121,3 @@ def register(router: BaseRouter) -> None:
     router.register("events", EventViewSet, basename="event")
 
 
-extra_urls: list = []

@@ -6,8 +6,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from tuyengiao.core.numbers import format_number
+from tuyengiao.org.models import Unit
 
-from .models import Event
+from .models import Event, EventSite
 
 DT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S"]
 # Dates and times are typed and shown the Vietnamese way (28/12/2022 08:00), whatever the browser's language.
@@ -60,6 +61,51 @@ class EventForm(forms.ModelForm):
                 % {"p": format_number(present), "e": format_number(expected)},
             )
         return data
+
+
+class SiteForm(forms.Form):
+    """One connected site: a unit in the user's scope or a named place, and who attended there."""
+
+    unit = forms.ModelChoiceField(
+        label=_("Unit"), queryset=Unit.objects.none(), required=False
+    )
+    name = forms.CharField(label=_("Place"), max_length=200, required=False)
+    present = forms.IntegerField(label=_("Attendees present"), min_value=0, required=False)
+
+    def __init__(self, *args: Any, units: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        fields: Any = self.fields
+        if units is not None:
+            fields["unit"].queryset = units
+        for field in fields.values():
+            field.widget.attrs.setdefault("aria-label", str(field.label))
+        fields["present"].widget.attrs["inputmode"] = "numeric"
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or self.cleaned_data
+        filled = data.get("unit") or (data.get("name") or "").strip() or data.get("present")
+        if filled and not data.get("unit") and not (data.get("name") or "").strip():
+            self.add_error("name", _("Choose a unit or type the place."))
+        return data
+
+    def site(self) -> EventSite | None:
+        data = self.cleaned_data
+        if not data or data.get("DELETE"):
+            return None
+        if not (data.get("unit") or (data.get("name") or "").strip() or data.get("present")):
+            return None
+        return EventSite(unit=data.get("unit"), name=(data.get("name") or "").strip(), present=data.get("present") or 0)
+
+
+SiteFormSet = forms.formset_factory(SiteForm, extra=2, can_delete=True, max_num=500, validate_max=True)
+
+
+def site_formset(data: Any, event: Event | None, units: Any) -> Any:
+    """The connected-sites formset of an event form, filled from the saved sites."""
+    initial = []
+    if event is not None and event.pk:
+        initial = [{"unit": s.unit_id, "name": s.name, "present": s.present} for s in event.sites.all()]
+    return SiteFormSet(data, initial=initial, prefix="sites", form_kwargs={"units": units})
 
 
 class PhotoForm(forms.Form):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from tuyengiao.core.models import TimeStampedModel
@@ -86,6 +87,36 @@ class Event(TimeStampedModel):
         from django.urls import reverse
 
         return reverse("events:event_detail", args=[self.pk])
+
+
+class EventSite(models.Model):
+    """A connected site (điểm cầu) of an online or hybrid event: a unit or a named place, with who
+    attended there. The sites' attendance adds up to the event's."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="sites")
+    unit = models.ForeignKey(
+        "org.Unit", verbose_name=_("unit"), null=True, blank=True, on_delete=models.PROTECT, related_name="event_sites"
+    )
+    name = models.CharField(_("place"), max_length=200, blank=True, default="")
+    present = models.PositiveIntegerField(_("attendees present"), default=0)
+
+    class Meta:
+        verbose_name = _("connected site")
+        verbose_name_plural = _("connected sites")
+        ordering = ["event", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(unit__isnull=True, name=""), name="event_site_unit_or_place")
+        ]
+
+    def __str__(self) -> str:
+        return self.name or str(self.unit)
+
+    @property
+    def label(self) -> str:
+        return self.unit.name if self.unit_id and self.unit else self.name
+
+    def get_additional_data(self) -> dict[str, str]:
+        return {"unit_path": self.event.unit.path}
 
 
 def photo_path(instance: EventPhoto, filename: str) -> str:

@@ -6,20 +6,20 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tuyengiao.core.exceptions import UserError
-from tuyengiao.documents.services import editable_units, find_in_text, html_to_text, visible_documents
+from tuyengiao.core.views import form_view, get_for_user, get_rw_for_user, require
+from tuyengiao.documents.services import editable_units, references_in, visible_documents
 from tuyengiao.org.access import can, get_unit_for_user, scope_paths
 from tuyengiao.org.models import Unit
 
 from . import services
-from .forms import EventForm, MonthForm, PhotoForm
+from .forms import EventForm, MonthForm, PhotoForm, site_formset
 from .models import Event, EventPhoto
 
 
@@ -74,83 +74,74 @@ def event_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _get_visible(request: HttpRequest, pk: int) -> Event:
-    return get_object_or_404(services.visible_events(request.user).select_related("unit", "campaign"), pk=pk)
+def _get_event_for_user(request: HttpRequest, pk: int) -> Event:
+    return get_for_user(services.visible_events(request.user).select_related("unit", "campaign"), pk)
+
+
+def _get_rw_event_for_user(request: HttpRequest, pk: int) -> Event:
+    visible = services.visible_events(request.user).select_related("unit", "campaign")
+    return get_rw_for_user(visible, services.editable_events(request.user), pk)
 
 
 @login_required
 def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    event = _get_visible(request, pk)
+    event = _get_event_for_user(request, pk)
     return render(
         request,
         "events/event_detail.html",
         {
             "event": event,
             "documents": visible_documents(request.user).filter(events=event),
+            "sites": list(event.sites.select_related("unit")),
             "photos": list(event.photos.all()),
-            "references": find_in_text(html_to_text(event.notes), visible_documents(request.user)),
+            "references": references_in(event.notes, request.user),
             "can_edit": can(request.user, "enter", event.unit),
             "photo_form": PhotoForm(),
         },
     )
 
 
-def _form(request: HttpRequest, instance: Event | None) -> EventForm:
-    from tuyengiao.campaigns.services import visible_campaigns
-
-    return EventForm(
-        request.POST or None,
-        instance=instance,
+def _form_page(request: HttpRequest, event: Event | None) -> HttpResponse:
+    data = request.POST or None
+    form = EventForm(
+        data,
+        instance=event,
         units=editable_units(request.user),
         documents=visible_documents(request.user),
-        campaigns=visible_campaigns(request.user),
+        campaigns=services.campaign_choices(request.user),
     )
+    sites = site_formset(data, event, Unit.objects.restrict(request.user, "view").current().order_by("path"))
 
+    def save() -> Event | None:
+        chosen = None  # a post without the sites table leaves the saved sites as they are
+        if "sites-TOTAL_FORMS" in request.POST:
+            if not sites.is_valid():
+                return None
+            chosen = [site for f in sites.forms if (site := f.site()) is not None]
+        saved = form.save(commit=False)
+        return services.save_event(request.user, saved, documents=form.cleaned_data["documents"], sites=chosen)
 
-def _save(request: HttpRequest, form: EventForm) -> Event | None:
-    if not form.is_valid():
-        return None
-    event = form.save(commit=False)
-    try:
-        services.save_event(request.user, event, documents=form.cleaned_data["documents"])
-    except UserError as exc:
-        form.add_error(None, exc.message)
-        return None
-    messages.success(request, _("The event was saved."))
-    return event
+    context = {"event": event, "sites": sites}
+    return form_view(request, form, save, "events/event_form.html", context, success=_("The event was saved."))
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def event_add(request: HttpRequest) -> HttpResponse:
-    if not editable_units(request.user).exists():
-        raise PermissionDenied
-    form = _form(request, None)
-    if request.method == "POST":
-        event = _save(request, form)
-        if event is not None:
-            return redirect(event.get_absolute_url())
-    return render(request, "events/event_form.html", {"form": form, "event": None})
+    require(editable_units(request.user).exists())
+    return _form_page(request, None)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    event = _get_visible(request, pk)
-    if not can(request.user, "enter", event.unit):
-        raise PermissionDenied
-    form = _form(request, event)
-    if request.method == "POST":
-        saved = _save(request, form)
-        if saved is not None:
-            return redirect(saved.get_absolute_url())
-    return render(request, "events/event_form.html", {"form": form, "event": event})
+    return _form_page(request, _get_rw_event_for_user(request, pk))
 
 
 @login_required
 @require_POST
 def event_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    event = _get_visible(request, pk)
+    event = _get_event_for_user(request, pk)
     unit_pk = event.unit_id
     try:
         services.delete_event(request.user, event)
@@ -170,9 +161,7 @@ def _list_url() -> str:
 @login_required
 @require_POST
 def photo_add(request: HttpRequest, pk: int) -> HttpResponse:
-    event = _get_visible(request, pk)
-    if not can(request.user, "enter", event.unit):
-        raise PermissionDenied
+    event = _get_rw_event_for_user(request, pk)
     form = PhotoForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -188,7 +177,7 @@ def photo_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def photo_view(request: HttpRequest, pk: int, photo_pk: int) -> FileResponse:
-    event = _get_visible(request, pk)
+    event = _get_event_for_user(request, pk)
     photo = EventPhoto.objects.filter(event=event, pk=photo_pk).first()
     if photo is None:
         raise Http404

@@ -11,7 +11,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError
 from django.utils.translation import gettext as _
 
-from tuyengiao.documents.references import FoundReference, find_references, resolve
+from tuyengiao.documents.linking import resolve
+from tuyengiao.documents.references import FoundReference, find_references
 
 
 def _decode(data: bytes | str) -> str:
