@@ -206,10 +206,19 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_PAGINATION_CLASS": "tuyengiao.api.pagination.BoundedLimitOffsetPagination",
     "PAGE_SIZE": 100,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
+# API lists: the page size when none is asked, and the most one page may hold (400 above it).
+API_PAGE_SIZE = 100
+API_MAX_PAGE_SIZE = 500
+
+# One analytics answer holds at most this many values (elements × periods × units), and each of
+# its statements runs at most this long on PostgreSQL (0: no limit).
+ANALYTICS_MAX_CELLS = int(os.environ.get("ANALYTICS_MAX_CELLS", "20000"))
+ANALYTICS_STATEMENT_TIMEOUT_MS = int(os.environ.get("ANALYTICS_STATEMENT_TIMEOUT_MS", "15000"))
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "Tuyên giáo số API",
     "DESCRIPTION": "Organisation tree, reporting, documents and campaigns, scoped by the user's subtrees.",
@@ -218,6 +227,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "tuyengiao.api.schema.add_error_responses",
+    ],
     # Several models have a "kind"; name each choice set after its model.
     "ENUM_NAME_OVERRIDES": {
         "UnitKindEnum": "tuyengiao.org.choices.UnitKind",

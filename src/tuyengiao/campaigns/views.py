@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from tuyengiao.core.exceptions import ImportRejected, UserError
-from tuyengiao.core.numbers import parse_number
+from tuyengiao.core.numbers import parse_count
 from tuyengiao.core.views import form_view, get_for_user, get_rw_for_user, require
 from tuyengiao.documents.services import committee_units, visible_documents
 from tuyengiao.org.access import can, get_unit_for_user
@@ -131,10 +131,7 @@ def _int_or_none(raw: str) -> int | None:
     raw = (raw or "").strip()
     if not raw:
         return None
-    value = parse_number(raw)
-    if value != int(value):
-        raise ValueError(raw)
-    return int(value)
+    return parse_count(raw)
 
 
 @login_required

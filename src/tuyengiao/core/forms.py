@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
+from .numbers import MAX_COUNT, parse_count
 from .tabular import MAX_UPLOAD_BYTES
 
 
@@ -24,3 +25,26 @@ class TableFileField(forms.FileField):
                 _("The file is larger than %(mb)d MB.") % {"mb": self.max_bytes // (1024 * 1024)}, code="too_big"
             )
         return upload
+
+
+class CountField(forms.IntegerField):
+    """A count typed by a person: ASCII digits (dots between thousands allowed), 0 to MAX_COUNT.
+
+    Django's IntegerField reads whatever Python's int() reads: full-width and Arabic-Indic
+    digits, "1_000"; and it leaves numbers too large for the column to fail on save.
+    """
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("min_value", 0)
+        kwargs.setdefault("max_value", MAX_COUNT)
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+
+    def to_python(self, value: object) -> int | None:
+        if value in self.empty_values:
+            return None
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        try:
+            return parse_count(str(value), maximum=int(self.max_value or MAX_COUNT))
+        except ValueError as exc:
+            raise ValidationError(str(exc), code="invalid") from exc

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -11,6 +12,12 @@ from django.utils.formats import get_format
 from django.utils.translation import gettext as _
 
 Number = int | float | Decimal
+
+# The largest count a database integer column holds (PostgreSQL ``integer``).
+MAX_COUNT = 2_147_483_647
+# Plain ASCII digits only: Python's own int() and Decimal() also read Arabic-Indic and
+# full-width digits, underscores ("1_000"), exponents and "NaN", none of which a person means.
+_PLAIN_NUMBER = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?", re.ASCII)
 
 
 def _to_decimal(value: Number) -> Decimal:
@@ -91,7 +98,24 @@ def parse_number(text: str) -> Decimal:
     elif raw.count(".") > 1 or (raw.count(".") == 1 and len(raw.split(".")[1]) == 3):
         # "47.600" is a thousands separator in Vietnamese writing.
         raw = raw.replace(".", "")
-    try:
-        return Decimal(raw)
-    except Exception as exc:
-        raise ValueError(_("“%(text)s” is not a valid number") % {"text": text}) from exc
+    if not _PLAIN_NUMBER.fullmatch(raw) or len(raw) > 40:
+        raise ValueError(_("“%(text)s” is not a valid number") % {"text": text})
+    return Decimal(raw)
+
+
+def parse_count(text: str, maximum: int = MAX_COUNT) -> int:
+    """Read a count ("47.600", "12"): a whole number from 0 to ``maximum``, written with ASCII
+    digits and dots between thousands; raise ValueError with a Vietnamese reason otherwise.
+
+    Every count typed on a page or in an imported file is read here, so what the database cannot
+    hold is refused with the field's own message instead of failing on save.
+    """
+    raw = str(text).strip().replace(" ", "").replace("\u00a0", "")
+    if not re.fullmatch(r"[0-9]{1,3}(?:\.[0-9]{3})+|[0-9]+", raw, re.ASCII):
+        raise ValueError(_("“%(text)s” is not a whole number (write it with digits, e.g. 1.200)") % {"text": text})
+    digits = raw.replace(".", "")
+    if len(digits) > len(str(maximum)) or int(digits) > maximum:
+        raise ValueError(
+            _("“%(text)s” is too large: at most %(max)s") % {"text": text, "max": format_number(maximum)}
+        )
+    return int(digits)

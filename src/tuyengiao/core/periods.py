@@ -17,7 +17,11 @@ from functools import total_ordering
 from django.utils.translation import gettext as _
 
 _ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
-_PATTERN = re.compile(r"^(?P<year>\d{4})(?:(?P<half>S[12])|(?P<quarter>Q[1-4])|(?P<month>0[1-9]|1[0-2]))?$")
+# Years a report can speak of: from the Party's founding to the end of the century. Outside
+# this range a code is a typing error, and dates of year 0 or past 9999 cannot even be built.
+FIRST_YEAR = 1930
+LAST_YEAR = 2100
+_PATTERN = re.compile(r"^(?P<year>[0-9]{4})(?:(?P<half>S[12])|(?P<quarter>Q[1-4])|(?P<month>0[1-9]|1[0-2]))?$")
 
 
 class PeriodType(StrEnum):
@@ -39,6 +43,13 @@ class Period:
     type: PeriodType
     year: int
     index: int  # month 1-12, quarter 1-4, half 1-2, year 1
+
+    def __post_init__(self) -> None:
+        if not FIRST_YEAR <= self.year <= LAST_YEAR:
+            raise ValueError(
+                _("The year of period “%(code)s” must be from %(first)d to %(last)d.")
+                % {"code": self.code, "first": FIRST_YEAR, "last": LAST_YEAR}
+            )
 
     @classmethod
     def parse(cls, code: str) -> Period:
@@ -71,12 +82,12 @@ class Period:
     @property
     def code(self) -> str:
         if self.type is PeriodType.MONTH:
-            return f"{self.year}{self.index:02d}"
+            return f"{self.year:04d}{self.index:02d}"
         if self.type is PeriodType.QUARTER:
-            return f"{self.year}Q{self.index}"
+            return f"{self.year:04d}Q{self.index}"
         if self.type is PeriodType.HALF_YEAR:
-            return f"{self.year}S{self.index}"
-        return str(self.year)
+            return f"{self.year:04d}S{self.index}"
+        return f"{self.year:04d}"
 
     def __str__(self) -> str:
         return self.code

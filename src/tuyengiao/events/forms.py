@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tuyengiao.core.forms import CountField
 from tuyengiao.core.numbers import format_number
 from tuyengiao.org.models import Unit
 
@@ -34,6 +35,11 @@ class EventForm(forms.ModelForm):
             "present_attendees",
             "notes",
         ]
+        field_classes = {
+            "connected_sites": CountField,
+            "expected_attendees": CountField,
+            "present_attendees": CountField,
+        }
         widgets = {
             "start": forms.DateTimeInput(attrs=DT_ATTRS, format="%d/%m/%Y %H:%M"),
             "end": forms.DateTimeInput(attrs=DT_ATTRS, format="%d/%m/%Y %H:%M"),

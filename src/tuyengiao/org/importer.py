@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from tuyengiao.core.exceptions import ImportRejected, RowError, UserError
-from tuyengiao.core.numbers import parse_date
+from tuyengiao.core.numbers import parse_count, parse_date
 from tuyengiao.core.tabular import iter_records, read_table
 from tuyengiao.core.text import fold
 
@@ -99,10 +99,10 @@ def import_units(data: bytes, filename: str = "", scope_root: Unit | None = None
         member_count = 0
         raw_count = record.get("member_count", "").strip()
         if raw_count:
-            if not raw_count.replace(".", "").isdigit():
-                errors.append(RowError(number, "member_count", _("“%(v)s” is not a whole number") % {"v": raw_count}))
-            else:
-                member_count = int(raw_count.replace(".", ""))
+            try:
+                member_count = parse_count(raw_count)
+            except ValueError as exc:
+                errors.append(RowError(number, "member_count", str(exc)))
         rows[code] = _Row(number, code, name, kind, record.get("parent_code", "").strip(), valid_from, member_count)
 
     # Parents: an existing open unit or another row of the file; kinds must fit; no cycles.

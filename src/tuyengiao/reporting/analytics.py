@@ -24,7 +24,8 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db import connection, transaction
+from django.conf import settings
+from django.db import OperationalError, connection, transaction
 from django.utils.translation import gettext as _
 
 from tuyengiao.core import providers
@@ -95,6 +96,81 @@ def _stored_periods(period: Period) -> list[Period]:
         if kind.months <= period.type.months:
             found.extend(period.subperiods(kind))
     return found
+
+
+# --- bounds ---------------------------------------------------------------------------------
+
+
+class AnalyticsTooLarge(UserError):
+    """A request for more values than one answer may hold (elements × periods × units)."""
+
+
+class AnalyticsTimeout(UserError):
+    """The roll-up statements ran past the time limit; the database cancelled them."""
+
+
+def max_cells() -> int:
+    return int(getattr(settings, "ANALYTICS_MAX_CELLS", 20_000))
+
+
+def check_size(elements: int, periods: int, units: int) -> None:
+    """Refuse a request before any roll-up runs when elements × periods × units passes the limit:
+    one such request (every element × 24 months × every unit of a province) would hold a worker
+    for minutes."""
+    size = elements * periods * units
+    limit = max_cells()
+    if size > limit:
+        raise AnalyticsTooLarge(
+            _(
+                "The request asks for %(size)s values (%(elements)s elements × %(periods)s periods × %(units)s"
+                " units), more than the limit of %(limit)s: choose fewer elements, periods or units."
+            )
+            % {
+                "size": _fmt(size), "elements": _fmt(elements), "periods": _fmt(periods), "units": _fmt(units),
+                "limit": _fmt(limit),
+            }
+        )
+
+
+def _fmt(number: int) -> str:
+    from tuyengiao.core.numbers import format_number
+
+    return format_number(number)
+
+
+@contextmanager
+def _time_limit() -> Iterator[None]:
+    """Every statement of one analytics call under ``ANALYTICS_STATEMENT_TIMEOUT_MS`` on PostgreSQL.
+
+    ``set_config(..., true)`` is local to the transaction: outside one, the call gets its own
+    and the limit ends with it; inside one (a savepoint), a cancelled call rolls the limit back
+    with the savepoint and a finished one puts the previous value back, so the rest of the
+    request is not limited.
+    """
+    limit = int(getattr(settings, "ANALYTICS_STATEMENT_TIMEOUT_MS", 15_000))
+    if connection.vendor != "postgresql" or limit <= 0:
+        yield
+        return
+    nested = connection.in_atomic_block
+    try:
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT current_setting('statement_timeout'), set_config('statement_timeout', %s, true)",
+                    [f"{limit}ms"],
+                )
+                previous = cursor.fetchone()[0]
+            yield
+            if nested:
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT set_config('statement_timeout', %s, true)", [previous])
+    except OperationalError as exc:
+        if getattr(exc.__cause__, "sqlstate", None) != "57014":  # query_canceled
+            raise
+        raise AnalyticsTimeout(
+            _("The figures took longer than %(seconds)s seconds to compute and were stopped: choose fewer"
+              " elements, periods or units, or try again later.") % {"seconds": _fmt(max(1, limit // 1000))}
+        ) from exc
 
 
 # --- target units ---------------------------------------------------------------------------
@@ -378,7 +454,19 @@ def values(
     structure: str = "period",
     level: int | None = None,
 ) -> list[Row]:
-    """Rows (dx, pe, ou, value) for every combination that has a value."""
+    """Rows (dx, pe, ou, value) for every combination that has a value.
+
+    Bounded: elements × periods × units at most ``ANALYTICS_MAX_CELLS`` (``AnalyticsTooLarge``),
+    every statement within ``ANALYTICS_STATEMENT_TIMEOUT_MS`` (``AnalyticsTimeout``); both are
+    ``UserError`` so every page that shows figures shows their message.
+    """
+    with _time_limit():
+        return _values(dx, pe, ou, ou_mode, structure, level)
+
+
+def _values(
+    dx: Sequence[str], pe: Iterable[Period | str], ou: Unit, ou_mode: str, structure: str, level: int | None
+) -> list[Row]:
     spec = _resolve(dx)
     periods = _periods(pe)
     if structure == "current" and not ou.is_open:
@@ -386,7 +474,10 @@ def values(
             _("%(unit)s has closed; view it on the structure of the period (structure=period).")
             % {"unit": ou.name}
         )
+    wanted_codes = {c.strip().upper() for c in dx if c and c.strip()}
+    check_size(len(wanted_codes), len(periods), 1)
     period_targets = {p.code: targets(ou, ou_mode, structure, p, level) for p in periods}
+    check_size(len(wanted_codes), len(periods), max(len(t) for t in period_targets.values()))
     found = _stored(spec.stored, periods, structure, period_targets)
     found.update(_derived(spec.derived, periods, structure, period_targets))
     for ind in spec.indicators:
