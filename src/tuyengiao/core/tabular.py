@@ -110,10 +110,16 @@ def stream_rows(
     limits: Limits = Limits(),
     columns: int | None = None,
 ) -> Iterator[tuple[Any, ...]]:
-    """The rows' values, one at a time, at most ``columns`` wide; stop at the first limit passed."""
+    """The rows' values, one at a time, at most ``columns`` wide; stop at the first limit passed.
+
+    Every row is read, whatever the sheet declares: a declared size smaller than the data would
+    otherwise hide rows without a word.
+    """
     width = min(columns or limits.columns, limits.columns)
     cells = 0
     try:
+        if hasattr(worksheet, "reset_dimensions"):
+            worksheet.reset_dimensions()
         for number, row in enumerate(worksheet.iter_rows(max_col=width, values_only=True), start=1):
             cells += len(row)
             if number > limits.rows or cells > limits.cells:
