@@ -146,7 +146,7 @@ def test_a_huge_declared_dimension_is_refused_at_once(world: World, catalogue: C
                          sheet_xml(3, "A1:XFD1048576", CODES))
     job, cpu, peak = measured(world.province_admin, catalogue, world.district, content)
     assert job.status == JobStatus.FAILED and job.message.startswith("Bảng tính quá lớn")
-    assert cpu < 2, cpu
+    assert cpu < 2 and peak < 16 * 1024 * 1024, (cpu, peak)
 
 
 def test_rows_beyond_the_limit_stop_the_read_even_when_the_dimension_lies(world: World, catalogue: Catalogue) -> None:
