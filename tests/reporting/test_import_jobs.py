@@ -74,6 +74,7 @@ def setup(transactional_db: None) -> tuple[World, Catalogue]:
     return build_world(), build_catalogue()
 
 
+@pytest.mark.smoke
 def test_a_job_whose_worker_died_goes_to_a_new_worker(setup: tuple[World, Catalogue], media: Path) -> None:
     world, catalogue = setup
     job = uploaded(world, catalogue)

@@ -295,7 +295,9 @@ def check(
         for number, row in sheet.rows:
             if all(v in (None, "") for v in row):
                 continue
-            code = str(row[0]).strip() if row and row[0] is not None else ""
+            if row[0] is _FORMULA_WITHOUT_VALUE:
+                continue  # already refused
+            code = str(row[0]).strip() if row[0] is not None else ""
             where = "A (" + _("Unit code") + ")"
             target = allowed.get(code)
             if target is None:
@@ -341,8 +343,6 @@ def check(
                         _("The file has more than %(limit)s values; split it by unit.")
                         % {"limit": format_number(MAX_VALUES)}
                     )
-    if not entries and not errors and not allowed:
-        raise UserError(_("The figures sheet is empty."))
     # an empty cell with nothing stored is simply not an entry
     stored = DataValue.objects.filter(
         unit__in=list(allowed.values()), period=period.code, element__in=list(elements.values())
