@@ -167,7 +167,7 @@ def fail_lost_tasks() -> bool:
     has already retried or failed the job itself)."""
     from django_tasks_db.models import DBTaskResult
 
-    limit = timezone.now() - max(stalled_after() * 6, dt.timedelta(hours=1))
+    limit = timezone.now() - max(stalled_after() * 6, dt.timedelta(hours=6))
     DBTaskResult.objects.filter(status="RUNNING", started_at__lt=limit).update(
         status="FAILED",
         finished_at=timezone.now(),
