@@ -185,6 +185,10 @@ def test_only_data_entry_people_of_the_unit_may_upload(world: World, catalogue: 
     assert client_for(world.other_commune_officer).post(url, {"file": as_upload(content)}).status_code == 404
     assert ImportJob.objects.count() == 0
     assert client_for(world.commune_officer).post(url, {"file": as_upload(content)}).status_code == 302
+    # the approvals page offers the upload only to those who may enter
+    approvals = reverse("reporting:approvals", args=args(catalogue, world.commune))
+    assert url not in client_for(world.province_approver).get(approvals).content.decode()
+    assert url in client_for(world.commune_officer).get(approvals).content.decode()
 
 
 def test_a_commune_template_on_a_cells_page_shows_none_of_the_communes_figures(

@@ -246,6 +246,7 @@ def approvals(request: HttpRequest, dataset: int, unit: int, period: str) -> Htt
             "report": report,
             "subs": subs,
             "may_approve": may_approve,
+            "may_enter": can(request.user, Action.ENTER, target),
             "reason_form": ReasonForm(),
             "trail": ancestors(target, min(p.end, target.last_day())),
             "previous": p.previous,
