@@ -177,3 +177,78 @@ def test_files_of_previews_nobody_saved_are_deleted_after_a_day(world: World, ca
     assert job.status == JobStatus.FAILED and not job.file and not stored.exists()
     assert "không được lưu trong vòng 24 giờ" in job.message
     assert not orphan.exists() and fresh.exists()
+
+
+def test_a_worker_killed_in_the_middle_of_a_save_leaves_nothing_half_saved_and_the_job_is_retried(
+    setup: tuple[World, Catalogue], media: Path
+) -> None:
+    """A real ``db_worker`` process takes the save, is held on a row lock inside its transaction,
+    and is killed (SIGKILL) there; housekeeping then hands the job to another worker."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the worker process reaches the test database over the network")
+    world, catalogue = setup
+    from tuyengiao.reporting import services
+
+    services.save_value(world.province_admin, catalogue.sessions, world.commune, "202405", "3", 0)
+    job = uploaded(world, catalogue)
+    run_worker()
+    job.refresh_from_db()
+    assert job.status == JobStatus.READY and jobs.commit(job)
+    value = DataValue.objects.get()
+    db = connection.settings_dict
+    env = dict(
+        os.environ,
+        DATABASE_URL=f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        TUYENGIAO_VAR_DIR=str(media.parent / f"{media.name}-var"),
+    )
+    Path(env["TUYENGIAO_VAR_DIR"]).mkdir()
+    (Path(env["TUYENGIAO_VAR_DIR"]) / "media").symlink_to(media, target_is_directory=True)
+    holder = connections.create_connection("default")
+    holder.set_autocommit(False)
+    worker = None
+    try:
+        with holder.cursor() as cursor:  # an official editing that very value, row locked
+            cursor.execute(f"SELECT id FROM {DataValue._meta.db_table} WHERE id = %s FOR UPDATE", [value.pk])
+        worker = subprocess.Popen(
+            [sys.executable, "manage.py", "db_worker", "--no-reload", "--no-startup-delay", "--interval", "0.2",
+             "-v0", "--worker-id", "doomed"],
+            cwd=django_settings.PROJECT_DIR, env=env,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                    " AND wait_event_type = 'Lock'"
+                )
+                if cursor.fetchone()[0]:
+                    break
+            time.sleep(0.2)
+        else:
+            pytest.fail("the worker never reached the locked row")
+        assert ImportJob.objects.get().status == JobStatus.SAVING  # claimed, mid-transaction
+        worker.send_signal(signal.SIGKILL)
+        worker.wait(timeout=30)
+    finally:
+        if worker is not None and worker.poll() is None:
+            worker.kill()
+        holder.rollback()
+        holder.close()
+    value.refresh_from_db()
+    assert value.value == 3 and value.version == 1  # nothing of the killed save is left
+    assert DBTaskResult.objects.get(task_path="tuyengiao.reporting.jobs.save_upload").status == "RUNNING"
+    ImportJob.objects.update(updated_at=timezone.now() - dt.timedelta(minutes=11))
+    call_command("housekeeping", verbosity=0)
+    assert ImportJob.objects.get().status == JobStatus.COMMITTED
+    run_worker()
+    job.refresh_from_db()
+    assert job.status == JobStatus.DONE and job.preview["saved"] == 1, job.message
+    value.refresh_from_db()
+    assert value.value == 6 and value.version == 2
