@@ -241,6 +241,7 @@ def test_a_worker_killed_in_the_middle_of_a_save_leaves_nothing_half_saved_and_t
             worker.kill()
         holder.rollback()
         holder.close()
+        shutil.rmtree(env["TUYENGIAO_VAR_DIR"], ignore_errors=True)
     value.refresh_from_db()
     assert value.value == 3 and value.version == 1  # nothing of the killed save is left
     assert DBTaskResult.objects.get(task_path="tuyengiao.reporting.jobs.save_upload").status == "RUNNING"
