@@ -40,8 +40,12 @@ demo: install
 	$(PY) manage.py collectstatic --noinput -v0
 	$(PY) manage.py load_demo
 
+# One task worker runs beside gunicorn and is stopped (SIGTERM: it finishes its task) when gunicorn stops.
 run: demo
 	@echo "Mở http://$(HOST):$(PORT)/ trong trình duyệt."
+	$(PY) manage.py housekeeping --schedule -v0
+	$(PY) manage.py db_worker --no-reload -v1 & worker=$$!; \
+	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker' EXIT; \
 	$(VENV)/bin/gunicorn tuyengiao.wsgi:application --pythonpath src --bind $(HOST):$(PORT) --workers 3 --access-logfile -
 
 test: install system-deps

@@ -248,3 +248,13 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# Background tasks (Django's tasks framework through the django-tasks backport): long jobs are
+# rows in the database, run by `manage.py db_worker` processes on any machine that reaches it.
+INSTALLED_APPS += ["django_tasks", "django_tasks_db"]
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# A running job that has written no progress for this long lost its worker: retried, then failed.
+TASK_STALLED_AFTER_SECONDS = int(os.environ.get("TASK_STALLED_AFTER_SECONDS", "600"))
+TASK_MAX_ATTEMPTS = int(os.environ.get("TASK_MAX_ATTEMPTS", "2"))
+# Uploaded files of jobs nobody committed are deleted after this long.
+UPLOAD_KEEP_HOURS = int(os.environ.get("UPLOAD_KEEP_HOURS", "24"))

@@ -51,11 +51,27 @@ def _kind(raw: str) -> str | None:
     return _FOLDED_KINDS.get(fold(raw)) or _FOLDED_KINDS.get(raw.strip().lower())
 
 
+@dataclass
+class CheckedUnits:
+    """A file's units, every row checked, ready to create (parents before children)."""
+
+    rows: dict[str, _Row]
+    existing: dict[str, Unit]
+
+
 def import_units(data: bytes, filename: str = "", scope_root: Unit | None = None) -> ImportResult:
     """Create the units of a file; raise ``ImportRejected`` listing every bad cell, saving nothing.
 
     With ``scope_root``, every parent must lie in that subtree (a unit admin imports under
     their own unit only).
+    """
+    return apply_units(check_units(data, filename, scope_root))
+
+
+def check_units(data: bytes, filename: str = "", scope_root: Unit | None = None) -> CheckedUnits:
+    """Read and check every row of the file; raise ``ImportRejected`` listing every bad cell.
+
+    Nothing is written; ``apply_units`` creates what this returns.
     """
     try:
         sheets = read_table(data, filename)
@@ -69,6 +85,10 @@ def import_units(data: bytes, filename: str = "", scope_root: Unit | None = None
     if missing:
         raise ImportRejected([RowError(1, c, _("required column is missing")) for c in missing])
 
+    wanted = [record.get("code", "").strip() for _number, record in iter_records(sheet)]
+    taken: set[str] = set()
+    for start in range(0, len(wanted), 5000):
+        taken.update(Unit.objects.filter(code__in=wanted[start : start + 5000]).values_list("code", flat=True))
     rows: dict[str, _Row] = {}
     for number, record in iter_records(sheet):
         code = record.get("code", "").strip()
@@ -81,7 +101,7 @@ def import_units(data: bytes, filename: str = "", scope_root: Unit | None = None
             errors.append(RowError(number, "code", _("the code “%(code)s” already appears on row %(row)d")
                                    % {"code": code, "row": rows[code].number}))
             continue
-        elif Unit.objects.filter(code=code).exists():
+        elif code in taken:
             errors.append(RowError(number, "code", _("the code “%(code)s” is already used") % {"code": code}))
         name = record.get("name", "").strip()
         if not name:
@@ -106,7 +126,10 @@ def import_units(data: bytes, filename: str = "", scope_root: Unit | None = None
         rows[code] = _Row(number, code, name, kind, record.get("parent_code", "").strip(), valid_from, member_count)
 
     # Parents: an existing open unit or another row of the file; kinds must fit; no cycles.
-    existing = {u.code: u for u in Unit.objects.filter(code__in=[r.parent_code for r in rows.values()])}
+    parents = sorted({r.parent_code for r in rows.values() if r.parent_code and r.parent_code not in rows})
+    existing: dict[str, Unit] = {}
+    for start in range(0, len(parents), 5000):
+        existing.update((u.code, u) for u in Unit.objects.filter(code__in=parents[start : start + 5000]))
     for row in rows.values():
         number, parent_code, kind = row.number, row.parent_code, row.kind
         parent_kind: str | None
@@ -149,7 +172,12 @@ def import_units(data: bytes, filename: str = "", scope_root: Unit | None = None
             current = rows[current].parent_code
     if errors:
         raise ImportRejected(sorted(errors, key=lambda e: (e.row, e.column)))
+    return CheckedUnits(rows, existing)
 
+
+def apply_units(checked: CheckedUnits) -> ImportResult:
+    """Create checked units in one transaction, each parent before its children."""
+    rows, existing = checked.rows, checked.existing
     created: dict[str, Unit] = {}
     with transaction.atomic():
         pending = list(rows)

@@ -140,7 +140,7 @@ def unit_import(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             result = import_units(upload.read(), upload.name, scope_root=unit)
         except ImportRejected as exc:
-            errors = exc.errors
+            errors = exc.errors[:200]  # the message gives the full count
             messages.error(request, exc.message)
         else:
             messages.success(request, _("Imported %(n)d units.") % {"n": len(result.created)})

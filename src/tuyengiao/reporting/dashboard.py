@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from tuyengiao.core import providers
 from tuyengiao.core.numbers import format_number, format_percent
 from tuyengiao.core.periods import Period, PeriodType
+from tuyengiao.core.tabular import append_row, csv_row
 from tuyengiao.core.text import vn_sorted
 from tuyengiao.org.models import Unit, UnitSuccession, today
 
@@ -427,10 +428,10 @@ class Pivot:
     def csv(self) -> bytes:
         out = io.StringIO()
         writer = csv.writer(out)
-        writer.writerow([_("Unit code"), _("Unit"), *self.header])
+        writer.writerow(csv_row([_("Unit code"), _("Unit"), *self.header]))
         for unit, values in self.rows:
             writer.writerow(
-                [unit.code, unit.name, *(format_number(v) if v is not None else "" for v in values)]
+                csv_row([unit.code, unit.name, *(format_number(v) if v is not None else "" for v in values)])
             )
         return ("\ufeff" + out.getvalue()).encode("utf-8")
 
@@ -440,9 +441,9 @@ class Pivot:
         book = Workbook()
         sheet = book.worksheets[0]
         sheet.title = _("Figures")
-        sheet.append([_("Unit code"), _("Unit"), *self.header])
+        append_row(sheet, [_("Unit code"), _("Unit"), *self.header])
         for unit, values in self.rows:
-            sheet.append([unit.code, unit.name, *(float(v) if v is not None else None for v in values)])
+            append_row(sheet, [unit.code, unit.name, *(float(v) if v is not None else None for v in values)])
         sheet.column_dimensions["B"].width = 40
         buffer = io.BytesIO()
         book.save(buffer)

@@ -1,23 +1,31 @@
-"""Excel imports that run outside the request, reporting their progress on the ``ImportJob`` row.
+"""Excel imports as tasks, reporting their progress on the ``ImportJob`` row.
 
-An upload is stored and queued; ``work(job_id)`` checks it (status ``checking``, then
-``ready_for_review`` with a preview, or ``failed`` with every bad cell), and after the person
-commits, saves it (``saving``, then ``done`` or ``failed``). The checking and the saving are the
-very functions the page used before (``excel.read`` and ``excel.commit``); they report progress
-through a callback, which writes ``processed``/``total`` to the job row every
-``services.PROGRESS_EVERY`` cells with one small UPDATE.
+An upload is stored and queued (``start``); the ``check_upload`` task checks it on a worker
+(status ``checking``, then ``ready_for_review`` with a preview and the versions it read, or
+``failed`` with the first bad cells). When the person commits (``commit``: status ``committed``),
+the ``save_upload`` task checks the file again and writes it against the versions seen at preview
+(``saving``, then ``done`` with any conflicts listed, or ``failed``).
+
+Each worker that takes a job increments ``attempts`` and writes only while the job still carries
+its number. Housekeeping (``recover``) hands a job whose worker went silent to a new worker, up to
+``TASK_MAX_ATTEMPTS`` times, then fails it with the reason; it also deletes the files of jobs
+nobody committed (``clean_up``).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
-import threading
 from typing import Any
 
-from django.db import DEFAULT_DB_ALIAS, close_old_connections, connection, connections
+from django.conf import settings
+from django.core.files.storage import default_storage
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_tasks import task
 
+from tuyengiao.core import tasks as core_tasks
 from tuyengiao.core.exceptions import ImportRejected, UserError
 from tuyengiao.core.numbers import format_number
 
@@ -27,72 +35,78 @@ from .models import ImportJob, JobStatus
 logger = logging.getLogger(__name__)
 
 SHOWN_CHANGES = 500
+SHOWN_ERRORS = 200
+SHOWN_CONFLICTS = 500
+UPLOAD_FOLDER = "reporting/imports"
 
 
-def run_in_background(job_id: int) -> threading.Thread:
-    """Run ``work(job_id)`` in a thread of this web process and return at once.
+def recorder(job_id: int, offset: int = 0, extra: int = 0, attempt: int | None = None) -> core_tasks.Recorder:
+    """Progress of one import job (``core.tasks.Recorder`` on its row)."""
+    return core_tasks.Recorder(ImportJob, job_id, offset=offset, extra=extra, attempt=attempt)
 
-    At scale this runs on a task queue worker (Celery, RQ, Django's tasks) instead: the worker
-    calls the same ``work(job_id)``, since everything a job needs is in its row and its file.
-    """
 
-    def target() -> None:
-        close_old_connections()
-        try:
-            work(job_id)
-        finally:
-            close_old_connections()
+# --- queueing -----------------------------------------------------------------------------------
 
-    thread = threading.Thread(target=target, name=f"import-job-{job_id}", daemon=True)
-    thread.start()
-    return thread
+
+def start(job: ImportJob) -> None:
+    """Queue the check of a stored upload, once the job row is committed."""
+    core_tasks.enqueue_on_commit(check_upload, job.pk)
+
+
+def commit(job: ImportJob) -> bool:
+    """Queue the saving of a reviewed job; False if it is not (or no longer) waiting for review."""
+    moved = ImportJob.objects.filter(pk=job.pk, status=JobStatus.READY).update(
+        status=JobStatus.COMMITTED, processed=0, total=0, retries=0, updated_at=timezone.now()
+    )
+    if moved:
+        core_tasks.enqueue_on_commit(save_upload, job.pk)
+    return bool(moved)
+
+
+@task()
+def check_upload(job_id: int) -> str:
+    """Task: check a queued upload (a no-op if another worker took it or it was withdrawn)."""
+    attempt = _claim(job_id, JobStatus.QUEUED, JobStatus.CHECKING)
+    if attempt is not None:
+        check(job_id, attempt)
+    return _status(job_id)
+
+
+@task()
+def save_upload(job_id: int) -> str:
+    """Task: save a committed upload."""
+    attempt = _claim(job_id, JobStatus.COMMITTED, JobStatus.SAVING)
+    if attempt is not None:
+        save(job_id, attempt)
+    return _status(job_id)
 
 
 def work(job_id: int) -> None:
-    """Do whatever the job is waiting for: check a queued upload, or save a committed one."""
-    status = ImportJob.objects.filter(pk=job_id).values_list("status", flat=True).first()
+    """Do at once whatever the job waits for (what the tasks do; for commands and tests)."""
+    status = _status(job_id)
     if status == JobStatus.QUEUED:
-        check(job_id)
-    elif status == JobStatus.SAVING:
-        save(job_id)
+        check_upload.call(job_id)
+    elif status == JobStatus.COMMITTED:
+        save_upload.call(job_id)
 
 
-class Recorder:
-    """Writes ``processed``/``total`` of one job, cheaply, wherever the worker stands.
+def _status(job_id: int) -> str:
+    return str(ImportJob.objects.filter(pk=job_id).values_list("status", flat=True).first() or "")
 
-    Outside a transaction it is a plain UPDATE. Inside one (the atomic save) an UPDATE there would
-    stay invisible until the end, so on PostgreSQL it goes through a connection of its own; SQLite
-    allows one writer at a time, so there the counters simply wait for the end of the save.
-    """
 
-    def __init__(self, job_id: int, offset: int = 0, extra: int = 0) -> None:
-        self.job_id = job_id
-        self.offset = offset  # added to processed and total (work done in an earlier step)
-        self.extra = extra  # added to total (work still to come in a later step)
-        self._side: Any = None
+def _claim(job_id: int, waiting: str, working: str) -> int | None:
+    """Take the job with one conditional UPDATE; the new ``attempts`` is this worker's number."""
+    current = ImportJob.objects.filter(pk=job_id, status=waiting).values_list("attempts", flat=True).first()
+    if current is None:
+        return None
+    if not ImportJob.objects.filter(pk=job_id, status=waiting, attempts=current).update(
+        status=working, attempts=F("attempts") + 1, processed=0, total=0, updated_at=timezone.now()
+    ):
+        return None  # taken by another worker meanwhile
+    return current + 1
 
-    def __call__(self, processed: int, total: int) -> None:
-        self.write(self.offset + processed, self.offset + total + self.extra)
 
-    def write(self, processed: int, total: int) -> None:
-        now = timezone.now()
-        if not connection.in_atomic_block:
-            ImportJob.objects.filter(pk=self.job_id).update(processed=processed, total=total, updated_at=now)
-            return
-        if connection.vendor != "postgresql":
-            return
-        if self._side is None:
-            self._side = connections.create_connection(DEFAULT_DB_ALIAS)
-        with self._side.cursor() as cursor:
-            cursor.execute(
-                f"UPDATE {ImportJob._meta.db_table} SET processed = %s, total = %s, updated_at = %s WHERE id = %s",
-                [processed, total, now, self.job_id],
-            )
-
-    def close(self) -> None:
-        if self._side is not None:
-            self._side.close()
-            self._side = None
+# --- the work -----------------------------------------------------------------------------------
 
 
 def _load(job_id: int) -> ImportJob:
@@ -104,22 +118,27 @@ def _data(job: ImportJob) -> bytes:
         return bytes(handle.read())
 
 
-def _finish(job: ImportJob, status: str, **fields: Any) -> None:
-    """Record the outcome; the stored file goes once nothing more can be done with it."""
-    job.status = status
-    for name, value in fields.items():
-        setattr(job, name, value)
-    names = ["status", "updated_at", *fields]
-    if status in (JobStatus.DONE, JobStatus.FAILED) and job.file:
+def _finish(job: ImportJob, attempt: int, status: str, **fields: Any) -> bool:
+    """Record the outcome if the job is still this worker's; the file goes once nothing more can
+    be done with it."""
+    fields = {"status": status, "updated_at": timezone.now(), **fields}
+    if status in (JobStatus.DONE, JobStatus.FAILED):
+        fields["file"] = ""
+        fields["seen"] = {}
+    if not ImportJob.objects.filter(pk=job.pk, attempts=attempt).update(**fields):
+        return False  # handed to another worker: that one reports
+    if "file" in fields and job.file:
         job.file.delete(save=False)
-        names.append("file")
-    job.save(update_fields=names)
+    return True
 
 
 def _failure(job: ImportJob, exc: Exception) -> dict[str, Any]:
     if isinstance(exc, ImportRejected):
-        errors = [{"sheet": e.sheet, "row": e.row, "column": e.column, "message": e.message} for e in exc.errors]
-        return {"message": exc.message, "errors": errors}
+        errors = [
+            {"sheet": e.sheet, "row": e.row, "column": e.column, "message": e.message}
+            for e in exc.errors[:SHOWN_ERRORS]
+        ]
+        return {"message": exc.message, "errors": errors, "preview": {"error_count": len(exc.errors)}}
     if isinstance(exc, UserError):
         return {"message": exc.message, "errors": []}
     logger.exception("Excel import %s failed", job.pk, exc_info=exc)
@@ -127,8 +146,15 @@ def _failure(job: ImportJob, exc: Exception) -> dict[str, Any]:
     return {"message": message, "errors": []}
 
 
+def _new_value(change: Any) -> str | None:
+    return format_number(change.number) if change.number is not None else (change.text or None)
+
+
 def summary(preview: excel.Preview) -> dict[str, Any]:
-    """What a commit would change, small enough for the job row (the first changes only)."""
+    """What a commit would change, small enough for the job row (the first changes only).
+
+    Each change keeps its unit's path so the page shows only what the viewer may read.
+    """
     changed = preview.changed
     return {
         "values": preview.values,
@@ -137,35 +163,57 @@ def summary(preview: excel.Preview) -> dict[str, Any]:
         "changes": [
             {
                 "unit": c.entry.unit.name,
+                "path": c.entry.unit.path,
                 "element": c.entry.element.name,
                 "current": c.current.display if c.current is not None else None,
-                "new": format_number(c.number) if c.number is not None else (c.text or None),
+                "new": _new_value(c),
             }
             for c in changed[:SHOWN_CHANGES]
         ],
     }
 
 
-def check(job_id: int) -> None:
-    """Check a queued upload: ``ready_for_review`` with a preview, or ``failed`` with the bad cells."""
-    if not ImportJob.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(
-        status=JobStatus.CHECKING, processed=0, total=0, updated_at=timezone.now()
-    ):
-        return  # taken by another worker
+def _conflicts(conflicts: list[excel.Conflict]) -> list[dict[str, Any]]:
+    from .services import person_name
+
+    out = []
+    for conflict in conflicts[:SHOWN_CONFLICTS]:
+        change = conflict.change
+        current = change.current
+        out.append(
+            {
+                "unit": change.entry.unit.name,
+                "path": change.entry.unit.path,
+                "element": change.entry.element.name,
+                "row": change.entry.where[0] if change.entry.where else None,
+                "current": current.display if current is not None else None,
+                "by": person_name(current.stored_by) if current is not None and current.stored_by else "",
+                "new": _new_value(change),
+            }
+        )
+    return out
+
+
+def check(job_id: int, attempt: int) -> None:
+    """Check a claimed upload: ``ready_for_review`` with a preview, or ``failed`` with the bad cells."""
     job = _load(job_id)
-    record = Recorder(job.pk)
+    record = recorder(job.pk, attempt=attempt)
     try:
-        preview = excel.read(job.user, _data(job), job.dataset, job.period_obj, record)
+        preview = excel.check(job.user, _data(job), job.dataset, job.unit, job.period_obj, record)
+    except core_tasks.Superseded:
+        return
     except Exception as exc:  # every failure is reported on the job page
         job.refresh_from_db(fields=["processed", "total"])
-        _finish(job, JobStatus.FAILED, **_failure(job, exc))
+        _finish(job, attempt, JobStatus.FAILED, **_failure(job, exc))
     else:
         _finish(
             job,
+            attempt,
             JobStatus.READY,
             processed=preview.values,
             total=preview.values,
             preview=summary(preview),
+            seen=preview.seen,
             errors=[],
             message="",
         )
@@ -173,23 +221,12 @@ def check(job_id: int) -> None:
         record.close()
 
 
-def commit(job: ImportJob) -> bool:
-    """Move a reviewed job to ``saving``; False if it is not (or no longer) waiting for review."""
-    return bool(
-        ImportJob.objects.filter(pk=job.pk, status=JobStatus.READY).update(
-            status=JobStatus.SAVING, processed=0, updated_at=timezone.now()
-        )
-    )
-
-
-def save(job_id: int) -> None:
-    """Re-check and write a committed job in one transaction (``excel.commit``): ``done`` or ``failed``."""
+def save(job_id: int, attempt: int) -> None:
+    """Check again and write a claimed job in one transaction against the versions seen at preview."""
     job = _load(job_id)
-    if job.status != JobStatus.SAVING:
-        return
     expected = int(job.preview.get("changed", 0))
-    checked = Recorder(job.pk, extra=expected)  # the re-check, then the values to write
-    saved = Recorder(job.pk)
+    checked = recorder(job.pk, extra=expected, attempt=attempt)  # the re-check, then the values to write
+    saved = recorder(job.pk, attempt=attempt)
     checked_total = [0]
 
     def on_checked(processed: int, total: int) -> None:
@@ -198,14 +235,85 @@ def save(job_id: int) -> None:
         checked(processed, total)
 
     try:
-        count = excel.commit(job.user, _data(job), job.dataset, job.period_obj, on_checked, saved)
+        outcome = excel.commit(job.user, _data(job), job.dataset, job.unit, job.period_obj, job.seen, on_checked, saved)
+    except core_tasks.Superseded:
+        return
     except Exception as exc:
         job.refresh_from_db(fields=["processed", "total"])
-        _finish(job, JobStatus.FAILED, **_failure(job, exc))
+        _finish(job, attempt, JobStatus.FAILED, **_failure(job, exc))
     else:
-        preview = dict(job.preview, saved=count)
-        total = checked_total[0] + count
-        _finish(job, JobStatus.DONE, processed=total, total=total, preview=preview, message="")
+        preview = dict(
+            job.preview,
+            saved=outcome.saved,
+            conflicted=len(outcome.conflicts),
+            conflicts=_conflicts(outcome.conflicts),
+        )
+        total = checked_total[0] + outcome.saved
+        _finish(job, attempt, JobStatus.DONE, processed=total, total=total, preview=preview, message="")
     finally:
         checked.close()
         saved.close()
+
+
+# --- housekeeping -------------------------------------------------------------------------------
+
+_RETRY = {
+    JobStatus.CHECKING: (JobStatus.QUEUED, check_upload),
+    JobStatus.SAVING: (JobStatus.COMMITTED, save_upload),
+}
+
+
+def recover(now: dt.datetime | None = None) -> bool:
+    """Jobs whose worker went silent: handed to a new worker, or failed with the reason once they
+    have had ``TASK_MAX_ATTEMPTS`` workers. True while jobs are still running (another sweep due)."""
+    now = now or timezone.now()
+    limit = now - core_tasks.stalled_after()
+    for job in ImportJob.objects.filter(status__in=ImportJob.WORKING, updated_at__lt=limit):
+        if job.retries + 1 < settings.TASK_MAX_ATTEMPTS:
+            waiting, job_task = _RETRY[JobStatus(job.status)]
+            if ImportJob.objects.filter(pk=job.pk, status=job.status, attempts=job.attempts).update(
+                status=waiting, retries=F("retries") + 1, updated_at=now
+            ):
+                core_tasks.enqueue_on_commit(job_task, job.pk)
+            continue
+        reason = _(
+            "The server stopped while processing this file, %(count)d times; nothing was saved. "
+            "Upload the file again; if it happens again, tell the system administrator."
+        ) % {"count": job.retries + 1}
+        if _finish(job, job.attempts, JobStatus.FAILED, message=reason, errors=[]):
+            logger.warning("Excel import %s failed: its worker stopped %d times", job.pk, job.retries + 1)
+    return ImportJob.objects.filter(status__in=ImportJob.RUNNING).exists()
+
+
+def clean_up(now: dt.datetime | None = None) -> bool:
+    """Delete the files of jobs nobody committed within ``UPLOAD_KEEP_HOURS`` (the job fails with
+    the reason), and stored files no job refers to any more. True while files are still kept."""
+    now = now or timezone.now()
+    keep = dt.timedelta(hours=settings.UPLOAD_KEEP_HOURS)
+    reason = _(
+        "This upload was not saved within %(hours)d hours of its preview, so the file was deleted; "
+        "upload it again to save it."
+    ) % {"hours": settings.UPLOAD_KEEP_HOURS}
+    for job in ImportJob.objects.filter(status=JobStatus.READY, updated_at__lt=now - keep):
+        _finish(job, job.attempts, JobStatus.FAILED, message=reason, errors=[])
+    # Files left without a job (an upload whose request failed after the file was written).
+    referenced = set(ImportJob.objects.exclude(file="").values_list("file", flat=True))
+    try:
+        _folders, names = default_storage.listdir(UPLOAD_FOLDER)
+    except FileNotFoundError:
+        names = []
+    for name in names:
+        path = f"{UPLOAD_FOLDER}/{name}"
+        if path in referenced:
+            continue
+        try:
+            modified = default_storage.get_modified_time(path)
+        except (FileNotFoundError, NotImplementedError):
+            continue
+        if modified < now - keep:
+            default_storage.delete(path)
+    return ImportJob.objects.filter(status=JobStatus.READY).exists()
+
+
+core_tasks.register_sweep("reporting.import_jobs.recover", recover)
+core_tasks.register_sweep("reporting.import_jobs.clean_up", clean_up)

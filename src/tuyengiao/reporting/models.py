@@ -360,6 +360,7 @@ class JobStatus(models.TextChoices):
     QUEUED = "queued", _("Queued")
     CHECKING = "checking", _("Checking")
     READY = "ready_for_review", _("Ready for review")
+    COMMITTED = "committed", _("Waiting to save")
     SAVING = "saving", _("Saving")
     DONE = "done", _("Done")
     FAILED = "failed", _("Failed")
@@ -376,18 +377,19 @@ def import_upload_to(instance: ImportJob, filename: str) -> str:
     return f"reporting/imports/{uuid.uuid4().hex}.xlsx"
 
 
-IMPORT_STALLED_AFTER = dt.timedelta(minutes=10)  # progress is written far more often than this
-
-
 class ImportJob(TimeStampedModel):
     """One Excel upload: checked in the background, reviewed, then saved in the background.
 
     ``processed``/``total`` count the cells checked (or the values saved) so far; the job page
-    polls them. ``errors`` lists the bad cells ({sheet, row, column, message}); ``preview``
-    summarises what a commit would change.
+    polls them. ``errors`` lists the first bad cells ({sheet, row, column, message}); ``preview``
+    summarises what a commit would change; ``seen`` keeps the version of every stored value the
+    preview was made against, so a commit never overwrites a value changed since. ``attempts``
+    counts the workers that took the job: a worker given up on (it stopped writing progress) is
+    fenced off by it; ``retries`` counts the times housekeeping handed the job to a new worker.
     """
 
-    RUNNING = (JobStatus.QUEUED, JobStatus.CHECKING, JobStatus.SAVING)
+    RUNNING = (JobStatus.QUEUED, JobStatus.CHECKING, JobStatus.COMMITTED, JobStatus.SAVING)
+    WORKING = (JobStatus.CHECKING, JobStatus.SAVING)
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="import_jobs", verbose_name=_("user")
@@ -405,6 +407,9 @@ class ImportJob(TimeStampedModel):
     message = models.TextField(_("message"), blank=True)
     errors = models.JSONField(_("errors"), default=list, blank=True)
     preview = models.JSONField(_("preview"), default=dict, blank=True)
+    seen = models.JSONField(_("versions seen at preview"), default=dict, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    retries = models.PositiveSmallIntegerField(_("retries"), default=0)
 
     objects = ImportJobQuerySet.as_manager()
 
@@ -422,10 +427,12 @@ class ImportJob(TimeStampedModel):
 
     @property
     def stalled(self) -> bool:
-        """Running but silent for long: the process that ran it has stopped (a restart, say)."""
+        """Being worked on but silent for long: the worker stopped; housekeeping retries or fails it."""
         from django.utils import timezone
 
-        return self.running and self.updated_at < timezone.now() - IMPORT_STALLED_AFTER
+        from tuyengiao.core.tasks import stalled_after
+
+        return self.status in self.WORKING and self.updated_at < timezone.now() - stalled_after()
 
     @property
     def period_obj(self) -> Period:

@@ -203,6 +203,7 @@ def approvals(request: HttpRequest, dataset: int, unit: int, period: str) -> Htt
             "cards": cards,
             "can_bulk": any(c.can_decide for c in cards),
             "may_unlock": can(request.user, Action.APPROVE, target),
+            "may_enter": can(request.user, Action.ENTER, target),
             "reason_form": ReasonForm(),
             "trail": ancestors(target, min(p.end, target.last_day())),
             "previous": p.previous,
@@ -414,17 +415,14 @@ def excel_template(request: HttpRequest, dataset: int, unit: int, period: str) -
 
 @login_required
 def excel_upload(request: HttpRequest, dataset: int, unit: int, period: str) -> HttpResponse:
-    """Upload a filled template: the file is stored and checked in the background (see ``jobs``)."""
-    from functools import partial
-
-    from django.db import transaction
+    """Upload a filled template (data entry on the unit only): stored, then checked by a worker."""
     from django_htmx.http import HttpResponseClientRedirect
 
     from . import jobs
     from .forms import UploadForm
 
     ds = get_object_or_404(DataSet, pk=dataset)
-    target = get_unit_for_user(request.user, unit)
+    target = get_unit_for_user(request.user, unit, Action.ENTER)
     p = _period_or_404(ds, period)
     form = UploadForm(request.POST or None, request.FILES or None)
     owner: Any = request.user  # logged in
@@ -435,31 +433,34 @@ def excel_upload(request: HttpRequest, dataset: int, unit: int, period: str) -> 
         )
         job.file.save("upload.xlsx", upload, save=False)  # the stored name is generated
         job.save()
-        transaction.on_commit(partial(jobs.run_in_background, job.pk))
+        jobs.start(job)
         url = reverse("reporting:import_job", args=[job.pk])
         if getattr(request, "htmx", False):
             return HttpResponseClientRedirect(url)
         return redirect(url)
-    recent = ImportJob.objects.filter(user=owner, dataset=ds, unit=target, period=p.code)[:5]
+    recent = ImportJob.objects.filter(user=owner, dataset=ds, unit=target, period=p.code).defer("seen")[:5]
     context = {"dataset": ds, "unit": target, "period": p, "form": form, "recent": recent}
     return render(request, "reporting/excel_upload.html", context)
 
 
 def _job_or_404(request: HttpRequest, pk: int) -> ImportJob:
-    """The job if it is the person's own or its unit lies in their view scope; 404 otherwise."""
-    from django.db.models import Q
+    """The person's own job, on a unit they still see; anyone else's answers 404."""
+    jobs = ImportJob.objects.restrict(request.user, Action.VIEW).filter(user_id=request.user.pk)
+    return get_object_or_404(jobs.select_related("unit", "dataset").defer("seen"), pk=pk)
 
-    from tuyengiao.core.scoping import scope_q
 
-    jobs = ImportJob.objects.select_related("user", "unit", "dataset")
-    scope = scope_q(request.user, Action.VIEW)
-    if scope is not None:
-        jobs = jobs.filter(Q(user_id=request.user.pk) | scope)
-    return get_object_or_404(jobs, pk=pk)
+def _readable(request: HttpRequest, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows of a job's preview or conflicts whose unit the viewer may read (by its path)."""
+    paths = scope_paths(request.user, Action.VIEW)
+    if paths is None:
+        return rows
+    return [r for r in rows if any(str(r.get("path", "")).startswith(p) for p in paths)]
 
 
 def _job_context(request: HttpRequest, job: ImportJob) -> dict[str, Any]:
-    return {"job": job, "can_commit": job.user_id == request.user.pk}
+    changes = _readable(request, list(job.preview.get("changes", [])))
+    conflicts = _readable(request, list(job.preview.get("conflicts", [])))
+    return {"job": job, "can_commit": True, "changes": changes, "conflicts": conflicts}
 
 
 @login_required
@@ -478,18 +479,10 @@ def import_job_progress(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def import_job_commit(request: HttpRequest, pk: int) -> HttpResponse:
-    """Save a reviewed upload, in the background; only the person who uploaded it may."""
-    from functools import partial
-
-    from django.db import transaction
-
+    """Save a reviewed upload, on a worker; only the person who uploaded it may (404 for others)."""
     from . import jobs
 
     job = _job_or_404(request, pk)
-    if job.user_id != request.user.pk:
-        raise PermissionDenied
-    if jobs.commit(job):
-        transaction.on_commit(partial(jobs.run_in_background, job.pk))
-    else:
+    if not jobs.commit(job):
         messages.error(request, _("This upload is not waiting to be saved."))
     return redirect("reporting:import_job", pk=job.pk)
