@@ -52,7 +52,7 @@ def _names() -> _Names:
         return quote(model._meta.db_table)
 
     def col(model: type[Model], name: str) -> str:
-        return quote(model._meta.get_field(name).column)
+        return quote(model._meta.get_field(name).column)  # type: ignore[union-attr, arg-type]
 
     return _Names(
         unit=table(Unit), unit_id=col(Unit, "id"), unit_from=col(Unit, "valid_from"), unit_to=col(Unit, "valid_to"),
@@ -131,7 +131,7 @@ def descendants(
     found = list(Unit.objects.raw(sql, params))
     if include_self and not unit.is_open_on(day):
         found = [u for u in found if u.pk != unit.pk]
-    return sorted(found, key=lambda u: (u.tree_level, u.path))
+    return sorted(found, key=lambda u: (getattr(u, "tree_level", 0), u.path))
 
 
 def subtree_ids(unit: Unit, on: dt.date | None = None) -> RawSQL:
@@ -170,7 +170,7 @@ def ancestors(unit: Unit, on: dt.date | None = None) -> list[Unit]:
         f" SELECT u.*, up.lvl AS tree_level FROM up JOIN {n.unit} u ON u.{n.unit_id} = up.id"
     )
     found = list(Unit.objects.raw(sql, [unit.pk, d, d, d, d]))
-    return sorted(found, key=lambda u: -u.tree_level)
+    return sorted(found, key=lambda u: -getattr(u, "tree_level", 0))
 
 
 def children(unit: Unit, on: dt.date | None = None) -> list[Unit]:
@@ -200,8 +200,8 @@ def tree_as_of(day: dt.date, root: Unit | None = None) -> dict[int | None, list[
     for unit in found:
         out.setdefault(unit.pk, [])
     for unit in found:
-        if unit.tree_level > 0:
-            out[unit.tree_parent_id].append(unit)
+        if getattr(unit, "tree_level", 0) > 0:
+            out[getattr(unit, "tree_parent_id", None)].append(unit)
     out.setdefault(root.pk, [])
     return out
 

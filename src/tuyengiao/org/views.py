@@ -15,11 +15,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from tuyengiao.core.exceptions import ImportRejected
-from tuyengiao.core.scoping import scope_q
 from tuyengiao.core.text import vn_sorted
 
 from . import services
-from .access import can, get_unit_for_user, scope_paths
+from .access import Scope, get_unit_for_user
 from .choices import Action, StaffTitle
 from .forms import AsOfForm, ReorganiseForm, UnitImportForm, UnitSearchForm
 from .importer import import_units
@@ -35,7 +34,7 @@ def _as_of(request: HttpRequest) -> tuple[AsOfForm, dt.date | None]:
 def _roots(request: HttpRequest) -> list[Unit]:
     """The top units of the user's own assignments (the tree's roots for superusers); the history
     of their predecessors is reached from these, not listed beside them."""
-    if scope_paths(request.user, Action.VIEW) is None:
+    if Scope.of(request.user).everything:
         return list(Unit.objects.filter(parent__isnull=True).order_by("name"))
     assigned = sorted(
         {a.unit for a in Assignment.objects.filter(user=request.user).select_related("unit")},  # type: ignore[misc]
@@ -123,7 +122,7 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "predecessors": services.predecessors(unit),
         "successors": services.current_successors(unit) if unit.valid_to else [],
         "direct_successions": list(unit.successions_out.select_related("successor")),
-        "can_admin": can(request.user, Action.ADMIN, unit),
+        "can_admin": Scope.of(request.user).allows(unit, Action.ADMIN),
     }
     return render(request, "org/unit_detail.html", context)
 
@@ -180,17 +179,10 @@ def unit_reorganise(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def audit_log(request: HttpRequest) -> HttpResponse:
     """Changes within the subtrees the user administers."""
-    condition = scope_q(request.user, Action.ADMIN, unit_field="")
-    entries = LogEntry.objects.select_related("actor", "content_type").order_by("-timestamp")
-    if condition is not None:
-        paths = scope_paths(request.user, Action.ADMIN) or []
-        if not paths:
-            raise PermissionDenied
-        from django.db.models import Q
-
-        q = Q()
-        for path in paths:
-            q |= Q(additional_data__unit_path__startswith=path)
-        entries = entries.filter(q)
+    scope = Scope.of(request.user)
+    if not scope.reaches_anything(Action.ADMIN):
+        raise PermissionDenied
+    entries = (LogEntry.objects.filter(scope.path_q("additional_data__unit_path", Action.ADMIN))
+               .select_related("actor", "content_type").order_by("-timestamp"))
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     return render(request, "org/audit_log.html", {"page": page})

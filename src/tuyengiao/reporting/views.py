@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from tuyengiao.core.exceptions import ConflictError, UserError
 from tuyengiao.core.periods import Period
-from tuyengiao.org.access import can, get_unit_for_user, scope_paths
+from tuyengiao.org.access import Scope, can, get_unit_for_user
 from tuyengiao.org.choices import Action
 from tuyengiao.org.models import Unit, today
 from tuyengiao.org.services import ancestors
@@ -39,9 +39,7 @@ def _period_or_404(dataset: DataSet, code: str) -> Period:
 
 
 def _home_unit(request: HttpRequest) -> Unit | None:
-    paths = scope_paths(request.user, Action.VIEW)
-    qs = Unit.objects.all() if paths is None else Unit.objects.filter(path__in=paths)
-    return qs.order_by("depth", "-valid_to", "name").first()
+    return Scope.of(request.user).top_units(Action.VIEW).order_by("depth", "-valid_to", "name").first()
 
 
 # --- entry ----------------------------------------------------------------------------------
@@ -429,14 +427,7 @@ def excel_upload(request: HttpRequest, dataset: int, unit: int, period: str) -> 
 
 def _job_or_404(request: HttpRequest, pk: int) -> ImportJob:
     """The job if it is the person's own or its unit lies in their view scope; 404 otherwise."""
-    from django.db.models import Q
-
-    from tuyengiao.core.scoping import scope_q
-
-    jobs = ImportJob.objects.select_related("user", "unit", "dataset")
-    scope = scope_q(request.user, Action.VIEW)
-    if scope is not None:
-        jobs = jobs.filter(Q(user_id=request.user.pk) | scope)
+    jobs = ImportJob.objects.restrict(request.user, Action.VIEW).select_related("user", "unit", "dataset")
     return get_object_or_404(jobs, pk=pk)
 
 
