@@ -21,8 +21,8 @@ from tuyengiao.core.exceptions import UserError
 from tuyengiao.core.numbers import format_date, format_number, format_percent
 
 from . import tree
-from .choices import ALLOWED_PARENTS, SuccessionKind, UnitKind
-from .models import Unit, UnitPlacement, UnitSuccession, open_on_q, today
+from .choices import ALLOWED_PARENTS, StaffTitle, SuccessionKind, UnitKind
+from .models import Board, StaffPosition, Unit, UnitPlacement, UnitSuccession, open_on_q, today
 
 
 class ReorganisationError(UserError):
@@ -484,6 +484,37 @@ def member_totals(units: Iterable[Unit]) -> dict[int, int]:
             if prefix in by_path:
                 totals[by_path[prefix]] += count
     return totals
+
+
+def board_contacts(units: Iterable[Unit]) -> dict[int, dict[str, str] | None]:
+    """For each unit, whom to call: its board or that of the nearest unit above it, with the
+    board's phone (or its head's) and the head's name, in two queries."""
+    units = list(units)
+    ids = {i for u in units for i in [u.pk, *u.ancestor_ids]}
+    boards = {b.unit_id: b for b in Board.objects.filter(unit_id__in=ids)}
+    heads: dict[int, StaffPosition] = {}
+    for head in (
+        StaffPosition.objects.current()
+        .filter(board__in=boards.values(), title=StaffTitle.HEAD)
+        .order_by("start")
+    ):
+        heads[head.board_id] = head
+    result: dict[int, dict[str, str] | None] = {}
+    for unit in units:
+        result[unit.pk] = None
+        for unit_id in [unit.pk, *reversed(unit.ancestor_ids)]:
+            board = boards.get(unit_id)
+            if board is None:
+                continue
+            person = heads.get(board.pk)
+            result[unit.pk] = {
+                "board": board.name,
+                "phone": board.phone or (person.phone if person else ""),
+                "head": person.full_name if person else "",
+                "email": board.email,
+            }
+            break
+    return result
 
 
 def children_counts(units: Iterable[Unit], on: dt.date | None = None) -> dict[int, int]:
