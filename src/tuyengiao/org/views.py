@@ -198,7 +198,7 @@ def unit_reorganise(request: HttpRequest, pk: int) -> HttpResponse:
         except services.ReorganisationError as exc:
             problems = form.show_problems(exc.plan.problems) if exc.plan else exc.problems
             if not problems:
-                problems = [_("The change was refused; see the fields marked below.")]
+                problems = [_("See the reasons beside the fields marked below.")]
         else:
             messages.success(request, _("The reorganisation was recorded."))
             target = created[0] if created else form.cleaned_data.get("unit") or unit
