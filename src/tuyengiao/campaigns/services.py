@@ -27,6 +27,7 @@ from tuyengiao.events.services import session_totals
 from tuyengiao.org.access import can, scope_paths
 from tuyengiao.org.choices import UnitKind
 from tuyengiao.org.models import Unit
+from tuyengiao.org.services import board_contacts
 
 from .models import Audience, Campaign, CampaignParticipation, Source
 
@@ -393,39 +394,6 @@ class Progress:
     figures: Figures
     state: str
     contact: Any = None
-
-
-def board_contacts(units: Iterable[Unit]) -> dict[int, dict[str, str] | None]:
-    """For each unit, its board or that of the nearest unit above it: name, phone, head (two queries)."""
-    from tuyengiao.org.choices import StaffTitle
-    from tuyengiao.org.models import Board, StaffPosition
-
-    units = list(units)
-    ids = {i for u in units for i in [u.pk, *u.ancestor_ids]}
-    boards = {b.unit_id: b for b in Board.objects.filter(unit_id__in=ids)}
-    heads: dict[int, StaffPosition] = {}
-    for head in (
-        StaffPosition.objects.current()
-        .filter(board__in=boards.values(), title=StaffTitle.HEAD)
-        .order_by("start")
-    ):
-        heads[head.board_id] = head
-    result: dict[int, dict[str, str] | None] = {}
-    for unit in units:
-        result[unit.pk] = None
-        for unit_id in [unit.pk, *reversed(unit.ancestor_ids)]:
-            board = boards.get(unit_id)
-            if board is None:
-                continue
-            person = heads.get(board.pk)
-            result[unit.pk] = {
-                "board": board.name,
-                "phone": board.phone or (person.phone if person else ""),
-                "head": person.full_name if person else "",
-                "email": board.email,
-            }
-            break
-    return result
 
 
 def board_contact(unit: Unit) -> dict[str, str] | None:

@@ -23,7 +23,6 @@ def navigation(request: HttpRequest) -> dict[str, object]:
             items.append({"url": reverse(name), "label": label})
         except NoReverseMatch:
             continue
-    from tuyengiao.org.access import scope_paths
+    from tuyengiao.core.scoping import scope_of
 
-    admin_paths = scope_paths(request.user, "admin")
-    return {"extra_nav": items, "can_read_audit_log": admin_paths is None or bool(admin_paths)}
+    return {"extra_nav": items, "can_read_audit_log": scope_of(request.user).reaches_anything("admin")}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import QuerySet
@@ -22,7 +23,7 @@ from rest_framework.views import APIView
 from tuyengiao.core.numbers import parse_date
 
 from . import services
-from .access import can
+from .access import Scope
 from .choices import Action, UnitKind
 from .models import Unit, UnitSuccession, today
 
@@ -139,18 +140,30 @@ class NewUnitSerializer(serializers.Serializer[Any]):
     parent = serializers.CharField(max_length=32, help_text="code of an existing unit or of another new one")  # type: ignore[assignment]  # "parent" is the field's name here
 
 
+class SuccessionInSerializer(serializers.Serializer[Any]):
+    predecessor = serializers.CharField(max_length=32, help_text="code of a unit being closed")
+    successor = serializers.CharField(max_length=32, help_text="code of a new or existing unit")
+    share = serializers.DecimalField(max_digits=7, decimal_places=6, min_value=Decimal(0), max_value=Decimal(1),
+                                     required=False, allow_null=True, default=None,
+                                     help_text="part of the predecessor it takes (0-1); shares add up to 1")
+
+
 class ReorganisationSerializer(serializers.Serializer[Any]):
     date = serializers.DateField(input_formats=["%Y-%m-%d", "%d/%m/%Y"])
     close = serializers.ListField(child=serializers.CharField(max_length=32), required=False, default=list)
     open = NewUnitSerializer(many=True, required=False, default=list)
     moves = serializers.DictField(child=serializers.CharField(max_length=32), required=False, default=dict,
                                   help_text="child code -> new parent code")
+    successions = SuccessionInSerializer(many=True, required=False, default=list,
+                                         help_text="who succeeds whom, with shares (split); default: every "
+                                                   "closed unit by every new one in equal shares")
     note = serializers.CharField(max_length=500, required=False, default="", allow_blank=True)
 
 
 class ReorganiseView(APIView):
-    """Merge, split, rename or move units on a date. Needs the admin role over every unit the
-    change touches; refused whole (400, every reason listed) when the tree would be wrong."""
+    """Merge, split (with shares), rename or move units on a date. Needs the admin role over every
+    unit the change touches; refused whole (400, every reason listed, and by part of the change
+    under ``fields``) when the tree would be wrong. Members follow closed units to their successors."""
 
     @extend_schema(request=ReorganisationSerializer, responses={201: UnitSerializer(many=True)})
     def post(self, request: Request) -> Response:
@@ -160,23 +173,29 @@ class ReorganiseView(APIView):
         visible = Unit.objects.restrict(request.user, Action.VIEW)
         codes = set(payload["close"]) | set(payload["moves"]) | set(payload["moves"].values())
         codes |= {spec["parent"] for spec in payload["open"]}
+        codes |= {x["successor"] for x in payload["successions"]}  # an existing successor is touched too
         codes -= {spec["code"] for spec in payload["open"]}
         units = {u.code: u for u in visible.filter(code__in=codes)}
         missing = sorted(codes - set(units))
         if missing:
             raise NotFound(_("Unknown unit code “%(code)s”.") % {"code": missing[0]})
-        if not all(can(request.user, Action.ADMIN, u) for u in units.values()):
+        scope = Scope.of(request.user)
+        if not all(scope.allows(u, Action.ADMIN) for u in units.values()):
             raise PermissionDenied
         change = services.Reorganisation(
             date=payload["date"], close=[units[c] for c in payload["close"]],
             open=[services.NewUnit(code=o["code"], name=o["name"], kind=o["kind"], parent=o["parent"])
                   for o in payload["open"]],
             moves=payload["moves"], note=payload["note"],
+            successions=[(x["predecessor"], x["successor"], x["share"]) for x in payload["successions"]],
         )
         try:
             created = services.reorganise(change)
         except services.ReorganisationError as exc:
-            raise ValidationError({"problems": exc.problems}) from exc
+            fields: dict[str, list[str]] = {}
+            for tag, message in exc.plan.problems if exc.plan else []:
+                fields.setdefault(tag or "change", []).append(message)
+            raise ValidationError({"problems": exc.problems, "fields": fields}) from exc
         return Response(UnitSerializer(created, many=True).data, status=201)
 
 

@@ -10,7 +10,12 @@ class OrgConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
+        from tuyengiao.core.scoping import register_scope_builder
+
         from . import models, providers  # noqa: F401 - registers the member count
+        from .access import Scope
+
+        register_scope_builder(Scope.of)
 
         for model in (models.Unit, models.UnitPlacement, models.UnitSuccession, models.Board,
                       models.StaffPosition, models.Assignment):

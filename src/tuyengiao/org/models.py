@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -17,12 +17,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tuyengiao.core.models import TimeStampedModel
+from tuyengiao.core.scoping import ScopedQuerySet
 from tuyengiao.core.text import fold
 
 from .choices import CommitteeRole, Role, StaffTitle, SuccessionKind, UnitKind
-
-if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
 
 def today() -> dt.date:
@@ -36,7 +34,11 @@ def open_on_q(day: dt.date, prefix: str = "") -> Q:
     )
 
 
-class UnitQuerySet(models.QuerySet["Unit"]):
+class UnitQuerySet(ScopedQuerySet):
+    """Units are scoped like every record: by their own path (``unit_field`` empty)."""
+
+    unit_field = ""
+
     def open_on(self, day: dt.date | None = None) -> UnitQuerySet:
         return self.filter(open_on_q(day or today()))
 
@@ -47,12 +49,6 @@ class UnitQuerySet(models.QuerySet["Unit"]):
         """Descendants by the current materialised path (closed ones keep their last path)."""
         qs = self.filter(path__startswith=unit.path)
         return qs if include_self else qs.exclude(pk=unit.pk)
-
-    def restrict(self, user: AbstractBaseUser | AnonymousUser, action: str = "view") -> UnitQuerySet:
-        """Only the units inside the subtrees the user is assigned to for ``action``."""
-        from tuyengiao.core.scoping import restrict
-
-        return restrict(self, user, action, unit_field="")
 
     def search(self, query: str) -> UnitQuerySet:
         """Accent-insensitive match on name and code: "chi linh" finds "Chí Linh"."""

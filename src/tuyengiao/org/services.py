@@ -18,18 +18,20 @@ from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext as _
 
 from tuyengiao.core.exceptions import UserError
-from tuyengiao.core.numbers import format_date
+from tuyengiao.core.numbers import format_date, format_number, format_percent
 
-from .choices import ALLOWED_PARENTS, SuccessionKind, UnitKind
-from .models import Unit, UnitPlacement, UnitSuccession, open_on_q, today
+from . import tree
+from .choices import ALLOWED_PARENTS, StaffTitle, SuccessionKind, UnitKind
+from .models import Board, StaffPosition, Unit, UnitPlacement, UnitSuccession, open_on_q, today
 
 
 class ReorganisationError(UserError):
     """A refused reorganisation; ``problems`` lists every reason, nothing was changed."""
 
-    def __init__(self, problems: list[str]) -> None:
+    def __init__(self, problems: list[str], plan: ReorganisationPlan | None = None) -> None:
         super().__init__(" ".join(problems))
         self.problems = problems
+        self.plan = plan
 
 
 def _kind_label(kind: str | None) -> str:
@@ -95,7 +97,11 @@ def _open_unit(
 
 @dataclass
 class NewUnit:
-    """A unit a reorganisation opens; ``parent`` is an existing unit or the code of another new one."""
+    """A unit a reorganisation opens; ``parent`` is an existing unit or the code of another new one.
+
+    ``member_count`` counts members who join with the new unit; the members of the units it
+    succeeds come along by themselves.
+    """
 
     code: str
     name: str
@@ -109,9 +115,9 @@ class Reorganisation:
     """One dated change of structure.
 
     ``successions`` pairs (predecessor code, successor code, share); when empty, every closed
-    unit is succeeded by every opened one (a merge when one opens, a split when several do).
-    ``moves`` gives explicit new parents (child code -> parent code) for open children of closed
-    units, or re-parents any open unit on its own.
+    unit is succeeded by every opened one (a merge when one opens, a split when several do, in
+    equal shares). ``moves`` gives explicit new parents (child code -> parent code) for open
+    children of closed units, or re-parents any open unit on its own.
     """
 
     date: dt.date
@@ -123,6 +129,39 @@ class Reorganisation:
     note: str = ""
 
 
+# Where a problem belongs, so that a form can show it beside the field it is about.
+DATE, CLOSE, OPEN, SHARES, MOVES = "date", "close", "open", "shares", "moves"
+SHARE_TOLERANCE = Decimal("0.0001")
+
+
+@dataclass
+class ReorganisationPlan:
+    """A checked change: what closes, opens and moves, the successions with their shares, and
+    every problem found (each tagged with the part of the change it is about)."""
+
+    change: Reorganisation
+    closing: dict[int, Unit] = field(default_factory=dict)
+    new_specs: dict[str, NewUnit] = field(default_factory=dict)
+    pairs: list[tuple[str, str, Decimal]] = field(default_factory=list)
+    moves: dict[int, Unit | NewUnit] = field(default_factory=dict)
+    move_units: dict[int, Unit] = field(default_factory=dict)
+    problems: list[tuple[str | None, str]] = field(default_factory=list)
+
+    @property
+    def messages(self) -> list[str]:
+        return list(dict.fromkeys(message for _tag, message in self.problems))
+
+    def messages_about(self, tag: str | None) -> list[str]:
+        return list(dict.fromkeys(message for t, message in self.problems if t == tag))
+
+    @property
+    def by_code(self) -> dict[str, Unit]:
+        return {u.code: u for u in self.closing.values()}
+
+    def refuse(self, tag: str | None, message: str) -> None:
+        self.problems.append((tag, message))
+
+
 def _succession_kind(closing_count: int, opening_count: int) -> str:
     if opening_count > 1:
         return SuccessionKind.SPLIT
@@ -131,193 +170,264 @@ def _succession_kind(closing_count: int, opening_count: int) -> str:
     return SuccessionKind.RENAME
 
 
+class _Checker:
+    """Finds every reason to refuse a change; reads the database, writes nothing."""
+
+    def __init__(self, change: Reorganisation, lock: bool) -> None:
+        self.day = change.date
+        self.plan = ReorganisationPlan(change=change)
+        units = Unit.objects.select_for_update() if lock else Unit.objects.all()
+        self.plan.closing = {u.pk: units.get(pk=u.pk) for u in change.close}
+        self.plan.new_specs = {n.code: n for n in change.open}
+
+    def refuse(self, tag: str | None, message: str) -> None:
+        self.plan.refuse(tag, message)
+
+    def resolve(self, parent: Unit | str | None) -> Unit | NewUnit | None:
+        if parent is None:
+            return None
+        if isinstance(parent, Unit):
+            return Unit.objects.get(pk=parent.pk)  # the caller's copy may be stale
+        if parent in self.plan.new_specs:
+            return self.plan.new_specs[parent]
+        found = Unit.objects.filter(code=parent).first()
+        if found is None:
+            self.refuse(OPEN, _("Unknown unit code “%(code)s”.") % {"code": parent})
+        return found
+
+    def is_closed_target(self, target: Unit | NewUnit | None) -> bool:
+        return isinstance(target, Unit) and (not target.is_open_on(self.day) or target.pk in self.plan.closing)
+
+    def check(self) -> ReorganisationPlan:
+        self.check_closing()
+        self.check_new_units()
+        self.check_successions()
+        self.check_moves()
+        plan = self.plan
+        if not plan.closing and not plan.change.open and not plan.moves:
+            self.refuse(None, _("The reorganisation changes nothing."))
+        return plan
+
+    def not_after_opening(self, unit: Unit) -> str:
+        return _("The date %(date)s is not after “%(unit)s” opened (%(opened)s).") % {
+            "date": format_date(self.day), "unit": unit, "opened": format_date(unit.valid_from)}
+
+    def check_closing(self) -> None:
+        for unit in self.plan.closing.values():
+            if unit.valid_to is not None and unit.valid_to <= self.day:
+                self.refuse(CLOSE, _("“%(unit)s” was already closed on %(date)s.")
+                            % {"unit": unit, "date": format_date(unit.valid_to)})
+            if self.day <= unit.valid_from:
+                self.refuse(DATE, self.not_after_opening(unit))
+
+    def check_new_units(self) -> None:
+        new_codes = [n.code for n in self.plan.change.open]
+        if len(set(new_codes)) != len(new_codes):
+            self.refuse(OPEN, _("The same new code appears twice."))
+        for spec in self.plan.change.open:
+            if spec.kind not in UnitKind.values:
+                self.refuse(OPEN, _("Unknown unit kind “%(kind)s”.") % {"kind": spec.kind})
+                continue
+            if Unit.objects.filter(code=spec.code).exists():
+                self.refuse(OPEN, _("The code “%(code)s” is already used by another unit.") % {"code": spec.code})
+            parent = self.resolve(spec.parent)
+            parent_kind = parent.kind if parent is not None else None
+            if not _check_parent_kind(spec.kind, parent_kind):
+                self.refuse(OPEN, _("“%(name)s” (%(kind)s) cannot be placed under %(parent_kind)s.") % {
+                    "name": spec.name, "kind": _kind_label(spec.kind), "parent_kind": _kind_label(parent_kind)})
+            if self.is_closed_target(parent):
+                self.refuse(OPEN, _("“%(parent)s” is closed on %(date)s and cannot receive units.")
+                            % {"parent": parent, "date": format_date(self.day)})
+        # A chain of new parents must end at an existing unit (no cycle among new units).
+        for spec in self.plan.change.open:
+            seen: set[str] = set()
+            current: Unit | str | None = spec.parent
+            while isinstance(current, str) and current in self.plan.new_specs:
+                if current in seen:
+                    self.refuse(OPEN, _("The new units form a cycle through “%(code)s”.") % {"code": current})
+                    break
+                seen.add(current)
+                current = self.plan.new_specs[current].parent
+
+    def check_successions(self) -> None:
+        plan = self.plan
+        raw = list(plan.change.successions)
+        if not raw and plan.closing and plan.change.open:
+            raw = [(u.code, n.code, None) for u in plan.closing.values() for n in plan.change.open]
+        by_code = plan.by_code
+        given: dict[str, list[Decimal | None]] = defaultdict(list)
+        for pred, succ, share in raw:
+            if pred not in by_code:
+                self.refuse(CLOSE, _("“%(code)s” is named as predecessor but is not being closed.") % {"code": pred})
+            if succ not in plan.new_specs and not Unit.objects.filter(code=succ).exists():
+                self.refuse(OPEN, _("Unknown successor code “%(code)s”.") % {"code": succ})
+            given[pred].append(share)
+        for pred, shares in given.items():
+            self.check_shares(by_code.get(pred), pred, shares)
+        plan.pairs = [
+            (pred, succ, share if share is not None else
+             (Decimal(1) / len(given[pred])).quantize(Decimal("0.000001")))
+            for pred, succ, share in raw
+        ]
+        # The members of a closing unit must go somewhere.
+        for unit in plan.closing.values():
+            if unit.member_count and unit.code not in given:
+                self.refuse(CLOSE, _("“%(unit)s” has %(count)s members and no successor to take them.")
+                            % {"unit": unit, "count": format_number(unit.member_count)})
+
+    def check_shares(self, unit: Unit | None, code: str, shares: list[Decimal | None]) -> None:
+        if all(share is None for share in shares):
+            return
+        name = unit or code
+        if any(share is None or share <= 0 for share in shares):
+            self.refuse(SHARES, _("Every successor of “%(unit)s” needs a share above 0%%.") % {"unit": name})
+            return
+        total = sum((s for s in shares if s is not None), Decimal(0))
+        if abs(total - 1) > SHARE_TOLERANCE:
+            self.refuse(SHARES, _("The shares of “%(unit)s” add up to %(total)s; they must add up to 100%%.")
+                        % {"unit": name, "total": format_percent(total * 100, 2)})
+
+    def check_moves(self) -> None:
+        plan = self.plan
+        successors_of: dict[str, list[str]] = defaultdict(list)
+        for pred, succ, _share in plan.pairs:
+            successors_of[pred].append(succ)
+        for child_code, parent_code in plan.change.moves.items():
+            child = Unit.objects.filter(code=child_code).first()
+            if child is None:
+                self.refuse(MOVES, _("Unknown unit code “%(code)s”.") % {"code": child_code})
+                continue
+            target = self.resolve(parent_code)
+            if target is None:
+                continue
+            plan.move_units[child.pk] = child
+            plan.moves[child.pk] = target
+        closing_ids = set(plan.closing)
+        open_children = Unit.objects.filter(open_on_q(self.day), parent_id__in=closing_ids).exclude(pk__in=closing_ids)
+        for child in open_children:
+            if child.pk in plan.moves:
+                continue
+            parent = plan.closing[child.parent_id or 0]
+            successors = successors_of.get(parent.code, [])
+            target = self.resolve(successors[0]) if len(successors) == 1 else None
+            if target is not None:
+                plan.moves[child.pk] = target
+                plan.move_units[child.pk] = child
+            elif len(successors) != 1:
+                self.refuse(MOVES, _(
+                    "“%(child)s” would be left under the closed unit “%(parent)s” with no destination."
+                ) % {"child": child, "parent": parent})
+        for child_id, target in plan.moves.items():
+            self.check_move(plan.move_units[child_id], target)
+
+    def check_move(self, child: Unit, target: Unit | NewUnit) -> None:
+        if child.pk in self.plan.closing:
+            self.refuse(MOVES, _("“%(unit)s” is being closed and cannot be moved.") % {"unit": child})
+            return
+        if self.day <= child.valid_from:
+            self.refuse(DATE, self.not_after_opening(child))
+        if not _check_parent_kind(child.kind, target.kind):
+            self.refuse(MOVES, _("“%(child)s” (%(kind)s) cannot be placed under “%(parent)s” (%(parent_kind)s).") % {
+                "child": child, "kind": _kind_label(child.kind), "parent": target.name,
+                "parent_kind": _kind_label(target.kind)})
+        if self.is_closed_target(target):
+            self.refuse(MOVES, _("“%(parent)s” is closed on %(date)s and cannot receive units.")
+                        % {"parent": target, "date": format_date(self.day)})
+        if isinstance(target, Unit) and target.path.startswith(child.path):
+            self.refuse(MOVES, _("Moving “%(child)s” under “%(parent)s” would make a cycle.")
+                        % {"child": child, "parent": target})
+
+
+def check_reorganisation(change: Reorganisation, *, lock: bool = False) -> ReorganisationPlan:
+    """Every reason to refuse the change (``plan.problems``, empty when it may be applied);
+    changes nothing. ``lock`` holds the closing units until the transaction ends."""
+    return _Checker(change, lock).check()
+
+
+def allocate_members(count: int, shares: list[tuple[str, Decimal]]) -> dict[str, int]:
+    """Split ``count`` members by shares into whole numbers that add up to ``count`` exactly
+    (largest remainders get the odd ones)."""
+    total = sum((share for _code, share in shares), Decimal(0))
+    if not shares or total <= 0:
+        return {}
+    exact = [(code, Decimal(count) * share / total) for code, share in shares]
+    result = {code: int(value) for code, value in exact}
+    left = count - sum(result.values())
+    by_remainder = sorted(range(len(exact)), key=lambda i: (-(exact[i][1] - int(exact[i][1])), i))
+    for i in by_remainder[:left]:
+        result[exact[i][0]] += 1
+    return result
+
+
+def apply_reorganisation(plan: ReorganisationPlan) -> list[Unit]:
+    """Write a checked change: close, open, move, record successions and carry the members of
+    the closed units over to their successors. Call inside a transaction."""
+    day = plan.change.date
+    by_code = plan.by_code
+    for unit in plan.closing.values():
+        unit.valid_to = day
+        unit.save(update_fields=["valid_to", "updated_at"])
+        UnitPlacement.objects.filter(unit=unit, valid_to__isnull=True).update(valid_to=day)
+
+    shares_of: dict[str, list[tuple[str, Decimal]]] = defaultdict(list)
+    for pred, succ, share in plan.pairs:
+        shares_of[pred].append((succ, share))
+    inherited: dict[str, int] = defaultdict(int)
+    for pred, shares in shares_of.items():
+        for succ, count in allocate_members(by_code[pred].member_count, shares).items():
+            inherited[succ] += count
+
+    created = _open_new_units(plan, inherited)
+    for child_id, target in plan.moves.items():
+        new_parent = created[target.code] if isinstance(target, NewUnit) else target
+        move_unit(plan.move_units[child_id], new_parent, day)
+
+    for pred, succ, share in plan.pairs:
+        successor = created.get(succ) or Unit.objects.get(code=succ)
+        if succ not in created and inherited.get(succ):
+            Unit.objects.filter(pk=successor.pk).update(member_count=F("member_count") + inherited.pop(succ))
+        UnitSuccession.objects.create(
+            predecessor=by_code[pred], successor=successor, date=day,
+            kind=plan.change.kind or _succession_kind(len(plan.closing), len(shares_of[pred])),
+            share=share, note=plan.change.note[:500],
+        )
+    return list(created.values())
+
+
+def _open_new_units(plan: ReorganisationPlan, inherited: dict[str, int]) -> dict[str, Unit]:
+    """Open the new units, parents before children (the check refused cycles)."""
+    created: dict[str, Unit] = {}
+    pending = list(plan.change.open)
+    while pending:
+        ready = [s for s in pending if not (isinstance(s.parent, str) and s.parent in plan.new_specs
+                                            and s.parent not in created)]
+        if not ready:  # pragma: no cover - refused by the check
+            raise ReorganisationError([_("The new units form a cycle.")])
+        for spec in ready:
+            new_parent: Unit | None
+            if isinstance(spec.parent, str):
+                new_parent = created.get(spec.parent) or Unit.objects.get(code=spec.parent)
+            else:
+                new_parent = spec.parent
+            members = spec.member_count + inherited.pop(spec.code, 0)
+            created[spec.code] = _open_unit(spec.code, spec.name, spec.kind, new_parent, plan.change.date, members)
+            pending.remove(spec)
+    return created
+
+
 @transaction.atomic
 def reorganise(change: Reorganisation) -> list[Unit]:
     """Apply a merge, split, rename or move on a date; return the units opened.
 
     Refuses with every reason at once and changes nothing on: cycles, a parent of the wrong
     kind, a closed unit as parent, a date not after the unit opened, a unit left with open
-    children and no destination.
+    children and no destination, shares that do not add up to 100%, members left behind.
+    Members follow the closed units to their successors, so totals stay the same.
     """
-    day = change.date
-    problems: list[str] = []
-    closing = {u.pk: Unit.objects.select_for_update().get(pk=u.pk) for u in change.close}
-    closing_ids = set(closing)
-    by_code = {u.code: u for u in closing.values()}
-
-    for unit in closing.values():
-        if not unit.is_open_on(day) and unit.valid_to is not None and unit.valid_to <= day:
-            problems.append(
-                _("“%(unit)s” was already closed on %(date)s.") % {"unit": unit, "date": format_date(unit.valid_to)}
-            )
-        if day <= unit.valid_from:
-            problems.append(
-                _("The date %(date)s is not after “%(unit)s” opened (%(opened)s).")
-                % {"date": format_date(day), "unit": unit, "opened": format_date(unit.valid_from)}
-            )
-
-    # New units: codes, parents (existing or new), kinds.
-    new_codes = [n.code for n in change.open]
-    if len(set(new_codes)) != len(new_codes):
-        problems.append(_("The same new code appears twice."))
-    new_specs = {n.code: n for n in change.open}
-
-    def resolve(parent: Unit | str | None) -> Unit | NewUnit | None:
-        if parent is None:
-            return None
-        if isinstance(parent, Unit):
-            return Unit.objects.get(pk=parent.pk)  # the caller's copy may be stale
-        if parent in new_specs:
-            return new_specs[parent]
-        found = Unit.objects.filter(code=parent).first()
-        if found is None:
-            problems.append(_("Unknown unit code “%(code)s”.") % {"code": parent})
-        return found
-
-    def kind_of(target: Unit | NewUnit | None) -> str | None:
-        return target.kind if target is not None else None
-
-    def is_closed_target(target: Unit | NewUnit | None) -> bool:
-        return isinstance(target, Unit) and (not target.is_open_on(day) or target.pk in closing_ids)
-
-    for spec in change.open:
-        if spec.kind not in UnitKind.values:
-            problems.append(_("Unknown unit kind “%(kind)s”.") % {"kind": spec.kind})
-            continue
-        if Unit.objects.filter(code=spec.code).exists():
-            problems.append(_("The code “%(code)s” is already used by another unit.") % {"code": spec.code})
-        parent = resolve(spec.parent)
-        if not _check_parent_kind(spec.kind, kind_of(parent)):
-            problems.append(
-                _("“%(name)s” (%(kind)s) cannot be placed under %(parent_kind)s.")
-                % {"name": spec.name, "kind": _kind_label(spec.kind), "parent_kind": _kind_label(kind_of(parent))}
-            )
-        if is_closed_target(parent):
-            problems.append(
-                _("“%(parent)s” is closed on %(date)s and cannot receive units.")
-                % {"parent": parent, "date": format_date(day)}
-            )
-    # A chain of new parents must end at an existing unit (no cycle among new units).
-    for spec in change.open:
-        seen: set[str] = set()
-        current: Unit | str | None = spec.parent
-        while isinstance(current, str) and current in new_specs:
-            if current in seen:
-                problems.append(_("The new units form a cycle through “%(code)s”.") % {"code": current})
-                break
-            seen.add(current)
-            current = new_specs[current].parent
-
-    # Successions.
-    pairs: list[tuple[str, str, Decimal | None]] = list(change.successions)
-    if not pairs and closing and change.open:
-        pairs = [(u.code, n.code, None) for u in closing.values() for n in change.open]
-    successors_of: dict[str, list[str]] = defaultdict(list)
-    for pred, succ, _share in pairs:
-        if pred not in by_code:
-            problems.append(_("“%(code)s” is named as predecessor but is not being closed.") % {"code": pred})
-        if succ not in new_specs and not Unit.objects.filter(code=succ).exists():
-            problems.append(_("Unknown successor code “%(code)s”.") % {"code": succ})
-        successors_of[pred].append(succ)
-
-    # Open children of closed units need a destination; explicit moves must not form cycles.
-    moves: dict[int, Unit | NewUnit] = {}
-    move_units: dict[int, Unit] = {}
-    for child_code, parent_code in change.moves.items():
-        child = Unit.objects.filter(code=child_code).first()
-        if child is None:
-            problems.append(_("Unknown unit code “%(code)s”.") % {"code": child_code})
-            continue
-        target = resolve(parent_code)
-        if target is None:
-            continue
-        move_units[child.pk] = child
-        moves[child.pk] = target
-    open_children = Unit.objects.filter(open_on_q(day), parent_id__in=closing_ids).exclude(pk__in=closing_ids)
-    for child in open_children:
-        if child.pk in moves:
-            continue
-        successors = successors_of.get(closing[child.parent_id].code, []) if child.parent_id else []
-        if len(successors) == 1:
-            target = resolve(successors[0])
-            if target is not None:
-                moves[child.pk] = target
-                move_units[child.pk] = child
-        else:
-            problems.append(
-                _("“%(child)s” would be left under the closed unit “%(parent)s” with no destination.")
-                % {"child": child, "parent": closing[child.parent_id or 0]}
-            )
-    for child_id, target in moves.items():
-        child = move_units[child_id]
-        if child_id in closing_ids:
-            problems.append(_("“%(unit)s” is being closed and cannot be moved.") % {"unit": child})
-            continue
-        if day <= child.valid_from:
-            problems.append(
-                _("The date %(date)s is not after “%(unit)s” opened (%(opened)s).")
-                % {"date": format_date(day), "unit": child, "opened": format_date(child.valid_from)}
-            )
-        if not _check_parent_kind(child.kind, kind_of(target)):
-            problems.append(
-                _("“%(child)s” (%(kind)s) cannot be placed under “%(parent)s” (%(parent_kind)s).")
-                % {"child": child, "kind": _kind_label(child.kind), "parent": getattr(target, "name", "—"),
-                   "parent_kind": _kind_label(kind_of(target))}
-            )
-        if is_closed_target(target):
-            problems.append(
-                _("“%(parent)s” is closed on %(date)s and cannot receive units.")
-                % {"parent": target, "date": format_date(day)}
-            )
-        if isinstance(target, Unit) and target.path.startswith(child.path):
-            problems.append(
-                _("Moving “%(child)s” under “%(parent)s” would make a cycle.") % {"child": child, "parent": target}
-            )
-    if not closing and not change.open and not moves:
-        problems.append(_("The reorganisation changes nothing."))
-    if problems:
-        raise ReorganisationError(list(dict.fromkeys(problems)))
-
-    # --- apply ------------------------------------------------------------------------------
-    for unit in closing.values():
-        unit.valid_to = day
-        unit.save(update_fields=["valid_to", "updated_at"])
-        UnitPlacement.objects.filter(unit=unit, valid_to__isnull=True).update(valid_to=day)
-
-    created: dict[str, Unit] = {}
-    pending = list(change.open)
-    while pending:
-        progressed = False
-        for spec in list(pending):
-            new_parent: Unit | None
-            if isinstance(spec.parent, str):
-                if spec.parent in new_specs and spec.parent not in created:
-                    continue
-                new_parent = created.get(spec.parent) or Unit.objects.get(code=spec.parent)
-            else:
-                new_parent = spec.parent
-            created[spec.code] = _open_unit(spec.code, spec.name, spec.kind, new_parent, day, spec.member_count)
-            pending.remove(spec)
-            progressed = True
-        if not progressed:  # pragma: no cover - validated above
-            raise ReorganisationError([_("The new units form a cycle.")])
-
-    for child_id, target in moves.items():
-        new_parent = created[target.code] if isinstance(target, NewUnit) else target
-        move_unit(move_units[child_id], new_parent, day)
-
-    counts: dict[str, int] = defaultdict(int)
-    for pred, _succ, _share in pairs:
-        counts[pred] += 1
-    for pred, succ, share in pairs:
-        successor = created.get(succ) or Unit.objects.get(code=succ)
-        UnitSuccession.objects.create(
-            predecessor=by_code[pred], successor=successor, date=day,
-            kind=change.kind or _succession_kind(len(closing), len(successors_of[pred])),
-            share=share if share is not None else (Decimal(1) / counts[pred]).quantize(Decimal("0.000001")),
-            note=change.note[:500],
-        )
-    return list(created.values())
+    plan = check_reorganisation(change, lock=True)
+    if plan.problems:
+        raise ReorganisationError(plan.messages, plan)
+    return apply_reorganisation(plan)
 
 
 def move_unit(unit: Unit, new_parent: Unit, day: dt.date) -> None:
@@ -335,107 +445,19 @@ def move_unit(unit: Unit, new_parent: Unit, day: dt.date) -> None:
     unit.save(update_fields=["parent", "updated_at"])
 
 
-# --- queries --------------------------------------------------------------------------------
+# --- queries (the walks themselves live in ``tree``) -------------------------------------------
 
-
-def children(unit: Unit, on: dt.date | None = None) -> list[Unit]:
-    """The units placed directly under ``unit`` on a date (today by default)."""
-    day = on or today()
-    ids = UnitPlacement.objects.filter(open_on_q(day), parent=unit).values_list("unit_id", flat=True)
-    return list(Unit.objects.open_on(day).filter(pk__in=ids).order_by("name"))
+children = tree.children
+parent_on = tree.parent_on
+ancestors = tree.ancestors
+tree_as_of = tree.tree_as_of
+predecessors = tree.predecessors
+current_successors = tree.successors
 
 
 def subtree(unit: Unit, on: dt.date | None = None, include_self: bool = True) -> list[Unit]:
-    """All units under ``unit`` on a date, following the dated placements level by level."""
-    day = on or today()
-    found: list[Unit] = [unit] if include_self else []
-    frontier = [unit.pk]
-    while frontier:
-        ids = list(
-            UnitPlacement.objects.filter(open_on_q(day), parent_id__in=frontier).values_list("unit_id", flat=True)
-        )
-        level = list(Unit.objects.open_on(day).filter(pk__in=ids))
-        found.extend(level)
-        frontier = [u.pk for u in level]
-    return found
-
-
-def parent_on(unit: Unit, on: dt.date) -> Unit | None:
-    placement = UnitPlacement.objects.filter(open_on_q(on), unit=unit).select_related("parent").first()
-    return placement.parent if placement else None
-
-
-def ancestors(unit: Unit, on: dt.date | None = None) -> list[Unit]:
-    """From the root down to the unit's parent, as the tree stood on a date."""
-    day = on or min(today(), unit.last_day())
-    chain: list[Unit] = []
-    current = parent_on(unit, day)
-    while current is not None and len(chain) < 20:
-        chain.append(current)
-        current = parent_on(current, day)
-    return list(reversed(chain))
-
-
-def tree_as_of(day: dt.date, root: Unit | None = None) -> dict[int | None, list[Unit]]:
-    """The whole tree (or a subtree) of a date as parent id -> children, in two queries."""
-    placements = UnitPlacement.objects.filter(open_on_q(day), open_on_q(day, "unit__")).values_list(
-        "unit_id", "parent_id"
-    )
-    parent_of = dict(placements)
-    units = Unit.objects.in_bulk(list(parent_of))
-    out: dict[int | None, list[Unit]] = defaultdict(list)
-    for unit_id, parent_id in parent_of.items():
-        out[parent_id].append(units[unit_id])
-    if root is not None:
-        keep: dict[int | None, list[Unit]] = defaultdict(list)
-        frontier = [root.pk]
-        while frontier:
-            nxt: list[int] = []
-            for pid in frontier:
-                keep[pid] = out.get(pid, [])
-                nxt.extend(u.pk for u in keep[pid])
-            frontier = nxt
-        out = keep
-    return out
-
-
-def current_successors(unit: Unit) -> list[tuple[Unit, Decimal]]:
-    """The open units a historical unit lives on in today, with the share of it each took.
-
-    Follows chains of merges, splits and renames; an open unit is its own successor.
-    """
-    results: dict[int, Decimal] = defaultdict(Decimal)
-    frontier: list[tuple[Unit, Decimal]] = [(Unit.objects.get(pk=unit.pk), Decimal(1))]
-    units: dict[int, Unit] = {}
-    steps = 0
-    while frontier and steps < 50:
-        steps += 1
-        nxt: list[tuple[Unit, Decimal]] = []
-        for current, share in frontier:
-            if current.valid_to is None:
-                results[current.pk] += share
-                units[current.pk] = current
-                continue
-            outs = list(UnitSuccession.objects.filter(predecessor=current).select_related("successor"))
-            for succession in outs:
-                nxt.append((succession.successor, share * succession.share))
-        frontier = nxt
-    return [(units[pk], share) for pk, share in results.items()]
-
-
-def predecessors(unit: Unit) -> list[UnitSuccession]:
-    """Every succession that led into this unit, recursively, most recent first."""
-    found: list[UnitSuccession] = []
-    frontier = [unit.pk]
-    seen: set[int] = set()
-    while frontier:
-        rows = list(
-            UnitSuccession.objects.filter(successor_id__in=frontier).select_related("predecessor", "successor")
-        )
-        found.extend(rows)
-        frontier = [r.predecessor_id for r in rows if r.predecessor_id not in seen]
-        seen.update(frontier)
-    return sorted(found, key=lambda s: s.date, reverse=True)
+    """All units under ``unit`` on a date, following the dated placements."""
+    return tree.descendants(unit, on, include_self=include_self)
 
 
 def member_total(unit: Unit, on: dt.date | None = None) -> int:
@@ -464,6 +486,37 @@ def member_totals(units: Iterable[Unit]) -> dict[int, int]:
     return totals
 
 
+def board_contacts(units: Iterable[Unit]) -> dict[int, dict[str, str] | None]:
+    """For each unit, whom to call: its board or that of the nearest unit above it, with the
+    board's phone (or its head's) and the head's name, in two queries."""
+    units = list(units)
+    ids = {i for u in units for i in [u.pk, *u.ancestor_ids]}
+    boards = {b.unit_id: b for b in Board.objects.filter(unit_id__in=ids)}
+    heads: dict[int, StaffPosition] = {}
+    for head in (
+        StaffPosition.objects.current()
+        .filter(board__in=boards.values(), title=StaffTitle.HEAD)
+        .order_by("start")
+    ):
+        heads[head.board_id] = head
+    result: dict[int, dict[str, str] | None] = {}
+    for unit in units:
+        result[unit.pk] = None
+        for unit_id in [unit.pk, *reversed(unit.ancestor_ids)]:
+            board = boards.get(unit_id)
+            if board is None:
+                continue
+            person = heads.get(board.pk)
+            result[unit.pk] = {
+                "board": board.name,
+                "phone": board.phone or (person.phone if person else ""),
+                "head": person.full_name if person else "",
+                "email": board.email,
+            }
+            break
+    return result
+
+
 def children_counts(units: Iterable[Unit], on: dt.date | None = None) -> dict[int, int]:
     """How many open children each unit has on a date, in one query (for tree toggles)."""
     day = on or today()
@@ -479,39 +532,10 @@ def children_counts(units: Iterable[Unit], on: dt.date | None = None) -> dict[in
 
 
 def member_totals_on(units: Iterable[Unit], on: dt.date | None = None) -> dict[int, int]:
-    """Member totals of several units' subtrees as the tree stood on a date.
-
-    Today's totals come from the materialised paths in one query; a past date walks the dated
-    placements level by level (one query per level).
-    """
+    """Member totals of several units' subtrees as the tree stood on a date: today's from the
+    materialised paths, a past date's from the dated placements (one query either way)."""
     units = list(units)
     day = on or today()
     if day >= today():
         return member_totals(units)
-    edges: dict[int, list[int]] = defaultdict(list)
-    counts: dict[int, int] = {}
-    frontier = [u.pk for u in units]
-    seen: set[int] = set(frontier)
-    for unit in units:
-        counts[unit.pk] = unit.member_count if unit.is_open_on(day) else 0
-    while frontier:
-        rows = list(
-            UnitPlacement.objects.filter(open_on_q(day), open_on_q(day, "unit__"), parent_id__in=frontier)
-            .values_list("parent_id", "unit_id", "unit__member_count")
-        )
-        frontier = []
-        for parent_id, unit_id, member_count in rows:
-            edges[parent_id].append(unit_id)
-            counts[unit_id] = member_count
-            if unit_id not in seen:
-                seen.add(unit_id)
-                frontier.append(unit_id)
-
-    memo: dict[int, int] = {}
-
-    def total(unit_id: int) -> int:
-        if unit_id not in memo:
-            memo[unit_id] = counts.get(unit_id, 0) + sum(total(c) for c in edges.get(unit_id, []))
-        return memo[unit_id]
-
-    return {u.pk: total(u.pk) for u in units}
+    return tree.member_totals_on(units, day)

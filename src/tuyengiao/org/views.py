@@ -15,13 +15,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from tuyengiao.core.exceptions import ImportRejected
-from tuyengiao.core.scoping import scope_q
 from tuyengiao.core.text import vn_sorted
 
 from . import services
-from .access import can, get_unit_for_user, scope_paths
+from .access import Scope, get_unit_for_user
 from .choices import Action, StaffTitle
-from .forms import AsOfForm, ReorganiseForm, UnitImportForm, UnitSearchForm
+from .forms import AsOfForm, MoveForm, ReorganiseForm, ReorganiseFormBase, SplitForm, UnitImportForm, UnitSearchForm
 from .importer import import_units
 from .models import Assignment, Unit, today
 
@@ -35,7 +34,7 @@ def _as_of(request: HttpRequest) -> tuple[AsOfForm, dt.date | None]:
 def _roots(request: HttpRequest) -> list[Unit]:
     """The top units of the user's own assignments (the tree's roots for superusers); the history
     of their predecessors is reached from these, not listed beside them."""
-    if scope_paths(request.user, Action.VIEW) is None:
+    if Scope.of(request.user).everything:
         return list(Unit.objects.filter(parent__isnull=True).order_by("name"))
     assigned = sorted(
         {a.unit for a in Assignment.objects.filter(user=request.user).select_related("unit")},  # type: ignore[misc]
@@ -123,7 +122,7 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "predecessors": services.predecessors(unit),
         "successors": services.current_successors(unit) if unit.valid_to else [],
         "direct_successions": list(unit.successions_out.select_related("successor")),
-        "can_admin": can(request.user, Action.ADMIN, unit),
+        "can_admin": Scope.of(request.user).allows(unit, Action.ADMIN),
     }
     return render(request, "org/unit_detail.html", context)
 
@@ -148,50 +147,76 @@ def unit_import(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "org/unit_import.html", {"unit": unit, "form": form, "errors": errors})
 
 
+REORGANISE_FORMS: dict[str, type[ReorganiseFormBase]] = {"merge": ReorganiseForm, "split": SplitForm, "move": MoveForm}
+
+
+def _change_from(mode: str, form: ReorganiseFormBase) -> services.Reorganisation:
+    """The service's change from a valid form of the reorganise page."""
+    data = form.cleaned_data
+    if mode == "split":
+        assert isinstance(form, SplitForm)
+        unit: Unit = data["unit"]
+        rows = form.rows()
+        parent = data["new_parent"] or unit.parent
+        index = data["children_to"] - 1
+        destination = rows[index][0] if index < len(rows) else ""
+        return services.Reorganisation(
+            date=data["date"], close=[unit], note=data["note"],
+            open=[services.NewUnit(code=code, name=name, kind=unit.kind, parent=parent) for code, name, _s in rows],
+            successions=[(unit.code, code, share) for code, _name, share in rows],
+            moves={child.code: destination for child in services.children(unit, data["date"])} if destination else {},
+        )
+    if mode == "move":
+        return services.Reorganisation(date=data["date"], note=data["note"],
+                                       moves={data["unit"].code: data["new_parent"].code})
+    closing = list(data["units"])
+    return services.Reorganisation(
+        date=data["date"], close=closing, note=data["note"],
+        open=[services.NewUnit(code=data["new_code"].strip(), name=data["new_name"].strip(),
+                               kind=closing[0].kind, parent=data["new_parent"])],
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def unit_reorganise(request: HttpRequest, pk: int) -> HttpResponse:
-    """Unit admins merge or rename units of their subtree; the service refuses bad changes whole."""
+    """Unit admins merge, rename, split or move units of their subtree; the same service as the
+    API refuses bad changes whole and its reasons are shown beside the fields they are about."""
     unit = get_unit_for_user(request.user, pk, Action.ADMIN)
+    mode = request.POST.get("mode") or request.GET.get("mode") or "merge"
+    if mode not in REORGANISE_FORMS:
+        mode = "merge"
     candidates = (Unit.objects.current().subtree_of(unit, include_self=False)
                   .filter(depth__lte=unit.depth + 2).order_by("path"))
     parents = Unit.objects.current().restrict(request.user, Action.ADMIN).exclude(kind="cell").order_by("depth", "name")
-    form = ReorganiseForm(request.POST or None, candidates=candidates, parents=parents,
-                          initial={"new_parent": unit.pk})
+    form = REORGANISE_FORMS[mode](request.POST or None, candidates=candidates, parents=parents,
+                                  initial={"new_parent": unit.pk} if mode == "merge" else {})
     problems: list[str] = []
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        closing = list(data["units"])
-        change = services.Reorganisation(
-            date=data["date"], close=closing, note=data["note"],
-            open=[services.NewUnit(code=data["new_code"].strip(), name=data["new_name"].strip(),
-                                   kind=closing[0].kind, parent=data["new_parent"])],
-        )
         try:
-            [created] = services.reorganise(change)
+            created = services.reorganise(_change_from(mode, form))
         except services.ReorganisationError as exc:
-            problems = exc.problems
+            problems = form.show_problems(exc.plan.problems) if exc.plan else exc.problems
+            if not problems:
+                problems = [_("See the reasons beside the fields marked below.")]
         else:
             messages.success(request, _("The reorganisation was recorded."))
-            return redirect("org:unit_detail", pk=created.pk)
-    return render(request, "org/unit_reorganise.html", {"unit": unit, "form": form, "problems": problems})
+            target = created[0] if created else form.cleaned_data.get("unit") or unit
+            return redirect("org:unit_detail", pk=target.pk)
+    return render(request, "org/unit_reorganise.html", {
+        "unit": unit, "form": form, "problems": problems, "mode": mode,
+        "modes": [("merge", _("Merge or rename")), ("split", _("Split")), ("move", _("Move"))],
+    })
 
 
 @login_required
 def audit_log(request: HttpRequest) -> HttpResponse:
     """Changes within the subtrees the user administers."""
-    condition = scope_q(request.user, Action.ADMIN, unit_field="")
-    entries = LogEntry.objects.select_related("actor", "content_type").order_by("-timestamp")
-    if condition is not None:
-        paths = scope_paths(request.user, Action.ADMIN) or []
-        if not paths:
-            raise PermissionDenied
-        from django.db.models import Q
-
-        q = Q()
-        for path in paths:
-            q |= Q(additional_data__unit_path__startswith=path)
-        entries = entries.filter(q)
+    scope = Scope.of(request.user)
+    if not scope.reaches_anything(Action.ADMIN):
+        raise PermissionDenied
+    entries = (LogEntry.objects.filter(scope.path_q("additional_data__unit_path", Action.ADMIN))
+               .select_related("actor", "content_type").order_by("-timestamp"))
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     from .audit import describe
 

@@ -31,9 +31,9 @@ from django.utils.translation import gettext as _
 from tuyengiao.core import providers
 from tuyengiao.core.exceptions import UserError
 from tuyengiao.core.periods import Period, PeriodType
-from tuyengiao.org.models import Unit, UnitSuccession, today
-from tuyengiao.org.services import children as tree_children
-from tuyengiao.org.services import tree_as_of
+from tuyengiao.org import tree
+from tuyengiao.org.models import Unit, today
+from tuyengiao.org.tree import children as tree_children
 
 from .expressions import parse
 from .models import DataElement, DataValue, Indicator
@@ -197,19 +197,7 @@ def targets(ou: Unit, ou_mode: str, structure: str, period: Period, level: int |
     day = min(period.end, ou.last_day())
     if ou_mode == "children":
         return tree_children(ou, day)
-    tree = tree_as_of(day, root=ou)
-    out: list[Unit] = []
-    frontier = [ou.pk]
-    depth = 0
-    while frontier:
-        depth += 1
-        level_units = [u for pid in frontier for u in tree.get(pid, [])]
-        if depth_limit is None or depth == depth_limit:
-            out.extend(level_units)
-        if depth_limit is not None and depth >= depth_limit:
-            break
-        frontier = [u.pk for u in level_units]
-    return out
+    return tree.descendants(ou, day, level=depth_limit)
 
 
 # --- stored values in SQL -------------------------------------------------------------------
@@ -342,25 +330,7 @@ def _stored(
 
 def _current_map(unit_ids: set[int]) -> dict[int, list[tuple[int, Decimal]]]:
     """unit id -> [(today's unit id, share)] following successions (one query for all)."""
-    edges: dict[int, list[tuple[int, Decimal]]] = defaultdict(list)
-    for pred, succ, share in UnitSuccession.objects.values_list("predecessor_id", "successor_id", "share"):
-        edges[pred].append((succ, Decimal(share)))
-    out: dict[int, list[tuple[int, Decimal]]] = {}
-    for uid in unit_ids:
-        result: dict[int, Decimal] = defaultdict(Decimal)
-        frontier = [(uid, Decimal(1))]
-        steps = 0
-        while frontier and steps < 50:
-            steps += 1
-            nxt: list[tuple[int, Decimal]] = []
-            for cur, share in frontier:
-                if cur in edges:
-                    nxt.extend((s, share * sh) for s, sh in edges[cur])
-                else:
-                    result[cur] += share
-            frontier = nxt
-        out[uid] = list(result.items())
-    return out
+    return {uid: list(shares.items()) for uid, shares in tree.successor_shares(unit_ids).items()}
 
 
 def _dated_ancestors(periods: list[Period], wanted: set[int]) -> dict[tuple[int, dt.date], list[int]]:

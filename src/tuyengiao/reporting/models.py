@@ -367,7 +367,7 @@ class JobStatus(models.TextChoices):
 
 
 class ImportJobQuerySet(ScopedQuerySet):
-    pass
+    owner_field = "user"  # a person always sees the imports they started
 
 
 def import_upload_to(instance: ImportJob, filename: str) -> str:

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from tuyengiao.core.exceptions import ConflictError, UserError
 from tuyengiao.core.periods import Period, PeriodType
 from tuyengiao.core.periods import recent as recent_periods
-from tuyengiao.org.access import can, get_unit_for_user, scope_paths
+from tuyengiao.org.access import Scope, can, get_unit_for_user
 from tuyengiao.org.choices import Action
 from tuyengiao.org.models import Unit, today
 from tuyengiao.org.services import ancestors
@@ -41,9 +41,7 @@ def _period_or_404(dataset: DataSet, code: str) -> Period:
 
 
 def _home_unit(request: HttpRequest) -> Unit | None:
-    paths = scope_paths(request.user, Action.VIEW)
-    qs = Unit.objects.all() if paths is None else Unit.objects.filter(path__in=paths)
-    return qs.order_by("depth", "-valid_to", "name").first()
+    return Scope.of(request.user).top_units(Action.VIEW).order_by("depth", "-valid_to", "name").first()
 
 
 # --- entry ----------------------------------------------------------------------------------
@@ -445,16 +443,20 @@ def excel_upload(request: HttpRequest, dataset: int, unit: int, period: str) -> 
 
 def _job_or_404(request: HttpRequest, pk: int) -> ImportJob:
     """The person's own job, on a unit they still see; anyone else's answers 404."""
-    jobs = ImportJob.objects.restrict(request.user, Action.VIEW).filter(user_id=request.user.pk)
+    scope = Scope.of(request.user)
+    jobs = ImportJob.objects.filter(user=request.user.pk)
+    if not scope.everything:
+        jobs = jobs.filter(scope.q("unit", Action.VIEW))
     return get_object_or_404(jobs.select_related("unit", "dataset").defer("seen"), pk=pk)
 
 
 def _readable(request: HttpRequest, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Rows of a job's preview or conflicts whose unit the viewer may read (by its path)."""
-    paths = scope_paths(request.user, Action.VIEW)
-    if paths is None:
+    scope = Scope.of(request.user)
+    if scope.everything:
         return rows
-    return [r for r in rows if any(str(r.get("path", "")).startswith(p) for p in paths)]
+    prefixes = scope.prefixes(Action.VIEW)
+    return [r for r in rows if any(str(r.get("path", "")).startswith(p) for p in prefixes)]
 
 
 def _job_context(request: HttpRequest, job: ImportJob) -> dict[str, Any]:

@@ -19,6 +19,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         # Each app may ship ``demo.py`` with ``load(stdout)``; they run in INSTALLED_APPS order,
         # so later apps can build on the organisation tree.
+        loaded = []
         for config in apps.get_app_configs():
             if not config.name.startswith("tuyengiao."):
                 continue
@@ -28,7 +29,9 @@ class Command(BaseCommand):
             module = import_module(module_name)
             self.stdout.write(f"· {config.verbose_name}…")
             module.load(self.stdout)
+            loaded.append(module)
         if not options["quiet_logins"]:
-            from tuyengiao.org.demo import print_logins
-
-            print_logins(self.stdout)
+            # The app that makes the demo users (org) also prints their logins.
+            for module in loaded:
+                if hasattr(module, "print_logins"):
+                    module.print_logins(self.stdout)

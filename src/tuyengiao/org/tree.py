@@ -1,0 +1,296 @@
+"""The organisation tree as queries: every walk is one recursive query, on SQLite and PostgreSQL.
+
+The dated tree is the history of placements (``UnitPlacement``): a unit sits under a parent
+between two dates. Successions (``UnitSuccession``) link closed units to the units they live on
+in. Table and column names come from the models' metadata, quoted by the connection, so the SQL
+follows the models wherever they are stored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db import connection
+from django.db.models import Model
+from django.db.models.expressions import RawSQL
+
+from .models import Unit, UnitPlacement, UnitSuccession, open_on_q, today
+
+# A guard against a corrupt history (a placement loop); real trees are a dozen levels deep.
+MAX_LEVELS = 64
+
+
+@dataclass(frozen=True)
+class _Names:
+    """Quoted table and column names of the three tree models."""
+
+    unit: str
+    unit_id: str
+    unit_from: str
+    unit_to: str
+    unit_members: str
+    placement: str
+    pl_unit: str
+    pl_parent: str
+    pl_from: str
+    pl_to: str
+    succession: str
+    su_pred: str
+    su_succ: str
+    id_type: str
+
+
+def _names() -> _Names:
+    quote = connection.ops.quote_name
+
+    def table(model: type[Model]) -> str:
+        return quote(model._meta.db_table)
+
+    def col(model: type[Model], name: str) -> str:
+        return quote(model._meta.get_field(name).column)  # type: ignore[union-attr, arg-type]
+
+    return _Names(
+        unit=table(Unit), unit_id=col(Unit, "id"), unit_from=col(Unit, "valid_from"), unit_to=col(Unit, "valid_to"),
+        unit_members=col(Unit, "member_count"),
+        placement=table(UnitPlacement), pl_unit=col(UnitPlacement, "unit"), pl_parent=col(UnitPlacement, "parent"),
+        pl_from=col(UnitPlacement, "valid_from"), pl_to=col(UnitPlacement, "valid_to"),
+        succession=table(UnitSuccession), su_pred=col(UnitSuccession, "predecessor"),
+        su_succ=col(UnitSuccession, "successor"),
+        id_type=str(UnitPlacement._meta.get_field("parent").db_type(connection)),
+    )
+
+
+def _day(day: dt.date) -> Any:
+    return connection.ops.adapt_datefield_value(day)
+
+
+def _open(alias: str, valid_from: str, valid_to: str) -> str:
+    """Valid on the date given twice as parameters (``valid_to`` exclusive)."""
+    return f"{alias}.{valid_from} <= %s AND ({alias}.{valid_to} IS NULL OR {alias}.{valid_to} > %s)"
+
+
+def _placed_sql(n: _Names) -> str:
+    """Placements open on the date whose unit is open too (four date parameters)."""
+    return f"{_open('p', n.pl_from, n.pl_to)} AND {_open('u', n.unit_from, n.unit_to)}"
+
+
+def _subquery(sql: str, params: list[Any]) -> RawSQL:
+    """Names in ``sql`` come from model metadata and every value is a parameter."""
+    return RawSQL(sql, params)  # noqa: S611
+
+
+def _in_list(values: Iterable[Any]) -> str:
+    return ", ".join("%s" for _ in values)
+
+
+# --- the dated tree --------------------------------------------------------------------------
+
+
+def _subtree_sql(root_ids: list[int], day: dt.date) -> tuple[str, list[Any]]:
+    """``sub(origin, id, parent, lvl, members)``: each root and everything under it on a date."""
+    n = _names()
+    d = _day(day)
+    sql = (
+        f"WITH RECURSIVE sub(origin, id, parent, lvl, members) AS ("
+        f" SELECT u.{n.unit_id}, u.{n.unit_id}, CAST(NULL AS {n.id_type}), 0,"
+        f" CASE WHEN {_open('u', n.unit_from, n.unit_to)} THEN u.{n.unit_members} ELSE 0 END"
+        f" FROM {n.unit} u WHERE u.{n.unit_id} IN ({_in_list(root_ids)})"
+        f" UNION ALL"
+        f" SELECT sub.origin, p.{n.pl_unit}, p.{n.pl_parent}, sub.lvl + 1, u.{n.unit_members}"
+        f" FROM sub JOIN {n.placement} p ON p.{n.pl_parent} = sub.id"
+        f" JOIN {n.unit} u ON u.{n.unit_id} = p.{n.pl_unit}"
+        f" WHERE {_placed_sql(n)} AND sub.lvl < {MAX_LEVELS})"
+    )
+    return sql, [d, d, *root_ids, d, d, d, d]
+
+
+def descendants(
+    unit: Unit, on: dt.date | None = None, *, level: int | None = None, include_self: bool = False
+) -> list[Unit]:
+    """The units under ``unit`` as the tree stood on a date (today by default), nearest first.
+
+    ``level`` keeps only the units that many levels below (1 = children). Each unit carries
+    ``tree_level`` and ``tree_parent_id`` as of that date.
+    """
+    day = on or today()
+    with_sql, params = _subtree_sql([unit.pk], day)
+    n = _names()
+    where = "sub.lvl > 0" if not include_self else "1 = 1"
+    if level is not None:
+        where += " AND sub.lvl = %s"
+        params.append(level)
+    sql = (
+        f"{with_sql} SELECT u.*, sub.lvl AS tree_level, sub.parent AS tree_parent_id"
+        f" FROM sub JOIN {n.unit} u ON u.{n.unit_id} = sub.id WHERE {where}"
+    )
+    found = list(Unit.objects.raw(sql, params))
+    if include_self and not unit.is_open_on(day):
+        found = [u for u in found if u.pk != unit.pk]
+    return sorted(found, key=lambda u: (getattr(u, "tree_level", 0), u.path))
+
+
+def subtree_ids(unit: Unit, on: dt.date | None = None) -> RawSQL:
+    """The ids of the unit and everything under it on a date, as a subquery for ``pk__in``."""
+    with_sql, params = _subtree_sql([unit.pk], on or today())
+    return _subquery(f"{with_sql} SELECT id FROM sub", params)
+
+
+def member_totals_on(units: Iterable[Unit], on: dt.date) -> dict[int, int]:
+    """Members in each unit's subtree as the tree stood on a date, in one query."""
+    units = list(units)
+    if not units:
+        return {}
+    with_sql, params = _subtree_sql([u.pk for u in units], on)
+    totals = dict.fromkeys((u.pk for u in units), 0)
+    with connection.cursor() as cursor:
+        cursor.execute(f"{with_sql} SELECT origin, SUM(members) FROM sub GROUP BY origin", params)
+        for origin, total in cursor.fetchall():
+            totals[origin] = int(total or 0)
+    return totals
+
+
+def ancestors(unit: Unit, on: dt.date | None = None) -> list[Unit]:
+    """From the root down to the unit's parent, as the tree stood on a date (by default today, or
+    the unit's last day if it has closed)."""
+    day = on or min(today(), unit.last_day())
+    n = _names()
+    d = _day(day)
+    sql = (
+        f"WITH RECURSIVE up(id, lvl) AS ("
+        f" SELECT p.{n.pl_parent}, 1 FROM {n.placement} p"
+        f" WHERE p.{n.pl_unit} = %s AND p.{n.pl_parent} IS NOT NULL AND {_open('p', n.pl_from, n.pl_to)}"
+        f" UNION ALL"
+        f" SELECT p.{n.pl_parent}, up.lvl + 1 FROM up JOIN {n.placement} p ON p.{n.pl_unit} = up.id"
+        f" WHERE p.{n.pl_parent} IS NOT NULL AND {_open('p', n.pl_from, n.pl_to)} AND up.lvl < {MAX_LEVELS})"
+        f" SELECT u.*, up.lvl AS tree_level FROM up JOIN {n.unit} u ON u.{n.unit_id} = up.id"
+    )
+    found = list(Unit.objects.raw(sql, [unit.pk, d, d, d, d]))
+    return sorted(found, key=lambda u: -getattr(u, "tree_level", 0))
+
+
+def children(unit: Unit, on: dt.date | None = None) -> list[Unit]:
+    """The open units placed directly under ``unit`` on a date (today by default), by name."""
+    day = on or today()
+    placed = UnitPlacement.objects.filter(open_on_q(day), parent_id=unit.pk).values("unit_id")
+    return list(Unit.objects.open_on(day).filter(pk__in=placed).order_by("name"))
+
+
+def parent_on(unit: Unit, on: dt.date) -> Unit | None:
+    placement = UnitPlacement.objects.filter(open_on_q(on), unit=unit).select_related("parent").first()
+    return placement.parent if placement else None
+
+
+def tree_as_of(day: dt.date, root: Unit | None = None) -> dict[int | None, list[Unit]]:
+    """The tree of a date as parent id -> children (open on that date), in one query.
+
+    With a root, only its subtree; every unit of it has an entry, empty when it has no children.
+    """
+    out: dict[int | None, list[Unit]] = defaultdict(list)
+    if root is None:
+        rows = UnitPlacement.objects.filter(open_on_q(day), open_on_q(day, "unit__")).select_related("unit")
+        for placement in rows:
+            out[placement.parent_id].append(placement.unit)
+        return out
+    found = descendants(root, day, include_self=True)
+    for unit in found:
+        out.setdefault(unit.pk, [])
+    for unit in found:
+        if getattr(unit, "tree_level", 0) > 0:
+            out[getattr(unit, "tree_parent_id", None)].append(unit)
+    out.setdefault(root.pk, [])
+    return out
+
+
+# --- successions ----------------------------------------------------------------------------
+
+
+def _reach_sql(unit_ids: list[int], forward: bool) -> tuple[str, list[Any]]:
+    """The ids reached from these units along successions (forward: to successors)."""
+    n = _names()
+    start, follow = (n.su_pred, n.su_succ) if forward else (n.su_succ, n.su_pred)
+    sql = (
+        f"WITH RECURSIVE reach(id) AS ("
+        f" SELECT u.{n.unit_id} FROM {n.unit} u WHERE u.{n.unit_id} IN ({_in_list(unit_ids)})"
+        f" UNION SELECT s.{follow} FROM {n.succession} s JOIN reach r ON s.{start} = r.id)"
+        f" SELECT id FROM reach"
+    )
+    return sql, list(unit_ids)
+
+
+def successor_shares(unit_ids: Iterable[int]) -> dict[int, dict[int, Decimal]]:
+    """For each unit, the units at the end of its chains of successions with the share of it each
+    took (a unit nobody succeeded maps to itself), from one recursive query."""
+    ids = sorted(set(unit_ids))
+    if not ids:
+        return {}
+    edges: dict[int, list[tuple[int, Decimal]]] = defaultdict(list)
+    rows = UnitSuccession.objects.filter(predecessor_id__in=_subquery(*_reach_sql(ids, forward=True)))
+    for pred, succ, share in rows.values_list("predecessor_id", "successor_id", "share"):
+        edges[pred].append((succ, Decimal(share)))
+    return {uid: _follow(uid, edges) for uid in ids}
+
+
+def _follow(start: int, edges: dict[int, list[tuple[int, Decimal]]]) -> dict[int, Decimal]:
+    result: dict[int, Decimal] = defaultdict(Decimal)
+    frontier = [(start, Decimal(1))]
+    for _step in range(MAX_LEVELS):
+        if not frontier:
+            break
+        nxt: list[tuple[int, Decimal]] = []
+        for current, share in frontier:
+            if current in edges:
+                nxt.extend((succ, share * part) for succ, part in edges[current])
+            else:
+                result[current] += share
+        frontier = nxt
+    return dict(result)
+
+
+def successors(unit: Unit) -> list[tuple[Unit, Decimal]]:
+    """The open units a historical unit lives on in today, with the share of it each took.
+
+    Follows chains of merges, splits and renames; an open unit is its own successor.
+    """
+    rows = list(
+        UnitSuccession.objects.filter(predecessor_id__in=_subquery(*_reach_sql([unit.pk], forward=True)))
+        .select_related("successor")
+    )
+    edges: dict[int, list[tuple[int, Decimal]]] = defaultdict(list)
+    units: dict[int, Unit] = {unit.pk: unit}
+    for row in rows:
+        edges[row.predecessor_id].append((row.successor_id, Decimal(row.share)))
+        units[row.successor_id] = row.successor
+    shares = _follow(unit.pk, edges)
+    return [(units[pk], share) for pk, share in shares.items() if units[pk].valid_to is None]
+
+
+def predecessors(unit: Unit) -> list[UnitSuccession]:
+    """Every succession that led into this unit, through any chain, most recent first."""
+    rows = UnitSuccession.objects.filter(successor_id__in=_subquery(*_reach_sql([unit.pk], forward=False)))
+    return list(rows.select_related("predecessor", "successor").order_by("-date", "pk"))
+
+
+def predecessor_ids(unit_ids: Iterable[int]) -> dict[int, set[int]]:
+    """For each unit, every unit that (through any chain of merges, splits, renames) became it."""
+    ids = sorted(set(unit_ids))
+    found: dict[int, set[int]] = {u: set() for u in ids}
+    if not ids:
+        return found
+    n = _names()
+    sql = (
+        f"WITH RECURSIVE back(origin, id) AS ("
+        f" SELECT s.{n.su_succ}, s.{n.su_pred} FROM {n.succession} s WHERE s.{n.su_succ} IN ({_in_list(ids)})"
+        f" UNION SELECT b.origin, s.{n.su_pred} FROM {n.succession} s JOIN back b ON s.{n.su_succ} = b.id)"
+        f" SELECT origin, id FROM back"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, ids)
+        for origin, pred in cursor.fetchall():
+            if pred != origin:
+                found[origin].add(pred)
+    return found
