@@ -10,7 +10,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from tuyengiao.core.models import TimeStampedModel
-from tuyengiao.core.scoping import ScopedQuerySet
+from tuyengiao.core.scoping import Reach, ScopedQuerySet, Visibility
 
 
 class Audience(models.TextChoices):
@@ -21,6 +21,8 @@ class Audience(models.TextChoices):
 
 class CampaignQuerySet(ScopedQuerySet):
     unit_field = "unit"
+    # A campaign is also seen wherever its scope reaches: by the units under it and above it.
+    also_visible = (Visibility("scope", Reach.SUBTREE_AND_ABOVE),)
 
 
 class Campaign(TimeStampedModel):

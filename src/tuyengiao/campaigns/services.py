@@ -21,10 +21,9 @@ from django.utils.translation import gettext as _
 from tuyengiao.core.exceptions import ImportRejected, RowError, UserError
 from tuyengiao.core.html import plain_text
 from tuyengiao.core.numbers import format_number
-from tuyengiao.core.scoping import scope_q
-from tuyengiao.documents.services import ancestor_paths, visible_documents
+from tuyengiao.documents.services import visible_documents
 from tuyengiao.events.services import session_totals
-from tuyengiao.org.access import can, scope_paths
+from tuyengiao.org.access import Scope, can
 from tuyengiao.org.choices import UnitKind
 from tuyengiao.org.models import Unit
 from tuyengiao.org.services import board_contacts
@@ -47,28 +46,17 @@ def today() -> dt.date:
 
 def visible_campaigns(user: User) -> QuerySet[Campaign]:
     """Campaigns organised in the user's subtrees, and those whose scope reaches into them."""
-    own = scope_q(user, "view", "unit")
-    if own is None:
-        return Campaign.objects.all()
-    reaching = scope_q(user, "view", "scope")
-    assert reaching is not None
-    # Scope: a campaign also reaches the units under its scope, which may lie above the user's
-    # own; once the Scope object declares this reach on the model it becomes
-    # ``Campaign.objects.restrict(user, "view")``.
-    above = ancestor_paths(scope_paths(user, "view") or [])
-    return Campaign.objects.filter(own | reaching | Q(scope__path__in=above))
+    return Campaign.objects.restrict(user, "view")
 
 
 def root_for(user: User, campaign: Campaign) -> Unit:
     """The highest unit of the campaign the user may see: its scope, or their own unit inside it."""
     from django.http import Http404
 
-    paths = scope_paths(user, "view")
-    if paths is None or any(campaign.scope.path.startswith(p) for p in paths):
+    scope = Scope.of(user)
+    if scope.allows(campaign.scope, "view"):
         return campaign.scope
-    inside = (
-        Unit.objects.filter(path__in=paths, path__startswith=campaign.scope.path).order_by("depth").first()
-    )
+    inside = scope.top_units("view").filter(path__startswith=campaign.scope.path).order_by("depth").first()
     if inside is None:
         raise Http404
     return inside
@@ -443,12 +431,12 @@ def list_rows(user: User, campaigns: list[Campaign], on: dt.date | None = None) 
 
     One query for the user's own units and one grouped query for every campaign's figures.
     """
-    paths = scope_paths(user, "view")
-    own = [] if paths is None else list(Unit.objects.filter(path__in=paths).order_by("depth", "path"))
+    reach = Scope.of(user)
+    own = [] if reach.everything else list(reach.top_units("view").order_by("depth", "path"))
     roots: dict[int, Unit] = {}
     for campaign in campaigns:
         scope = campaign.scope
-        if paths is None or any(scope.path.startswith(p) for p in paths):
+        if reach.allows(scope, "view"):
             roots[campaign.pk] = scope
         else:
             roots[campaign.pk] = next((u for u in own if u.path.startswith(scope.path)), scope)

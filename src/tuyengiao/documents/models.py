@@ -9,7 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from tuyengiao.core.models import TimeStampedModel
-from tuyengiao.core.scoping import ScopedQuerySet
+from tuyengiao.core.scoping import Reach, ScopedQuerySet
 
 from .choices import DocumentKind, Issuer
 from .choices import WorkField as WorkFieldChoice
@@ -38,6 +38,7 @@ class WorkField(models.Model):
 
 class DocumentQuerySet(ScopedQuerySet):
     unit_field = "unit"
+    reach = Reach.SUBTREE_AND_ABOVE  # what a unit issues is read by every unit below it
 
 
 class Document(TimeStampedModel):

@@ -12,14 +12,13 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from tuyengiao.core.exceptions import UserError
 from tuyengiao.core.html import clean_html, html_to_text, plain_text
-from tuyengiao.core.scoping import scope_q
 from tuyengiao.core.uploads import read_upload, safe_original_name
-from tuyengiao.org.access import can, scope_paths
+from tuyengiao.org.access import can
 
 from .choices import CENTRAL_ISSUERS, KIND_ABBREVIATIONS, DocumentKind
 from .choices import WorkField as WorkFieldChoice
@@ -76,29 +75,13 @@ def symbol_problems(*, kind: str, number: str, symbol: str, issuer: str, term: s
 # Who sees what
 
 
-def ancestor_paths(paths: Iterable[str]) -> list[str]:
-    """The paths of the units above each of these (not the units themselves)."""
-    found: set[str] = set()
-    for path in paths:
-        parts = [p for p in path.strip("/").split("/") if p]
-        for i in range(1, len(parts)):
-            found.add("/" + "/".join(parts[:i]) + "/")
-    return sorted(found)
-
-
 def visible_documents(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Document]:
     """Documents registered in the user's subtrees, and those registered by the units above them.
 
     Documents flow down the tree: a commune reads what the province registered, never what a
     neighbouring commune registered.
     """
-    own = scope_q(user, "view", "unit")
-    if own is None:
-        return Document.objects.all()
-    # Scope: the reach upwards (units above the user's own) is the documents' rule; once the Scope
-    # object declares it on the model this becomes ``Document.objects.restrict(user, "view")``.
-    above = ancestor_paths(scope_paths(user, "view") or [])
-    return Document.objects.filter(own | Q(unit__path__in=above)) if above else Document.objects.filter(own)
+    return Document.objects.restrict(user, "view")
 
 
 def editable_units(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Any]:

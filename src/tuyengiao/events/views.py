@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from tuyengiao.core.exceptions import UserError
 from tuyengiao.core.views import form_view, get_for_user, get_rw_for_user, require
 from tuyengiao.documents.services import editable_units, references_in, visible_documents
-from tuyengiao.org.access import can, get_unit_for_user, scope_paths
+from tuyengiao.org.access import Scope, can, get_unit_for_user
 from tuyengiao.org.models import Unit
 
 from . import services
@@ -24,9 +24,7 @@ from .models import Event, EventPhoto
 
 
 def _default_unit(request: HttpRequest) -> Unit | None:
-    paths = scope_paths(request.user, "view")
-    qs = Unit.objects.all() if paths is None else Unit.objects.filter(path__in=paths)
-    return qs.order_by("depth", "path").first()
+    return Scope.of(request.user).top_units("view").order_by("depth", "path").first()
 
 
 @login_required
