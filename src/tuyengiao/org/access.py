@@ -150,6 +150,10 @@ class Scope:
             if declared is None:
                 raise TypeError(f"{type(queryset).__name__} does not declare how its records are reached")
             visibility = declared()
+        if action != Action.VIEW:
+            # Other ways of being reached (documents issued above, a campaign's scope) are for
+            # reading; changing a record needs the role over the unit that holds it.
+            visibility = (Visibility(visibility[0].field, Reach.SUBTREE),)
         parts = [self.q(v.field, action, v.reach) for v in visibility] if self.prefixes(action) else []
         owner = getattr(queryset, "owner_field", None)
         if owner and self.user_id is not None and action == Action.VIEW:
