@@ -54,10 +54,46 @@ SCALES: dict[str, Scale] = {
     "national": Scale(63, 34, 700, 10_600, 3_321, 55_000, 5_600_000, 50),
 }
 
-_SYLLABLES = (
-    "An Bình Cát Đông Giang Hà Hải Hòa Hưng Khánh Lâm Long Minh Nam Ninh Phú Phúc Quang Sơn Tân "
-    "Thạnh Thành Thuận Tiến Trung Vĩnh Xuân Yên Đức Định Lạc Lộc Mỹ Nghĩa Phong Thịnh Tường Việt"
-).split()
+_SYLLABLES = [
+    "An",
+    "Bình",
+    "Cát",
+    "Đông",
+    "Giang",
+    "Hà",
+    "Hải",
+    "Hòa",
+    "Hưng",
+    "Khánh",
+    "Lâm",
+    "Long",
+    "Minh",
+    "Nam",
+    "Ninh",
+    "Phú",
+    "Phúc",
+    "Quang",
+    "Sơn",
+    "Tân",
+    "Thạnh",
+    "Thành",
+    "Thuận",
+    "Tiến",
+    "Trung",
+    "Vĩnh",
+    "Xuân",
+    "Yên",
+    "Đức",
+    "Định",
+    "Lạc",
+    "Lộc",
+    "Mỹ",
+    "Nghĩa",
+    "Phong",
+    "Thịnh",
+    "Tường",
+    "Việt",
+]
 
 
 class Progress:
@@ -75,8 +111,11 @@ class Progress:
         width = 30
         filled = width * done // max(total, 1)
         elapsed = time.perf_counter() - self.step_started
-        print(f"\r    [{'#' * filled}{'.' * (width - filled)}] {done}/{total} {label} {elapsed:6.1f} s",
-              end="" if done < total else "\n", flush=True)
+        print(
+            f"\r    [{'#' * filled}{'.' * (width - filled)}] {done}/{total} {label} {elapsed:6.1f} s",
+            end="" if done < total else "\n",
+            flush=True,
+        )
 
     def done(self, detail: str = "") -> None:
         elapsed = time.perf_counter() - self.step_started
@@ -116,15 +155,34 @@ class World:
         self.successions: list[tuple[Any, ...]] = []
         self._build(scale)
 
-    def _unit(self, code: str, name: str, kind: str, parent: tuple[Any, ...] | None, valid_from: dt.date,
-              valid_to: dt.date | None, members: int = 0) -> tuple[Any, ...]:
+    def _unit(
+        self,
+        code: str,
+        name: str,
+        kind: str,
+        parent: tuple[Any, ...] | None,
+        valid_from: dt.date,
+        valid_to: dt.date | None,
+        members: int = 0,
+    ) -> tuple[Any, ...]:
         from tuyengiao.core.text import fold
 
         pk = len(self.units) + 1
         path = f"{parent[5] if parent else '/'}{pk}/"
         depth = parent[6] + 1 if parent else 0
-        row = (pk, code, name, kind, parent[0] if parent else None, path, depth, valid_from, valid_to, members,
-               f"{fold(name)} {fold(code)}"[:300])
+        row = (
+            pk,
+            code,
+            name,
+            kind,
+            parent[0] if parent else None,
+            path,
+            depth,
+            valid_from,
+            valid_to,
+            members,
+            f"{fold(name)} {fold(code)}"[:300],
+        )
         self.units.append(row)
         if parent is not None:
             self.placements.append((pk, parent[0], valid_from, valid_to))
@@ -147,14 +205,30 @@ class World:
         districts = []
         for i, block in enumerate(_ranges(s.districts, s.old_provinces)):
             for k, _d in enumerate(block):
-                districts.append(self._unit(f"{old_provinces[i][1]}.H{k + 1:02d}", f"Đảng bộ huyện {_name(rng)}",
-                                            "district", old_provinces[i], FOUNDED, REORGANISED))
+                districts.append(
+                    self._unit(
+                        f"{old_provinces[i][1]}.H{k + 1:02d}",
+                        f"Đảng bộ huyện {_name(rng)}",
+                        "district",
+                        old_provinces[i],
+                        FOUNDED,
+                        REORGANISED,
+                    )
+                )
         old_communes = []
         district_province = {d[0]: d[4] for d in districts}
         for i, block in enumerate(_ranges(s.old_communes, s.districts)):
             for k, _c in enumerate(block):
-                old_communes.append(self._unit(f"{districts[i][1]}.X{k + 1:02d}", f"Đảng bộ xã {_name(rng)}",
-                                               "commune", districts[i], FOUNDED, REORGANISED))
+                old_communes.append(
+                    self._unit(
+                        f"{districts[i][1]}.X{k + 1:02d}",
+                        f"Đảng bộ xã {_name(rng)}",
+                        "commune",
+                        districts[i],
+                        FOUNDED,
+                        REORGANISED,
+                    )
+                )
         # New communes: each new province gets a share of the 3.321 in proportion to its old communes.
         old_province_index = {p[0]: i for i, p in enumerate(old_provinces)}
         by_new_province: list[list[tuple[Any, ...]]] = [[] for _ in new_provinces]
@@ -169,8 +243,16 @@ class World:
             news = []
             for _n in range(quota):
                 number += 1
-                news.append(self._unit(f"{new_provinces[j][1]}.X{number:04d}", f"Đảng ủy xã {_name(rng)}", "commune",
-                                       new_provinces[j], REORGANISED, None))
+                news.append(
+                    self._unit(
+                        f"{new_provinces[j][1]}.X{number:04d}",
+                        f"Đảng ủy xã {_name(rng)}",
+                        "commune",
+                        new_provinces[j],
+                        REORGANISED,
+                        None,
+                    )
+                )
             for k, commune in enumerate(group):
                 target = k * quota // len(group)
                 if quota > 1 and k % s.split_every == s.split_every - 1:
@@ -193,8 +275,19 @@ class World:
                 new_parent = new_by_id[shares[k % len(shares)][0]]
                 pk = len(self.units) + 1
                 code = f"{commune[1]}.C{k + 1:02d}"
-                row = (pk, code, f"Chi bộ {_name(rng)} {k + 1}", "cell", new_parent[0], f"{new_parent[5]}{pk}/",
-                       new_parent[6] + 1, FOUNDED, None, members[index], code.lower())
+                row = (
+                    pk,
+                    code,
+                    f"Chi bộ {_name(rng)} {k + 1}",
+                    "cell",
+                    new_parent[0],
+                    f"{new_parent[5]}{pk}/",
+                    new_parent[6] + 1,
+                    FOUNDED,
+                    None,
+                    members[index],
+                    code.lower(),
+                )
                 self.units.append(row)
                 self.placements.append((pk, commune[0], FOUNDED, REORGANISED))
                 self.placements.append((pk, new_parent[0], REORGANISED, None))
@@ -213,8 +306,8 @@ def _columns(model: Any, *names: str) -> list[str]:
 def _drop_indexes(cursor: Any, table: str) -> list[str]:
     """Drop a table's secondary indexes and constraints; return the statements that rebuild them."""
     cursor.execute(
-        "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
-        "WHERE conrelid = %s::regclass AND contype <> 'p'", [table]
+        "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = %s::regclass AND contype <> 'p'",
+        [table],
     )
     constraints = cursor.fetchall()
     rebuild = [f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}' for name, definition in constraints]
@@ -222,7 +315,8 @@ def _drop_indexes(cursor: Any, table: str) -> list[str]:
         cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
     cursor.execute(
         "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s "
-        "AND indexname NOT IN (SELECT conname FROM pg_constraint WHERE conrelid = %s::regclass)", [table, table]
+        "AND indexname NOT IN (SELECT conname FROM pg_constraint WHERE conrelid = %s::regclass)",
+        [table, table],
     )
     indexes = cursor.fetchall()
     for name, _definition in indexes:
@@ -237,17 +331,37 @@ def load_organisation(world: World, progress: Progress) -> None:
 
     progress.step("tổ chức (COPY)")
     now = dt.datetime.now(dt.UTC)
-    unit_cols = _columns(Unit, "id", "code", "name", "kind", "parent", "path", "depth", "valid_from", "valid_to",
-                         "member_count", "search_text", "created_at", "updated_at")
+    unit_cols = _columns(
+        Unit,
+        "id",
+        "code",
+        "name",
+        "kind",
+        "parent",
+        "path",
+        "depth",
+        "valid_from",
+        "valid_to",
+        "member_count",
+        "search_text",
+        "created_at",
+        "updated_at",
+    )
     with connection.cursor() as cursor:
         _copy(cursor, Unit._meta.db_table, unit_cols, [(*u, now, now) for u in world.units])
-        _copy(cursor, UnitPlacement._meta.db_table, _columns(UnitPlacement, "unit", "parent", "valid_from",
-                                                             "valid_to"), world.placements)
-        _copy(cursor, UnitSuccession._meta.db_table,
-              _columns(UnitSuccession, "predecessor", "successor", "date", "kind", "share", "note"),
-              [(*s, "") for s in world.successions])
-        cursor.execute(f"SELECT setval(pg_get_serial_sequence('{Unit._meta.db_table}', 'id'), %s)",
-                       [len(world.units)])
+        _copy(
+            cursor,
+            UnitPlacement._meta.db_table,
+            _columns(UnitPlacement, "unit", "parent", "valid_from", "valid_to"),
+            world.placements,
+        )
+        _copy(
+            cursor,
+            UnitSuccession._meta.db_table,
+            _columns(UnitSuccession, "predecessor", "successor", "date", "kind", "share", "note"),
+            [(*s, "") for s in world.successions],
+        )
+        cursor.execute(f"SELECT setval(pg_get_serial_sequence('{Unit._meta.db_table}', 'id'), %s)", [len(world.units)])
     kinds: dict[str, int] = {}
     for unit in world.units:
         key = unit[3] if unit[8] is None else f"{unit[3]} (đã đóng)"
@@ -262,8 +376,12 @@ def _months() -> list[str]:
 
 # Figures per member per month (integer elements); the rest get a small count.
 _FACTORS = {
-    "HT_DV_TRIEU_TAP": 0.9, "HT_DV_THAM_GIA": 0.85, "HT_QC_THAM_GIA": 1.4, "HT_BAI_THU_HOACH": 0.6,
-    "KT_CAN_BO": 0.05, "HT_HOI_NGHI": 0.03,
+    "HT_DV_TRIEU_TAP": 0.9,
+    "HT_DV_THAM_GIA": 0.85,
+    "HT_QC_THAM_GIA": 1.4,
+    "HT_BAI_THU_HOACH": 0.6,
+    "KT_CAN_BO": 0.05,
+    "HT_HOI_NGHI": 0.03,
 }
 
 
@@ -279,13 +397,15 @@ def load_values(progress: Progress) -> int:
     integer = list(DataElement.objects.filter(value_type="integer", aggregation="sum").order_by("code"))
     in_half = set(DataSetElement.objects.filter(dataset=half).values_list("element_id", flat=True))
     for order, element in enumerate(e for e in integer if e.pk not in in_half):
-        DataSetElement.objects.update_or_create(dataset=monthly, element=element,
-                                                defaults={"order": order, "section": "I. Học tập"})
+        DataSetElement.objects.update_or_create(
+            dataset=monthly, element=element, defaults={"order": order, "section": "I. Học tập"}
+        )
     factors = [(e.pk, _FACTORS.get(e.code, 0.02)) for e in integer if e.pk not in in_half]
     months = _months()
     table = DataValue._meta.db_table
-    cols = _columns(DataValue, "created_at", "updated_at", "version", "element", "unit", "period", "value",
-                    "text_value", "comment")
+    cols = _columns(
+        DataValue, "created_at", "updated_at", "version", "element", "unit", "period", "value", "text_value", "comment"
+    )
     with connection.cursor() as cursor:
         rebuild = _drop_indexes(cursor, table)
         progress.step(f"số liệu tháng: {len(factors)} chỉ tiêu × {len(months)} tháng × mọi chi bộ")
@@ -324,8 +444,9 @@ def load_values(progress: Progress) -> int:
             cursor.execute(statement)
         progress.done()
         progress.step("báo cáo đã gửi (submissions)")
-        sub_cols = _columns(Submission, "created_at", "updated_at", "dataset", "unit", "period", "status", "reason",
-                            "submitted_at")
+        sub_cols = _columns(
+            Submission, "created_at", "updated_at", "dataset", "unit", "period", "status", "reason", "submitted_at"
+        )
         # Approved for 2024, submitted for 2025; sent 0–14 days after the month ends (due on day 5).
         cursor.execute(
             f"INSERT INTO {Submission._meta.db_table} ({', '.join(sub_cols)}) "
@@ -357,11 +478,16 @@ def load_campaigns(progress: Progress) -> None:
     ]
     with connection.cursor() as cursor:
         for number, title in enumerate(titles):
-            campaign = Campaign.objects.create(title=title, unit=central, scope=central,
-                                               start=dt.date(2025, 3 + number * 2, 1),
-                                               deadline=dt.date(2025, 6 + number * 2, 30))
-            cols = _columns(CampaignParticipation, "created_at", "updated_at", "campaign", "unit", "expected",
-                            "attended", "source")
+            campaign = Campaign.objects.create(
+                title=title,
+                unit=central,
+                scope=central,
+                start=dt.date(2025, 3 + number * 2, 1),
+                deadline=dt.date(2025, 6 + number * 2, 30),
+            )
+            cols = _columns(
+                CampaignParticipation, "created_at", "updated_at", "campaign", "unit", "expected", "attended", "source"
+            )
             cursor.execute(
                 f"INSERT INTO {CampaignParticipation._meta.db_table} ({', '.join(cols)}) "
                 "SELECT now(), now(), %s, u.id, u.member_count, "
@@ -388,8 +514,9 @@ def generate(scale_name: str) -> None:
     with bench_cluster.running(scale_name, bulk_load=True) as cluster:
         import psycopg
 
-        with psycopg.connect(host="127.0.0.1", port=cluster.port, user=cluster.user, dbname="postgres",
-                             autocommit=True) as conn:
+        with psycopg.connect(
+            host="127.0.0.1", port=cluster.port, user=cluster.user, dbname="postgres", autocommit=True
+        ) as conn:
             conn.execute("CREATE DATABASE tuyengiao")
         _setup_django(bench_cluster.database_url(cluster))
         from auditlog.context import disable_auditlog
