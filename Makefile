@@ -57,7 +57,7 @@ lint: install
 SCALE ?= demo
 
 bench: install system-deps
-	$(PY) -m bench
+	SCALE=$(SCALE) $(PY) -m bench
 
 # Builds the benchmark organisation once under var/bench/$(SCALE)/ (demo, province or national).
 bench-data: install system-deps
