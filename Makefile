@@ -10,7 +10,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 APT_PACKAGES := postgresql chromium fonts-liberation2 gettext
 
-.PHONY: run test test-pg test-sqlite lint bench system-deps install frontend messages clean demo
+.PHONY: run test test-pg test-sqlite lint bench bench-data system-deps install frontend messages clean demo
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Cần Python 3.11 ($(PYTHON))"; exit 1; }
@@ -58,8 +58,14 @@ lint: install
 	$(VENV)/bin/ruff check src tests $(wildcard bench)
 	$(VENV)/bin/mypy src
 
+SCALE ?= demo
+
 bench: install system-deps
-	$(PY) -m bench
+	SCALE=$(SCALE) $(PY) -m bench
+
+# Builds the benchmark organisation once under var/bench/$(SCALE)/ (demo, province or national).
+bench-data: install system-deps
+	$(PY) -m bench.generate --scale $(SCALE)
 
 clean:
 	rm -rf $(VENV) node_modules var test-artifacts

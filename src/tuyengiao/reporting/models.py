@@ -440,3 +440,41 @@ class ImportJob(TimeStampedModel):
 
     def get_additional_data(self) -> dict[str, str]:
         return {"unit_path": self.unit.path}
+
+
+class ExactDecimalField(models.DecimalField):
+    """``numeric`` without a fixed scale on PostgreSQL: sums of values times shares stay exact."""
+
+    def db_type(self, connection: Any) -> str | None:
+        if connection.vendor == "postgresql":
+            return "numeric"
+        return super().db_type(connection)
+
+
+class Aggregate(models.Model):
+    """Everything below a unit for one element and period, kept exact by ``reporting.aggregates``.
+
+    ``structure`` is ``p`` (the tree as it stood at the end of each value's period) or ``c``
+    (today's units, through the successions). Written only by that module.
+    """
+
+    pk = models.CompositePrimaryKey("structure", "element", "period", "unit")
+    structure = models.CharField(max_length=1)
+    element = models.ForeignKey(
+        DataElement, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
+    period = models.CharField(max_length=8)
+    unit = models.ForeignKey(Unit, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+")
+    total = ExactDecimalField(max_digits=40, decimal_places=12)
+    plain = ExactDecimalField(max_digits=40, decimal_places=12)
+    count = models.IntegerField()
+    maximum = ExactDecimalField(max_digits=40, decimal_places=12, null=True)
+
+    objects: models.Manager[Aggregate] = models.Manager()
+
+    class Meta:
+        verbose_name = _("aggregate")
+        verbose_name_plural = _("aggregates")
+
+    def __str__(self) -> str:
+        return f"{self.structure} {self.period} {self.pk}"

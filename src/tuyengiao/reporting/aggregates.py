@@ -1,0 +1,674 @@
+"""Roll-ups kept as rows, so a national dashboard reads thousands of rows instead of millions.
+
+For every stored value, its contribution to each *strict* ancestor of its unit and to each period
+that contains its period (month → quarter → half-year → year, and the period itself) is kept in
+``Aggregate`` rows, in two structures:
+
+* ``dated`` ("p"): the ancestors as the tree stood at the end of the value's own period
+  (``UnitPlacement``);
+* ``current`` ("c"): the value carried onto today's units through the successions, with their
+  shares, then up today's parents.
+
+A unit's figure is its *own* values (read from the values table: a handful of rows, indexed) plus
+its aggregate row (everything below it). Each row keeps the sum (with shares), the plain sum and
+count (averages), the maximum, and for elements aggregated by ``last`` the sum over the units
+below of each one's latest value in the period.
+
+The rules are the same as the on-read computation of ``analytics`` and a property test holds the
+two equal. ``rebuild`` recomputes every row from the values, level by level (one grouped statement
+per tree level, so the work is one pass over the values); ``check`` compares the rows with a fresh
+recomputation.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import Q
+
+from tuyengiao.core.periods import Period, PeriodType
+from tuyengiao.org.models import Unit, UnitPlacement, UnitSuccession, today
+
+from .models import Aggregate, DataElement, DataValue
+
+DATED = "p"
+CURRENT = "c"
+STRUCTURE_CODES = {"period": DATED, "current": CURRENT}
+_MAX_LEVELS = 12
+
+Progress = Callable[[str], None]
+
+
+def containing(code: str) -> list[Period]:
+    """The period and every longer period that contains it (its contributions go to each)."""
+    period = Period.parse(code)
+    return [period.parent(kind) for kind in PeriodType if kind.months >= period.type.months]
+
+
+def _t(model: Any) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _c(model: Any, name: str) -> str:
+    return connection.ops.quote_name(model._meta.get_field(name).column)
+
+
+def _date(value: dt.date) -> str:
+    return f"CAST('{value.isoformat()}' AS date)" if connection.vendor == "postgresql" else f"'{value.isoformat()}'"
+
+
+# --- full recomputation -----------------------------------------------------------------------
+
+
+@dataclass
+class _Tables:
+    """Names of the work tables of one recomputation."""
+
+    prefix: str
+    made: list[str] = field(default_factory=list)
+
+    def name(self, suffix: str) -> str:
+        name = f"{self.prefix}_{suffix}_{len(self.made)}"
+        self.made.append(name)
+        return name
+
+
+def _stored_codes(cursor: Any) -> list[str]:
+    """The period codes that have values: a skip scan of the (element, period) index per element,
+    a few dozen index probes instead of reading every value."""
+    dv, el, pe = _t(DataValue), _c(DataValue, "element"), _c(DataValue, "period")
+    codes: set[str] = set()
+    for element_id in DataElement.objects.values_list("pk", flat=True):
+        cursor.execute(
+            f"WITH RECURSIVE t(p) AS (SELECT MIN({pe}) FROM {dv} WHERE {el} = %s"
+            f" UNION ALL SELECT (SELECT MIN({pe}) FROM {dv} WHERE {el} = %s AND {pe} > t.p) FROM t"
+            " WHERE t.p IS NOT NULL) SELECT p FROM t WHERE p IS NOT NULL",
+            [element_id, element_id],
+        )
+        codes.update(row[0] for row in cursor.fetchall())
+    return sorted(codes)
+
+
+def _fill_periods(cursor: Any, tables: _Tables, only: Sequence[str] | None = None) -> tuple[str, str]:
+    """Work tables of the stored periods: (stored, containing, end date) and (stored, end date).
+
+    ``only``: just these containing periods (and the stored periods inside them).
+    """
+    if only is None:
+        codes = _stored_codes(cursor)
+    else:
+        outers = [Period.parse(code) for code in only]
+        codes = sorted({sp.code for outer in outers for kind in PeriodType if kind.months <= outer.type.months
+                        for sp in outer.subperiods(kind)})
+    pe = tables.name("pe")
+    spd = tables.name("spd")
+    cursor.execute(f"CREATE TEMP TABLE {pe} (sp varchar(8), outp varchar(8), d date)")
+    cursor.execute(f"CREATE TEMP TABLE {spd} (sp varchar(8), d date)")
+    pe_rows: list[tuple[str, str, str]] = []
+    spd_rows: list[tuple[str, str]] = []
+    for code in codes:
+        try:
+            period = Period.parse(code)
+        except ValueError:
+            continue
+        spd_rows.append((code, period.end.isoformat()))
+        pe_rows.extend((code, outer.code, period.end.isoformat()) for outer in containing(code)
+                       if only is None or outer.code in only)
+    if pe_rows:
+        cursor.executemany(f"INSERT INTO {pe} VALUES (%s, %s, %s)", pe_rows)
+        cursor.executemany(f"INSERT INTO {spd} VALUES (%s, %s)", spd_rows)
+    _analyse(cursor, pe)
+    _analyse(cursor, spd)
+    return pe, spd
+
+
+def _current_map() -> list[tuple[int, int, Decimal]]:
+    """(unit, today's unit, share) for the units that became open units through successions
+    (open units map onto themselves as well; those rows are written in SQL)."""
+    edges: dict[int, list[tuple[int, Decimal]]] = defaultdict(list)
+    for pred, succ, share in UnitSuccession.objects.values_list("predecessor_id", "successor_id", "share"):
+        edges[pred].append((succ, Decimal(share)))
+    day = today()
+    open_ids = set(Unit.objects.filter(Q(valid_to__isnull=True) | Q(valid_to__gt=day)).values_list("pk", flat=True))
+    rows: list[tuple[int, int, Decimal]] = []
+    for start in edges:
+        landed: dict[int, Decimal] = defaultdict(Decimal)
+        frontier = [(start, Decimal(1))]
+        for _step in range(50):
+            nxt = []
+            for unit_id, share in frontier:
+                for succ, part in edges.get(unit_id, []):
+                    landed[succ] += share * part
+                    nxt.append((succ, share * part))
+            if not nxt:
+                break
+            frontier = nxt
+        rows.extend((start, cur, share) for cur, share in landed.items() if cur in open_ids and cur != start)
+    return rows
+
+
+def _element_ids() -> tuple[list[int], list[int]]:
+    """Numeric elements, split into those summed/averaged/maximised and those aggregated by last."""
+    rows = DataElement.objects.exclude(value_type="text").values_list("pk", "aggregation")
+    return [pk for pk, agg in rows if agg != "last"], [pk for pk, agg in rows if agg == "last"]
+
+
+def _analyse(cursor: Any, table: str) -> int:
+    """Give the planner the work table's size (temporary tables have no statistics); its row count."""
+    if connection.vendor == "postgresql":
+        cursor.execute(f"ANALYZE {table}")
+    cursor.execute(f"SELECT COUNT(*) FROM {table}")
+    return int(cursor.fetchone()[0])
+
+
+def _in(ids: Sequence[int]) -> str:
+    return ", ".join(str(int(i)) for i in ids) or "NULL"
+
+
+def _roll_up(cursor: Any, tables: _Tables, first: str, parent: str, join: str, into: str) -> None:
+    """Carry rows of ``first`` (el, a, sp, d, t, pl, c, m) up the tree until no parent is left.
+
+    ``join`` finds the parent of ``x.a`` (as ``parent``); one grouped statement per level.
+    """
+    current = first
+    for level in range(_MAX_LEVELS):
+        cursor.execute(f"INSERT INTO {into} SELECT * FROM {current}")
+        nxt = tables.name(f"up{level}")
+        cursor.execute(
+            f"CREATE TEMP TABLE {nxt} AS SELECT x.el, {parent} AS a, x.sp, x.d,"
+            " SUM(x.t) AS t, SUM(x.pl) AS pl, CAST(SUM(x.c) AS integer) AS c, MAX(x.m) AS m"
+            f" FROM {current} x {join} WHERE {parent} IS NOT NULL GROUP BY x.el, {parent}, x.sp, x.d"
+        )
+        if not _analyse(cursor, nxt):
+            return
+        current = nxt
+
+
+def recompute(
+    into: str,
+    progress: Progress | None = None,
+    element_ids: Sequence[int] | None = None,
+    periods: Sequence[str] | None = None,
+) -> None:
+    """Compute aggregate rows from the values into the (empty) table ``into``: all of them, or
+    those of some elements and periods."""
+    say = progress or (lambda _msg: None)
+    tables = _Tables("agg_work")
+    dv, pl, unit = _t(DataValue), _t(UnitPlacement), _t(Unit)
+    cols = "structure, element_id, unit_id, period, total, plain, count, maximum"
+    with connection.cursor() as cursor:
+        try:
+            pe, spd = _fill_periods(cursor, tables, periods)
+            plain_ids, last_ids = _element_ids()
+            if element_ids is not None:
+                plain_ids = [pk for pk in plain_ids if pk in element_ids]
+                last_ids = [pk for pk in last_ids if pk in element_ids]
+            value_ok = "dv.value IS NOT NULL"
+            placed = "p.unit_id = {u} AND p.valid_from <= {d} AND (p.valid_to IS NULL OR p.valid_to > {d})"
+            acc = tables.name("acc")
+            cursor.execute(
+                f"CREATE TEMP TABLE {acc} (el integer, a integer, sp varchar(8), d date,"
+                " t numeric, pl numeric, c integer, m numeric)"
+            )
+            # Dated structure, sum / average / maximum: one level at a time, per stored period.
+            say("dated")
+            first = tables.name("d1")
+            cursor.execute(
+                f"CREATE TEMP TABLE {first} AS SELECT dv.element_id AS el, p.parent_id AS a, dv.period AS sp,"
+                " s.d AS d, SUM(dv.value) AS t, CAST(NULL AS numeric) AS pl, CAST(COUNT(*) AS integer) AS c,"
+                " MAX(dv.value) AS m"
+                f" FROM {dv} dv JOIN {spd} s ON s.sp = dv.period JOIN {pl} p ON "
+                + placed.format(u="dv.unit_id", d="s.d")
+                + f" WHERE {value_ok} AND dv.element_id IN ({_in(plain_ids)}) AND p.parent_id IS NOT NULL"
+                " GROUP BY dv.element_id, p.parent_id, dv.period, s.d"
+            )
+            _analyse(cursor, first)
+            _roll_up(cursor, tables, first, "p.parent_id", f"JOIN {pl} p ON " + placed.format(u="x.a", d="x.d"), acc)
+            _analyse(cursor, acc)
+            cursor.execute(
+                f"INSERT INTO {into} ({cols}) SELECT '{DATED}', el, a, outp, t, t, c, m FROM (SELECT x.el, x.a,"
+                f" pe.outp, SUM(x.t) AS t, CAST(SUM(x.c) AS integer) AS c, MAX(x.m) AS m FROM {acc} x"
+                f" JOIN (SELECT DISTINCT sp, outp FROM {pe}) pe ON pe.sp = x.sp GROUP BY x.el, x.a, pe.outp) g"
+            )
+            # Dated structure, last: each unit's latest value in each containing period, then up.
+            say("dated, last")
+            cursor.execute(f"DELETE FROM {acc}")
+            first = tables.name("dl1")
+            cursor.execute(
+                f"CREATE TEMP TABLE {first} AS SELECT r.el, p.parent_id AS a, r.outp AS sp, r.d,"
+                " SUM(r.v) AS t, CAST(NULL AS numeric) AS pl, CAST(COUNT(*) AS integer) AS c, MAX(r.v) AS m FROM ("
+                "SELECT dv.element_id AS el, dv.unit_id AS u, pe.outp, pe.d, dv.value AS v, ROW_NUMBER() OVER"
+                " (PARTITION BY dv.element_id, dv.unit_id, pe.outp ORDER BY pe.d DESC) AS rn"
+                f" FROM {dv} dv JOIN {pe} pe ON pe.sp = dv.period"
+                f" WHERE {value_ok} AND dv.element_id IN ({_in(last_ids)})) r JOIN {pl} p ON "
+                + placed.format(u="r.u", d="r.d")
+                + " WHERE r.rn = 1 AND p.parent_id IS NOT NULL GROUP BY r.el, p.parent_id, r.outp, r.d"
+            )
+            _analyse(cursor, first)
+            _roll_up(cursor, tables, first, "p.parent_id", f"JOIN {pl} p ON " + placed.format(u="x.a", d="x.d"), acc)
+            _analyse(cursor, acc)
+            cursor.execute(
+                f"INSERT INTO {into} ({cols}) SELECT '{DATED}', el, a, sp, t, t, c, m FROM (SELECT x.el, x.a, x.sp,"
+                f" SUM(x.t) AS t, CAST(SUM(x.c) AS integer) AS c, MAX(x.m) AS m FROM {acc} x"
+                " GROUP BY x.el, x.a, x.sp) g"
+            )
+            # Today's structure: values carried through the successions, then up today's parents.
+            say("current")
+            cmap = tables.name("cmap")
+            cursor.execute(f"CREATE TEMP TABLE {cmap} (u integer, cur integer, share numeric)")
+            cursor.execute(
+                f"INSERT INTO {cmap} SELECT id, id, 1 FROM {unit}"
+                f" WHERE {_c(Unit, 'valid_to')} IS NULL OR {_c(Unit, 'valid_to')} > {_date(today())}"
+            )
+            cursor.executemany(f"INSERT INTO {cmap} VALUES (%s, %s, %s)", _current_map())
+            cursor.execute(f"DELETE FROM {acc}")
+            first = tables.name("c1")
+            cursor.execute(
+                f"CREATE TEMP TABLE {first} AS SELECT dv.element_id AS el, cu.parent_id AS a, dv.period AS sp,"
+                " CAST(NULL AS date) AS d, SUM(dv.value * m.share) AS t, SUM(dv.value) AS pl,"
+                " CAST(COUNT(*) AS integer) AS c, MAX(dv.value) AS m"
+                f" FROM {dv} dv JOIN {cmap} m ON m.u = dv.unit_id JOIN {unit} cu ON cu.id = m.cur"
+                f" WHERE {value_ok} AND dv.element_id IN ({_in(plain_ids)}) AND cu.parent_id IS NOT NULL"
+                " GROUP BY dv.element_id, cu.parent_id, dv.period"
+            )
+            _analyse(cursor, first)
+            _roll_up(cursor, tables, first, "u.parent_id", f"JOIN {unit} u ON u.id = x.a", acc)
+            _analyse(cursor, acc)
+            cursor.execute(
+                f"INSERT INTO {into} ({cols}) SELECT '{CURRENT}', x.el, x.a, pe.outp, SUM(x.t), SUM(x.pl),"
+                f" CAST(SUM(x.c) AS integer), MAX(x.m) FROM {acc} x"
+                f" JOIN (SELECT DISTINCT sp, outp FROM {pe}) pe ON pe.sp = x.sp"
+                " GROUP BY x.el, x.a, pe.outp"
+            )
+            say("current, last")
+            cursor.execute(f"DELETE FROM {acc}")
+            first = tables.name("cl1")
+            cursor.execute(
+                f"CREATE TEMP TABLE {first} AS SELECT r.el, cu.parent_id AS a, r.outp AS sp, CAST(NULL AS date) AS d,"
+                " SUM(r.vs) AS t, SUM(r.v) AS pl, CAST(COUNT(*) AS integer) AS c, MAX(r.v) AS m FROM ("
+                "SELECT dv.element_id AS el, m.cur, pe.outp, dv.value AS v, dv.value * m.share AS vs, RANK() OVER"
+                " (PARTITION BY dv.element_id, m.cur, pe.outp ORDER BY pe.d DESC) AS rk"
+                f" FROM {dv} dv JOIN {pe} pe ON pe.sp = dv.period JOIN {cmap} m ON m.u = dv.unit_id"
+                f" WHERE {value_ok} AND dv.element_id IN ({_in(last_ids)})) r JOIN {unit} cu ON cu.id = r.cur"
+                " WHERE r.rk = 1 AND cu.parent_id IS NOT NULL GROUP BY r.el, cu.parent_id, r.outp"
+            )
+            _analyse(cursor, first)
+            _roll_up(cursor, tables, first, "u.parent_id", f"JOIN {unit} u ON u.id = x.a", acc)
+            _analyse(cursor, acc)
+            cursor.execute(
+                f"INSERT INTO {into} ({cols}) SELECT '{CURRENT}', x.el, x.a, x.sp, SUM(x.t), SUM(x.pl),"
+                " CAST(SUM(x.c) AS integer),"
+                f" MAX(x.m) FROM {acc} x GROUP BY x.el, x.a, x.sp"
+            )
+        finally:
+            for name in reversed(tables.made):
+                cursor.execute(f"DROP TABLE IF EXISTS {name}")
+
+
+@transaction.atomic
+def rebuild(progress: Progress | None = None) -> int:
+    """Replace every aggregate row by a fresh recomputation; the number of rows."""
+    table = _t(Aggregate)
+    with connection.cursor() as cursor:
+        cursor.execute(f"TRUNCATE {table}" if connection.vendor == "postgresql" else f"DELETE FROM {table}")
+    recompute(table, progress)
+    return Aggregate.objects.count()
+
+
+@dataclass(frozen=True)
+class Mismatch:
+    structure: str
+    element_id: int
+    unit_id: int
+    period: str
+    stored: tuple[Any, ...] | None
+    expected: tuple[Any, ...] | None
+
+
+def check(limit: int = 50) -> list[Mismatch]:
+    """Rows that differ from a fresh recomputation (none when the aggregates are exact)."""
+    work = "agg_check_expected"
+    table = _t(Aggregate)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TEMP TABLE {work} (structure varchar(1), element_id integer, unit_id integer, period varchar(8),"
+            " total numeric, plain numeric, count integer, maximum numeric)"
+        )
+        try:
+            recompute(work)
+            key = "structure, element_id, unit_id, period"
+            body = "total, plain, count, maximum"
+            cursor.execute(
+                f"SELECT {key}, {body}, 's' FROM (SELECT {key}, {body} FROM {table}"
+                f" EXCEPT SELECT {key}, {body} FROM {work}) a"
+                f" UNION ALL SELECT {key}, {body}, 'e' FROM (SELECT {key}, {body} FROM {work}"
+                f" EXCEPT SELECT {key}, {body} FROM {table}) b LIMIT {int(limit) * 2}"
+            )
+            rows = cursor.fetchall()
+        finally:
+            cursor.execute(f"DROP TABLE IF EXISTS {work}")
+    found: dict[tuple[Any, ...], dict[str, tuple[Any, ...]]] = defaultdict(dict)
+    for row in rows:
+        found[row[:4]][row[8]] = tuple(_norm(v) for v in row[4:8])
+    out = []
+    for key_, sides in found.items():
+        if sides.get("s") == sides.get("e"):
+            continue  # equal once trailing zeros are ignored
+        out.append(Mismatch(key_[0], key_[1], key_[2], key_[3], sides.get("s"), sides.get("e")))
+    return out[:limit]
+
+
+def _norm(value: Any) -> Any:
+    if value is None:
+        return None
+    return Decimal(str(value)).normalize()
+
+
+# --- reading ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Cell:
+    """What is known of one (element, period, unit): enough to answer any aggregation type."""
+
+    total: Decimal = Decimal(0)
+    plain: Decimal = Decimal(0)
+    count: int = 0
+    maximum: Decimal | None = None
+
+    def add(self, total: Decimal, plain: Decimal, count: int, maximum: Decimal | None) -> None:
+        self.total += total
+        self.plain += plain
+        self.count += count
+        if maximum is not None and (self.maximum is None or maximum > self.maximum):
+            self.maximum = maximum
+
+    def value(self, aggregation: str) -> Decimal | None:
+        if not self.count:
+            return None
+        if aggregation == "avg":
+            return self.plain / self.count
+        if aggregation == "max":
+            return self.maximum
+        return self.total
+
+
+def _own_sources(structure: str, unit_ids: Iterable[int]) -> dict[int, list[tuple[int, Decimal]]]:
+    """target -> [(unit whose own values count for it, share)]: itself, and on today's structure
+    the units that became it."""
+    targets = sorted(set(unit_ids))
+    out: dict[int, list[tuple[int, Decimal]]] = {t: [(t, Decimal(1))] for t in targets}
+    if structure != CURRENT or not targets:
+        return out
+    succ = _t(UnitSuccession)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH RECURSIVE back(t, u, sh) AS (SELECT id, id, CAST(1 AS numeric) FROM {_t(Unit)}"
+            f" WHERE id IN ({_in(targets)})"
+            f" UNION ALL SELECT b.t, s.{_c(UnitSuccession, 'predecessor')}, b.sh * s.{_c(UnitSuccession, 'share')}"
+            f" FROM back b JOIN {succ} s ON s.{_c(UnitSuccession, 'successor')} = b.u)"
+            " SELECT t, u, sh FROM back WHERE u <> t"
+        )
+        for target, unit_id, share in cursor.fetchall():
+            out[target].append((unit_id, Decimal(share)))
+    return out
+
+
+def read(
+    elements: Sequence[DataElement],
+    periods: Sequence[Period],
+    targets: dict[str, list[Unit]],
+    structure: str,
+) -> dict[tuple[str, str, int], Decimal]:
+    """(element code, period code, unit id) -> value, for stored numeric elements."""
+    code = STRUCTURE_CODES[structure]
+    numeric = [e for e in elements if e.is_numeric]
+    if not numeric or not any(targets.values()):
+        return {}
+    by_id = {e.pk: e for e in numeric}
+    cells: dict[tuple[int, str, int], Cell] = defaultdict(Cell)
+    wanted = {(p.code, u.pk) for p in periods for u in targets.get(p.code, [])}
+    unit_ids = {u for _p, u in wanted}
+    rows = Aggregate.objects.filter(
+        structure=code, element_id__in=list(by_id), period__in=[p.code for p in periods], unit_id__in=unit_ids
+    ).values_list("element_id", "period", "unit_id", "total", "plain", "count", "maximum")
+    for el, period, unit_id, total, plain, count, maximum in rows:
+        if (period, unit_id) in wanted:
+            cells[(el, period, unit_id)].add(total, plain, count, maximum)
+    _add_own(cells, by_id, periods, targets, code, wanted)
+    out: dict[tuple[str, str, int], Decimal] = {}
+    for (el, period, unit_id), cell in cells.items():
+        value = cell.value(by_id[el].aggregation)
+        if value is not None:
+            out[(by_id[el].code, period, unit_id)] = value
+    return out
+
+
+def _add_own(
+    cells: dict[tuple[int, str, int], Cell],
+    by_id: dict[int, DataElement],
+    periods: Sequence[Period],
+    targets: dict[str, list[Unit]],
+    code: str,
+    wanted: set[tuple[str, int]],
+) -> None:
+    """The targets' own values (and, on today's structure, those of the units that became them)."""
+    sources = _own_sources(code, {u for _p, u in wanted})
+    source_ids = {u for pairs in sources.values() for u, _s in pairs}
+    inner: dict[str, list[Period]] = {}
+    for period in periods:
+        inner[period.code] = [sp for kind in PeriodType if kind.months <= period.type.months
+                              for sp in period.subperiods(kind)]
+    sub_codes = {sp.code for subs in inner.values() for sp in subs}
+    values: dict[tuple[int, int], list[tuple[str, Decimal]]] = defaultdict(list)
+    for el, unit_id, period, value in DataValue.objects.filter(
+        element_id__in=list(by_id), unit_id__in=source_ids, period__in=sub_codes, value__isnull=False
+    ).values_list("element_id", "unit_id", "period", "value"):
+        values[(el, unit_id)].append((period, value))
+    for period in periods:
+        ends = {sp.code: sp.end for sp in inner[period.code]}
+        for target in targets.get(period.code, []):
+            for el, element in by_id.items():
+                mapped = [
+                    (ends[p], v, share)
+                    for unit_id, share in sources[target.pk]
+                    for p, v in values.get((el, unit_id), [])
+                    if p in ends
+                ]
+                if not mapped:
+                    continue
+                cell = cells[(el, period.code, target.pk)]
+                if element.aggregation == "last":
+                    _add_last(cell, code, mapped, sources[target.pk])
+                else:
+                    for _end, v, share in mapped:
+                        cell.add(v * share, v, 1, v)
+
+
+def _add_last(cell: Cell, code: str, mapped: list[tuple[dt.date, Decimal, Decimal]],
+              sources: list[tuple[int, Decimal]]) -> None:
+    """Dated: the unit's own latest value; today's: every value at the latest date (ties kept)."""
+    latest = max(end for end, _v, _s in mapped)
+    chosen = [(v, s) for end, v, s in mapped if end == latest]
+    if code == DATED:
+        chosen = chosen[:1]
+    for v, share in chosen:
+        cell.add(v * share, v, 1, v)
+
+
+# --- keeping the rows exact on every write ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ValueChange:
+    """One stored value as it was and as it is now (``None``: absent or not a number)."""
+
+    element_id: int
+    unit_id: int
+    period: str
+    old: Decimal | None
+    new: Decimal | None
+
+
+@dataclass
+class _Delta:
+    total: Decimal = Decimal(0)
+    plain: Decimal = Decimal(0)
+    count: int = 0
+    maximum: Decimal | None = None
+    lowered: bool = False  # a value that may have been the maximum went down or away
+
+
+def _dated_ancestors(pairs: set[tuple[int, dt.date]]) -> dict[tuple[int, dt.date], list[int]]:
+    """(unit, day) -> the units strictly above it that day, one recursive query for all pairs."""
+    if not pairs:
+        return {}
+    pl = _t(UnitPlacement)
+    rows = ", ".join(f"({int(u)}, {_date(d)})" for u, d in sorted(pairs))
+    placed = "p.unit_id = {u} AND p.valid_from <= {d} AND (p.valid_to IS NULL OR p.valid_to > {d})"
+    out: dict[tuple[int, dt.date], list[int]] = defaultdict(list)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH RECURSIVE start(u, d) AS (VALUES {rows}),"
+            f" anc(u, d, a) AS (SELECT s.u, s.d, p.parent_id FROM start s JOIN {pl} p ON "
+            + placed.format(u="s.u", d="s.d")
+            + f" WHERE p.parent_id IS NOT NULL UNION ALL SELECT anc.u, anc.d, p.parent_id FROM anc JOIN {pl} p ON "
+            + placed.format(u="anc.a", d="anc.d")
+            + " WHERE p.parent_id IS NOT NULL) SELECT u, d, a FROM anc"
+        )
+        for u, d, a in cursor.fetchall():
+            day = d if isinstance(d, dt.date) else dt.date.fromisoformat(str(d))
+            out[(u, day)].append(a)
+    return out
+
+
+def _current_ancestors(unit_ids: set[int]) -> dict[int, list[tuple[int, Decimal]]]:
+    """unit -> [(unit strictly above an open unit it landed on today, share)]."""
+    if not unit_ids:
+        return {}
+    succ = _t(UnitSuccession)
+    day = _date(today())
+    landed: dict[int, dict[int, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH RECURSIVE fwd(u, cur, sh) AS (SELECT id, id, CAST(1 AS numeric) FROM {_t(Unit)}"
+            f" WHERE id IN ({_in(sorted(unit_ids))})"
+            f" UNION ALL SELECT f.u, s.{_c(UnitSuccession, 'successor')}, f.sh * s.{_c(UnitSuccession, 'share')}"
+            f" FROM fwd f JOIN {succ} s ON s.{_c(UnitSuccession, 'predecessor')} = f.cur)"
+            f" SELECT f.u, f.cur, f.sh, x.path FROM fwd f JOIN {_t(Unit)} x ON x.id = f.cur"
+            f" WHERE x.valid_to IS NULL OR x.valid_to > {day}"
+        )
+        for u, cur, share, path in cursor.fetchall():
+            for part in path.strip("/").split("/"):
+                if part and int(part) != cur:
+                    landed[u][int(part)] += Decimal(share)
+    return {u: list(targets.items()) for u, targets in landed.items()}
+
+
+def apply_changes(changes: Iterable[ValueChange]) -> None:
+    """Carry value changes into the aggregate rows, inside the caller's transaction.
+
+    Sums, counts and averages move by the difference; a new maximum is taken at once. A
+    lowered maximum and any change to an element aggregated by ``last`` recompute the affected
+    element and periods (``refresh``), which reads only that element's values of those periods.
+    Rows are upserted in one fixed order, so concurrent writers never deadlock on them.
+    """
+    changes = [c for c in changes if c.old != c.new]
+    if not changes:
+        return
+    aggregation = dict(
+        DataElement.objects.filter(pk__in={c.element_id for c in changes}).exclude(value_type="text")
+        .values_list("pk", "aggregation")
+    )
+    changes = [c for c in changes if c.element_id in aggregation]
+    refresh_keys: set[tuple[int, str]] = set()
+    plain_changes = []
+    for change in changes:
+        if aggregation[change.element_id] == "last":
+            refresh_keys.update((change.element_id, p.code) for p in containing(change.period))
+        else:
+            plain_changes.append(change)
+    deltas: dict[tuple[str, int, str, int], _Delta] = defaultdict(_Delta)
+    ends = {c.period: Period.parse(c.period).end for c in plain_changes}
+    dated = _dated_ancestors({(c.unit_id, ends[c.period]) for c in plain_changes})
+    current = _current_ancestors({c.unit_id for c in plain_changes})
+    for change in plain_changes:
+        old, new = change.old, change.new
+        outs = [p.code for p in containing(change.period)]
+        lowered = old is not None and (new is None or new < old)
+        for structure, targets in (
+            (DATED, [(a, Decimal(1)) for a in dated.get((change.unit_id, ends[change.period]), [])]),
+            (CURRENT, current.get(change.unit_id, [])),
+        ):
+            for unit_id, share in targets:
+                for out in outs:
+                    delta = deltas[(structure, change.element_id, out, unit_id)]
+                    difference = (new or Decimal(0)) - (old or Decimal(0))
+                    delta.total += difference * share
+                    delta.plain += difference
+                    delta.count += (new is not None) - (old is not None)
+                    if new is not None and (delta.maximum is None or new > delta.maximum):
+                        delta.maximum = new
+                    delta.lowered |= lowered
+        if lowered and aggregation[change.element_id] == "max":
+            refresh_keys.update((change.element_id, code) for code in outs)
+    _upsert(deltas)
+    if refresh_keys:
+        refresh(refresh_keys)
+
+
+def _upsert(deltas: dict[tuple[str, int, str, int], _Delta]) -> None:
+    if not deltas:
+        return
+    table = _t(Aggregate)
+    keys = sorted(deltas)
+    with connection.cursor() as cursor:
+        for start in range(0, len(keys), 500):
+            chunk = keys[start:start + 500]
+            values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s)"] * len(chunk))
+            params: list[Any] = []
+            for key in chunk:
+                d = deltas[key]
+                params.extend([*key, d.total, d.plain, d.count, d.maximum])
+            cursor.execute(
+                f"INSERT INTO {table} AS g (structure, element_id, period, unit_id, total, plain, count, maximum)"
+                f" VALUES {values} ON CONFLICT (structure, element_id, period, unit_id) DO UPDATE SET"
+                " total = g.total + excluded.total, plain = g.plain + excluded.plain, count = g.count + excluded.count,"
+                " maximum = CASE WHEN g.maximum IS NULL OR excluded.maximum > g.maximum THEN excluded.maximum"
+                " ELSE g.maximum END",
+                params,
+            )
+        cursor.execute(f"DELETE FROM {table} WHERE count <= 0")
+
+
+def refresh(keys: Iterable[tuple[int, str]]) -> None:
+    """Recompute the rows of some (element, period) pairs from the values."""
+    keys = sorted(set(keys))
+    if not keys:
+        return
+    table = _t(Aggregate)
+    work = "agg_refresh"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TEMP TABLE {work} (structure varchar(1), element_id integer, unit_id integer, period varchar(8),"
+            " total numeric, plain numeric, count integer, maximum numeric)"
+        )
+        try:
+            elements = sorted({el for el, _p in keys})
+            periods = sorted({p for _el, p in keys})
+            recompute(work, element_ids=elements, periods=periods)
+            match = " OR ".join(f"(element_id = {int(el)} AND period = '{Period.parse(p).code}')" for el, p in keys)
+            cursor.execute(f"DELETE FROM {table} WHERE {match}")
+            cursor.execute(
+                f"INSERT INTO {table} (structure, element_id, unit_id, period, total, plain, count, maximum)"
+                f" SELECT structure, element_id, unit_id, period, total, plain, count, maximum FROM {work}"
+                f" WHERE {match}"
+            )
+        finally:
+            cursor.execute(f"DROP TABLE IF EXISTS {work}")
