@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('org', '0002_staff_position_label'),
-        ('reporting', '0003_import_job'),
+        ('reporting', '0005_merge'),
     ]
 
     operations = [
