@@ -23,6 +23,7 @@ from tuyengiao.core.numbers import format_date, format_number, format_percent
 from . import tree
 from .choices import ALLOWED_PARENTS, StaffTitle, SuccessionKind, UnitKind
 from .models import Board, StaffPosition, Unit, UnitPlacement, UnitSuccession, open_on_q, today
+from .signals import tree_changed
 
 
 class ReorganisationError(UserError):
@@ -391,6 +392,7 @@ def apply_reorganisation(plan: ReorganisationPlan) -> list[Unit]:
             kind=plan.change.kind or _succession_kind(len(plan.closing), len(shares_of[pred])),
             share=share, note=plan.change.note[:500],
         )
+    tree_changed.send(sender=Unit, day=day)
     return list(created.values())
 
 

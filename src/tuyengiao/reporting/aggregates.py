@@ -672,3 +672,9 @@ def refresh(keys: Iterable[tuple[int, str]]) -> None:
             )
         finally:
             cursor.execute(f"DROP TABLE IF EXISTS {work}")
+
+
+def on_tree_changed(sender: Any, **kwargs: Any) -> None:
+    """A reorganisation moves figures between ancestors and onto new units: recompute the rows in
+    the same transaction (the successions and dated placements decide every one of them)."""
+    rebuild()

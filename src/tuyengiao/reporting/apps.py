@@ -10,7 +10,11 @@ class ReportingConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from . import models
+        from tuyengiao.org.signals import tree_changed
+
+        from . import aggregates, models
+
+        tree_changed.connect(aggregates.on_tree_changed, dispatch_uid="reporting.aggregates")
 
         for model in (
             models.DataElement,

@@ -23,6 +23,7 @@ from tuyengiao.core.periods import Period, PeriodType
 from tuyengiao.org.choices import UnitKind
 from tuyengiao.org.models import Unit, UnitPlacement
 
+from . import aggregates
 from .models import (
     DataElement,
     DataSet,
@@ -473,6 +474,8 @@ def load(stdout: Any) -> None:
             stdout.write("  báo cáo: đã có số liệu, bỏ qua")
             return
         count, subs = figures(monthly, half)
+        rows = aggregates.rebuild()  # the figures were written in bulk, past the write path
     stdout.write(
-        f"  báo cáo: {len(ELEMENTS)} chỉ tiêu, {len(INDICATORS)} chỉ số, {count} giá trị, {subs} báo cáo"
+        f"  báo cáo: {len(ELEMENTS)} chỉ tiêu, {len(INDICATORS)} chỉ số, {count} giá trị, {subs} báo cáo,"
+        f" {rows} dòng tổng hợp"
     )

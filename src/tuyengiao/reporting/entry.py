@@ -29,6 +29,7 @@ from tuyengiao.org.access import can
 from tuyengiao.org.choices import Action
 from tuyengiao.org.models import Unit, today
 
+from . import aggregates
 from .models import DataElement, DataSet, DataSetElement, DataValue, Status, Submission, ValueType
 
 if TYPE_CHECKING:
@@ -521,6 +522,13 @@ def _write(user: AnyUser, changes: Sequence[Change], progress: Progress | None) 
     # 3. The audit log: one entry per unit and period listing every value changed {code: [old, new]}.
     written: list[tuple[Change, DataValue | None]] = [(c, None) for c in todo if _key(c) in inserted]
     written += updates
+    # 4. Every ancestor's figures, in the same transaction.
+    aggregates.apply_changes(
+        aggregates.ValueChange(
+            c.entry.element.pk, c.entry.unit.pk, c.entry.period.code, row.value if row is not None else None, c.number
+        )
+        for c, row in written
+    )
     ctype = ContentType.objects.get_for_model(DataValue)
     grouped: dict[tuple[int, str], list[tuple[Change, DataValue | None]]] = defaultdict(list)
     for c, row in written:
