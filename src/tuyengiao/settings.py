@@ -173,6 +173,7 @@ STATICFILES_DIRS = [
         ("vendor/htmx", "htmx.org/dist"),
         ("vendor/echarts", "echarts/dist"),
         ("vendor/pico", "@picocss/pico/css"),
+        ("vendor/axe-core", "axe-core"),  # accessibility checks in the browser tests
     ]
     if (NODE_MODULES / folder).is_dir()
 ]
@@ -192,6 +193,7 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+CSRF_FAILURE_VIEW = "tuyengiao.core.views.csrf_failure"
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -3,14 +3,14 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from tuyengiao.core.forms import TableFileField
+from tuyengiao.core.forms import TableFileField, VNDateInput
 
 from .models import Unit
 
 
 class AsOfForm(forms.Form):
     on = forms.DateField(label=_("View as of"), required=False,
-                         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                         widget=VNDateInput(),
                          input_formats=["%Y-%m-%d", "%d/%m/%Y"])
 
 
@@ -29,7 +29,7 @@ class ReorganiseForm(forms.Form):
     units: forms.ModelMultipleChoiceField[Unit] = forms.ModelMultipleChoiceField(
         label=_("Units to merge or rename"), queryset=Unit.objects.none(), widget=forms.CheckboxSelectMultiple,
     )
-    date = forms.DateField(label=_("Effective date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    date = forms.DateField(label=_("Effective date"), widget=VNDateInput(),
                            input_formats=["%Y-%m-%d", "%d/%m/%Y"])
     new_code = forms.CharField(label=_("Code of the new unit"), max_length=32)
     new_name = forms.CharField(label=_("Name of the new unit"), max_length=255)
