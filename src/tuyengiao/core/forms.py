@@ -39,7 +39,7 @@ class VNDateInput(forms.DateInput):
 
     input_type = "text"
 
-    def __init__(self, attrs: dict[str, Any] | None = None, format: str | None = None) -> None:  # noqa: A002
+    def __init__(self, attrs: dict[str, Any] | None = None, format: str | None = None) -> None:
         defaults = {
             "inputmode": "numeric",
             "autocomplete": "off",
@@ -59,4 +59,4 @@ def parse_vn_date(value: str) -> dt.date:
         raise ValueError(error.messages[0]) from error
     if result is None:
         raise ValueError(value)
-    return result  # type: ignore[no-any-return]
+    return result
