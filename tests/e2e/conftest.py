@@ -101,6 +101,9 @@ def audit(page: object, *, force: bool = False) -> None:
     _AUDITED.add(key)
     CHECKED.setdefault(key[0], set()).add(f"{persona}@{width}")
     found = axe_violations(page)
+    lang = page.evaluate("() => document.documentElement.lang")  # type: ignore[attr-defined]
+    if lang != "vi":
+        found.append(f"html lang is {lang!r}, not 'vi'")
     assert not found, f"WCAG 2.1 AA violations on {url} at {width} px as {persona}:\n  " + "\n  ".join(found)
 
 

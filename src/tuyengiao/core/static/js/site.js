@@ -21,6 +21,12 @@
     });
   }
 
+  // Header cells say what they head: a column in <thead>, a row in <tbody>.
+  function tableHeaders(root) {
+    root.querySelectorAll("thead th:not([scope])").forEach(function (th) { th.setAttribute("scope", "col"); });
+    root.querySelectorAll("tbody th:not([scope])").forEach(function (th) { th.setAttribute("scope", "row"); });
+  }
+
   // Menus (<details data-menu>): Escape closes and returns focus to the toggle; leaving the menu
   // with Tab or clicking elsewhere closes it.
   function menus() {
@@ -77,10 +83,14 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     scrollableTables(document);
+    tableHeaders(document);
     formErrors();
     menus();
     dialogs();
     window.addEventListener("resize", function () { scrollableTables(document); });
-    document.body.addEventListener("htmx:afterSettle", function (event) { scrollableTables(event.target); });
+    document.body.addEventListener("htmx:afterSettle", function (event) {
+      scrollableTables(event.target);
+      tableHeaders(event.target);
+    });
   });
 })();
