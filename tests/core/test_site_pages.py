@@ -147,3 +147,15 @@ def test_a_model_forms_date_field_uses_the_day_month_year_box() -> None:
             fields = ["valid_from"]
 
     assert isinstance(UnitDates().fields["valid_from"].widget, VNDateInput)
+
+
+def test_a_fields_error_is_tied_to_it_in_every_forms_field_group() -> None:
+    from tuyengiao.org.forms import UnitImportForm
+
+    form = AsOfForm({"on": "31/02/2024"})
+    assert not form.is_valid()
+    html = form["on"].as_field_group()
+    assert 'aria-invalid="true"' in html and 'aria-describedby="id_on_error"' in html
+    assert 'id="id_on_error"' in html and html.index("<input") < html.index('id="id_on_error"')
+    upload = UnitImportForm()["file"].as_field_group()
+    assert 'aria-describedby="id_file_helptext"' in upload and 'id="id_file_helptext"' in upload

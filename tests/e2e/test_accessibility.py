@@ -89,9 +89,8 @@ def crawl(page: object) -> tuple[list[str], list[str]]:
     for _depth in range(3):  # the menu, the pages they link to, and one step further
         following: list[str] = []
         for url in level:
-            if urlsplit(url).path != "/" or not seen:
-                if visit(url):
-                    following.extend(u for u in _links(page, "main a[href]") if page_pattern(u) not in seen)
+            if (urlsplit(url).path != "/" or not seen) and visit(url):
+                following.extend(u for u in _links(page, "main a[href]") if page_pattern(u) not in seen)
         level = following
     return menu, problems
 
