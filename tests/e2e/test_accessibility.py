@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.core.management import call_command
 
-from tests.e2e.conftest import page_pattern
+from tests.e2e.conftest import inject_axe, page_pattern
 
 pytestmark = pytest.mark.e2e
 
@@ -73,6 +73,7 @@ def crawl(page: object) -> tuple[list[str], list[str]]:
         if not page.evaluate("() => document.contentType === 'text/html'"):  # type: ignore[attr-defined]
             return False
         if (page.viewport_size or {}).get("width") != 390:  # type: ignore[attr-defined]
+            inject_axe(page)
             structure = page.evaluate(STRUCTURE)  # type: ignore[attr-defined]
             if structure:
                 problems.append(f"{url}: {structure}")
