@@ -27,6 +27,15 @@
     root.querySelectorAll("tbody th:not([scope])").forEach(function (th) { th.setAttribute("scope", "row"); });
   }
 
+  // Navigation blocks are landmarks; each needs its own name. Breadcrumb trails take the site's
+  // word for them (from <body data-breadcrumb-label>), other unnamed ones in the page "tools".
+  function landmarkNames(root) {
+    var labels = document.body.dataset;
+    root.querySelectorAll("main nav:not([aria-label]):not([aria-labelledby])").forEach(function (nav) {
+      nav.setAttribute("aria-label", nav.classList.contains("breadcrumbs") ? labels.breadcrumbLabel : labels.toolsLabel);
+    });
+  }
+
   // Menus (<details data-menu>): Escape closes and returns focus to the toggle; leaving the menu
   // with Tab or clicking elsewhere closes it.
   function menus() {
@@ -84,6 +93,7 @@
   document.addEventListener("DOMContentLoaded", function () {
     scrollableTables(document);
     tableHeaders(document);
+    landmarkNames(document);
     formErrors();
     menus();
     dialogs();
