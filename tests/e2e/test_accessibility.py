@@ -8,7 +8,7 @@ being added here fails, so no menu page goes unchecked.
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import pytest
 from django.core.management import call_command
@@ -86,7 +86,8 @@ def crawl(page: object) -> tuple[list[str], list[str]]:
     page.goto("/")  # type: ignore[attr-defined]
     menu = [page_pattern(h) for h in page.eval_on_selector_all(  # type: ignore[attr-defined]
         "header nav a[href]", "els => els.map(e => e.href)")]
-    level = [page.url, *_links(page, "header nav a[href]")]  # type: ignore[attr-defined]
+    missing = urljoin(page.url, "/khong-co-trang-nay/")  # type: ignore[attr-defined]  # the 404 page
+    level = [page.url, *_links(page, "header nav a[href]"), missing]  # type: ignore[attr-defined]
     for _depth in range(3):  # the menu, the pages they link to, and one step further
         following: list[str] = []
         for url in level:
@@ -121,3 +122,23 @@ def test_every_page_of_every_persona_meets_wcag_21_aa_on_a_phone_and_a_desktop( 
             page.context.close()
     assert not unlisted, f"Menu pages not in MENU_PAGES (add them so they are checked): {sorted(unlisted)}"
     assert not problems, "\n".join(problems)
+
+
+def test_a_member_turns_on_large_text_and_the_page_still_fits_a_phone(phone_page, login) -> None:  # type: ignore[no-untyped-def]
+    from tests.conftest import build_world
+
+    world = build_world()
+    page = phone_page
+    login(page, world.member)
+    page.goto("/org/")
+    normal = page.evaluate("parseFloat(getComputedStyle(document.documentElement).fontSize)")
+    page.get_by_role("button", name="Chữ lớn").click()
+    page.wait_for_load_state()
+    assert page.evaluate("document.documentElement.classList.contains('large-text')")
+    page.goto("/documents/")  # kept from page to page
+    large = page.evaluate("parseFloat(getComputedStyle(document.documentElement).fontSize)")
+    assert large >= normal * 1.25
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.get_by_role("button", name="Chữ thường").click()
+    page.wait_for_load_state()
+    assert not page.evaluate("document.documentElement.classList.contains('large-text')")
