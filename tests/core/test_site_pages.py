@@ -159,3 +159,15 @@ def test_a_fields_error_is_tied_to_it_in_every_forms_field_group() -> None:
     assert 'id="id_on_error"' in html and html.index("<input") < html.index('id="id_on_error"')
     upload = UnitImportForm()["file"].as_field_group()
     assert 'aria-describedby="id_file_helptext"' in upload and 'id="id_file_helptext"' in upload
+
+
+def test_a_charts_figures_are_a_table_with_headers_built_from_the_charts_data() -> None:
+    from django.template import Context, Template
+
+    html = Template("{% load a11y %}{% chart_figures 'Xu hướng' 'Kỳ' labels series %}").render(Context({
+        "labels": ["6 tháng đầu năm 2025", "6 tháng cuối năm 2025"],
+        "series": [{"name": "Lượt đảng viên", "data": [1250, None]}, {"name": "Số buổi", "data": [4]}],
+    }))
+    assert "<details" in html and '<th scope="col" class="num">Lượt đảng viên</th>' in html
+    assert '<th scope="row">6 tháng đầu năm 2025</th><td class="num">1.250</td><td class="num">4</td>' in html
+    assert '<th scope="row">6 tháng cuối năm 2025</th><td class="num">—</td><td class="num">—</td>' in html
