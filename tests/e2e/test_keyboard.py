@@ -96,3 +96,27 @@ def test_an_approver_approves_a_report_with_the_keyboard_alone(page, login, kb_w
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert Submission.objects.get(unit=world.commune, period=PERIOD).status == Status.APPROVED
+
+
+def test_a_dialog_keeps_focus_inside_and_gives_it_back_when_closed(page, login, kb_world) -> None:  # type: ignore[no-untyped-def]
+    world, _catalogue = kb_world
+    login(page, world.province_admin)
+    page.goto("/org/")
+    page.evaluate("""() => document.querySelector('main').insertAdjacentHTML('afterbegin',
+      '<button type="button" id="opener" data-dialog="confirm">Mở</button>' +
+      '<dialog id="confirm" aria-labelledby="confirm-title"><h2 id="confirm-title">Xác nhận</h2>' +
+      '<button type="button" id="yes">Đồng ý</button><button type="button" data-close>Đóng</button></dialog>')""")
+    page.focus("#opener")
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.getElementById('confirm').open")
+    for _ in range(4):  # Tab stays within the open dialog
+        page.keyboard.press("Tab")
+        assert page.evaluate("!document.activeElement.closest('dialog') ? document.activeElement.tagName : 'in'") \
+            in ("in", "BODY")
+    page.keyboard.press("Escape")
+    assert not page.evaluate("document.getElementById('confirm').open")
+    assert page.evaluate("document.activeElement.id") == "opener"
+    page.keyboard.press("Enter")
+    page.focus("dialog [data-close]")
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "opener"
