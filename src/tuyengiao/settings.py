@@ -179,6 +179,7 @@ STATICFILES_DIRS = [
         ("vendor/htmx", "htmx.org/dist"),
         ("vendor/echarts", "echarts/dist"),
         ("vendor/pico", "@picocss/pico/css"),
+        ("vendor/axe-core", "axe-core"),  # accessibility checks in the browser tests
     ]
     if (NODE_MODULES / folder).is_dir()
 ]
@@ -198,6 +199,8 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+CSRF_FAILURE_VIEW = "tuyengiao.core.pages.csrf_failure"
+FORM_RENDERER = "tuyengiao.core.forms.FormRenderer"
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -1,11 +1,15 @@
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from tuyengiao.org import views as org_views
+from tuyengiao.core import pages as core_pages
 
 urlpatterns = [
-    path("", org_views.home, name="home"),
+    path("", core_pages.home, name="home"),
+    path("text-size/", core_pages.text_size, name="text_size"),
+    path("favicon.ico", RedirectView.as_view(url=static("img/favicon.svg"), permanent=True)),
     path("accounts/", include("tuyengiao.accounts.urls")),
     path("org/", include("tuyengiao.org.urls")),
     path("reporting/", include("tuyengiao.reporting.urls")),
@@ -17,3 +21,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("admin/", admin.site.urls),
 ]
+
+handler403 = "tuyengiao.core.pages.permission_denied"
+handler404 = "tuyengiao.core.pages.page_not_found"
+handler500 = "tuyengiao.core.pages.server_error"

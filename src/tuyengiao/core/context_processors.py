@@ -14,9 +14,16 @@ NAV = [
 ]
 
 
+def person_name(user: object) -> str:
+    """The person's name the Vietnamese way, family name first (Nguyễn Thị Thu Hà); the login if unset."""
+    parts = [getattr(user, "last_name", "").strip(), getattr(user, "first_name", "").strip()]
+    return " ".join(p for p in parts if p) or user.get_username()  # type: ignore[attr-defined]
+
+
 def navigation(request: HttpRequest) -> dict[str, object]:
+    large_text = request.COOKIES.get("text_size") == "large"
     if not getattr(request, "user", None) or not request.user.is_authenticated:
-        return {"extra_nav": []}
+        return {"extra_nav": [], "large_text": large_text}
     items = []
     for name, label in NAV:
         try:
@@ -25,4 +32,12 @@ def navigation(request: HttpRequest) -> dict[str, object]:
             continue
     from tuyengiao.core.scoping import scope_of
 
-    return {"extra_nav": items, "can_read_audit_log": scope_of(request.user).reaches_anything("admin")}
+    is_admin = scope_of(request.user).reaches_anything("admin")
+    return {
+        "extra_nav": items,
+        "can_read_audit_log": is_admin,
+        # The API's documentation serves unit admins and staff who connect other software.
+        "can_use_api": is_admin or request.user.is_staff,
+        "person_name": person_name(request.user),
+        "large_text": large_text,
+    }

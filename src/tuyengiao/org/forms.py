@@ -5,14 +5,14 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from tuyengiao.core.forms import TableFileField
+from tuyengiao.core.forms import TableFileField, VNDateInput
 
 from .models import Unit
 
 
 class AsOfForm(forms.Form):
     on = forms.DateField(label=_("View as of"), required=False,
-                         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                         widget=VNDateInput(),
                          input_formats=["%Y-%m-%d", "%d/%m/%Y"])
 
 
@@ -25,7 +25,7 @@ class UnitImportForm(forms.Form):
                            help_text=_("Columns: code, name, kind, parent_code, valid_from (dd/mm/yyyy)."))
 
 
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE_WIDGET = VNDateInput()
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 
 
