@@ -8,4 +8,5 @@ urlpatterns = [
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("2fa/", views.two_factor, name="two_factor"),
     path("2fa/verify/", views.verify, name="verify"),
+    path("tokens/", views.api_tokens, name="api_tokens"),
 ]

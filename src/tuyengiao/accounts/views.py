@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from . import services
-from .forms import TokenForm
+from .forms import TokenForm, TokenNameForm
 
 
 class LoginForm(AuthenticationForm):
@@ -81,4 +81,26 @@ def two_factor(request: HttpRequest) -> HttpResponse:
         "secret": services.secret_text(pending) if pending else "",
         "required": services.must_set_up(request.user),
         "next": _next_url(request),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def api_tokens(request: HttpRequest) -> HttpResponse:
+    """One's own API tokens: create a named one (its secret shown once), list, revoke."""
+    form = TokenNameForm(request.POST if request.POST.get("action") == "create" else None)
+    secret = ""
+    if request.method == "POST" and request.POST.get("action") == "revoke":
+        services.revoke_token(request.user, request.POST.get("token_id", ""))
+        messages.success(request, _("The token was revoked."))
+        return redirect("accounts:api_tokens")
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.check_may_hold_token(request.user, passed_second_factor=not services.owes_code(request))
+            _token, secret = services.issue_token(request.user, form.cleaned_data["name"])
+            form = TokenNameForm()
+        except services.TokenRefused as refusal:
+            form.add_error(None, refusal.message)
+    return render(request, "accounts/api_tokens.html", {
+        "form": form, "secret": secret, "tokens": services.live_tokens(request.user),
     })

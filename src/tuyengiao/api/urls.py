@@ -10,6 +10,7 @@ from . import views
 APPS = ["org", "reporting", "documents", "events", "campaigns"]
 
 router = DefaultRouter()
+router.register("auth/tokens", views.ApiTokenViewSet, basename="api-tokens")
 urlpatterns: list[URLPattern | URLResolver] = [path("auth/token/", views.ObtainTokenView.as_view(), name="api-token")]
 for app in APPS:
     module = import_module(f"tuyengiao.{app}.api")

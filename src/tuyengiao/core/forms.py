@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import secrets
+from typing import Any
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -24,3 +27,25 @@ class TableFileField(forms.FileField):
                 _("The file is larger than %(mb)d MB.") % {"mb": self.max_bytes // (1024 * 1024)}, code="too_big"
             )
         return upload
+
+
+ONCE_FIELD = "form_once"
+
+
+def new_once_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class OnceFormMixin(forms.BaseForm):
+    """Gives a create form a one-time token in a hidden field so a double POST makes one record.
+
+    ``core.middleware.OnceMiddleware`` claims the token on the first POST and sends a repeat to
+    the page the first one led to. A form re-shown with errors keeps its token, released, so the
+    corrected form can be sent.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields[ONCE_FIELD] = forms.CharField(
+            widget=forms.HiddenInput, required=False, initial=new_once_token, label="", max_length=64,
+        )
