@@ -175,7 +175,7 @@ OTP_TOTP_THROTTLE_FACTOR = envint("OTP_TOTP_THROTTLE_FACTOR", 1)
 # API tokens (knox): only the digest is stored; each token is named, expires and dies with a
 # password change.
 API_TOKEN_DAYS = envint("API_TOKEN_DAYS", 30)
-KNOX_TOKEN_MODEL = "accounts.ApiToken"
+KNOX_TOKEN_MODEL = "accounts.ApiToken"  # noqa: S105 - a model name
 REST_KNOX = {
     "TOKEN_MODEL": KNOX_TOKEN_MODEL,
     "TOKEN_TTL": dt.timedelta(days=API_TOKEN_DAYS),

@@ -1,6 +1,7 @@
 from django.contrib import admin
+from django.contrib.auth.decorators import login_required
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from tuyengiao.org import views as org_views
 
@@ -14,6 +15,9 @@ urlpatterns = [
     path("campaigns/", include("tuyengiao.campaigns.urls")),
     path("api/", include("tuyengiao.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # The schema needs a login like the rest (SERVE_PERMISSIONS); the docs page sends browsers to log in.
+    path("api/docs/", login_required(
+        SpectacularSwaggerSplitView.as_view(url_name="api-schema", template_name="api/swagger_ui.html")
+    ), name="api-docs"),
     path("admin/", admin.site.urls),
 ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from knox.models import AbstractAuthToken
@@ -15,10 +17,11 @@ class ApiToken(AbstractAuthToken):
     or its hash appears in URLs.
     """
 
-    id = models.BigAutoField(primary_key=True)
-    digest = models.CharField(max_length=CONSTANTS.DIGEST_LENGTH, unique=True)
-    name = models.CharField(_("name"), max_length=100)
-    last_used = models.DateTimeField(_("last used"), null=True, blank=True)
+    # knox ships no type hints, so the model plugin cannot see this is a model: fields typed by hand.
+    id: Any = models.BigAutoField(primary_key=True)
+    digest: Any = models.CharField(max_length=CONSTANTS.DIGEST_LENGTH, unique=True)
+    name: Any = models.CharField(_("name"), max_length=100)
+    last_used: Any = models.DateTimeField(_("last used"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("API token")

@@ -15,7 +15,6 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext
 from django_otp.plugins.otp_totp.models import TOTPDevice, default_key
-
 from knox.settings import knox_settings
 
 from tuyengiao.org.choices import Role

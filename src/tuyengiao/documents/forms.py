@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tuyengiao.core.forms import OnceFormMixin
 from tuyengiao.org.models import Unit
 
 from .choices import DocumentKind, Issuer
@@ -29,7 +30,7 @@ class DocumentFilterForm(forms.Form):
     )
 
 
-class DocumentForm(forms.ModelForm):
+class DocumentForm(OnceFormMixin, forms.ModelForm):
     class Meta:
         model = Document
         fields = [
