@@ -176,6 +176,8 @@ OTP_TOTP_THROTTLE_FACTOR = envint("OTP_TOTP_THROTTLE_FACTOR", 1)
 # password change.
 API_TOKEN_DAYS = envint("API_TOKEN_DAYS", 30)
 KNOX_TOKEN_MODEL = "accounts.ApiToken"  # noqa: S105 - a model name
+# knox's own migrations would create its unused default token table (with a key to users) beside ours.
+MIGRATION_MODULES = {"knox": None}
 REST_KNOX = {
     "TOKEN_MODEL": KNOX_TOKEN_MODEL,
     "TOKEN_TTL": dt.timedelta(days=API_TOKEN_DAYS),
