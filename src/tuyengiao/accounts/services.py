@@ -153,6 +153,20 @@ def check_may_hold_token(user: Any, *, passed_second_factor: bool, otp_token: st
                            field="otp_token")
 
 
+def authenticate_for_token(request: HttpRequest, username: str, password: str) -> Any:
+    """The user for these credentials, through the same backends (and django-axes throttling) as the login page."""
+    from django.contrib.auth import authenticate
+
+    if not username or not password:
+        raise TokenRefused(gettext("Give a username and password, or log in first."))
+    user = authenticate(request, username=username, password=password)
+    if getattr(request, "axes_locked_out", False):
+        raise TokenRefused(gettext("Too many failed logins; try again later."), status=403)
+    if user is None:
+        raise TokenRefused(gettext("Wrong username or password. Note that both are case-sensitive."))
+    return user
+
+
 def default_token_name(request: HttpRequest) -> str:
     agent = request.META.get("HTTP_USER_AGENT", "").strip()
     return (agent or gettext("API client"))[:100]
@@ -185,3 +199,33 @@ def revoke_token(user: Any, pk: int | str) -> None:
 def revoke_all_tokens(user: Any) -> int:
     deleted, _ = ApiToken.objects.filter(user=user).delete()
     return deleted
+
+
+# --- passwords of a unit's users --------------------------------------------------------------
+
+
+def manageable_users(admin: Any) -> QuerySet[Any]:
+    """Users whose every assignment lies within the admin's subtrees (unit admin role).
+
+    Someone also assigned elsewhere, staff, superusers and the admin themself are left out:
+    resetting their password would reach beyond the admin's own units.
+    """
+    from django.contrib.auth import get_user_model
+    from django.db.models import Exists, OuterRef
+
+    from tuyengiao.core.scoping import scope_q
+    from tuyengiao.org.models import Assignment
+
+    users = get_user_model().objects.exclude(pk=admin.pk).exclude(is_superuser=True)
+    inside = scope_q(admin, "admin", "unit")
+    if inside is None:  # a superuser
+        return users.filter(assignments__isnull=False).distinct().order_by("username")
+    users = users.exclude(is_staff=True)
+    outside = Assignment.objects.filter(user=OuterRef("pk")).exclude(inside)
+    within = Assignment.objects.filter(user=OuterRef("pk")).filter(inside)
+    return users.filter(Exists(within)).exclude(Exists(outside)).order_by("username")
+
+
+def get_manageable_user(admin: Any, pk: int | str) -> Any:
+    """The user if the admin may reset their password; 404 otherwise, so outsiders are not revealed."""
+    return get_object_or_404(manageable_users(admin), pk=pk)

@@ -5,10 +5,11 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -104,3 +105,37 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/api_tokens.html", {
         "form": form, "secret": secret, "tokens": services.live_tokens(request.user),
     })
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """One's own password; every API token ends and other sessions log out (Django's session hash)."""
+
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("accounts:password_change_done")
+
+
+class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
+    template_name = "accounts/password_change_done.html"
+
+
+@login_required
+def unit_users(request: HttpRequest) -> HttpResponse:
+    """Users of the admin's units, each with a link to set a new password."""
+    users = services.manageable_users(request.user).prefetch_related("assignments__unit")
+    if not users.exists() and not request.user.is_superuser and not services.is_admin(request.user):
+        raise PermissionDenied
+    return render(request, "accounts/unit_users.html", {"users": users})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def set_user_password(request: HttpRequest, pk: int) -> HttpResponse:
+    """A unit admin sets a new password for a user of their units (the user is told it in person)."""
+    target = services.get_manageable_user(request.user, pk)
+    form = SetPasswordForm(target, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("The password of %(user)s was changed; their sessions and API tokens ended.")
+                         % {"user": target.get_username()})
+        return redirect("accounts:unit_users")
+    return render(request, "accounts/set_user_password.html", {"form": form, "target": target})

@@ -8,9 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth import authenticate
 from django.contrib.auth.signals import user_logged_in
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.authentication import SessionAuthentication
@@ -84,7 +82,8 @@ class ObtainTokenView(APIView):
                 # The middleware stops sessions that owe a code before here; checked again at the source.
                 services.check_may_hold_token(user, passed_second_factor=not services.owes_code(request._request))
             else:
-                user = self._authenticate(request, values)
+                user = services.authenticate_for_token(request._request, values.get("username", ""),
+                                                       values.get("password", ""))
                 services.check_may_hold_token(user, passed_second_factor=False,
                                               otp_token=values.get("otp_token", ""))
                 user_logged_in.send(sender=type(user), request=request._request, user=user)
@@ -96,17 +95,6 @@ class ObtainTokenView(APIView):
                 body[refusal.field] = [refusal.message]
             return Response(body, status=refusal.status)
         return Response({**ApiTokenSerializer(token).data, "token": secret})
-
-    def _authenticate(self, request: Request, values: dict[str, Any]) -> Any:
-        username, password = values.get("username"), values.get("password")
-        if not username or not password:
-            raise services.TokenRefused(_("Give a username and password, or log in first."))
-        user = authenticate(request._request, username=username, password=password)
-        if getattr(request._request, "axes_locked_out", False):
-            raise services.TokenRefused(_("Too many failed logins; try again later."), status=403)
-        if user is None:
-            raise services.TokenRefused(_("Wrong username or password. Note that both are case-sensitive."))
-        return user
 
 
 @extend_schema_view(
