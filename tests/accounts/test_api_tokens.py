@@ -177,3 +177,16 @@ def test_the_schema_describes_the_token_endpoints(world: World) -> None:
     assert "get" in schema["paths"]["/api/auth/tokens/"]
     assert "delete" in schema["paths"]["/api/auth/tokens/{id}/"]
     assert "apiToken" in schema["components"]["securitySchemes"]
+
+
+def test_staff_see_tokens_in_the_admin_but_not_their_secrets(world: World) -> None:
+    APIClient().post(TOKEN_URL, {"username": "member", "password": PASSWORD, "name": "phone"})
+    staff = Client()
+    from django.contrib.auth.models import User
+
+    User.objects.create_superuser("root", password=PASSWORD)
+    staff.force_login(User.objects.get(username="root"))
+    index = staff.get("/admin/").content.decode()
+    assert "/admin/accounts/apitoken/" in index and "/admin/knox/" not in index
+    listing = staff.get("/admin/accounts/apitoken/").content.decode()
+    assert "phone" in listing and ApiToken.objects.get().digest not in listing
