@@ -54,6 +54,7 @@ def test_after_setting_it_up_the_password_alone_is_not_enough(world: World, sett
     # Straight after a wrong code even the right one waits (the device throttles guessing).
     throttled = client.post(reverse("accounts:verify"), {"token": code(device, steps_ahead=1), "next": page})
     assert throttled.status_code == 200
+    assert "Nhập sai quá nhiều lần: hãy chờ" in throttled.content.decode()
     device.refresh_from_db()
     device.throttle_reset()  # as if the pause had passed
     right = client.post(reverse("accounts:verify"), {"token": code(device, steps_ahead=1), "next": page})

@@ -82,6 +82,16 @@ def check_code(user: Any, token: str) -> TOTPDevice | None:
     return None
 
 
+def wait_seconds(user: Any) -> int:
+    """How long until the user's devices accept another code (0 when they do now)."""
+    waits = [0]
+    for device in TOTPDevice.objects.filter(user=user):
+        allowed, data = device.verify_is_allowed()
+        if not allowed and data and data.get("locked_until"):
+            waits.append(max(1, int((data["locked_until"] - timezone.now()).total_seconds() + 0.999)))
+    return max(waits)
+
+
 def verify(request: HttpRequest, token: str) -> bool:
     """Check a code and mark the session as having passed its second factor."""
     device = check_code(request.user, token)

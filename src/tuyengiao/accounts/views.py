@@ -49,9 +49,14 @@ def verify(request: HttpRequest) -> HttpResponse:
     """The second step of login for users who set up two-factor authentication."""
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if services.verify(request, form.cleaned_data["token"]):
+        wait = services.wait_seconds(request.user)
+        if wait:  # the code is not even checked: say so rather than call a right code wrong
+            form.add_error("token", _("Too many wrong codes: wait %(seconds)d seconds before the next try.")
+                           % {"seconds": wait})
+        elif services.verify(request, form.cleaned_data["token"]):
             return redirect(_next_url(request))
-        form.add_error("token", _("The code is wrong or has expired; wait for a new one and try again."))
+        else:
+            form.add_error("token", _("The code is wrong or has expired; wait for a new one and try again."))
     return render(request, "accounts/verify.html", {"form": form, "next": _next_url(request)})
 
 
