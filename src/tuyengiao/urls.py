@@ -1,8 +1,8 @@
 from django.contrib import admin
-from django.contrib.auth.decorators import login_required
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularAPIView
 
+from tuyengiao.api.views import ApiDocsView
 from tuyengiao.org import views as org_views
 
 urlpatterns = [
@@ -16,8 +16,6 @@ urlpatterns = [
     path("api/", include("tuyengiao.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The schema needs a login like the rest (SERVE_PERMISSIONS); the docs page sends browsers to log in.
-    path("api/docs/", login_required(
-        SpectacularSwaggerSplitView.as_view(url_name="api-schema", template_name="api/swagger_ui.html")
-    ), name="api-docs"),
+    path("api/docs/", ApiDocsView.as_view(url_name="api-schema"), name="api-docs"),
     path("admin/", admin.site.urls),
 ]

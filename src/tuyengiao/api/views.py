@@ -9,9 +9,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.signals import user_logged_in
+from django.contrib.auth.views import redirect_to_login
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.views import SpectacularSwaggerSplitView
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.authentication import SessionAuthentication
+from rest_framework.exceptions import AuthenticationFailed, NotAuthenticated
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -115,3 +118,17 @@ class ApiTokenViewSet(mixins.ListModelMixin, mixins.DestroyModelMixin, viewsets.
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         services.revoke_token(request.user, kwargs["pk"])
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ApiDocsView(SpectacularSwaggerSplitView):
+    """Swagger UI behind the same login as the schema; a browser without a session goes to log in.
+
+    The page's own script is served by the view (``?script``) instead of inline, for the CSP.
+    """
+
+    template_name = "api/swagger_ui.html"
+
+    def handle_exception(self, exc: Exception) -> Response:
+        if isinstance(exc, NotAuthenticated | AuthenticationFailed) and "script" not in self.request.GET:
+            return redirect_to_login(self.request.get_full_path())  # type: ignore[return-value]
+        return super().handle_exception(exc)
