@@ -190,3 +190,21 @@ def test_staff_see_tokens_in_the_admin_but_not_their_secrets(world: World) -> No
     assert "/admin/accounts/apitoken/" in index and "/admin/knox/" not in index
     listing = staff.get("/admin/accounts/apitoken/").content.decode()
     assert "phone" in listing and ApiToken.objects.get().digest not in listing
+
+
+def test_a_read_only_token_reads_but_cannot_write(world: World) -> None:
+    body = APIClient().post(TOKEN_URL, {"username": "province_admin", "password": PASSWORD, "name": "dashboard",
+                                        "read_only": True}).json()
+    assert body["read_only"] is True
+    client = with_token(body["token"])
+    assert client.get("/api/units/").status_code == 200
+    merge = {"date": "2025-07-01", "close": ["T.X1", "T.X2"],
+             "open": [{"code": "T.XM", "name": "Đảng bộ xã Hợp Nhất", "kind": "commune", "parent": "T"}]}
+    refused = client.post("/api/reorganisations/", merge, format="json")
+    assert refused.status_code == 403 and "chỉ được đọc" in refused.json()["detail"]
+    from tuyengiao.org.models import Unit
+
+    assert not Unit.objects.filter(code="T.XM").exists()
+    # A full token of the same user writes.
+    full = with_token(APIClient().post(TOKEN_URL, {"username": "province_admin", "password": PASSWORD}).json()["token"])
+    assert full.post("/api/reorganisations/", merge, format="json").status_code == 201

@@ -12,10 +12,10 @@ from .models import ApiToken
 class ApiTokenAdmin(admin.ModelAdmin):
     """Tokens are made by their owners (page or API); staff may only see and revoke them."""
 
-    list_display = ["name", "user", "created", "expiry", "last_used"]
+    list_display = ["name", "user", "read_only", "created", "expiry", "last_used"]
     search_fields = ["name", "user__username"]
     list_filter = ["expiry"]
-    fields = ["name", "user", "created", "expiry", "last_used"]
+    fields = ["name", "user", "read_only", "created", "expiry", "last_used"]
     readonly_fields = fields
 
     def has_add_permission(self, request: HttpRequest) -> bool:

@@ -6,14 +6,24 @@ import datetime as dt
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from knox.auth import TokenAuthentication
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.permissions import SAFE_METHODS
 
 # Writing last_used on every request would turn each API read into a write; once a minute is enough.
 LAST_USED_RESOLUTION = dt.timedelta(minutes=1)
 
 
 class ApiTokenAuthentication(TokenAuthentication):
+    def authenticate(self, request: Any) -> tuple[Any, Any] | None:
+        found = super().authenticate(request)
+        if found is not None and found[1].read_only and request.method not in SAFE_METHODS:
+            # Checked here, not in each view's permissions, so no viewset can forget it.
+            raise PermissionDenied(gettext("This API token may only read."))
+        return found
+
     def validate_user(self, auth_token: Any) -> tuple[Any, Any]:
         user, token = super().validate_user(auth_token)
         now = timezone.now()

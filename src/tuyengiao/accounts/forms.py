@@ -16,3 +16,4 @@ class TokenNameForm(forms.Form):
         label=_("What is the token for?"), max_length=100,
         help_text=_("A device or program, e.g. “Lan's laptop” or “Commune report script”."),
     )
+    read_only = forms.BooleanField(label=_("Read only (cannot change anything)"), required=False)

@@ -22,6 +22,9 @@ class ApiToken(AbstractAuthToken):
     digest: Any = models.CharField(max_length=CONSTANTS.DIGEST_LENGTH, unique=True)
     name: Any = models.CharField(_("name"), max_length=100)
     last_used: Any = models.DateTimeField(_("last used"), null=True, blank=True)
+    read_only: Any = models.BooleanField(
+        _("read only"), default=False, help_text=_("The token may read but not change anything."),
+    )
 
     class Meta:
         verbose_name = _("API token")

@@ -183,13 +183,13 @@ def default_token_name(request: HttpRequest) -> str:
 
 
 @transaction.atomic
-def issue_token(user: Any, name: str) -> tuple[ApiToken, str]:
+def issue_token(user: Any, name: str, read_only: bool = False) -> tuple[ApiToken, str]:
     """A new named token for ``user``; the secret is returned once and only its digest stored."""
     ttl = dt.timedelta(days=settings.API_TOKEN_DAYS) if settings.API_TOKEN_DAYS > 0 else None
     limit = knox_settings.TOKEN_LIMIT_PER_USER
     if limit is not None and live_tokens(user).count() >= limit:
         raise TokenRefused(gettext("You have too many API tokens; revoke some first."), status=403)
-    token, secret = ApiToken.objects.create(user=user, expiry=ttl, name=name.strip()[:100])
+    token, secret = ApiToken.objects.create(user=user, expiry=ttl, name=name.strip()[:100], read_only=read_only)
     return token, secret
 
 

@@ -103,7 +103,8 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.check_may_hold_token(request.user, passed_second_factor=not services.owes_code(request))
-            _token, secret = services.issue_token(request.user, form.cleaned_data["name"])
+            _token, secret = services.issue_token(request.user, form.cleaned_data["name"],
+                                                  read_only=form.cleaned_data["read_only"])
             form = TokenNameForm()
         except services.TokenRefused as refusal:
             form.add_error(None, refusal.message)

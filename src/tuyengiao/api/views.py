@@ -34,12 +34,14 @@ class ObtainTokenRequest(serializers.Serializer):
         required=False, allow_blank=True, max_length=100,
         help_text="What the token is for (device or program); defaults to the User-Agent.",
     )
+    read_only = serializers.BooleanField(required=False, default=False,
+                                         help_text="A token that may only read (GET, HEAD, OPTIONS).")
 
 
 class ApiTokenSerializer(serializers.ModelSerializer):
     class Meta:
         model = ApiToken
-        fields = ["id", "name", "created", "expiry", "last_used"]
+        fields = ["id", "name", "read_only", "created", "expiry", "last_used"]
         read_only_fields = fields
 
 
@@ -91,7 +93,7 @@ class ObtainTokenView(APIView):
                                               otp_token=values.get("otp_token", ""))
                 user_logged_in.send(sender=type(user), request=request._request, user=user)
             name = values.get("name") or services.default_token_name(request._request)
-            token, secret = services.issue_token(user, name)
+            token, secret = services.issue_token(user, name, read_only=values.get("read_only", False))
         except services.TokenRefused as refusal:
             body: dict[str, Any] = {"detail": refusal.message}
             if refusal.field:
