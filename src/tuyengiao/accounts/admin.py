@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.admin.exceptions import NotRegistered
 from django.http import HttpRequest
 
 from .models import ApiToken
@@ -15,7 +16,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
     list_display = ["name", "user", "read_only", "created", "expiry", "last_used"]
     search_fields = ["name", "user__username"]
     list_filter = ["expiry"]
-    fields = ["name", "user", "read_only", "created", "expiry", "last_used"]
+    fields = ("name", "user", "read_only", "created", "expiry", "last_used")
     readonly_fields = fields
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -30,5 +31,5 @@ try:
     from knox.models import AuthToken as _KnoxDefaultToken
 
     admin.site.unregister(_KnoxDefaultToken)
-except admin.sites.NotRegistered:
+except NotRegistered:
     pass

@@ -34,7 +34,8 @@ class ObtainTokenRequest(serializers.Serializer):
         required=False, allow_blank=True, max_length=100,
         help_text="What the token is for (device or program); defaults to the User-Agent.",
     )
-    read_only = serializers.BooleanField(required=False, default=False,
+    # DRF takes declared fields off the class, so this does not shadow Field.read_only at run time.
+    read_only = serializers.BooleanField(required=False, default=False,  # type: ignore[assignment]
                                          help_text="A token that may only read (GET, HEAD, OPTIONS).")
 
 
