@@ -34,7 +34,19 @@ system-deps:
 messages: $(STAMP)
 	cd src/tuyengiao && ../../$(PY) ../../manage.py compilemessages --ignore=.venv --ignore=node_modules -v0
 
-demo: install
+# The demo's own secret key, made once under var/ (readable by its owner only) and passed by file.
+SECRET_FILE := var/secret_key
+$(SECRET_FILE):
+	mkdir -p var
+	umask 077 && $(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
+
+# Served over plain HTTP on this machine: no HTTPS redirect or secure-only cookies, and demo admins
+# are not made to set up a second factor (REQUIRE_2FA_FOR_ADMINS=1 make run turns it back on).
+demo run: export SECRET_KEY_FILE := $(CURDIR)/$(SECRET_FILE)
+run: export HTTPS := 0
+run: export REQUIRE_2FA_FOR_ADMINS ?= 0
+
+demo: install $(SECRET_FILE)
 	mkdir -p var
 	$(PY) manage.py migrate --noinput -v0
 	$(PY) manage.py collectstatic --noinput -v0

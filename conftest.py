@@ -15,6 +15,15 @@ def pytest_configure(config: pytest.Config) -> None:
 
     # Real hashing costs a third of a second a user; tests make many users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Production defaults (no built-in key, HTTPS only, 2FA for admins) are relaxed for the plain-HTTP
+    # test server; the tests that check them set them back (tests/accounts/test_deploy.py).
+    if not os.environ.get("SECRET_KEY") and not os.environ.get("SECRET_KEY_FILE"):
+        settings.SECRET_KEY = "test-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"
+    settings.SECURE_SSL_REDIRECT = False
+    settings.SECURE_HSTS_SECONDS = 0
+    settings.SESSION_COOKIE_SECURE = False
+    settings.CSRF_COOKIE_SECURE = False
+    settings.REQUIRE_2FA_FOR_ADMINS = False
     # whitenoise warns on every request when the collected-static folder does not exist yet.
     Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
 

@@ -2,8 +2,9 @@ from django.contrib import admin
 from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView
 
+from tuyengiao.api.views import ApiDocsView
 from tuyengiao.core import pages as core_pages
 
 urlpatterns = [
@@ -18,7 +19,8 @@ urlpatterns = [
     path("campaigns/", include("tuyengiao.campaigns.urls")),
     path("api/", include("tuyengiao.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # The schema needs a login like the rest (SERVE_PERMISSIONS); the docs page sends browsers to log in.
+    path("api/docs/", ApiDocsView.as_view(url_name="api-schema"), name="api-docs"),
     path("admin/", admin.site.urls),
 ]
 

@@ -54,6 +54,7 @@ def test_after_setting_it_up_the_password_alone_is_not_enough(world: World, sett
     # Straight after a wrong code even the right one waits (the device throttles guessing).
     throttled = client.post(reverse("accounts:verify"), {"token": code(device, steps_ahead=1), "next": page})
     assert throttled.status_code == 200
+    assert "Nhập sai quá nhiều lần: hãy chờ" in throttled.content.decode()
     device.refresh_from_db()
     device.throttle_reset()  # as if the pause had passed
     right = client.post(reverse("accounts:verify"), {"token": code(device, steps_ahead=1), "next": page})
@@ -104,3 +105,41 @@ def test_the_next_parameter_cannot_send_users_elsewhere(world: World) -> None:
     login(client, "member")
     response = client.post(reverse("accounts:verify"), {"token": code(device, 1), "next": "https://example.org/"})
     assert response["Location"] == reverse("home")
+
+
+def test_a_session_that_owes_its_code_cannot_enrol_a_new_device(world: World) -> None:
+    client = Client()
+    login(client, "member")
+    set_up(client)
+    client.post(reverse("accounts:logout"))
+    login(client, "member")  # the password alone: the code is still owed
+    page = client.get(reverse("accounts:two_factor"))
+    assert page.status_code == 302 and page["Location"].startswith(reverse("accounts:verify"))
+    begun = client.post(reverse("accounts:two_factor"), {"action": "begin"})
+    assert begun.status_code == 302 and begun["Location"].startswith(reverse("accounts:verify"))
+    assert client.post(reverse("accounts:two_factor"), {"action": "disable", "token": "123456"}).status_code == 302
+    assert TOTPDevice.objects.filter(user=world.member).count() == 1
+    # Only the code form and logout answer.
+    assert client.get(reverse("accounts:verify")).status_code == 200
+    assert client.get(reverse("accounts:api_tokens")).status_code == 302
+    assert client.post(reverse("accounts:logout")).status_code == 302
+
+
+def test_starting_the_set_up_over_keeps_the_wait_after_a_wrong_code(world: World, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.OTP_TOTP_THROTTLE_FACTOR = 60
+    client = Client()
+    login(client, "member")
+    client.post(reverse("accounts:two_factor"), {"action": "begin"})
+    client.post(reverse("accounts:two_factor"), {"action": "confirm", "token": "000000"})
+    client.post(reverse("accounts:two_factor"), {"action": "begin"})  # a fresh secret, same wait
+    device = TOTPDevice.objects.get(user=world.member)
+    client.post(reverse("accounts:two_factor"), {"action": "confirm", "token": code(device)})
+    assert not TOTPDevice.objects.filter(confirmed=True).exists()
+
+
+def test_a_verified_session_cannot_add_a_second_device_without_turning_off(world: World) -> None:
+    client = Client()
+    login(client, "member")
+    set_up(client)
+    client.post(reverse("accounts:two_factor"), {"action": "begin"})
+    assert TOTPDevice.objects.filter(user=world.member).count() == 1

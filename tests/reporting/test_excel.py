@@ -347,7 +347,10 @@ def test_the_upload_page_follows_the_upload_and_lists_recent_uploads(world: Worl
         status=JobStatus.FAILED,
     )
     body = client.get(upload_url).content.decode()
-    assert 'hx-encoding="multipart/form-data"' in body and "htmx:xhr:progress" in body
+    assert 'hx-encoding="multipart/form-data"' in body and "reporting/upload.js" in body
+    from django.contrib.staticfiles import finders
+
+    assert "htmx:xhr:progress" in Path(finders.find("reporting/upload.js")).read_text(encoding="utf-8")
     assert '<progress value="0" max="100">' in body
     assert "thang-5.xlsx" in body and "Không thành công" in body
     # a post without a file stays on the form, which htmx swaps in place

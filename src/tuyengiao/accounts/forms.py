@@ -9,3 +9,11 @@ class TokenForm(forms.Form):
         label=_("Six-digit code"), min_length=6, max_length=8,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "pattern": "[0-9 ]*"}),
     )
+
+
+class TokenNameForm(forms.Form):
+    name = forms.CharField(
+        label=_("What is the token for?"), max_length=100,
+        help_text=_("A device or program, e.g. “Lan's laptop” or “Commune report script”."),
+    )
+    read_only = forms.BooleanField(label=_("Read only (cannot change anything)"), required=False)

@@ -5,17 +5,18 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from . import services
-from .forms import TokenForm
+from .forms import TokenForm, TokenNameForm
 
 
 class LoginForm(AuthenticationForm):
@@ -48,9 +49,14 @@ def verify(request: HttpRequest) -> HttpResponse:
     """The second step of login for users who set up two-factor authentication."""
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if services.verify(request, form.cleaned_data["token"]):
+        wait = services.wait_seconds(request.user)
+        if wait:  # the code is not even checked: say so rather than call a right code wrong
+            form.add_error("token", _("Too many wrong codes: wait %(seconds)d seconds before the next try.")
+                           % {"seconds": wait})
+        elif services.verify(request, form.cleaned_data["token"]):
             return redirect(_next_url(request))
-        form.add_error("token", _("The code is wrong or has expired; wait for a new one and try again."))
+        else:
+            form.add_error("token", _("The code is wrong or has expired; wait for a new one and try again."))
     return render(request, "accounts/verify.html", {"form": form, "next": _next_url(request)})
 
 
@@ -82,3 +88,60 @@ def two_factor(request: HttpRequest) -> HttpResponse:
         "required": services.must_set_up(request.user),
         "next": _next_url(request),
     })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def api_tokens(request: HttpRequest) -> HttpResponse:
+    """One's own API tokens: create a named one (its secret shown once), list, revoke."""
+    form = TokenNameForm(request.POST if request.POST.get("action") == "create" else None)
+    secret = ""
+    if request.method == "POST" and request.POST.get("action") == "revoke":
+        services.revoke_token(request.user, request.POST.get("token_id", ""))
+        messages.success(request, _("The token was revoked."))
+        return redirect("accounts:api_tokens")
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.check_may_hold_token(request.user, passed_second_factor=not services.owes_code(request))
+            _token, secret = services.issue_token(request.user, form.cleaned_data["name"],
+                                                  read_only=form.cleaned_data["read_only"])
+            form = TokenNameForm()
+        except services.TokenRefused as refusal:
+            form.add_error(None, refusal.message)
+    return render(request, "accounts/api_tokens.html", {
+        "form": form, "secret": secret, "tokens": services.live_tokens(request.user),
+    })
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """One's own password; every API token ends and other sessions log out (Django's session hash)."""
+
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("accounts:password_change_done")
+
+
+class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
+    template_name = "accounts/password_change_done.html"
+
+
+@login_required
+def unit_users(request: HttpRequest) -> HttpResponse:
+    """Users of the admin's units, each with a link to set a new password."""
+    users = services.manageable_users(request.user).prefetch_related("assignments__unit")
+    if not users.exists() and not request.user.is_superuser and not services.is_admin(request.user):
+        raise PermissionDenied
+    return render(request, "accounts/unit_users.html", {"users": users})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def set_user_password(request: HttpRequest, pk: int) -> HttpResponse:
+    """A unit admin sets a new password for a user of their units (the user is told it in person)."""
+    target = services.get_manageable_user(request.user, pk)
+    form = SetPasswordForm(target, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("The password of %(user)s was changed; their sessions and API tokens ended.")
+                         % {"user": target.get_username()})
+        return redirect("accounts:unit_users")
+    return render(request, "accounts/set_user_password.html", {"form": form, "target": target})

@@ -12,6 +12,7 @@ from tuyengiao.reporting import api as reporting_api
 from . import views
 
 router = DefaultRouter()
+router.register("auth/tokens", views.ApiTokenViewSet, basename="api-tokens")
 urlpatterns: list[URLPattern | URLResolver] = [path("auth/token/", views.ObtainTokenView.as_view(), name="api-token")]
 for app_api in (org_api, reporting_api, documents_api, events_api, campaigns_api):
     app_api.register(router)

@@ -4,13 +4,15 @@ from typing import Any
 
 from django import forms
 
+from tuyengiao.core.forms import OnceFormMixin
+
 from .models import Campaign
 
 # Dates are typed and shown the Vietnamese way (28/12/2022), whatever the browser's language.
 DATE_ATTRS = {"placeholder": "28/12/2022", "inputmode": "numeric", "autocomplete": "off"}
 
 
-class CampaignForm(forms.ModelForm):
+class CampaignForm(OnceFormMixin, forms.ModelForm):
     class Meta:
         model = Campaign
         fields = [

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from typing import Any
 
 from django import forms
@@ -52,6 +53,8 @@ class CountField(forms.IntegerField):
             return parse_count(str(value), maximum=int(self.max_value or MAX_COUNT))
         except ValueError as exc:
             raise ValidationError(str(exc), code="invalid") from exc
+
+
 class VNDateInput(forms.DateInput):
     """A date typed and shown as dd/mm/yyyy whatever the browser's language.
 
@@ -91,3 +94,25 @@ class FormRenderer(DjangoTemplates):
     screen reader meets them in the order a sighted person does."""
 
     field_template_name = "core/forms/field.html"
+
+
+ONCE_FIELD = "form_once"
+
+
+def new_once_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class OnceFormMixin(forms.BaseForm):
+    """Gives a create form a one-time token in a hidden field so a double POST makes one record.
+
+    ``core.middleware.OnceMiddleware`` claims the token on the first POST and sends a repeat to
+    the page the first one led to. A form re-shown with errors keeps its token, released, so the
+    corrected form can be sent.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields[ONCE_FIELD] = forms.CharField(
+            widget=forms.HiddenInput, required=False, initial=new_once_token, label="", max_length=64,
+        )

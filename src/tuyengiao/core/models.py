@@ -25,3 +25,23 @@ class VersionedModel(TimeStampedModel):
 
     class Meta:
         abstract = True
+
+
+class OnceToken(models.Model):
+    """A create form's one-time token, claimed by its first POST (see ``core.middleware``).
+
+    A second POST of the same form (a double click, a resend after a slow answer) finds the
+    token taken and is sent where the first one went instead of creating a second record.
+    """
+
+    token = models.CharField(max_length=64, primary_key=True)
+    user_id = models.BigIntegerField(null=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    result_url = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("form token")
+        verbose_name_plural = _("form tokens")
+
+    def __str__(self) -> str:
+        return self.token

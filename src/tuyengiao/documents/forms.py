@@ -5,13 +5,14 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tuyengiao.core.forms import OnceFormMixin
 from tuyengiao.org.models import Unit
 
 from .models import Document
 from .references import is_roman
 
 
-class DocumentForm(forms.ModelForm):
+class DocumentForm(OnceFormMixin, forms.ModelForm):
     class Meta:
         model = Document
         fields = [

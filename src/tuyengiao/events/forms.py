@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from tuyengiao.core.forms import CountField
+from tuyengiao.core.forms import CountField, OnceFormMixin
 from tuyengiao.core.numbers import format_number
 from tuyengiao.org.models import Unit
 
@@ -16,7 +16,7 @@ DT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M", "%d/%m/%Y %H
 DT_ATTRS = {"placeholder": "28/12/2022 08:00", "autocomplete": "off"}
 
 
-class EventForm(forms.ModelForm):
+class EventForm(OnceFormMixin, forms.ModelForm):
     class Meta:
         model = Event
         fields = [
