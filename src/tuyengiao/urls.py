@@ -12,6 +12,7 @@ urlpatterns = [
     path("documents/", include("tuyengiao.documents.urls")),
     path("events/", include("tuyengiao.events.urls")),
     path("campaigns/", include("tuyengiao.campaigns.urls")),
+    path("reviews/", include("tuyengiao.reviews.urls")),
     path("api/", include("tuyengiao.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
