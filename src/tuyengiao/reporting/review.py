@@ -105,10 +105,22 @@ def phrase(fig: Figure, now: Decimal | None, before: Decimal | None) -> str:
     return narrative.with_change(narrative.count_phrase(fig.name, now), narrative.count_change(now, before))
 
 
+def with_plan(text: str, fig: Figure, now: dict[str, Decimal]) -> str:
+    """"285 lớp … đã mở (kế hoạch 344)" when the plan has a figure."""
+    plan = now.get(fig.plan_code) if fig.plan_code and text else None
+    if plan is None:
+        return text
+    head, sep, tail = text.partition(", ")
+    return f"{head} ({_('plan %(value)s') % {'value': narrative.count(plan)}}){sep}{tail}"
+
+
 def field_paragraphs(ctx: ReviewContext, figs: list[Figure], now: dict[str, Decimal],
                      before: dict[str, Decimal]) -> list[str]:
-    """One sentence for the counts of a field, one per rate; a missing figure says nothing."""
-    counts = [phrase(f, now.get(f.code), before.get(f.code)) for f in figs if f.kind == "count"]
+    """One sentence for the counts of a field, one per rate; a missing figure says nothing; a plan
+    is said beside what was done."""
+    planned = {f.plan_code for f in figs if f.plan_code and f.plan_code in now}
+    counts = [with_plan(phrase(f, now.get(f.code), before.get(f.code)), f, now)
+              for f in figs if f.kind == "count" and f.code not in planned]
     paragraphs: list[str] = []
     clauses = narrative.join_clauses(counts)
     if clauses:

@@ -16,6 +16,10 @@ LESSONS = (
     "<p>Một là, cấp ủy các cấp quan tâm lãnh đạo, chỉ đạo sát sao; bám sát nhiệm vụ chính trị của địa phương.</p>"
     "<p>Hai là, chủ động nắm bắt tình hình tư tưởng, kịp thời định hướng thông tin.</p>"
 )
+DIRECTIONS = (
+    "<p>Tiếp tục đổi mới nội dung, hình thức học tập, quán triệt nghị quyết; nâng cao tỷ lệ đảng viên tham gia.</p>"
+    "<p>Đôn đốc các đơn vị mở đủ lớp bồi dưỡng lý luận chính trị theo kế hoạch.</p>"
+)
 
 
 def _settings(unit: Any) -> None:
@@ -37,6 +41,14 @@ def _settings(unit: Any) -> None:
 
 
 def load(stdout: Any) -> None:
+    from django.conf import settings
+    from django.utils import translation
+
+    with translation.override(settings.LANGUAGE_CODE):
+        _load(stdout)
+
+
+def _load(stdout: Any) -> None:
     from django.contrib.auth import get_user_model
 
     from tuyengiao.core.exceptions import UserError
@@ -60,7 +72,7 @@ def load(stdout: Any) -> None:
             except UserError as exc:
                 stdout.write(f"  {unit.code} {period}: {exc.message}")
                 continue
-            review = services.edit(operator, review, blocks={"lessons": LESSONS})
+            review = services.edit(operator, review, blocks={"lessons": LESSONS, "directions": DIRECTIONS})
             if final:
                 services.finalise(operator, review, issued_on=FINAL_ON)
             made += 1

@@ -33,6 +33,15 @@ def run_job(job_id: int) -> str:
 
 
 def work(job_id: int) -> str:
+    """Do the job now, in the site's language (workers have no request to take it from)."""
+    from django.conf import settings
+    from django.utils import translation
+
+    with translation.override(settings.LANGUAGE_CODE):
+        return _work(job_id)
+
+
+def _work(job_id: int) -> str:
     current = ReviewJob.objects.filter(pk=job_id, status=JobStatus.QUEUED).values_list("attempts", flat=True).first()
     if current is None:
         return ""

@@ -123,6 +123,13 @@ def _page_number_header(section: Any) -> None:
             run._r.append(instr)
 
 
+def _widths(table: Any, widths: list[Any]) -> None:
+    table.autofit = False
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths, strict=False):
+            cell.width = width
+
+
 def display(value: str | None, kind: str = "count") -> str:
     if value is None:
         return "—"
@@ -253,6 +260,7 @@ def _figure_table(document: Any, review: Review) -> None:
     table.style = "Table Grid"
     for cell, text in zip(table.rows[0].cells, header, strict=True):
         _cell_para(cell, text, 12, bold=True, first=True)
+    widths = [Mm(11), Mm(64), Mm(22), Mm(22), Mm(22), Mm(22)]
     for number, (_code, fig) in enumerate(rows, start=1):
         cells = table.add_row().cells
         values = [str(number), fig["name"], display(fig["now"], fig["kind"]), display(fig["last_year"], fig["kind"]),
@@ -261,6 +269,7 @@ def _figure_table(document: Any, review: Review) -> None:
             paragraph = _cell_para(cell, text, 12, first=True)
             paragraph.alignment = WD_ALIGN_PARAGRAPH.LEFT if index == 1 else (
                 WD_ALIGN_PARAGRAPH.CENTER if index == 0 else WD_ALIGN_PARAGRAPH.RIGHT)
+    _widths(table, widths)
     _para(document, "", after=0)
 
 
@@ -284,6 +293,8 @@ def _children_table(document: Any, review: Review) -> None:
             paragraph = _cell_para(cell, text, 11, first=True)
             if index == 1:
                 paragraph.alignment = WD_ALIGN_PARAGRAPH.LEFT
+    rest = (Mm(165) - Mm(11) - Mm(50)) // max(1, len(codes))
+    _widths(table, [Mm(11), Mm(50), *[rest] * len(codes)])
     _para(document, "", after=0)
 
 
@@ -415,19 +426,21 @@ def template_context(review: Review, superior: str, issuer: str) -> dict[str, An
 
 
 def _broken_placeholder(data: bytes) -> str:
-    """The first "{{ …" or "{% …" that does not close, as the board typed it."""
+    """The first placeholder that jinja cannot read on its own ("{{ so_hieu" left open, "{{ a | }}"),
+    as the board typed it."""
     from docx import Document as Reader
+    from jinja2 import Environment, TemplateSyntaxError
 
     text = "\n".join(p.text for p in Reader(io.BytesIO(data)).paragraphs)
-    for match in re.finditer(r"\{[{%][^\n]*", text):
+    env = Environment(autoescape=True)
+    for match in re.finditer(r"\{\{.*?(?:\}\}|$)|\{%.*?(?:%\}|$)", text, flags=re.M):
         chunk = match.group(0)
-        closing = "}}" if chunk.startswith("{{") else "%}"
-        end = chunk.find(closing)
-        if end < 0:
-            return chunk[:60]
-        inner = chunk[2:end].strip()
-        if not re.fullmatch(r"[\w.\s|()'\"-]*|(for|endfor|if|endif|else|elif)\b.*", inner):
-            return chunk[: end + 2]
+        if chunk.startswith("{%"):
+            continue  # blocks ("{% for %}") only parse with their closing tag
+        try:
+            env.parse(chunk)
+        except TemplateSyntaxError:
+            return chunk.strip()[:80]
     return ""
 
 
@@ -440,7 +453,7 @@ def check_template(data: bytes) -> None:
         template = DocxTemplate(io.BytesIO(data))
         names = template.get_undeclared_template_variables()
     except TemplateSyntaxError as exc:
-        where = _broken_placeholder(data) or exc.message or ""
+        where = _broken_placeholder(data) or exc.message or ""  # jinja's own words when none stands out
         raise UserError(_("The template cannot be used: the placeholder “%(placeholder)s” is broken (%(reason)s).")
                         % {"placeholder": where, "reason": exc.message}, field="template") from exc
     except Exception as exc:  # not a Word file at all

@@ -24,6 +24,13 @@ class Command(BaseCommand):
         parser.add_argument("--save", action="store_true", help="keep a drafted review")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        from django.conf import settings
+        from django.utils import translation
+
+        with translation.override(settings.LANGUAGE_CODE):
+            self._handle(**options)
+
+    def _handle(self, **options: Any) -> None:
         from django.db import transaction
 
         from tuyengiao.reviews import render, services
