@@ -117,13 +117,13 @@ class ReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         return Response(ReviewDetailSerializer(review).data)
 
     @extend_schema(
-        parameters=[OpenApiParameter("format", str, enum=["docx", "pdf"], description="docx (default) or pdf")],
+        parameters=[OpenApiParameter("fmt", str, OpenApiParameter.PATH, enum=["docx", "pdf"])],
         responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
     )
-    @action(detail=True, methods=["get"], url_path="download")
-    def download(self, request: Request, pk: str | None = None) -> HttpResponse:
+    @action(detail=True, methods=["get"], url_path=r"download/(?P<fmt>docx|pdf)")
+    def download(self, request: Request, pk: str | None = None, fmt: str = "docx") -> HttpResponse:
+        """The review as a Word file or as PDF (PDF needs LibreOffice on the server: 400 says so)."""
         review = self.get_object()
-        fmt = request.query_params.get("format", "docx")
         try:
             data = render.render(review, fmt)
         except UserError as exc:

@@ -125,6 +125,8 @@ def _page_number_header(section: Any) -> None:
 
 def _widths(table: Any, widths: list[Any]) -> None:
     table.autofit = False
+    for column, width in zip(table.columns, widths, strict=False):
+        column.width = width
     for row in table.rows:
         for cell, width in zip(row.cells, widths, strict=False):
             cell.width = width
@@ -354,7 +356,6 @@ def built_in(review: Review, superior: str, issuer: str, progress: Progress | No
     for index, (part, title) in enumerate(parts):
         _heading(document, f"{ROMAN[index]}- {title}")
         if part == "results":
-            _figure_table(document, review)
             number, sub = 0, 0
             for block in blocks_of(review, "results"):
                 if block["level"] == 1:
@@ -364,6 +365,7 @@ def built_in(review: Review, superior: str, issuer: str, progress: Progress | No
                     sub += 1
                     _heading(document, f"{number}.{sub}. {block['title']}", bold=True, italic=True)
                 add_html(document, block["html"])
+            _figure_table(document, review)
             _children_table(document, review)
             _charts(document, review)
         elif part == "shortcomings":
