@@ -58,6 +58,7 @@ def test_a_review_is_drafted_edited_and_exported(page_at, login, transactional_d
     page.wait_for_selector("#download", timeout=15_000)  # the progress fragment polls until the file is ready
     with page.expect_download() as downloading:
         page.click("#download")
-    data = open(downloading.value.path(), "rb").read()
+    with open(downloading.value.path(), "rb") as handle:
+        data = handle.read()
     texts = [p.text for p in Document(io.BytesIO(data)).paragraphs]
     assert "BÁO CÁO" in texts and any("bám sát cơ sở" in t for t in texts)

@@ -9,10 +9,10 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-from matplotlib import pyplot as plt  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
+from matplotlib import pyplot as plt
+from matplotlib.figure import Figure
 
-from tuyengiao.core.numbers import format_number  # noqa: E402
+from tuyengiao.core.numbers import format_number
 
 plt.rcParams["font.family"] = ["Liberation Serif", "DejaVu Serif", "serif"]
 

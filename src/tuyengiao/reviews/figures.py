@@ -80,11 +80,10 @@ def collect(unit: Unit, period: Period, structure: str, figures: Lookup) -> dict
     }
     key = key_figures(figs)
     below = children_lookup(unit, structure)([f.code for f in key], period) if key else {}
-    children = {
-        "codes": [f.code for f in key],
-        "names": {f.code: f.name for f in key},
-        "rows": [[name, {c: _s(v) for c, v in values.items()}] for name, values in sorted(below.items())],
-    }
+    child_rows: list[list[Any]] = [
+        [name, {c: _s(v) for c, v in values.items()}] for name, values in sorted(below.items())
+    ]
+    children = {"codes": [f.code for f in key], "names": {f.code: f.name for f in key}, "rows": child_rows}
     rates = [f for f in figs if f.kind == "rate"][:3]
     periods = [period.shift(-i) for i in range(TREND_PERIODS - 1, -1, -1)]
     series: dict[str, list[str | None]] = {}
@@ -95,6 +94,6 @@ def collect(unit: Unit, period: Period, structure: str, figures: Lookup) -> dict
     charts = {
         "trend": {"periods": [str(p.label) for p in periods], "series": series},
         "units": {"name": key[0].name if key else "", "code": key[0].code if key else "",
-                  "rows": [[name, values.get(key[0].code)] for name, values in children["rows"]] if key else []},
+                  "rows": [[name, values.get(key[0].code)] for name, values in child_rows] if key else []},
     }
     return {"figures": table, "children": children, "charts": charts}

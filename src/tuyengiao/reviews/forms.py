@@ -17,7 +17,7 @@ class CreateForm(forms.Form):
     def __init__(self, *args: Any, units: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if units is not None:
-            self.fields["unit"].queryset = units
+            self.fields["unit"].queryset = units  # type: ignore[attr-defined]
 
 
 class SettingsForm(forms.ModelForm[DocumentSettings]):

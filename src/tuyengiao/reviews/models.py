@@ -28,7 +28,7 @@ class DocumentSettings(TimeStampedModel):
     )
     issuer = models.CharField(_("issuing board"), max_length=200, help_text=_("e.g. BAN TUYÊN GIÁO"))
     symbol = models.CharField(_("symbol"), max_length=40, help_text=_("e.g. BTGTU"))
-    place = models.CharField(_("place"), max_length=100, help_text=_("e.g. Long Sơn"))
+    place = models.CharField(_("place name"), max_length=100, help_text=_("e.g. Long Sơn"))
     signer_name = models.CharField(_("signer"), max_length=120, blank=True)
     signer_position = models.CharField(_("signer's position"), max_length=120, blank=True)
     signer_line = models.CharField(
@@ -48,7 +48,7 @@ class DocumentSettings(TimeStampedModel):
 
 
 class ReviewState(models.TextChoices):
-    DRAFT = "draft", _("Draft")
+    DRAFT = "draft", _("Draft review")
     FINAL = "final", _("Finalised")
 
 
@@ -70,7 +70,7 @@ class Review(TimeStampedModel):
     structure = models.CharField(_("structure"), max_length=10, default="current")
     number = models.PositiveIntegerField(_("number"), null=True, blank=True)
     symbol = models.CharField(_("symbol"), max_length=40, blank=True)
-    place = models.CharField(_("place"), max_length=100, blank=True)
+    place = models.CharField(_("place name"), max_length=100, blank=True)
     issued_on = models.DateField(_("date"), null=True, blank=True)
     title = models.CharField(_("summary line"), max_length=300, blank=True)
     signer_name = models.CharField(_("signer"), max_length=120, blank=True)
@@ -139,6 +139,9 @@ class ReviewVersion(models.Model):
         ordering = ["-number"]
         constraints = [models.UniqueConstraint(fields=["review", "number"], name="unique_review_version")]
 
+    def __str__(self) -> str:
+        return f"{self.review_id} v{self.number}"
+
 
 class JobKind(models.TextChoices):
     DRAFT = "draft", _("Drafting")
@@ -178,6 +181,9 @@ class ReviewJob(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.format} {self.status}"
 
     @property
     def running(self) -> bool:

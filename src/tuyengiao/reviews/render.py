@@ -512,7 +512,7 @@ def to_pdf(docx: bytes) -> bytes:
         with open(source, "wb") as handle:
             handle.write(docx)
         env = {**os.environ, "HOME": folder}
-        result = subprocess.run(  # noqa: S603 - fixed program and arguments
+        result = subprocess.run(
             [program, "--headless", "--norestore", f"-env:UserInstallation=file://{folder}/profile",
              "--convert-to", "pdf", "--outdir", folder, source],
             capture_output=True, timeout=120, env=env, check=False,

@@ -320,7 +320,7 @@ def edit(user: Any, review: Review, blocks: dict[str, str] | None = None, kept: 
         if name not in PARTICULARS:
             raise UserError(_("“%(name)s” cannot be changed here.") % {"name": name}, field=name)
         value = str(value or "").strip()
-        max_length = Review._meta.get_field(name).max_length
+        max_length = getattr(Review._meta.get_field(name), "max_length", None)
         if max_length and len(value) > max_length:
             raise UserError(_("At most %(n)s characters.") % {"n": max_length}, field=name)
         setattr(review, name, value)

@@ -14,7 +14,8 @@ from tuyengiao.core.exceptions import UserError
 from tuyengiao.org.choices import Action
 from tuyengiao.org.models import Unit
 
-from . import jobs, render as renderer, services
+from . import jobs, services
+from . import render as renderer
 from .forms import CreateForm, SettingsForm
 from .models import DocumentSettings, JobKind, JobStatus, ReviewJob
 
@@ -64,7 +65,8 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def review_edit(request: HttpRequest, pk: int) -> HttpResponse:
     review = get_object_or_404(services.visible(request.user), pk=pk)
-    blocks = {key[len("block:"):]: value for key, value in request.POST.items() if key.startswith("block:")}
+    blocks = {key[len("block:"):]: str(request.POST.get(key, "")) for key in request.POST
+              if key.startswith("block:")}
     particulars = {name: request.POST[name] for name in services.PARTICULARS if name in request.POST}
     try:
         version = int(request.POST.get("version", ""))
