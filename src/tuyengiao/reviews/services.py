@@ -119,13 +119,15 @@ def _table_json(tables: Iterable[review_sections.Table]) -> list[dict[str, Any]]
     return [{"caption": t.caption, "header": t.header, "rows": t.rows} for t in tables]
 
 
-def _blocks(context: ReviewContext, progress: Progress | None) -> tuple[list[dict[str, Any]], list[dict[str, Any]],
-                                                                       list[str], list[str]]:
-    """Every registered section built for the unit and period: blocks, suggestions, missing, directions."""
+def _blocks(context: ReviewContext, progress: Progress | None) -> tuple[
+        list[dict[str, Any]], list[dict[str, Any]], list[str], list[str], dict[str, Decimal]]:
+    """Every registered section built for the unit and period: blocks, suggestions, missing figures,
+    directions and the figures quoted."""
     blocks: list[dict[str, Any]] = []
     suggestions: list[dict[str, Any]] = []
     missing: list[str] = []
     directions: list[str] = []
+    quoted: dict[str, Decimal] = {}
     sections = review_sections.all_sections()
     for done, section in enumerate(sections, start=1):
         built: DraftSection | None = section.build(context)
@@ -134,6 +136,7 @@ def _blocks(context: ReviewContext, progress: Progress | None) -> tuple[list[dic
         if built is None:
             continue
         missing.extend(built.missing)
+        quoted.update(built.figures)
         suggestions.extend({"key": s.key, "text": s.text, "kept": True} for s in built.suggestions)
         directions.extend(built.directions)
         part = "results" if section.part == "results" else section.part
@@ -146,7 +149,7 @@ def _blocks(context: ReviewContext, progress: Progress | None) -> tuple[list[dic
                 blocks.append({"id": f"{section.code}.{index}", "part": part, "level": 2, "title": sub.title,
                                "generated": generated, "html": generated, "tables": _table_json(sub.tables)})
                 missing.extend(sub.missing)
-    return blocks, suggestions, missing, directions
+    return blocks, suggestions, missing, directions, quoted
 
 
 def _own_blocks(directions: list[str]) -> list[dict[str, Any]]:
@@ -161,6 +164,24 @@ def _own_blocks(directions: list[str]) -> list[dict[str, Any]]:
     ]
 
 
+def _add_quoted(table: dict[str, Any], quoted: dict[str, Decimal], lookup: Any, period: Period) -> None:
+    """The figures other apps' sections quote (their providers) join the figure table."""
+    from tuyengiao.core import providers
+
+    extra = [code for code in quoted if code not in table]
+    if not extra:
+        return
+    last_year = lookup(extra, period.same_period_last_year)
+    previous = lookup(extra, period.previous)
+    for code in extra:
+        derived = providers.get(code)
+        kind = "rate" if derived is not None and derived.value_type == "percent" else "count"
+        table[code] = {"name": derived.name if derived else code, "kind": kind, "unit_label": "", "work_field":
+                       derived.work_field if derived else "", "now": str(quoted[code]),
+                       "last_year": str(last_year[code]) if code in last_year else None,
+                       "previous": str(previous[code]) if code in previous else None, "plan": None}
+
+
 def summary_line(unit: Unit, period: Period) -> str:
     if period.type.value == "year":
         return _("Review of the propaganda and education work of %(period)s") % {"period": period.label}
@@ -173,8 +194,9 @@ def build_draft(unit: Unit, period: Period, structure: str, progress: Progress |
     context = ReviewContext(unit=unit, period=period, figures=lookup, structure=structure,
                             children=figure_service.children_lookup(unit, structure))
     collected = figure_service.collect(unit, period, structure, lookup)
-    blocks, suggestions, missing, directions = _blocks(context, progress)
+    blocks, suggestions, missing, directions, quoted = _blocks(context, progress)
     blocks.extend(_own_blocks(directions))
+    _add_quoted(collected["figures"], quoted, lookup, period)
     if progress:
         total = len(review_sections.all_sections()) + 2
         progress(total, total)
