@@ -65,6 +65,7 @@ def _work(job_id: int) -> str:
             job.file.save(render.filename(job.review, job.format), ContentFile(data), save=False)
             fields = {"status": JobStatus.DONE, "file": job.file.name}
     except core_tasks.Superseded:
+        record.close()
         return ""
     except UserError as exc:
         fields = {"status": JobStatus.FAILED, "message": exc.message}
@@ -74,6 +75,7 @@ def _work(job_id: int) -> str:
             logger.exception("Review job %s failed", job_id)
             message = _("The job failed because of an unexpected error; nothing was changed.")
         fields = {"status": JobStatus.FAILED, "message": str(message)}
+    record.close()
     ReviewJob.objects.filter(pk=job_id, attempts=attempt).update(updated_at=timezone.now(), **fields)
     return str(fields["status"])
 
