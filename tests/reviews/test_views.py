@@ -98,3 +98,28 @@ def test_the_command_writes_the_word_file(filled: Filled, tmp_path: Path) -> Non
 
     with pytest.raises(CommandError, match="2025Q1"):
         call_command("render_review", w.province.code, "2025Q1", "--output", str(target))
+
+
+def test_a_broken_template_upload_is_refused_naming_the_placeholder(filled: Filled) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tuyengiao.reviews.models import DocumentSettings
+
+    w = filled.world
+    document = Document()
+    document.add_paragraph("Số {{ so_hieu }} ngày {{ ngay_ky }}")
+    data = io.BytesIO()
+    document.save(data)
+    form = {"superior": "TỈNH ỦY HÒA AN", "issuer": "BAN TUYÊN GIÁO", "symbol": "BTGTU", "place": "Hòa An",
+            "signer_line": "", "signer_position": "", "signer_name": "", "recipients": "",
+            "template": SimpleUploadedFile("mau.docx", data.getvalue())}
+    page = login(w.province_admin)
+    answer = page.post(f"/reviews/settings/{w.province.pk}/", form)
+    assert answer.status_code == 200 and "{{ ngay_ky }}" in answer.content.decode()
+    assert not DocumentSettings.objects.exists()
+    form["template"] = SimpleUploadedFile("mau.docx", b"")
+    del form["template"]
+    assert page.post(f"/reviews/settings/{w.province.pk}/", form).status_code == 302
+    assert DocumentSettings.objects.get(unit=w.province).symbol == "BTGTU"
+    assert login(w.commune_officer).get(f"/reviews/settings/{w.province.pk}/").status_code == 404
+    assert login(w.province_approver).get(f"/reviews/settings/{w.province.pk}/").status_code == 403
