@@ -59,3 +59,13 @@ def test_sentences_start_with_a_capital_and_end_with_a_stop() -> None:
     assert narrative.sentence("tỷ lệ đạt 98%") == "Tỷ lệ đạt 98%."
     assert narrative.sentence("") == ""
     assert narrative.join_clauses(["a", "", "b"]) == "a; b"
+
+
+def test_none_at_all_is_said_as_chua_co_not_as_double_zero() -> None:
+    assert narrative.count_phrase("Số công trình được xuất bản", 0) == "chưa có công trình được xuất bản"
+
+
+def test_an_annual_review_compares_with_the_year_before() -> None:
+    assert narrative.against(Period.parse("2025")) == "năm 2024"
+    assert narrative.against(Period.parse("2025S1")) == "cùng kỳ"
+    assert narrative.count_change(110, 100, narrative.against(Period.parse("2025"))) == "tăng 10% so với năm 2024"

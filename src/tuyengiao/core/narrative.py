@@ -109,14 +109,25 @@ def lower_first(text: str) -> str:
 _COUNT_PREFIX = ("Số ", "số ")
 
 
+def against(period: Any) -> str:
+    """What a change is measured against: "cùng kỳ" for a half-year, "năm 2024" for a year."""
+    if period.type.value == "year":
+        return str(period.same_period_last_year.label)
+    return _("the same period last year")
+
+
 def count_phrase(name: str, value: Decimal | int | None) -> str:
     """A count named by its element: "Số lượt đảng viên tham gia" + 45210 -> "45.210 lượt đảng viên
-    tham gia"; a name that does not start with "Số" -> "tên: 45.210" ("" when missing)."""
+    tham gia"; none at all -> "chưa có công trình…"; a name that does not start with "Số" -> "tên:
+    45.210" ("" when missing)."""
     if value is None:
         return ""
     for prefix in _COUNT_PREFIX:
         if name.startswith(prefix):
-            return count(value, name[len(prefix):].strip())
+            noun = name[len(prefix):].strip()
+            if Decimal(value) == 0:
+                return _("no %(noun)s yet") % {"noun": noun}
+            return count(value, noun)
     return f"{lower_first(name)}: {count(value)}"
 
 

@@ -142,12 +142,15 @@ def figures_section(ctx: ReviewContext, title: str, items: Sequence[tuple[str, s
             section.missing.append(name)
             continue
         section.figures[code] = value
+        against = narrative.against(ctx.period)
         if kind == "rate":
             clauses.append(narrative.with_change(narrative.rate_phrase(name, value),
-                                                 narrative.rate_change(value, before.get(code))))
+                                                 narrative.rate_change(value, before.get(code), against)))
+        elif value == 0:
+            clauses.append(narrative.count_phrase(name, value))
         else:
             clauses.append(narrative.with_change(narrative.count_phrase(name, value),
-                                                 narrative.count_change(value, before.get(code))))
+                                                 narrative.count_change(value, before.get(code), against)))
     if not clauses:
         return None
     from django.utils.translation import gettext as _

@@ -87,22 +87,26 @@ def figures_for(unit: Unit, period: Period) -> list[Figure]:
         codes = parse(ind.numerator).codes | parse(ind.denominator).codes
         if codes and codes <= known and codes & set(elements):
             label = ind.unit_label.strip()
-            kind = "rate" if label == "%" or (not label and ind.factor == 100) else "measure"
+            kind = "rate" if label == "%" or ind.name.lower().startswith("tỷ lệ") else "measure"
             out.append(Figure(ind.code, ind.name, kind, ind.work_field, "%" if kind == "rate" else label))
     return out
 
 
-def phrase(fig: Figure, now: Decimal | None, before: Decimal | None) -> str:
-    """The figure and its change on the same period last year ("" when the figure is missing)."""
+def phrase(fig: Figure, now: Decimal | None, before: Decimal | None, against: str | None = None) -> str:
+    """The figure and its change on the same period last year ("" when the figure is missing; a
+    count of none says so, with no change)."""
     if now is None:
         return ""
     if fig.kind == "rate":
-        return narrative.with_change(narrative.rate_phrase(fig.name, now), narrative.rate_change(now, before))
+        return narrative.with_change(narrative.rate_phrase(fig.name, now),
+                                     narrative.rate_change(now, before, against))
     if fig.kind == "measure":
         return narrative.with_change(
-            narrative.rate_phrase(fig.name, now, fig.unit_label), narrative.count_change(now, before)
+            narrative.rate_phrase(fig.name, now, fig.unit_label), narrative.count_change(now, before, against)
         )
-    return narrative.with_change(narrative.count_phrase(fig.name, now), narrative.count_change(now, before))
+    if now == 0:
+        return narrative.count_phrase(fig.name, now)
+    return narrative.with_change(narrative.count_phrase(fig.name, now), narrative.count_change(now, before, against))
 
 
 def with_plan(text: str, fig: Figure, now: dict[str, Decimal]) -> str:
@@ -119,7 +123,8 @@ def field_paragraphs(ctx: ReviewContext, figs: list[Figure], now: dict[str, Deci
     """One sentence for the counts of a field, one per rate; a missing figure says nothing; a plan
     is said beside what was done."""
     planned = {f.plan_code for f in figs if f.plan_code and f.plan_code in now}
-    counts = [with_plan(phrase(f, now.get(f.code), before.get(f.code)), f, now)
+    against = narrative.against(ctx.period)
+    counts = [with_plan(phrase(f, now.get(f.code), before.get(f.code), against), f, now)
               for f in figs if f.kind == "count" and f.code not in planned]
     paragraphs: list[str] = []
     clauses = narrative.join_clauses(counts)
@@ -128,7 +133,7 @@ def field_paragraphs(ctx: ReviewContext, figs: list[Figure], now: dict[str, Deci
             _("%(when)s, the whole %(unit)s recorded %(figures)s")
             % {"when": narrative.in_period(ctx.period), "unit": ctx.unit.name, "figures": clauses}
         ))
-    rates = [phrase(f, now.get(f.code), before.get(f.code)) for f in figs if f.kind != "count"]
+    rates = [phrase(f, now.get(f.code), before.get(f.code), against) for f in figs if f.kind != "count"]
     rate_text = narrative.join_clauses(rates)
     if rate_text:
         paragraphs.append(narrative.sentence(rate_text))
