@@ -306,11 +306,12 @@ def _charts(document: Any, review: Review) -> None:
         charts.trend(data.get("trend") or {}, _("Key rates over the last periods (%)")),
         charts.units(data.get("units") or {}, (data.get("units") or {}).get("name", "")),
     ]
-    for image in images:
-        if image is None:
-            continue
-        paragraph = _para(document, align=WD_ALIGN_PARAGRAPH.CENTER)
+    drawn = [image for image in images if image is not None]
+    for number, image in enumerate(drawn, start=1):
+        paragraph = _para(document, align=WD_ALIGN_PARAGRAPH.CENTER, after=0)
+        paragraph.paragraph_format.keep_with_next = True
         paragraph.add_run().add_picture(io.BytesIO(image), width=Mm(150))
+        _para(document, _("Chart %(n)s") % {"n": number}, 12, italic=True, align=WD_ALIGN_PARAGRAPH.CENTER)
 
 
 def _heading(document: Any, text: str, bold: bool = True, italic: bool = False) -> None:
