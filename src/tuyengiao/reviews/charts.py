@@ -19,7 +19,7 @@ plt.rcParams["font.family"] = ["Liberation Serif", "DejaVu Serif", "serif"]
 
 def _png(figure: Figure) -> bytes:
     out = io.BytesIO()
-    figure.savefig(out, format="png", dpi=150, bbox_inches="tight")
+    figure.savefig(out, format="png", dpi=120, bbox_inches="tight")
     plt.close(figure)
     return out.getvalue()
 
