@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "tuyengiao.documents",
     "tuyengiao.events",
     "tuyengiao.campaigns",
+    "tuyengiao.reviews",
     "tuyengiao.api",
 ]
 

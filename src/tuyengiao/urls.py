@@ -17,6 +17,7 @@ urlpatterns = [
     path("documents/", include("tuyengiao.documents.urls")),
     path("events/", include("tuyengiao.events.urls")),
     path("campaigns/", include("tuyengiao.campaigns.urls")),
+    path("reviews/", include("tuyengiao.reviews.urls")),
     path("api/", include("tuyengiao.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The schema needs a login like the rest (SERVE_PERMISSIONS); the docs page sends browsers to log in.

@@ -89,6 +89,8 @@ class MatrixWorld:
     submissions: dict[str, Any] = field(default_factory=dict)
     jobs: dict[str, Any] = field(default_factory=dict)
     participations: dict[str, Any] = field(default_factory=dict)
+    reviews: dict[str, Any] = field(default_factory=dict)  # place -> Review
+    review_jobs: dict[str, Any] = field(default_factory=dict)  # place -> ReviewJob
 
 
 def build_matrix_world() -> MatrixWorld:
@@ -143,4 +145,11 @@ def build_matrix_world() -> MatrixWorld:
         mw.participations[place] = province_campaign.participations.get(unit=mw.units[PLACES[place]])
     mw.participations["other"] = province_campaign.participations.get(unit=mw.units["T.X2.C1"])
     mw.participations["commune"] = province_campaign.participations.get(unit=mw.units["T.X1.C2"])
+    from tuyengiao.reviews.models import Review, ReviewJob
+
+    for place in ("commune", "other"):
+        review = Review.objects.create(unit=mw.units[PLACES[place]], period="2025S1", symbol="BTG",
+                                       title=f"Sơ kết {marker(PLACES[place])}")
+        mw.reviews[place] = review
+        mw.review_jobs[place] = ReviewJob.objects.create(review=review, kind="render", format="docx", status="done")
     return mw

@@ -8,13 +8,14 @@ from tuyengiao.documents import api as documents_api
 from tuyengiao.events import api as events_api
 from tuyengiao.org import api as org_api
 from tuyengiao.reporting import api as reporting_api
+from tuyengiao.reviews import api as reviews_api
 
 from . import views
 
 router = DefaultRouter()
 router.register("auth/tokens", views.ApiTokenViewSet, basename="api-tokens")
 urlpatterns: list[URLPattern | URLResolver] = [path("auth/token/", views.ObtainTokenView.as_view(), name="api-token")]
-for app_api in (org_api, reporting_api, documents_api, events_api, campaigns_api):
+for app_api in (org_api, reporting_api, documents_api, events_api, campaigns_api, reviews_api):
     app_api.register(router)
 urlpatterns += org_api.extra_urls
 urlpatterns += reporting_api.extra_urls

@@ -9,6 +9,7 @@ by the sign, never "tăng 0%"; no phrase at all for a missing figure.
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from django.utils.translation import gettext as _
 
@@ -67,3 +68,84 @@ def rate_change(now: Decimal | None, before: Decimal | None, against: str | None
     return _("%(word)s %(change)s percentage points on %(against)s") % {
         "word": word, "change": format_number(abs(change)), "against": against,
     }
+
+
+# --- period labels, ordinals and phrases built from figures ------------------------------------
+
+def ordinal(position: int) -> str:
+    """"thứ nhất", "thứ hai", "thứ tư"… (1-based); past ten "thứ 11"."""
+    words = {
+        1: _("first (ordinal)"), 2: _("second (ordinal)"), 3: _("third (ordinal)"), 4: _("fourth (ordinal)"),
+        5: _("fifth (ordinal)"), 6: _("sixth (ordinal)"), 7: _("seventh (ordinal)"), 8: _("eighth (ordinal)"),
+        9: _("ninth (ordinal)"), 10: _("tenth (ordinal)"),
+    }  # fmt: skip
+    return words.get(position) or _("number %(n)s (ordinal)") % {"n": position}
+
+
+def period_label(period: Any) -> str:
+    """"6 tháng đầu năm 2025", "6 tháng cuối năm 2025", "năm 2025" (as inside a sentence)."""
+    return str(period.label)
+
+
+def in_period(period: Any) -> str:
+    """"Trong 6 tháng đầu năm 2025", "Trong năm 2025": how a review opens a field's paragraph."""
+    return _("In %(period)s") % {"period": period_label(period)}
+
+
+def sentence(text: str) -> str:
+    """Capital first letter and a closing full stop ("" stays "")."""
+    text = text.strip()
+    if not text:
+        return ""
+    text = text[0].upper() + text[1:]
+    return text if text.endswith((".", "!", "?", ":")) else text + "."
+
+
+def lower_first(text: str) -> str:
+    """"Số lượt đảng viên" -> "số lượt đảng viên" (names inside a sentence)."""
+    return text[:1].lower() + text[1:] if text else text
+
+
+_COUNT_PREFIX = ("Số ", "số ")
+
+
+def against(period: Any) -> str:
+    """What a change is measured against: "cùng kỳ" for a half-year, "năm 2024" for a year."""
+    if period.type.value == "year":
+        return str(period.same_period_last_year.label)
+    return _("the same period last year")
+
+
+def count_phrase(name: str, value: Decimal | int | None) -> str:
+    """A count named by its element: "Số lượt đảng viên tham gia" + 45210 -> "45.210 lượt đảng viên
+    tham gia"; none at all -> "chưa có công trình…"; a name that does not start with "Số" -> "tên:
+    45.210" ("" when missing)."""
+    if value is None:
+        return ""
+    for prefix in _COUNT_PREFIX:
+        if name.startswith(prefix):
+            noun = name[len(prefix):].strip()
+            if Decimal(value) == 0:
+                return _("no %(noun)s yet") % {"noun": noun}
+            return count(value, noun)
+    return f"{lower_first(name)}: {count(value)}"
+
+
+def rate_phrase(name: str, value: Decimal | None, unit_label: str = "%") -> str:
+    """"tỷ lệ đảng viên tham gia học tập đạt 98,1%" ("" when missing)."""
+    if value is None:
+        return ""
+    shown = rate(value) if unit_label == "%" else f"{format_number(_round(value, 1))} {unit_label}".strip()
+    return _("%(name)s reached %(value)s") % {"name": lower_first(name), "value": shown}
+
+
+def with_change(phrase: str, change: str) -> str:
+    """"45.210 lượt…, tăng 2,3% so với cùng kỳ" (the change left out when there is none)."""
+    if not phrase:
+        return ""
+    return f"{phrase}, {change}" if change else phrase
+
+
+def join_clauses(clauses: list[str]) -> str:
+    """Clauses of one sentence separated by semicolons, empty ones left out."""
+    return "; ".join(c for c in clauses if c)

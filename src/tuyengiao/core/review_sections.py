@@ -42,6 +42,8 @@ class ReviewContext:
     # codes -> {code: value for the unit's subtree and ``period``}; missing figures are absent.
     figures: Callable[[Sequence[str], Period], dict[str, Decimal]]
     structure: str = "period"  # or "current": today's units through the successions
+    # the figures of the units one level below: (codes, period) -> {unit name: {code: value}}
+    children: Callable[[Sequence[str], Period], dict[str, dict[str, Decimal]]] | None = None
 
     @property
     def last_year(self) -> Period:
@@ -82,6 +84,8 @@ class DraftSection:
     # every figure quoted in the paragraphs, code -> value, so the reviews app can show what changed
     figures: dict[str, Decimal] = field(default_factory=dict)
     missing: list[str] = field(default_factory=list)  # figures that were wanted but have no value
+    # numbered "1.1.", "1.2." under this section's "1." (e.g. one per field of work)
+    subsections: list[DraftSection] = field(default_factory=list)
 
 
 Build = Callable[[ReviewContext], DraftSection | None]
@@ -109,6 +113,50 @@ def register(section: ReviewSection) -> ReviewSection:
     return section
 
 
+def unregister(code: str) -> None:
+    """Remove a section (tests that register their own)."""
+    _REGISTRY.pop(code, None)
+
+
 def all_sections(part: str | None = None) -> list[ReviewSection]:
     sections = sorted(_REGISTRY.values(), key=lambda s: (PARTS.index(s.part), s.order, s.code))
     return [s for s in sections if part is None or s.part == part]
+
+
+def figures_section(ctx: ReviewContext, title: str, items: Sequence[tuple[str, str, str]]) -> DraftSection | None:
+    """A section of one sentence from derived figures: ``items`` are (code, name, kind) with kind
+    "count" or "rate"; each figure beside the same period last year; ``None`` when none has a value.
+
+    The names start with "Số …" for counts ("Số buổi học tập" -> "12 buổi học tập").
+    """
+    from . import narrative
+
+    codes = [code for code, _name, _kind in items]
+    now = ctx.figures(codes, ctx.period)
+    before = ctx.figures(codes, ctx.last_year)
+    clauses = []
+    section = DraftSection(title=title)
+    for code, name, kind in items:
+        value = now.get(code)
+        if value is None:
+            section.missing.append(name)
+            continue
+        section.figures[code] = value
+        against = narrative.against(ctx.period)
+        if kind == "rate":
+            clauses.append(narrative.with_change(narrative.rate_phrase(name, value),
+                                                 narrative.rate_change(value, before.get(code), against)))
+        elif value == 0:
+            clauses.append(narrative.count_phrase(name, value))
+        else:
+            clauses.append(narrative.with_change(narrative.count_phrase(name, value),
+                                                 narrative.count_change(value, before.get(code), against)))
+    if not clauses:
+        return None
+    from django.utils.translation import gettext as _
+
+    section.paragraphs.append(narrative.sentence(
+        _("%(when)s, the whole %(unit)s recorded %(figures)s")
+        % {"when": narrative.in_period(ctx.period), "unit": ctx.unit.name, "figures": narrative.join_clauses(clauses)}
+    ))
+    return section

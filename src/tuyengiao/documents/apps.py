@@ -21,6 +21,9 @@ class DocumentsConfig(AppConfig):
         from auditlog.registry import auditlog
 
         from . import models, providers  # noqa: F401 - registers the derived elements
+        from .review import register_section
+
+        register_section()  # its part of the review reports
 
         auditlog.register(models.Document, m2m_fields={"work_fields", "replaces", "related"})
         for model in (models.DocumentReference, models.Attachment, models.WorkField):

@@ -11,6 +11,9 @@ class EventsConfig(AppConfig):
         from auditlog.registry import auditlog
 
         from . import models, providers  # noqa: F401 - registers the derived elements
+        from .review import register_section
+
+        register_section()  # its part of the review reports
 
         auditlog.register(models.Event, m2m_fields={"documents"})
         auditlog.register(models.EventPhoto)

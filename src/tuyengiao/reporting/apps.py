@@ -15,6 +15,9 @@ class ReportingConfig(AppConfig):
         from . import aggregates, models
 
         tree_changed.connect(aggregates.on_tree_changed, dispatch_uid="reporting.aggregates")
+        from .review import register_section
+
+        register_section()  # its part of the review reports
 
         for model in (
             models.DataElement,
