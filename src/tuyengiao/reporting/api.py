@@ -210,18 +210,31 @@ ANALYTICS_PARAMS = [
 ]
 
 
+ERROR_BODY = inline_serializer("ErrorDetail", {"detail": serializers.CharField()})
+
+
 class AnalyticsView(APIView):
-    """Rolled-up values: rows of (dx, pe, ou, value), immediate after entry."""
+    """Rolled-up values: rows of (dx, pe, ou, value), immediate after entry.
+
+    Bounded by the analytics service: elements × periods × units at most ``ANALYTICS_MAX_CELLS``
+    (400 naming the limit and the size asked) and a statement timeout (503).
+    """
 
     @extend_schema(
         parameters=ANALYTICS_PARAMS,
-        responses=inline_serializer(
-            "AnalyticsResponse",
-            {
-                "headers": serializers.ListField(child=serializers.CharField()),
-                "rows": serializers.ListField(child=serializers.ListField()),
-            },
-        ),
+        responses={
+            200: inline_serializer(
+                "AnalyticsResponse",
+                {
+                    "headers": serializers.ListField(child=serializers.CharField()),
+                    "rows": serializers.ListField(child=serializers.ListField()),
+                    "metaData": serializers.DictField(),
+                },
+            ),
+            400: OpenApiTypes.OBJECT,
+            404: ERROR_BODY,
+            503: ERROR_BODY,
+        },
     )
     def get(self, request: Request) -> Response:
         params = request.query_params
@@ -231,6 +244,8 @@ class AnalyticsView(APIView):
         except ValueError as exc:
             raise ValidationError({"pe": [str(exc)]}) from exc
         level = params.get("level")
+        if level and not (level.isascii() and level.isdigit() and 1 <= int(level) <= 20):
+            raise ValidationError({"level": [_("“level” must be a whole number from 1 to 20.")]})
         try:
             rows = analytics.values(
                 parse_codes(params.get("dx")),
@@ -238,8 +253,10 @@ class AnalyticsView(APIView):
                 unit,
                 params.get("ou_mode") or "self",
                 params.get("structure") or "period",
-                int(level) if level and level.isdigit() else None,
+                int(level) if level else None,
             )
+        except analytics.AnalyticsTimeout as exc:
+            return Response({"detail": exc.message}, status=status.HTTP_503_SERVICE_UNAVAILABLE)
         except UserError as exc:
             raise ValidationError({"detail": [exc.message]}) from exc
         return Response(
