@@ -73,6 +73,11 @@ INSTALLED_APPS = [
     "tuyengiao.documents",
     "tuyengiao.events",
     "tuyengiao.campaigns",
+    "tuyengiao.training",
+    "tuyengiao.outreach",
+    "tuyengiao.plans",
+    "tuyengiao.opinion",
+    "tuyengiao.history",
     "tuyengiao.api",
 ]
 

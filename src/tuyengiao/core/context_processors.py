@@ -11,6 +11,12 @@ NAV = [
     ("documents:document_list", _("Documents")),
     ("events:event_list", _("Events")),
     ("campaigns:campaign_list", _("Study campaigns")),
+    # the board's registers
+    ("training:class_list", _("Political theory classes")),
+    ("outreach:reporter_list", _("Reporters & publications")),
+    ("plans:plan_list", _("Work plans")),
+    ("opinion:report_list", _("Public concerns")),
+    ("history:work_list", _("Party history works")),
 ]
 
 
