@@ -32,7 +32,7 @@ class HistoryWork(TimeStampedModel):
     unit = models.ForeignKey("org.Unit", verbose_name=_("compiling unit"), on_delete=models.PROTECT,
                              related_name="history_works")
     kind = models.CharField(_("kind"), max_length=24, choices=WorkKind.choices)
-    title = models.CharField(_("title"), max_length=300)
+    title = models.CharField(_("name of the work"), max_length=300)
     covers = models.CharField(_("years covered"), max_length=40, blank=True, default="",
                               help_text=_("e.g. 1930–2025"))
     stage = models.CharField(_("stage"), max_length=10, choices=Stage.choices, default=Stage.DRAFTING)

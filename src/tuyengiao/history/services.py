@@ -25,7 +25,7 @@ def editable_works(user: Any) -> QuerySet[HistoryWork]:
 def work_problems(work: HistoryWork) -> list[tuple[str, str]]:
     found = count_problems(work, {"copies": _("Copies printed")})
     if not work.title:
-        found.append(("title", _("Title: required.")))
+        found.append(("title", _("Name of the work: required.")))
     if work.appraised_on and work.started_on and work.appraised_on < work.started_on:
         found.append(("appraised_on", _("Appraised on: before drafting started.")))
     if work.published_on and work.appraised_on and work.published_on < work.appraised_on:

@@ -14,7 +14,7 @@ from .models import HistoryWork
 works = RecordPages(
     name="work", namespace="history", model=HistoryWork, title=_("Party history works"),
     columns=[
-        Column(_("Title"), lambda w: w.title, link=True),
+        Column(_("Name of the work"), lambda w: w.title, link=True),
         Column(_("Unit"), lambda w: w.unit.name),
         Column(_("Kind"), lambda w: w.get_kind_display()),
         Column(_("Years covered"), lambda w: w.covers),

@@ -61,9 +61,9 @@ class BriefingKind(models.TextChoices):
 
 class Briefing(_UnitRecord):
     kind = models.CharField(_("kind"), max_length=24, choices=BriefingKind.choices)
-    title = models.CharField(_("title"), max_length=300)
+    title = models.CharField(_("name of the briefing"), max_length=300)
     held_on = models.DateField(_("held on"))
-    audience = models.PositiveIntegerField(_("audience"), default=0)
+    audience = models.PositiveIntegerField(_("listeners"), default=0)
     reporters = models.ManyToManyField(Reporter, verbose_name=_("reporters who spoke"), blank=True,
                                        related_name="briefings")
     event = models.ForeignKey("events.Event", verbose_name=_("event"), null=True, blank=True,
@@ -101,7 +101,7 @@ class Channel(models.TextChoices):
 
 class Publication(_UnitRecord):
     kind = models.CharField(_("kind"), max_length=12, choices=PublicationKind.choices)
-    title = models.CharField(_("title"), max_length=300)
+    title = models.CharField(_("name of the product"), max_length=300)
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     published_on = models.DateField(_("published on"))
     views = models.PositiveIntegerField(_("views"), default=0, help_text=_("As the channel counts them."))

@@ -40,9 +40,9 @@ def save_reporter(user: Any, reporter: Reporter) -> Reporter:
 def save_briefing(user: Any, briefing: Briefing, reporters: Iterable[Reporter] | None = None) -> Briefing:
     require_enter(user, briefing)
     briefing.title, briefing.notes = plain_text(briefing.title), plain_text(briefing.notes)
-    found = count_problems(briefing, {"audience": _("Audience")})
+    found = count_problems(briefing, {"audience": _("Listeners")})
     if not briefing.title:
-        found.append(("title", _("Title: required.")))
+        found.append(("title", _("Name of the briefing: required.")))
     if briefing.event_id and not visible_events(user).filter(pk=briefing.event_id).exists():
         found.append(("event", _("Event: outside the events you can see.")))
     if reporters is not None:
@@ -63,7 +63,7 @@ def save_publication(user: Any, publication: Publication) -> Publication:
     publication.title = plain_text(publication.title)
     found = count_problems(publication, {"views": _("Views"), "shares": _("Shares"), "copies": _("Printed copies")})
     if not publication.title:
-        found.append(("title", _("Title: required.")))
+        found.append(("title", _("Name of the product: required.")))
     refuse(found)
     with transaction.atomic():
         publication.save()

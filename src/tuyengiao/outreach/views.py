@@ -52,15 +52,15 @@ reporters = RecordPages(
 briefings = RecordPages(
     name="briefing", model=Briefing, title=_("Briefings"),
     columns=[
-        Column(_("Title"), lambda b: b.title, link=True),
+        Column(_("Name of the briefing"), lambda b: b.title, link=True),
         Column(_("Unit"), lambda b: b.unit.name),
         Column(_("Kind"), lambda b: b.get_kind_display()),
         Column(_("Held on"), lambda b: b.held_on),
-        Column(_("Audience"), lambda b: b.audience),
+        Column(_("Listeners"), lambda b: b.audience),
     ],
     details=lambda b: [
         (_("Unit"), b.unit.name), (_("Kind"), b.get_kind_display()), (_("Held on"), b.held_on),
-        (_("Audience"), b.audience), (_("Reporters who spoke"), ", ".join(r.name for r in b.reporters.all())),
+        (_("Listeners"), b.audience), (_("Reporters who spoke"), ", ".join(r.name for r in b.reporters.all())),
         (_("Event"), b.event or ""), (_("Notes"), b.notes),
     ],
     form_class=BriefingForm, filterset=BriefingFilter,
@@ -72,7 +72,7 @@ briefings = RecordPages(
 publications = RecordPages(
     name="publication", model=Publication, title=_("Publications and their reach"),
     columns=[
-        Column(_("Title"), lambda p: p.title, link=True),
+        Column(_("Name of the product"), lambda p: p.title, link=True),
         Column(_("Unit"), lambda p: p.unit.name),
         Column(_("Kind"), lambda p: p.get_kind_display()),
         Column(_("Channel"), lambda p: p.get_channel_display()),

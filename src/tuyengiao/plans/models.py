@@ -21,7 +21,7 @@ class PlanQuerySet(ScopedQuerySet):
 class WorkPlan(TimeStampedModel):
     unit = models.ForeignKey("org.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="work_plans")
     year = models.PositiveSmallIntegerField(_("year"))
-    title = models.CharField(_("title"), max_length=300)
+    title = models.CharField(_("name of the plan"), max_length=300)
     document = models.ForeignKey("documents.Document", verbose_name=_("plan document in the registry"), null=True,
                                  blank=True, on_delete=models.PROTECT, related_name="+")
 

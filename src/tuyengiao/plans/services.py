@@ -57,7 +57,7 @@ def save_plan(user: Any, plan: WorkPlan) -> WorkPlan:
     plan.title = plain_text(plan.title)
     found = []
     if not plan.title:
-        found.append(("title", _("Title: required.")))
+        found.append(("title", _("Name of the plan: required.")))
     if plan.unit_id and WorkPlan.objects.filter(unit_id=plan.unit_id, year=plan.year).exclude(pk=plan.pk).exists():
         found.append(("year", _("Year: the unit already has a work plan for %(year)s.") % {"year": plan.year}))
     refuse(found)

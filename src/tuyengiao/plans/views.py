@@ -40,7 +40,7 @@ def _overdue_notes(request: HttpRequest, visible: Any) -> dict[str, Any]:
 plans = RecordPages(
     name="plan", namespace="plans", model=WorkPlan, title=_("Work plans"),
     columns=[
-        Column(_("Title"), lambda p: p.title, link=True),
+        Column(_("Name of the plan"), lambda p: p.title, link=True),
         Column(_("Unit"), lambda p: p.unit.name),
         Column(_("Year"), lambda p: str(p.year)),
     ],

@@ -42,7 +42,7 @@ class TrainingClass(TimeStampedModel):
     planned_open = models.DateField(_("planned opening"))
     planned_close = models.DateField(_("planned closing"))
     opened_on = models.DateField(_("opened on"), null=True, blank=True)
-    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    closed_on = models.DateField(_("class closed on"), null=True, blank=True)
     enrolled = models.PositiveIntegerField(_("learners enrolled"), default=0)
     completed = models.PositiveIntegerField(_("learners completed"), default=0)
     enrolled_off_payroll = models.PositiveIntegerField(
