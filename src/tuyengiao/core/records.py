@@ -100,7 +100,7 @@ def cell_text(value: Any) -> str:
 
 
 def _cell_value(value: Any) -> Any:
-    if value is None or isinstance(value, int | float | Decimal | dt.date) and not isinstance(value, bool):
+    if value is None or (isinstance(value, int | float | Decimal | dt.date) and not isinstance(value, bool)):
         return value
     return cell_text(value)
 
@@ -202,8 +202,8 @@ class RecordPages:
 
     # -- views
     def list_view(self, request: HttpRequest) -> HttpResponse:
-        fs, records = self._filtered(request)
-        records = list(records[:500])
+        fs, queryset = self._filtered(request)
+        records = list(queryset[:500])
         context = {
             "pages": self,
             "filter": fs,
@@ -240,7 +240,8 @@ class RecordPages:
         return render(request, self.detail_template, context)
 
     def _form_page(self, request: HttpRequest, obj: Any) -> HttpResponse:
-        form = self.form_class(request.POST or None, instance=obj, **self.form_kwargs(request))
+        form_class: Any = self.form_class
+        form = form_class(request.POST or None, instance=obj, **self.form_kwargs(request))
         context = {"pages": self, "object": obj, "list_url": self.url("list")}
         return form_view(
             request, form, lambda: self.save(request, form, obj), "core/records/form.html", context,
@@ -338,7 +339,7 @@ def assign(instance: Any, data: dict[str, Any]) -> dict[str, Any]:
 DATE_INPUTS = ["%d/%m/%Y", "%Y-%m-%d"]
 
 
-class RecordForm(forms.ModelForm):  # type: ignore[type-arg]
+class RecordForm(forms.ModelForm):
     """A register's form: dates typed dd/mm/yyyy, counts through ``CountField``, the unit chosen
     among ``units`` (those the user may enter records in), other choices narrowed by ``querysets``."""
 
@@ -348,7 +349,7 @@ class RecordForm(forms.ModelForm):  # type: ignore[type-arg]
         super().__init__(*args, **kwargs)
         fields: Any = self.fields
         for name, formfield in fields.items():
-            model_field = self._meta.model._meta.get_field(name)  # type: ignore[union-attr]
+            model_field = self._meta.model._meta.get_field(name)
             if isinstance(formfield, forms.DateField):
                 formfield.input_formats = DATE_INPUTS
                 formfield.widget = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "28/12/2022",

@@ -14,7 +14,7 @@ class ReportFilter(RecordFilter):
     answered = filters.BooleanFilter(label=_("Answered"))
     period = filters.CharFilter(label=_("Period"))
 
-    def filter_year(self, queryset, name, value):  # type: ignore[no-untyped-def]
+    def filter_year(self, queryset, name, value):
         return queryset.filter(period__startswith=str(int(value)))
 
     class Meta:

@@ -28,7 +28,7 @@ def _inside(period: Period) -> list[str]:
     return codes
 
 
-def _reports(period: Period):  # type: ignore[no-untyped-def]
+def _reports(period: Period):
     return ConcernReport.objects.filter(period__in=_inside(period))
 
 
@@ -48,7 +48,7 @@ def rising(unit_ids: Iterable[int] | None, period: Period) -> dict[int, Decimal]
     return per_unit(_reports(period), unit_ids, Count("pk", filter=Q(trend="up")))
 
 
-def _topic(code: str):  # type: ignore[no-untyped-def]
+def _topic(code: str):
     def compute(unit_ids: Iterable[int] | None, period: Period) -> dict[int, Decimal]:
         return per_unit(_reports(period).filter(topic__code=code), unit_ids, Sum("reports"))
 
@@ -65,6 +65,7 @@ for _code, _name, _compute, _description in [
                             work_field="ideology", description=_description))
 
 for _topic_code, _topic_name in TOPICS:
-    register(DerivedElement(code=f"DL_CD_{_topic_code}", name=f"Số lượt phản ánh về {_topic_name[0].lower()}{_topic_name[1:]}",
+    _label = "Số lượt phản ánh về " + _topic_name[0].lower() + _topic_name[1:]
+    register(DerivedElement(code=f"DL_CD_{_topic_code}", name=_label,
                             compute=_topic(_topic_code), aggregation="sum", value_type="integer",
                             work_field="ideology", description="Lượt phản ánh của một chủ đề trong danh mục."))

@@ -5,7 +5,17 @@ from django_filters import rest_framework as filters
 
 from tuyengiao.core.records import RecordFilter
 
-from .models import Briefing, BriefingKind, Channel, GuidanceKind, PressGuidance, Publication, PublicationKind, Reporter, ReporterLevel
+from .models import (
+    Briefing,
+    BriefingKind,
+    Channel,
+    GuidanceKind,
+    PressGuidance,
+    Publication,
+    PublicationKind,
+    Reporter,
+    ReporterLevel,
+)
 
 
 class ReporterFilter(RecordFilter):

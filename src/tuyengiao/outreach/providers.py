@@ -16,17 +16,17 @@ from tuyengiao.core.providers import DerivedElement, per_unit, register
 from .models import Briefing, BriefingKind, GuidanceKind, PressGuidance, Publication, PublicationKind, Reporter
 
 
-def _briefings(period: Period, kind: str | None = None):  # type: ignore[no-untyped-def]
+def _briefings(period: Period, kind: str | None = None):
     qs = Briefing.objects.filter(held_on__range=(period.start, period.end))
     return qs.filter(kind=kind) if kind else qs
 
 
-def _publications(period: Period, kinds: Iterable[str] | None = None):  # type: ignore[no-untyped-def]
+def _publications(period: Period, kinds: Iterable[str] | None = None):
     qs = Publication.objects.filter(published_on__range=(period.start, period.end))
     return qs.filter(kind__in=list(kinds)) if kinds else qs
 
 
-def _guidance(period: Period, kind: str):  # type: ignore[no-untyped-def]
+def _guidance(period: Period, kind: str):
     return PressGuidance.objects.filter(issued_on__range=(period.start, period.end), kind=kind)
 
 
@@ -34,7 +34,7 @@ def active_reporters(unit_ids: Iterable[int] | None, period: Period) -> dict[int
     return per_unit(Reporter.objects.filter(active=True, created_at__date__lte=period.end), unit_ids, Count("pk"))
 
 
-def _make(compute_qs, aggregate):  # type: ignore[no-untyped-def]
+def _make(compute_qs, aggregate):
     def compute(unit_ids: Iterable[int] | None, period: Period) -> dict[int, Decimal]:
         return per_unit(compute_qs(period), unit_ids, aggregate)
 

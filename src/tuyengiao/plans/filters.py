@@ -9,7 +9,7 @@ from .models import DocumentReview, KeyTask, ReviewKind, TaskStatus, WorkPlan
 
 
 class PlanFilter(RecordFilter):
-    def filter_year(self, queryset, name, value):  # type: ignore[no-untyped-def]
+    def filter_year(self, queryset, name, value):
         return queryset.filter(year=int(value))
 
     class Meta:
@@ -20,7 +20,7 @@ class PlanFilter(RecordFilter):
 class _Overdue(RecordFilter):
     overdue = filters.BooleanFilter(method="filter_overdue", label=_("Overdue"))
 
-    def filter_overdue(self, queryset, name, value):  # type: ignore[no-untyped-def]
+    def filter_overdue(self, queryset, name, value):
         if value is None:
             return queryset
         late = queryset.overdue()

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -32,8 +34,8 @@ class ReviewForm(RecordForm):
 class ScheduleForm(forms.Form):
     """Reviews to create from a document of the registry."""
 
-    unit = forms.ModelChoiceField(label=_("Unit"), queryset=None)  # type: ignore[arg-type]
-    document = forms.ModelChoiceField(label=_("Document"), queryset=None)  # type: ignore[arg-type]
+    unit: forms.ModelChoiceField[Any] = forms.ModelChoiceField(label=_("Unit"), queryset=None)
+    document: forms.ModelChoiceField[Any] = forms.ModelChoiceField(label=_("Document"), queryset=None)
     interim_years = forms.CharField(label=_("Interim reviews, years after issue"), initial="5",
                                     help_text=_("Separated by commas, e.g. 3, 5."))
     final_years = forms.IntegerField(label=_("Final review, years after issue"), initial=10, min_value=1,

@@ -84,7 +84,7 @@ class KeyTask(TimeStampedModel):
         return self.title
 
     @property
-    def unit(self):  # type: ignore[no-untyped-def]
+    def unit(self):
         return self.plan.unit
 
     @property

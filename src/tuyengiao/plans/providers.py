@@ -17,15 +17,15 @@ from tuyengiao.core.providers import DerivedElement, per_unit, register
 from .models import OPEN, DocumentReview, KeyTask, TaskStatus
 
 
-def _tasks(period: Period):  # type: ignore[no-untyped-def]
+def _tasks(period: Period):
     return KeyTask.objects.filter(due_on__range=(period.start, period.end))
 
 
-def _reviews(period: Period):  # type: ignore[no-untyped-def]
+def _reviews(period: Period):
     return DocumentReview.objects.filter(due_on__range=(period.start, period.end))
 
 
-def _as_of(period: Period):  # type: ignore[no-untyped-def]
+def _as_of(period: Period):
     return min(timezone.localdate(), period.end)
 
 

@@ -61,7 +61,8 @@ def build(ctx: ReviewContext) -> DraftSection | None:
             % {"review": _name(review), "day": format_date(review.due_on), "unit": review.unit.name}))
         section.directions.append(_("Hold the overdue %(review)s.") % {"review": _name(review)})
     for task in coming_tasks[:15]:
-        section.directions.append(_("%(title)s (due %(day)s).") % {"title": task.title, "day": format_date(task.due_on)})
+        section.directions.append(_("%(title)s (due %(day)s).")
+                                  % {"title": task.title, "day": format_date(task.due_on)})
     for review in coming_reviews[:15]:
         section.directions.append(_("Prepare the %(review)s (due %(day)s).")
                                   % {"review": _name(review), "day": format_date(review.due_on)})

@@ -74,7 +74,7 @@ def task_problems(user: Any, task: KeyTask) -> list[tuple[str, str]]:
         found.append(("title", _("Key task: required.")))
     if not task.owner_id:
         found.append(("owner", _("Owner unit: every key task has a unit in charge.")))
-    elif not can(user, "view", task.owner):
+    elif task.owner is not None and not can(user, "view", task.owner):
         found.append(("owner", _("Owner unit: outside the units you are responsible for.")))
     if not task.due_on:
         found.append(("due_on", _("Due date: every key task has a due date.")))
@@ -121,7 +121,8 @@ def save_review(user: Any, review: DocumentReview) -> DocumentReview:
     found = []
     if not review.document_id:
         found.append(("document", _("Document: required.")))
-    if review.done_on and review.document_id and review.document.issued_on and review.done_on < review.document.issued_on:
+    issued = review.document.issued_on if review.document_id else None
+    if review.done_on and issued and review.done_on < issued:
         found.append(("done_on", _("Done on: before the document was issued.")))
     refuse(found)
     _check_documents(user, [review.document_id], "document")
@@ -166,11 +167,13 @@ def schedule_reviews(user: Any, unit: Any, document: Any, interim_years: Iterabl
 
 
 def overdue_tasks(user: Any, today: dt.date | None = None) -> QuerySet[KeyTask]:
-    return visible_tasks(user).overdue(today).select_related("plan__unit", "owner")
+    scoped: Any = visible_tasks(user)
+    return scoped.overdue(today).select_related("plan__unit", "owner")
 
 
 def overdue_reviews(user: Any, today: dt.date | None = None) -> QuerySet[DocumentReview]:
-    return visible_reviews(user).overdue(today).select_related("unit", "document")
+    scoped: Any = visible_reviews(user)
+    return scoped.overdue(today).select_related("unit", "document")
 
 
 def today() -> dt.date:

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from django_filters import rest_framework as filters
 from django.utils.translation import gettext_lazy as _
+from django_filters import rest_framework as filters
 
 from tuyengiao.core.records import RecordFilter
 
@@ -17,7 +17,7 @@ class ClassFilter(RecordFilter):
         model = TrainingClass
         fields = ["category"]
 
-    def filter_behind(self, queryset, name, value):  # type: ignore[no-untyped-def]
+    def filter_behind(self, queryset, name, value):
         if value is None:
             return queryset
         behind = queryset.behind_plan()
@@ -25,7 +25,7 @@ class ClassFilter(RecordFilter):
 
 
 class PlanFilter(RecordFilter):
-    def filter_year(self, queryset, name, value):  # type: ignore[no-untyped-def]
+    def filter_year(self, queryset, name, value):
         return queryset.filter(year=int(value))
 
     class Meta:

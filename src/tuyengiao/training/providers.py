@@ -17,11 +17,11 @@ from tuyengiao.core.providers import DerivedElement, per_unit, register
 from .models import TrainingClass, TrainingPlan
 
 
-def _planned(period: Period):  # type: ignore[no-untyped-def]
+def _planned(period: Period):
     return TrainingClass.objects.filter(planned_open__range=(period.start, period.end))
 
 
-def _opened(period: Period):  # type: ignore[no-untyped-def]
+def _opened(period: Period):
     return TrainingClass.objects.filter(opened_on__range=(period.start, period.end))
 
 
@@ -46,7 +46,7 @@ def enrolled_off_payroll(unit_ids: Iterable[int] | None, period: Period) -> dict
     return per_unit(_opened(period), unit_ids, Sum("enrolled_off_payroll"))
 
 
-def _closed(period: Period):  # type: ignore[no-untyped-def]
+def _closed(period: Period):
     return TrainingClass.objects.filter(closed_on__range=(period.start, period.end))
 
 
@@ -65,7 +65,7 @@ def yearly_plan(unit_ids: Iterable[int] | None, period: Period) -> dict[int, Dec
     return per_unit(TrainingPlan.objects.filter(year=period.year), unit_ids, Sum("planned_classes"))
 
 
-def _element(code: str, name: str, compute, description: str) -> DerivedElement:  # type: ignore[no-untyped-def]
+def _element(code: str, name: str, compute, description: str) -> DerivedElement:
     return register(DerivedElement(code=code, name=name, compute=compute, aggregation="sum", value_type="integer",
                                    work_field="theory", description=description))
 

@@ -122,7 +122,8 @@ def plan_against_actual(plan: TrainingPlan) -> dict[str, Any]:
 
 
 def behind_plan(user: Any, today: dt.date | None = None) -> QuerySet[TrainingClass]:
-    return visible_classes(user).behind_plan(today).select_related("unit")
+    scoped: Any = visible_classes(user)
+    return scoped.behind_plan(today).select_related("unit")
 
 
 def classes_in(unit: Any, start: dt.date, end: dt.date) -> QuerySet[TrainingClass]:
