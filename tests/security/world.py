@@ -89,6 +89,7 @@ class MatrixWorld:
     submissions: dict[str, Any] = field(default_factory=dict)
     jobs: dict[str, Any] = field(default_factory=dict)
     participations: dict[str, Any] = field(default_factory=dict)
+    records: dict[str, dict[str, Any]] = field(default_factory=dict)  # place -> register -> record
 
 
 def build_matrix_world() -> MatrixWorld:
@@ -143,4 +144,7 @@ def build_matrix_world() -> MatrixWorld:
         mw.participations[place] = province_campaign.participations.get(unit=mw.units[PLACES[place]])
     mw.participations["other"] = province_campaign.participations.get(unit=mw.units["T.X2.C1"])
     mw.participations["commune"] = province_campaign.participations.get(unit=mw.units["T.X1.C2"])
+    from tests.security import registers
+
+    mw.records = {place: registers.build(mw.units[code], marker(code)) for place, code in PLACES.items()}
     return mw

@@ -285,14 +285,17 @@ class RecordPages:
 class RecordViewSet(viewsets.ModelViewSet[Any]):
     """A register over REST: scoped like the pages, saved through the same service.
 
-    Subclasses set ``serializer_class``, ``filterset_class`` and implement ``visible`` and
-    ``service_save(user, instance, data)``; ``service_delete`` when records may be deleted.
+    Subclasses set ``model``, ``serializer_class`` and ``filterset_class`` and implement
+    ``service_save(user, instance, data)`` (and ``service_delete`` when records may be deleted).
+    A record outside the user's scope answers 404; a visible one the user may not change answers 403
+    before its body is read, as the pages do.
     """
 
+    model: Any = None
     related: Sequence[str] = ()
 
-    def visible(self, user: Any) -> QuerySet[Any]:
-        raise NotImplementedError
+    def scoped(self, user: Any, action: str = "view") -> QuerySet[Any]:
+        return self.model.objects.restrict(user, action)
 
     def service_save(self, user: Any, instance: Any, data: dict[str, Any]) -> Any:
         raise NotImplementedError
@@ -301,7 +304,15 @@ class RecordViewSet(viewsets.ModelViewSet[Any]):
         raise PermissionDenied
 
     def get_queryset(self) -> QuerySet[Any]:
-        return self.visible(self.request.user).select_related(*self.related).order_by("pk")
+        return self.scoped(self.request.user).select_related(*self.related).order_by("pk")
+
+    def get_object(self) -> Any:
+        obj = super().get_object()
+        if self.request.method not in ("GET", "HEAD", "OPTIONS") and not self.scoped(
+            self.request.user, "enter"
+        ).filter(pk=obj.pk).exists():
+            raise PermissionDenied
+        return obj
 
     def _save(self, serializer: serializers.BaseSerializer[Any], instance: Any) -> None:
         try:
@@ -310,8 +321,7 @@ class RecordViewSet(viewsets.ModelViewSet[Any]):
             raise ValidationError({exc.field or "detail": [exc.message]}) from exc
 
     def perform_create(self, serializer: serializers.BaseSerializer[Any]) -> None:
-        model = self.get_queryset().model
-        self._save(serializer, model())
+        self._save(serializer, self.model())
 
     def perform_update(self, serializer: serializers.BaseSerializer[Any]) -> None:
         self._save(serializer, serializer.instance)

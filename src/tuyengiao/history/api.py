@@ -22,10 +22,8 @@ class WorkSerializer(serializers.ModelSerializer[HistoryWork]):
 
 
 class WorkViewSet(RecordViewSet):
+    model = HistoryWork
     serializer_class, filterset_class, related = WorkSerializer, WorkFilter, ("unit",)
-
-    def visible(self, user: Any) -> Any:
-        return services.visible_works(user)
 
     def service_save(self, user: Any, instance: Any, data: dict[str, Any]) -> Any:
         assign(instance, data)

@@ -35,10 +35,8 @@ class ReportSerializer(serializers.ModelSerializer[ConcernReport]):
 
 
 class ReportViewSet(RecordViewSet):
+    model = ConcernReport
     serializer_class, filterset_class, related = ReportSerializer, ReportFilter, ("unit", "topic")
-
-    def visible(self, user: Any) -> Any:
-        return services.visible_reports(user)
 
     def service_save(self, user: Any, instance: Any, data: dict[str, Any]) -> Any:
         assign(instance, data)

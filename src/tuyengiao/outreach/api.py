@@ -39,11 +39,7 @@ class GuidanceSerializer(serializers.ModelSerializer[PressGuidance]):
 
 
 class _ViewSet(RecordViewSet):
-    model: Any = None
     related = ("unit",)
-
-    def visible(self, user: Any) -> Any:
-        return services.visible(self.model, user)
 
     def service_delete(self, user: Any, instance: Any) -> None:
         services.delete_record(user, instance)

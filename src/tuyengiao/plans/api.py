@@ -52,11 +52,9 @@ class ScheduleSerializer(serializers.Serializer[Any]):
 
 
 class PlanViewSet(RecordViewSet):
+    model = WorkPlan
     serializer_class, filterset_class, related = PlanSerializer, PlanFilter, ("unit",)
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
-
-    def visible(self, user: Any) -> Any:
-        return services.visible_plans(user)
 
     def service_save(self, user: Any, instance: Any, data: dict[str, Any]) -> Any:
         assign(instance, data)
@@ -64,10 +62,8 @@ class PlanViewSet(RecordViewSet):
 
 
 class TaskViewSet(RecordViewSet):
+    model = KeyTask
     serializer_class, filterset_class, related = TaskSerializer, TaskFilter, ("plan__unit",)
-
-    def visible(self, user: Any) -> Any:
-        return services.visible_tasks(user)
 
     def service_save(self, user: Any, instance: Any, data: dict[str, Any]) -> Any:
         many = assign(instance, data)
@@ -78,11 +74,9 @@ class TaskViewSet(RecordViewSet):
 
 
 class ReviewViewSet(RecordViewSet):
+    model = DocumentReview
     serializer_class, filterset_class, related = ReviewSerializer, ReviewFilter, ("unit", "document")
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
-
-    def visible(self, user: Any) -> Any:
-        return services.visible_reviews(user)
 
     def service_save(self, user: Any, instance: Any, data: dict[str, Any]) -> Any:
         assign(instance, data)

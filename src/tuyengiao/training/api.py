@@ -32,12 +32,10 @@ class PlanSerializer(serializers.ModelSerializer[TrainingPlan]):
 
 
 class ClassViewSet(RecordViewSet):
+    model = TrainingClass
     serializer_class = ClassSerializer
     filterset_class = ClassFilter
     related = ("unit",)
-
-    def visible(self, user: Any) -> Any:
-        return services.visible_classes(user)
 
     def service_save(self, user: Any, instance: Any, data: dict[str, Any]) -> Any:
         assign(instance, data)
@@ -48,13 +46,11 @@ class ClassViewSet(RecordViewSet):
 
 
 class PlanViewSet(RecordViewSet):
+    model = TrainingPlan
     serializer_class = PlanSerializer
     filterset_class = PlanFilter
     related = ("unit",)
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
-
-    def visible(self, user: Any) -> Any:
-        return services.visible_plans(user)
 
     def service_save(self, user: Any, instance: Any, data: dict[str, Any]) -> Any:
         assign(instance, data)
