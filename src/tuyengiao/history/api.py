@@ -14,7 +14,7 @@ from .filters import WorkFilter
 from .models import HistoryWork
 
 
-class WorkSerializer(serializers.ModelSerializer[HistoryWork]):
+class HistoryWorkSerializer(serializers.ModelSerializer[HistoryWork]):
     class Meta:
         model = HistoryWork
         fields = ["id", "unit", "kind", "title", "covers", "stage", "started_on", "appraisal_decision",
@@ -23,7 +23,7 @@ class WorkSerializer(serializers.ModelSerializer[HistoryWork]):
 
 class WorkViewSet(RecordViewSet):
     model = HistoryWork
-    serializer_class, filterset_class, related = WorkSerializer, WorkFilter, ("unit",)
+    serializer_class, filterset_class, related = HistoryWorkSerializer, WorkFilter, ("unit",)
 
     def service_save(self, user: Any, instance: Any, data: dict[str, Any]) -> Any:
         assign(instance, data)

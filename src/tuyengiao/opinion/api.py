@@ -15,13 +15,13 @@ from .models import ConcernReport, ConcernTopic
 from .scrub import told
 
 
-class TopicSerializer(serializers.ModelSerializer[ConcernTopic]):
+class ConcernTopicSerializer(serializers.ModelSerializer[ConcernTopic]):
     class Meta:
         model = ConcernTopic
         fields = ["id", "code", "name", "active"]
 
 
-class ReportSerializer(serializers.ModelSerializer[ConcernReport]):
+class ConcernReportSerializer(serializers.ModelSerializer[ConcernReport]):
     removed = serializers.SerializerMethodField(help_text="What was removed from the text before it was stored.")
 
     class Meta:
@@ -36,7 +36,7 @@ class ReportSerializer(serializers.ModelSerializer[ConcernReport]):
 
 class ReportViewSet(RecordViewSet):
     model = ConcernReport
-    serializer_class, filterset_class, related = ReportSerializer, ReportFilter, ("unit", "topic")
+    serializer_class, filterset_class, related = ConcernReportSerializer, ReportFilter, ("unit", "topic")
 
     def service_save(self, user: Any, instance: Any, data: dict[str, Any]) -> Any:
         assign(instance, data)
@@ -51,7 +51,7 @@ class ReportViewSet(RecordViewSet):
 class TopicViewSet(viewsets.ReadOnlyModelViewSet[ConcernTopic]):
     """The catalogue of concern topics."""
 
-    serializer_class = TopicSerializer
+    serializer_class = ConcernTopicSerializer
     queryset = ConcernTopic.objects.all()
 
 

@@ -20,7 +20,7 @@ class ReporterSerializer(serializers.ModelSerializer[Reporter]):
         fields = ["id", "unit", "name", "position", "level", "subjects", "active"]
 
 
-class BriefingSerializer(serializers.ModelSerializer[Briefing]):
+class OutreachBriefingSerializer(serializers.ModelSerializer[Briefing]):
     class Meta:
         model = Briefing
         fields = ["id", "unit", "kind", "title", "held_on", "audience", "reporters", "event", "notes"]
@@ -32,7 +32,7 @@ class PublicationSerializer(serializers.ModelSerializer[Publication]):
         fields = ["id", "unit", "kind", "title", "channel", "published_on", "views", "shares", "copies"]
 
 
-class GuidanceSerializer(serializers.ModelSerializer[PressGuidance]):
+class PressGuidanceSerializer(serializers.ModelSerializer[PressGuidance]):
     class Meta:
         model = PressGuidance
         fields = ["id", "unit", "kind", "subject", "issued_on", "document", "recipients"]
@@ -54,7 +54,7 @@ class ReporterViewSet(_ViewSet):
 
 
 class BriefingViewSet(_ViewSet):
-    model, serializer_class, filterset_class = Briefing, BriefingSerializer, BriefingFilter
+    model, serializer_class, filterset_class = Briefing, OutreachBriefingSerializer, BriefingFilter
 
     def service_save(self, user: Any, instance: Any, data: dict[str, Any]) -> Any:
         many = assign(instance, data)
@@ -70,7 +70,7 @@ class PublicationViewSet(_ViewSet):
 
 
 class GuidanceViewSet(_ViewSet):
-    model, serializer_class, filterset_class = PressGuidance, GuidanceSerializer, GuidanceFilter
+    model, serializer_class, filterset_class = PressGuidance, PressGuidanceSerializer, GuidanceFilter
 
     def service_save(self, user: Any, instance: Any, data: dict[str, Any]) -> Any:
         assign(instance, data)

@@ -21,13 +21,13 @@ from .filters import PlanFilter, ReviewFilter, TaskFilter
 from .models import DocumentReview, KeyTask, WorkPlan
 
 
-class PlanSerializer(serializers.ModelSerializer[WorkPlan]):
+class WorkPlanSerializer(serializers.ModelSerializer[WorkPlan]):
     class Meta:
         model = WorkPlan
         fields = ["id", "unit", "year", "title", "document"]
 
 
-class TaskSerializer(serializers.ModelSerializer[KeyTask]):
+class KeyTaskSerializer(serializers.ModelSerializer[KeyTask]):
     overdue = serializers.BooleanField(read_only=True)
 
     class Meta:
@@ -36,7 +36,7 @@ class TaskSerializer(serializers.ModelSerializer[KeyTask]):
                   "overdue"]
 
 
-class ReviewSerializer(serializers.ModelSerializer[DocumentReview]):
+class DocumentReviewSerializer(serializers.ModelSerializer[DocumentReview]):
     overdue = serializers.BooleanField(read_only=True)
 
     class Meta:
@@ -44,7 +44,7 @@ class ReviewSerializer(serializers.ModelSerializer[DocumentReview]):
         fields = ["id", "unit", "document", "kind", "due_on", "done_on", "note", "overdue"]
 
 
-class ScheduleSerializer(serializers.Serializer[Any]):
+class ReviewScheduleSerializer(serializers.Serializer[Any]):
     unit = serializers.IntegerField()
     document = serializers.IntegerField()
     interim_years = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=50), default=[5])
@@ -53,7 +53,7 @@ class ScheduleSerializer(serializers.Serializer[Any]):
 
 class PlanViewSet(RecordViewSet):
     model = WorkPlan
-    serializer_class, filterset_class, related = PlanSerializer, PlanFilter, ("unit",)
+    serializer_class, filterset_class, related = WorkPlanSerializer, PlanFilter, ("unit",)
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
 
     def service_save(self, user: Any, instance: Any, data: dict[str, Any]) -> Any:
@@ -63,7 +63,7 @@ class PlanViewSet(RecordViewSet):
 
 class TaskViewSet(RecordViewSet):
     model = KeyTask
-    serializer_class, filterset_class, related = TaskSerializer, TaskFilter, ("plan__unit",)
+    serializer_class, filterset_class, related = KeyTaskSerializer, TaskFilter, ("plan__unit",)
 
     def service_save(self, user: Any, instance: Any, data: dict[str, Any]) -> Any:
         many = assign(instance, data)
@@ -75,17 +75,17 @@ class TaskViewSet(RecordViewSet):
 
 class ReviewViewSet(RecordViewSet):
     model = DocumentReview
-    serializer_class, filterset_class, related = ReviewSerializer, ReviewFilter, ("unit", "document")
+    serializer_class, filterset_class, related = DocumentReviewSerializer, ReviewFilter, ("unit", "document")
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
 
     def service_save(self, user: Any, instance: Any, data: dict[str, Any]) -> Any:
         assign(instance, data)
         return services.save_review(user, instance)
 
-    @action(detail=False, methods=["post"], serializer_class=ScheduleSerializer)
+    @action(detail=False, methods=["post"], serializer_class=ReviewScheduleSerializer)
     def schedule(self, request: Request) -> Response:
         """Create the interim and final reviews a unit owes on a document of the registry."""
-        form = ScheduleSerializer(data=request.data)
+        form = ReviewScheduleSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         data = form.validated_data
         unit = Unit.objects.restrict(request.user, "view").filter(pk=data["unit"]).first()
@@ -97,7 +97,7 @@ class ReviewViewSet(RecordViewSet):
                                              data["final_years"])
         except UserError as exc:
             raise ValidationError({exc.field or "detail": [exc.message]}) from exc
-        return Response(ReviewSerializer(made, many=True).data, status=status.HTTP_201_CREATED)
+        return Response(DocumentReviewSerializer(made, many=True).data, status=status.HTTP_201_CREATED)
 
 
 def register(router: BaseRouter) -> None:

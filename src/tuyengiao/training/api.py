@@ -14,7 +14,7 @@ from .filters import ClassFilter, PlanFilter
 from .models import TrainingClass, TrainingPlan
 
 
-class ClassSerializer(serializers.ModelSerializer[TrainingClass]):
+class TrainingClassSerializer(serializers.ModelSerializer[TrainingClass]):
     unit_code = serializers.CharField(source="unit.code", read_only=True)
     behind_plan = serializers.BooleanField(read_only=True)
 
@@ -25,7 +25,7 @@ class ClassSerializer(serializers.ModelSerializer[TrainingClass]):
                   "completed_off_payroll", "notes", "behind_plan", "created_at", "updated_at"]
 
 
-class PlanSerializer(serializers.ModelSerializer[TrainingPlan]):
+class TrainingPlanSerializer(serializers.ModelSerializer[TrainingPlan]):
     class Meta:
         model = TrainingPlan
         fields = ["id", "unit", "year", "planned_classes", "planned_learners", "planned_off_payroll"]
@@ -33,7 +33,7 @@ class PlanSerializer(serializers.ModelSerializer[TrainingPlan]):
 
 class ClassViewSet(RecordViewSet):
     model = TrainingClass
-    serializer_class = ClassSerializer
+    serializer_class = TrainingClassSerializer
     filterset_class = ClassFilter
     related = ("unit",)
 
@@ -47,7 +47,7 @@ class ClassViewSet(RecordViewSet):
 
 class PlanViewSet(RecordViewSet):
     model = TrainingPlan
-    serializer_class = PlanSerializer
+    serializer_class = TrainingPlanSerializer
     filterset_class = PlanFilter
     related = ("unit",)
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
