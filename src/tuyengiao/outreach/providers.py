@@ -31,7 +31,8 @@ def _guidance(period: Period, kind: str):
 
 
 def active_reporters(unit_ids: Iterable[int] | None, period: Period) -> dict[int, Decimal]:
-    return per_unit(Reporter.objects.filter(active=True, created_at__date__lte=period.end), unit_ids, Count("pk"))
+    """Reporters on the list and active now (the list keeps no history of when each joined or left)."""
+    return per_unit(Reporter.objects.filter(active=True), unit_ids, Count("pk"))
 
 
 def _make(compute_qs, aggregate):
