@@ -128,3 +128,16 @@ def test_the_api_refuses_bad_counts_and_other_units(world: World) -> None:
     created = api.post("/api/training/classes/", {**body, "completed": 30}, format="json")
     assert created.status_code == 201, created.content
     assert [c["id"] for c in api.get("/api/training/classes/").json()["results"]] == [created.json()["id"]]
+
+
+def test_the_export_keeps_formula_like_text_as_text_and_numbers_as_numbers(world: World) -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    make_class(world, title="=HYPERLINK(\"http://x\",\"bấm\")", enrolled=1200, completed=1100)
+    export = client_for(world.commune_officer).get("/training/export/?year=2025")
+    sheet = load_workbook(io.BytesIO(export.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0] == "Lớp" and rows[1][0].startswith("=HYPERLINK")
+    assert sheet.cell(row=2, column=1).data_type == "s" and rows[1][6] == 1200
