@@ -87,6 +87,11 @@ INSTALLED_APPS = [
     "tuyengiao.events",
     "tuyengiao.campaigns",
     "tuyengiao.reviews",
+    "tuyengiao.training",
+    "tuyengiao.outreach",
+    "tuyengiao.plans",
+    "tuyengiao.opinion",
+    "tuyengiao.history",
     "tuyengiao.api",
 ]
 

@@ -18,6 +18,11 @@ urlpatterns = [
     path("events/", include("tuyengiao.events.urls")),
     path("campaigns/", include("tuyengiao.campaigns.urls")),
     path("reviews/", include("tuyengiao.reviews.urls")),
+    path("training/", include("tuyengiao.training.urls")),
+    path("outreach/", include("tuyengiao.outreach.urls")),
+    path("plans/", include("tuyengiao.plans.urls")),
+    path("opinion/", include("tuyengiao.opinion.urls")),
+    path("history/", include("tuyengiao.history.urls")),
     path("api/", include("tuyengiao.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The schema needs a login like the rest (SERVE_PERMISSIONS); the docs page sends browsers to log in.

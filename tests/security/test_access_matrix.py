@@ -27,6 +27,7 @@ import pytest
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from tests.security import registers
 from tests.security.world import (
     PLACES,
     MatrixWorld,
@@ -315,6 +316,10 @@ API: dict[str, Route] = {
     "/api/participations/{id}/": _api(lambda mw, p: f"/api/participations/{mw.participations[p or 'commune'].pk}/",
                                       write="enter", methods=("PATCH",), unit_code=_participation_code),
 }
+
+_register_pages, _register_api = registers.routes(Route, _api, _fixed, ALL_PLACES, CELLS)
+PAGES.update(_register_pages)
+API.update(_register_api)
 
 
 # --- expectations ------------------------------------------------------------------------------

@@ -91,6 +91,7 @@ class MatrixWorld:
     participations: dict[str, Any] = field(default_factory=dict)
     reviews: dict[str, Any] = field(default_factory=dict)  # place -> Review
     review_jobs: dict[str, Any] = field(default_factory=dict)  # place -> ReviewJob
+    records: dict[str, dict[str, Any]] = field(default_factory=dict)  # place -> register -> record
 
 
 def build_matrix_world() -> MatrixWorld:
@@ -152,4 +153,8 @@ def build_matrix_world() -> MatrixWorld:
                                        title=f"Sơ kết {marker(PLACES[place])}")
         mw.reviews[place] = review
         mw.review_jobs[place] = ReviewJob.objects.create(review=review, kind="render", format="docx", status="done")
+
+    from tests.security import registers
+
+    mw.records = {place: registers.build(mw.units[code], marker(code)) for place, code in PLACES.items()}
     return mw

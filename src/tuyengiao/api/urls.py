@@ -19,4 +19,12 @@ for app_api in (org_api, reporting_api, documents_api, events_api, campaigns_api
     app_api.register(router)
 urlpatterns += org_api.extra_urls
 urlpatterns += reporting_api.extra_urls
+from tuyengiao.history import api as history_api  # noqa: E402
+from tuyengiao.opinion import api as opinion_api  # noqa: E402
+from tuyengiao.outreach import api as outreach_api  # noqa: E402
+from tuyengiao.plans import api as plans_api  # noqa: E402
+from tuyengiao.training import api as training_api  # noqa: E402
+
+for records_api in (training_api, outreach_api, plans_api, opinion_api, history_api):
+    records_api.register(router)
 urlpatterns.append(path("", include(router.urls)))

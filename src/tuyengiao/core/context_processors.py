@@ -12,6 +12,12 @@ NAV = [
     ("events:event_list", _("Events")),
     ("campaigns:campaign_list", _("Study campaigns")),
     ("reviews:review_list", _("Review reports")),
+    # the board's registers
+    ("training:class_list", _("Political theory classes")),
+    ("outreach:reporter_list", _("Reporters & publications")),
+    ("plans:plan_list", _("Work plans")),
+    ("opinion:report_list", _("Public concerns")),
+    ("history:work_list", _("Party history works")),
 ]
 
 

@@ -1,0 +1,4 @@
+from .views import works
+
+app_name = "history"
+urlpatterns = works.urls()

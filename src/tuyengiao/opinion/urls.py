@@ -1,0 +1,4 @@
+from .views import reports
+
+app_name = "opinion"
+urlpatterns = reports.urls()

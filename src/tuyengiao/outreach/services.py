@@ -1,0 +1,87 @@
+"""Reporters, briefings, publications and press guidance: checks and saves the pages and API share."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Model, QuerySet
+from django.utils.translation import gettext as _
+
+from tuyengiao.core.exceptions import UserError
+from tuyengiao.core.html import plain_text
+from tuyengiao.core.records import count_problems, refuse, require_enter
+from tuyengiao.documents.services import visible_documents
+from tuyengiao.events.services import visible_events
+
+from .models import Briefing, PressGuidance, Publication, Reporter
+
+
+def visible(model: type[Model], user: Any) -> QuerySet[Any]:
+    return model.objects.restrict(user, "view")  # type: ignore[attr-defined]
+
+
+def editable(model: type[Model], user: Any) -> QuerySet[Any]:
+    return model.objects.restrict(user, "enter")  # type: ignore[attr-defined]
+
+
+def save_reporter(user: Any, reporter: Reporter) -> Reporter:
+    require_enter(user, reporter)
+    reporter.name = plain_text(reporter.name)
+    reporter.position, reporter.subjects = plain_text(reporter.position), plain_text(reporter.subjects)
+    if not reporter.name:
+        refuse([("name", _("Full name: required."))])
+    with transaction.atomic():
+        reporter.save()
+    return reporter
+
+
+def save_briefing(user: Any, briefing: Briefing, reporters: Iterable[Reporter] | None = None) -> Briefing:
+    require_enter(user, briefing)
+    briefing.title, briefing.notes = plain_text(briefing.title), plain_text(briefing.notes)
+    found = count_problems(briefing, {"audience": _("Listeners")})
+    if not briefing.title:
+        found.append(("title", _("Name of the briefing: required.")))
+    if briefing.event_id and not visible_events(user).filter(pk=briefing.event_id).exists():
+        found.append(("event", _("Event: outside the events you can see.")))
+    if reporters is not None:
+        reporters = list(reporters)
+        wanted = {r.pk for r in reporters}
+        if visible(Reporter, user).filter(pk__in=wanted).count() != len(wanted):
+            found.append(("reporters", _("Reporters who spoke: one of them is outside the units you can see.")))
+    refuse(found)
+    with transaction.atomic():
+        briefing.save()
+        if reporters is not None:
+            briefing.reporters.set(reporters)
+    return briefing
+
+
+def save_publication(user: Any, publication: Publication) -> Publication:
+    require_enter(user, publication)
+    publication.title = plain_text(publication.title)
+    found = count_problems(publication, {"views": _("Views"), "shares": _("Shares"), "copies": _("Printed copies")})
+    if not publication.title:
+        found.append(("title", _("Name of the product: required.")))
+    refuse(found)
+    with transaction.atomic():
+        publication.save()
+    return publication
+
+
+def save_guidance(user: Any, guidance: PressGuidance) -> PressGuidance:
+    require_enter(user, guidance)
+    guidance.subject, guidance.recipients = plain_text(guidance.subject), plain_text(guidance.recipients)
+    if not guidance.subject:
+        raise UserError(_("Subject: required."), field="subject")
+    if guidance.document_id and not visible_documents(user).filter(pk=guidance.document_id).exists():
+        raise UserError(_("Document in the registry: outside the documents you can read."), field="document")
+    with transaction.atomic():
+        guidance.save()
+    return guidance
+
+
+def delete_record(user: Any, record: Any) -> None:
+    require_enter(user, record)
+    record.delete()

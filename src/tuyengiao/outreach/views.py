@@ -1,0 +1,104 @@
+"""Outreach pages: reporters, briefings, publications with their reach, press guidance."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from tuyengiao.core.records import Column, RecordPages, entry_units, may_add
+from tuyengiao.documents.services import visible_documents
+from tuyengiao.events.services import visible_events
+
+from . import services
+from .filters import BriefingFilter, GuidanceFilter, PublicationFilter, ReporterFilter
+from .forms import BriefingForm, GuidanceForm, PublicationForm, ReporterForm
+from .models import Briefing, PressGuidance, Publication, Reporter
+
+
+def _scoped(model: Any) -> dict[str, Any]:
+    return {
+        "visible": lambda user: services.visible(model, user),
+        "editable": lambda user: services.editable(model, user),
+        "delete": services.delete_record,
+        "can_add": may_add,
+        "related": ("unit",),
+        "namespace": "outreach",
+    }
+
+
+def _briefing_choices(request: HttpRequest) -> dict[str, Any]:
+    return {"units": entry_units(request.user), "querysets": {
+        "reporters": services.visible(Reporter, request.user).filter(active=True).order_by("name"),
+        "event": visible_events(request.user).order_by("-start")}}
+
+
+reporters = RecordPages(
+    name="reporter", model=Reporter, title=_("Reporters"),
+    columns=[
+        Column(_("Full name"), lambda r: r.name, link=True),
+        Column(_("Unit"), lambda r: r.unit.name),
+        Column(_("Level"), lambda r: r.get_level_display()),
+        Column(_("Fields"), lambda r: r.subjects),
+        Column(_("Active"), lambda r: r.active),
+    ],
+    form_class=ReporterForm, filterset=ReporterFilter,
+    save=lambda request, form, obj: services.save_reporter(request.user, form.save(commit=False)),
+    form_kwargs=lambda request: {"units": entry_units(request.user)},
+    saved_message=_("The reporter was saved."), **_scoped(Reporter),
+)
+
+briefings = RecordPages(
+    name="briefing", model=Briefing, title=_("Briefings"),
+    columns=[
+        Column(_("Name of the briefing"), lambda b: b.title, link=True),
+        Column(_("Unit"), lambda b: b.unit.name),
+        Column(_("Kind"), lambda b: b.get_kind_display()),
+        Column(_("Held on"), lambda b: b.held_on),
+        Column(_("Listeners"), lambda b: b.audience),
+    ],
+    details=lambda b: [
+        (_("Unit"), b.unit.name), (_("Kind"), b.get_kind_display()), (_("Held on"), b.held_on),
+        (_("Listeners"), b.audience), (_("Reporters who spoke"), ", ".join(r.name for r in b.reporters.all())),
+        (_("Event"), b.event or ""), (_("Notes"), b.notes),
+    ],
+    form_class=BriefingForm, filterset=BriefingFilter,
+    save=lambda request, form, obj: services.save_briefing(
+        request.user, form.save(commit=False), form.cleaned_data["reporters"]),
+    form_kwargs=_briefing_choices, saved_message=_("The briefing was saved."), **_scoped(Briefing),
+)
+
+publications = RecordPages(
+    name="publication", model=Publication, title=_("Publications and their reach"),
+    columns=[
+        Column(_("Name of the product"), lambda p: p.title, link=True),
+        Column(_("Unit"), lambda p: p.unit.name),
+        Column(_("Kind"), lambda p: p.get_kind_display()),
+        Column(_("Channel"), lambda p: p.get_channel_display()),
+        Column(_("Published on"), lambda p: p.published_on),
+        Column(_("Views"), lambda p: p.views),
+        Column(_("Shares"), lambda p: p.shares),
+    ],
+    form_class=PublicationForm, filterset=PublicationFilter,
+    save=lambda request, form, obj: services.save_publication(request.user, form.save(commit=False)),
+    form_kwargs=lambda request: {"units": entry_units(request.user)},
+    saved_message=_("The publication was saved."), **_scoped(Publication),
+)
+
+guidance = RecordPages(
+    name="guidance", model=PressGuidance, title=_("Press guidance"),
+    columns=[
+        Column(_("Subject"), lambda g: g.subject, link=True),
+        Column(_("Unit"), lambda g: g.unit.name),
+        Column(_("Kind"), lambda g: g.get_kind_display()),
+        Column(_("Issued on"), lambda g: g.issued_on),
+        Column(_("Document in the registry"), lambda g: g.document.symbol if g.document else ""),
+        Column(_("Sent to"), lambda g: g.recipients),
+    ],
+    form_class=GuidanceForm, filterset=GuidanceFilter,
+    save=lambda request, form, obj: services.save_guidance(request.user, form.save(commit=False)),
+    form_kwargs=lambda request: {"units": entry_units(request.user),
+                                 "querysets": {"document": visible_documents(request.user).order_by("-issued_on")}},
+    saved_message=_("The press guidance was saved."), **_scoped(PressGuidance),
+)
