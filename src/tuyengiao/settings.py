@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "tuyengiao.documents",
     "tuyengiao.events",
     "tuyengiao.campaigns",
+    "tuyengiao.handbook",
     "tuyengiao.api",
 ]
 

@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 from tuyengiao.campaigns import api as campaigns_api
 from tuyengiao.documents import api as documents_api
 from tuyengiao.events import api as events_api
+from tuyengiao.handbook import api as handbook_api
 from tuyengiao.org import api as org_api
 from tuyengiao.reporting import api as reporting_api
 
@@ -15,6 +16,7 @@ router = DefaultRouter()
 urlpatterns: list[URLPattern | URLResolver] = [path("auth/token/", views.ObtainTokenView.as_view(), name="api-token")]
 for app_api in (org_api, reporting_api, documents_api, events_api, campaigns_api):
     app_api.register(router)
+handbook_api.register(router)
 urlpatterns += org_api.extra_urls
 urlpatterns += reporting_api.extra_urls
 urlpatterns.append(path("", include(router.urls)))

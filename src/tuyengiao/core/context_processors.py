@@ -11,6 +11,7 @@ NAV = [
     ("documents:document_list", _("Documents")),
     ("events:event_list", _("Events")),
     ("campaigns:campaign_list", _("Study campaigns")),
+    ("handbook:home", _("Member handbook")),
 ]
 
 
