@@ -18,7 +18,6 @@ from django.views.decorators.http import require_POST
 
 from tuyengiao.campaigns.services import visible_campaigns
 from tuyengiao.core.exceptions import ImportRejected, UserError
-from tuyengiao.core.uploads import read_upload
 from tuyengiao.core.views import form_view, get_for_user
 from tuyengiao.documents.services import visible_documents
 from tuyengiao.org import views as org_views
@@ -409,8 +408,8 @@ def invite(request: HttpRequest) -> HttpResponse:
     invited: list[services.Invited] = []
     if request.method == "POST" and form.is_valid():
         try:
-            data, _type = read_upload(form.cleaned_data["file"])
-            invited = services.invite_members(request.user, data, form.cleaned_data["file"].name)
+            upload = form.cleaned_data["file"]
+            invited = services.invite_members(request.user, upload.read(), upload.name)
         except ImportRejected as exc:
             errors = exc.errors
         except UserError as exc:
