@@ -138,7 +138,7 @@ def load(stdout: Any) -> None:
     start = today.replace(day=1) - dt.timedelta(days=335)
     province = cells[0]
     while province.parent_id is not None:
-        province = province.parent  # type: ignore[assignment]
+        province = province.parent
     UserModel = get_user_model()
     secretary = UserModel.objects.filter(username="chibo.bithu").first()
     admin = UserModel.objects.filter(username="tinh.quantri").first()
@@ -202,10 +202,10 @@ def load(stdout: Any) -> None:
                 last.kind = MeetingKind.THEMATIC
                 last.campaign = campaign
                 last.save()
-                presence = dict(last.attendances.values_list("member_id", "presence"))
+                marks: dict[int, str] = dict(last.attendances.values_list("member_id", "presence"))
                 try:
                     with transaction.atomic():
-                        services.record_attendance(secretary, last, presence)
+                        services.record_attendance(secretary, last, marks)
                 except UserError as exc:
                     stdout.write(f"  sổ tay đảng viên: buổi sinh hoạt chưa tính cho đợt học tập ({exc.message})")
 
