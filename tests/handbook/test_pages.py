@@ -200,3 +200,48 @@ def test_the_service_worker_and_manifest_are_served_for_the_handbooks_scope(hb: 
     assert manifest["start_url"] == "/handbook/" and manifest["display"] == "standalone"
     assert "văn bản đọc gần đây" in client.get(reverse("handbook:offline")).content.decode()
     io.BytesIO()
+
+
+def _bank(rows: list[list[str]]) -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Câu hỏi", "A", "B", "C", "Đáp án đúng"])
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def test_a_board_creates_a_quiz_from_a_question_bank_and_members_are_told(hb: Handbook) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tuyengiao.handbook.models import Quiz
+
+    client = client_for(hb.world.province_admin)
+    form = {"unit": hb.world.province.pk, "title": "Kiểm tra tháng 12", "pass_mark": "60", "max_attempts": "2",
+            "opens_at": "01/12/2026 07:00", "deadline": "31/12/2026 23:00"}
+    bad = _bank([["Câu một", "Đúng", "Sai", "", "A"], ["Câu hai", "Chỉ một", "", "", "B"]])
+    page = client.post(reverse("handbook:quiz_add"), {**form, "bank": SimpleUploadedFile("q.xlsx", bad)})
+    assert "Dòng 3" in page.content.decode()
+    assert not Quiz.objects.filter(title="Kiểm tra tháng 12").exists()
+    good = _bank([["Câu một", "Đúng", "Sai", "", "A"], ["Câu hai", "Một", "Hai", "Ba", "B,C"]])
+    response = client.post(reverse("handbook:quiz_add"), {**form, "bank": SimpleUploadedFile("q.xlsx", good)})
+    quiz = Quiz.objects.get(title="Kiểm tra tháng 12")
+    assert response["Location"] == quiz.get_absolute_url()
+    assert quiz.questions.count() == 2
+    assert InboxItem.objects.filter(member=hb.stranger, kind="quiz").exists()
+    assert client_for(hb.world.member).post(reverse("handbook:quiz_add"), form).status_code == 403
+
+
+def test_the_secretary_records_a_quiz_taken_on_paper(hb: Handbook) -> None:
+    client = client_for(hb.world.cell_secretary)
+    client.post(reverse("handbook:cell_record", args=[hb.world.cell.pk, hb.offline.pk]),
+                {"what": "quiz", "quiz": hb.quiz.pk, "score": "90"})
+    attempt = hb.offline.attempts.get()
+    assert attempt.by_secretary and attempt.passed and attempt.score == 90
+    stranger_cell = client.post(reverse("handbook:cell_record", args=[hb.world.other_cell.pk, hb.stranger.pk]),
+                                {"what": "quiz", "quiz": hb.quiz.pk, "score": "90"})
+    assert stranger_cell.status_code == 404

@@ -64,3 +64,24 @@ class BulletinForm(forms.Form):
     def __init__(self, *args: Any, documents: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["documents"].queryset = documents  # type: ignore[attr-defined]
+
+
+class QuizForm(forms.Form):
+    unit: forms.ModelChoiceField = forms.ModelChoiceField(label=_("unit"), queryset=None)
+    title = forms.CharField(label=_("heading"), max_length=300)
+    document: forms.ModelChoiceField = forms.ModelChoiceField(label=_("documents"), queryset=None, required=False)
+    campaign: forms.ModelChoiceField = forms.ModelChoiceField(label=_("study campaign"), queryset=None,
+                                                              required=False)
+    pass_mark = forms.IntegerField(label=_("pass mark (%)"), min_value=1, max_value=100, initial=80)
+    max_attempts = forms.IntegerField(label=_("attempts allowed"), min_value=1, max_value=20, initial=3)
+    opens_at = forms.DateTimeField(label=_("opens"), input_formats=DT_FORMATS,
+                                   widget=forms.DateTimeInput(attrs=DT_ATTRS, format="%d/%m/%Y %H:%M"))
+    deadline = forms.DateTimeField(label=_("deadline"), input_formats=DT_FORMATS,
+                                   widget=forms.DateTimeInput(attrs=DT_ATTRS, format="%d/%m/%Y %H:%M"))
+    bank = forms.FileField(label=_("Question bank (Excel: Câu hỏi, A, B, C, D, Đáp án đúng)"))
+
+    def __init__(self, *args: Any, units: Any, documents: Any, campaigns: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units  # type: ignore[attr-defined]
+        self.fields["document"].queryset = documents  # type: ignore[attr-defined]
+        self.fields["campaign"].queryset = campaigns  # type: ignore[attr-defined]

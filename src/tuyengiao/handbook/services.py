@@ -601,6 +601,42 @@ def import_questions(user: User, quiz: Quiz, data: bytes, filename: str = "") ->
     return len(parsed)
 
 
+@dataclass
+class QuizData:
+    unit: Unit
+    title: str
+    opens_at: dt.datetime
+    deadline: dt.datetime
+    pass_mark: int = 80
+    max_attempts: int = 3
+    document: Document | None = None
+    campaign: Any = None
+
+
+def create_quiz(user: User, data: QuizData, bank: bytes | None = None, filename: str = "") -> Quiz:
+    """A quiz for the members under ``unit``, with its question bank; members are told it is open."""
+    if not Scope.of(user).allows(data.unit, "enter"):
+        raise PermissionDenied
+    title = plain_text(data.title)
+    if not title:
+        raise UserError(_("Heading: required."), field="title")
+    if data.deadline <= data.opens_at:
+        raise UserError(_("Deadline: after the opening."), field="deadline")
+    if not 1 <= data.pass_mark <= 100:
+        raise UserError(_("Pass mark: between 1 and 100."), field="pass_mark")
+    if not 1 <= data.max_attempts <= 20:
+        raise UserError(_("Attempts allowed: between 1 and 20."), field="max_attempts")
+    with transaction.atomic():
+        quiz = Quiz.objects.create(unit=data.unit, title=title, opens_at=data.opens_at, deadline=data.deadline,
+                                   pass_mark=data.pass_mark, max_attempts=data.max_attempts, document=data.document,
+                                   campaign=data.campaign)
+        if bank is not None:
+            import_questions(user, quiz, bank, filename)
+        members = Member.objects.filter(unit__path__startswith=data.unit.path, status=MemberStatus.ACTIVE)
+        notify(members, InboxKind.QUIZ, _("Quiz open: %(t)s") % {"t": title}, quiz.get_absolute_url())
+    return quiz
+
+
 def attempts_left(member: Member, quiz: Quiz) -> int:
     return max(0, quiz.max_attempts - Attempt.objects.filter(quiz=quiz, member=member).count())
 

@@ -16,6 +16,7 @@ urlpatterns = [
     path("meetings/<int:pk>/reply/", views.meeting_reply, name="meeting_reply"),
     path("meetings/<int:pk>/attendance/", views.meeting_attendance, name="meeting_attendance"),
     path("quizzes/", views.quizzes, name="quizzes"),
+    path("quizzes/new/", views.quiz_add, name="quiz_add"),
     path("quizzes/<int:pk>/", views.quiz_detail, name="quiz_detail"),
     path("quizzes/<int:pk>/start/", views.quiz_start, name="quiz_start"),
     path("attempts/<int:pk>/", views.attempt, name="attempt"),

@@ -22,9 +22,19 @@ from tuyengiao.core.views import form_view, get_for_user
 from tuyengiao.documents.services import visible_documents
 from tuyengiao.org import views as org_views
 from tuyengiao.org.access import Scope
+from tuyengiao.org.models import Unit
 
 from . import bulletins, services
-from .forms import AssessForm, BulletinForm, CommitmentForm, MeetingForm, ReplyForm, SearchForm, UploadForm
+from .forms import (
+    AssessForm,
+    BulletinForm,
+    CommitmentForm,
+    MeetingForm,
+    QuizForm,
+    ReplyForm,
+    SearchForm,
+    UploadForm,
+)
 from .models import (
     Attempt,
     Attendance,
@@ -36,6 +46,7 @@ from .models import (
     Member,
     PointEntry,
     Presence,
+    Quiz,
     Reading,
 )
 
@@ -276,6 +287,28 @@ def attempt(request: HttpRequest, pk: int) -> HttpResponse:
                                                      "questions": services.present_attempt(found)})
 
 
+@login_required
+def quiz_add(request: HttpRequest) -> HttpResponse:
+    units = Unit.objects.restrict(request.user, "enter").filter(valid_to__isnull=True)
+    if not units.exists():
+        raise PermissionDenied
+    form = QuizForm(request.POST or None, request.FILES or None, units=units,
+                    documents=visible_documents(request.user), campaigns=visible_campaigns(request.user))
+    errors: list[Any] = []
+
+    def save() -> Quiz | None:
+        data = form.cleaned_data
+        upload = data.pop("bank")
+        try:
+            return services.create_quiz(request.user, services.QuizData(**data), upload.read(), upload.name)
+        except ImportRejected as exc:
+            errors.extend(exc.errors)
+            return None
+
+    return form_view(request, form, save, "handbook/quiz_form.html", {"errors": errors},
+                     success=_("Quiz created; members are told it is open."))
+
+
 # --- commitments -----------------------------------------------------------------------------
 
 
@@ -374,6 +407,7 @@ def cell(request: HttpRequest, pk: int) -> HttpResponse:
         "unit": unit, "members": [(m, commitments.get(m.pk)) for m in members], "summary": services.cell_summary(unit),
         "upload_form": UploadForm(), "year": year,
         "documents": services.library(members[0])[:30] if members else [],
+        "quizzes": services.quizzes_for(members[0])[:20] if members else [],
     })
 
 
@@ -388,6 +422,9 @@ def cell_record(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
         if what == "reading":
             doc = services.get_document(request.user, member, int(request.POST.get("document") or 0))
             services.record_reading(member, doc, 0, finished=True, by_secretary=True)
+        elif what == "quiz":
+            quiz = services.get_quiz(member, int(request.POST.get("quiz") or 0))
+            services.record_paper_quiz(request.user, member, quiz, int(request.POST.get("score") or -1))
         elif what == "commitment":
             services.register_commitment(member, timezone.localdate().year, request.POST.get("text", ""),
                                          by_secretary=True)
