@@ -245,3 +245,34 @@ def test_the_secretary_records_a_quiz_taken_on_paper(hb: Handbook) -> None:
     stranger_cell = client.post(reverse("handbook:cell_record", args=[hb.world.other_cell.pk, hb.stranger.pk]),
                                 {"what": "quiz", "quiz": hb.quiz.pk, "score": "90"})
     assert stranger_cell.status_code == 404
+
+
+def test_the_secretary_transfers_a_member_within_their_units_only(hb: Handbook) -> None:
+    officer = client_for(hb.world.commune_officer)  # data entry above the cell: no per-member detail
+    url = reverse("handbook:cell_transfer", args=[hb.world.cell.pk, hb.neighbour.pk])
+    assert officer.post(url, {"code": "T.X1.C2"}).status_code == 404
+    admin = client_for(hb.world.province_admin)
+    admin.post(url, {"code": "T.X1.C2"})
+    hb.neighbour.refresh_from_db()
+    assert hb.neighbour.unit.code == "T.X1.C2"
+    response = admin.post(reverse("handbook:cell_transfer", args=[hb.world.cell.pk, hb.member.pk]),
+                          {"code": "KHONG.CO"}, follow=True)
+    assert "Chi bộ: không có chi bộ mang mã này." in response.content.decode()
+    secretary = client_for(hb.world.cell_secretary)
+    response = secretary.post(reverse("handbook:cell_transfer", args=[hb.world.cell.pk, hb.member.pk]),
+                              {"code": "T.X2.C1"}, follow=True)
+    assert "ngoài phạm vi đơn vị của bạn" in response.content.decode()
+    hb.member.refresh_from_db()
+    assert hb.member.unit == hb.world.cell
+
+
+def test_members_hear_of_new_documents_and_near_deadlines_once(hb: Handbook) -> None:
+    from tuyengiao.handbook.jobs import notify_documents_and_deadlines
+
+    hb.campaign.deadline = timezone.localdate() + dt.timedelta(days=3)
+    hb.campaign.save()
+    notify_documents_and_deadlines()
+    notify_documents_and_deadlines()
+    kinds = sorted(InboxItem.objects.filter(member=hb.member).values_list("kind", flat=True))
+    assert kinds == ["deadline", "document"]
+    assert InboxItem.objects.filter(member=hb.stranger, kind="document").count() == 1

@@ -125,6 +125,7 @@ PAGES: dict[str, Route | str] = {
     "handbook:inbox_open": "a member's own records (no member record in this world): tested in tests/handbook/test_pages.py",
     "handbook:cell": "reached through member records of a cell: tested in tests/handbook/test_pages.py and tests/e2e",
     "handbook:cell_record": "reached through member records of a cell: tested in tests/handbook/test_pages.py and tests/e2e",
+    "handbook:cell_transfer": "reached through member records of a cell: tested in tests/handbook/test_pages.py",
     "handbook:invite": Route(_fixed("/handbook/invite/"), read="enter-anywhere", write="enter-anywhere"),
     "handbook:bulletin_list": Route(_fixed("/handbook/bulletins/"), read="login"),
     "handbook:bulletin_add": Route(_fixed("/handbook/bulletins/new/"), read="enter-anywhere", write="enter-anywhere",

@@ -28,6 +28,7 @@ urlpatterns = [
     path("inbox/<int:pk>/", views.inbox_open, name="inbox_open"),
     path("cells/<int:pk>/", views.cell, name="cell"),
     path("cells/<int:pk>/members/<int:member_pk>/record/", views.cell_record, name="cell_record"),
+    path("cells/<int:pk>/members/<int:member_pk>/transfer/", views.cell_transfer, name="cell_transfer"),
     path("invite/", views.invite, name="invite"),
     path("bulletins/", views.bulletin_list, name="bulletin_list"),
     path("bulletins/new/", views.bulletin_add, name="bulletin_add"),

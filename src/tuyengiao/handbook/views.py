@@ -437,6 +437,24 @@ def cell_record(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def cell_transfer(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
+    """Move a member to another cell by its code; the transfer is kept."""
+    unit = _cell(request, pk)
+    member = get_for_user(services.managed_members(request.user).filter(unit=unit), member_pk)
+    target = Unit.objects.filter(code=request.POST.get("code", "").strip()).first()
+    if target is None:
+        messages.error(request, _("Cell: no cell has this code."))
+        return redirect("handbook:cell", pk=unit.pk)
+    try:
+        services.transfer_member(request.user, member, target)
+        messages.success(request, _("%(name)s moved to %(cell)s.") % {"name": member.full_name, "cell": target.name})
+    except UserError as exc:
+        messages.error(request, exc.message)
+    return redirect("handbook:cell", pk=unit.pk)
+
+
+@login_required
 def invite(request: HttpRequest) -> HttpResponse:
     if not Scope.of(request.user).reaches_anything("enter"):
         raise PermissionDenied
