@@ -276,3 +276,15 @@ def test_members_hear_of_new_documents_and_near_deadlines_once(hb: Handbook) -> 
     kinds = sorted(InboxItem.objects.filter(member=hb.member).values_list("kind", flat=True))
     assert kinds == ["deadline", "document"]
     assert InboxItem.objects.filter(member=hb.stranger, kind="document").count() == 1
+
+
+def test_publishing_queues_the_drawing_for_a_worker(hb: Handbook, django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
+    from django_tasks_db.models import DBTaskResult
+
+    month = timezone.localdate().strftime("%Y%m")
+    bulletin = bulletins.compose(hb.world.province_admin, hb.world.province, month, "Bản tin tháng", "")
+    with django_capture_on_commit_callbacks(execute=True):
+        bulletins.publish(hb.world.province_admin, bulletin)
+    job = DBTaskResult.objects.get(task_path="tuyengiao.handbook.bulletins.render_bulletin_task")
+    assert job.args_kwargs["args"] == [bulletin.pk]
+    assert bulletins.render_bulletin_task.call(bulletin.pk) >= 1
