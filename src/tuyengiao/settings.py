@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "tuyengiao.plans",
     "tuyengiao.opinion",
     "tuyengiao.history",
+    "tuyengiao.handbook",
     "tuyengiao.api",
 ]
 

@@ -6,9 +6,10 @@ from drf_spectacular.views import SpectacularAPIView
 
 from tuyengiao.api.views import ApiDocsView
 from tuyengiao.core import pages as core_pages
+from tuyengiao.handbook import views as handbook_views
 
 urlpatterns = [
-    path("", core_pages.home, name="home"),
+    path("", handbook_views.home, name="home"),
     path("text-size/", core_pages.text_size, name="text_size"),
     path("favicon.ico", RedirectView.as_view(url=static("img/favicon.svg"), permanent=True)),
     path("accounts/", include("tuyengiao.accounts.urls")),
@@ -23,6 +24,7 @@ urlpatterns = [
     path("plans/", include("tuyengiao.plans.urls")),
     path("opinion/", include("tuyengiao.opinion.urls")),
     path("history/", include("tuyengiao.history.urls")),
+    path("handbook/", include("tuyengiao.handbook.urls")),
     path("api/", include("tuyengiao.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The schema needs a login like the rest (SERVE_PERMISSIONS); the docs page sends browsers to log in.

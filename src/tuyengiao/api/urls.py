@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 from tuyengiao.campaigns import api as campaigns_api
 from tuyengiao.documents import api as documents_api
 from tuyengiao.events import api as events_api
+from tuyengiao.handbook import api as handbook_api
 from tuyengiao.org import api as org_api
 from tuyengiao.reporting import api as reporting_api
 from tuyengiao.reviews import api as reviews_api
@@ -17,6 +18,7 @@ router.register("auth/tokens", views.ApiTokenViewSet, basename="api-tokens")
 urlpatterns: list[URLPattern | URLResolver] = [path("auth/token/", views.ObtainTokenView.as_view(), name="api-token")]
 for app_api in (org_api, reporting_api, documents_api, events_api, campaigns_api, reviews_api):
     app_api.register(router)
+handbook_api.register(router)
 urlpatterns += org_api.extra_urls
 urlpatterns += reporting_api.extra_urls
 from tuyengiao.history import api as history_api  # noqa: E402

@@ -18,6 +18,7 @@ NAV = [
     ("plans:plan_list", _("Work plans")),
     ("opinion:report_list", _("Public concerns")),
     ("history:work_list", _("Party history works")),
+    ("handbook:home", _("Member handbook")),
 ]
 
 

@@ -1,0 +1,129 @@
+"""Figures the handbook derives, per cell (the member's cell today), for the boards' dashboards.
+
+Rates between cells and units are always per member (active per members, passed per attempts,
+present per recorded), never raw point totals, so no unit is pushed to inflate clicks.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from tuyengiao.core.periods import Period
+from tuyengiao.core.providers import DerivedElement, per_unit, register
+
+from .models import Attempt, Attendance, Commitment, Member, MemberStatus, Presence, Reading
+
+
+def _span(period: Period) -> tuple[dt.datetime, dt.datetime]:
+    tz = timezone.get_current_timezone()
+    start = dt.datetime.combine(period.start, dt.time.min, tzinfo=tz)
+    after = dt.datetime.combine(period.end + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+    return start, after
+
+
+def members_recorded(unit_ids: Iterable[int] | None, period: Period) -> dict[int, Decimal]:
+    """Members with a record in the cell (active or exempt) at the end of the period."""
+    _start, after = _span(period)
+    qs = Member.objects.filter(created_at__lt=after).exclude(status=MemberStatus.TRANSFERRED)
+    return per_unit(qs, unit_ids, Count("pk"))
+
+
+def active_condition(start: dt.datetime, after: dt.datetime) -> Q:
+    return (
+        Q(readings__opened_at__gte=start, readings__opened_at__lt=after)
+        | Q(attempts__submitted_at__gte=start, attempts__submitted_at__lt=after)
+        | Q(attendances__presence=Presence.PRESENT, attendances__meeting__start__gte=start,
+            attendances__meeting__start__lt=after)
+    )
+
+
+def members_active(unit_ids: Iterable[int] | None, period: Period) -> dict[int, Decimal]:
+    """Members who read, took a quiz or attended a meeting in the period (on their own or through the secretary)."""
+    start, after = _span(period)
+    active = Member.objects.filter(active_condition(start, after)).values("pk")
+    qs = Member.objects.filter(pk__in=active).exclude(status=MemberStatus.TRANSFERRED)
+    return per_unit(qs, unit_ids, Count("pk"))
+
+
+def documents_finished(unit_ids: Iterable[int] | None, period: Period) -> dict[int, Decimal]:
+    start, after = _span(period)
+    return per_unit(Reading.objects.filter(finished_at__gte=start, finished_at__lt=after), unit_ids,
+                    Count("pk"), "member__unit_id")
+
+
+def quiz_attempts(unit_ids: Iterable[int] | None, period: Period) -> dict[int, Decimal]:
+    start, after = _span(period)
+    return per_unit(Attempt.objects.filter(submitted_at__gte=start, submitted_at__lt=after), unit_ids,
+                    Count("pk"), "member__unit_id")
+
+
+def quiz_passed(unit_ids: Iterable[int] | None, period: Period) -> dict[int, Decimal]:
+    start, after = _span(period)
+    return per_unit(Attempt.objects.filter(submitted_at__gte=start, submitted_at__lt=after, passed=True),
+                    unit_ids, Count("pk"), "member__unit_id")
+
+
+def _attendance(period: Period) -> object:
+    start, after = _span(period)
+    return Attendance.objects.filter(meeting__start__gte=start, meeting__start__lt=after).exclude(presence="")
+
+
+def meeting_recorded(unit_ids: Iterable[int] | None, period: Period) -> dict[int, Decimal]:
+    return per_unit(_attendance(period), unit_ids, Count("pk"), "meeting__unit_id")  # type: ignore[arg-type]
+
+
+def meeting_present(unit_ids: Iterable[int] | None, period: Period) -> dict[int, Decimal]:
+    qs = _attendance(period).filter(presence=Presence.PRESENT)  # type: ignore[attr-defined]
+    return per_unit(qs, unit_ids, Count("pk"), "meeting__unit_id")
+
+
+def commitments_registered(unit_ids: Iterable[int] | None, period: Period) -> dict[int, Decimal]:
+    """Commitments of the period's year registered by its end."""
+    _start, after = _span(period)
+    qs = Commitment.objects.filter(year=period.start.year, created_at__lt=after)
+    return per_unit(qs, unit_ids, Count("pk"), "member__unit_id")
+
+
+def commitments_completed(unit_ids: Iterable[int] | None, period: Period) -> dict[int, Decimal]:
+    """Commitments of the period's year completed and confirmed by the cell by its end."""
+    _start, after = _span(period)
+    qs = Commitment.objects.filter(year=period.start.year, completed=True, confirmed_at__lt=after)
+    return per_unit(qs, unit_ids, Count("pk"), "member__unit_id")
+
+
+def _register(code: str, name: str, compute: object, aggregation: str, description: str) -> DerivedElement:
+    return register(DerivedElement(code=code, name=name, compute=compute, aggregation=aggregation,  # type: ignore[arg-type]
+                                   value_type="integer", work_field="theory", description=description))
+
+
+MEMBERS = _register("ST_DV_HO_SO", "Số đảng viên có hồ sơ trên Sổ tay", members_recorded, "last",
+                    "Đảng viên đang sinh hoạt có hồ sơ trong Sổ tay đảng viên, tính đến cuối kỳ.")
+ACTIVE = _register("ST_DV_HOAT_DONG", "Số đảng viên sử dụng Sổ tay trong kỳ", members_active, "max",
+                   "Tỷ lệ sử dụng = #{ST_DV_HOAT_DONG} / #{ST_DV_HO_SO} × 100.")
+FINISHED = _register("ST_VB_DOC_XONG", "Số lượt đọc xong văn bản trên Sổ tay", documents_finished, "sum",
+                     "Mỗi đảng viên đọc xong một văn bản tính một lượt.")
+ATTEMPTS = _register("ST_THI_LUOT", "Số lượt làm bài kiểm tra", quiz_attempts, "sum",
+                     "Gồm cả bài làm trên giấy do bí thư chi bộ nhập.")
+PASSED = _register("ST_THI_DAT", "Số lượt bài kiểm tra đạt", quiz_passed, "sum",
+                   "Tỷ lệ đạt = #{ST_THI_DAT} / #{ST_THI_LUOT} × 100.")
+RECORDED = _register("ST_SH_DIEM_DANH", "Số lượt đảng viên được điểm danh sinh hoạt chi bộ", meeting_recorded,
+                     "sum", "Có mặt, vắng có lý do và vắng không lý do.")
+PRESENT = _register("ST_SH_CO_MAT", "Số lượt đảng viên có mặt sinh hoạt chi bộ", meeting_present, "sum",
+                    "Tỷ lệ dự sinh hoạt = #{ST_SH_CO_MAT} / #{ST_SH_DIEM_DANH} × 100.")
+REGISTERED = _register("ST_LTB_DANG_KY", "Số đảng viên đăng ký làm theo Bác", commitments_registered, "last",
+                       "Tỷ lệ đăng ký = #{ST_LTB_DANG_KY} / #{ST_DV_HO_SO} × 100.")
+COMPLETED = _register("ST_LTB_HOAN_THANH", "Số đảng viên hoàn thành cam kết làm theo Bác", commitments_completed,
+                      "last", "Chi bộ đã xác nhận; tỷ lệ = #{ST_LTB_HOAN_THANH} / #{ST_LTB_DANG_KY} × 100.")
+
+RATES = [
+    ("ST_DV_HOAT_DONG", "ST_DV_HO_SO"),
+    ("ST_THI_DAT", "ST_THI_LUOT"),
+    ("ST_SH_CO_MAT", "ST_SH_DIEM_DANH"),
+    ("ST_LTB_DANG_KY", "ST_DV_HO_SO"),
+    ("ST_LTB_HOAN_THANH", "ST_LTB_DANG_KY"),
+]

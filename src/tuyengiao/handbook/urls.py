@@ -1,0 +1,42 @@
+from django.urls import path
+
+from . import views
+
+app_name = "handbook"
+urlpatterns = [
+    path("", views.handbook_home, name="home"),
+    path("library/", views.library, name="library"),
+    path("documents/<int:pk>/", views.document, name="document"),
+    path("documents/<int:pk>/read/", views.document_read, name="document_read"),
+    path("documents/<int:pk>/bookmark/", views.bookmark, name="bookmark"),
+    path("bookmarks/", views.bookmarks, name="bookmarks"),
+    path("meetings/", views.meetings, name="meetings"),
+    path("meetings/new/", views.meeting_add, name="meeting_add"),
+    path("meetings/<int:pk>/", views.meeting_detail, name="meeting_detail"),
+    path("meetings/<int:pk>/reply/", views.meeting_reply, name="meeting_reply"),
+    path("meetings/<int:pk>/attendance/", views.meeting_attendance, name="meeting_attendance"),
+    path("quizzes/", views.quizzes, name="quizzes"),
+    path("quizzes/new/", views.quiz_add, name="quiz_add"),
+    path("quizzes/<int:pk>/", views.quiz_detail, name="quiz_detail"),
+    path("quizzes/<int:pk>/start/", views.quiz_start, name="quiz_start"),
+    path("attempts/<int:pk>/", views.attempt, name="attempt"),
+    path("commitments/", views.commitments, name="commitments"),
+    path("commitments/<int:pk>/assess/", views.commitment_assess, name="commitment_assess"),
+    path("commitments/<int:pk>/confirm/", views.commitment_confirm, name="commitment_confirm"),
+    path("points/", views.points, name="points"),
+    path("inbox/", views.inbox, name="inbox"),
+    path("inbox/<int:pk>/", views.inbox_open, name="inbox_open"),
+    path("cells/<int:pk>/", views.cell, name="cell"),
+    path("cells/<int:pk>/members/<int:member_pk>/record/", views.cell_record, name="cell_record"),
+    path("cells/<int:pk>/members/<int:member_pk>/transfer/", views.cell_transfer, name="cell_transfer"),
+    path("invite/", views.invite, name="invite"),
+    path("bulletins/", views.bulletin_list, name="bulletin_list"),
+    path("bulletins/new/", views.bulletin_add, name="bulletin_add"),
+    path("bulletins/<int:pk>/", views.bulletin_detail, name="bulletin_detail"),
+    path("bulletins/<int:pk>/publish/", views.bulletin_publish, name="bulletin_publish"),
+    path("bulletins/<int:pk>/pdf/", views.bulletin_file, name="bulletin_pdf"),
+    path("bulletins/<int:pk>/pages/<int:page>.png", views.bulletin_file, name="bulletin_png"),
+    path("manifest.webmanifest", views.manifest, name="manifest"),
+    path("sw.js", views.service_worker, name="service_worker"),
+    path("offline/", views.offline, name="offline"),
+]

@@ -1,0 +1,115 @@
+"""The member handbook on a 390-px phone: read, bookmark, pass a quiz, confirm a meeting, commit, see points,
+read again offline; then the cell secretary records for a member without a phone and confirms the commitment."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from tests.conftest import build_world
+from tests.e2e.conftest import CHROMIUM_ARGS  # noqa: F401 - the same browser as every page test
+from tests.handbook.fixtures import SUMMARY, Handbook, build_handbook
+from tuyengiao.handbook import services
+from tuyengiao.handbook.models import Meeting
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+def hb(transactional_db: None) -> Handbook:
+    world = build_world()
+    handbook = build_handbook(world)
+    services.schedule_meeting(world.cell_secretary, Meeting(
+        unit=world.cell, title="Sinh hoạt chi bộ tháng 12", start=timezone.now() + dt.timedelta(days=5),
+        campaign=handbook.campaign, venue="Nhà văn hóa thôn Đông"), [handbook.document])
+    return handbook
+
+
+def phone_context(browser, live_server):  # type: ignore[no-untyped-def]
+    context = browser.new_context(base_url=live_server.url, locale="vi-VN", viewport={"width": 390, "height": 844},
+                                  is_mobile=True, has_touch=True, device_scale_factor=2)
+    context.set_default_timeout(10_000)
+    return context
+
+
+def test_a_member_uses_the_handbook_on_a_phone_and_reads_offline(  # type: ignore[no-untyped-def]
+    browser, live_server, login, hb: Handbook
+) -> None:
+    context = phone_context(browser, live_server)
+    page = context.new_page()
+    login(page, hb.world.member)
+    assert page.url.endswith("/handbook/")
+    assert "Việc cần làm" in page.inner_text("main")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    page.reload()
+    assert page.evaluate("!!navigator.serviceWorker.controller")
+
+    # Read the summary, bookmark it
+    page.click("text=Tủ sách")
+    page.fill("input[name=q]", "nen tang tu tuong")
+    page.click("main button[type=submit]")
+    page.click(f"text={hb.document.title}")
+    assert SUMMARY in page.inner_text("[data-testid=summary]")
+    assert not page.locator("[data-testid=full-text]").is_visible()  # the full text after, folded
+    page.click("[data-testid=bookmark]")
+    assert "Đã đánh dấu." in page.inner_text("main")
+    document_url = page.url
+
+    # Take and pass the quiz
+    page.goto(f"/handbook/quizzes/{hb.quiz.pk}/")
+    page.click("[data-testid=start-quiz]")
+    for question in hb.quiz.questions.all():
+        for option in question.options.filter(correct=True):
+            page.check(f"input[name=q{question.pk}][value='{option.pk}']")
+    page.click("[data-testid=submit-quiz]")
+    assert "Đạt, 100%." in page.inner_text("[data-testid=result]")
+    assert "Được cộng 10 điểm." in page.inner_text("main")
+
+    # Confirm the meeting
+    page.click("[data-testid=inbox-tab]")
+    page.click("text=Mời sinh hoạt")
+    page.check("input[name=reply][value=yes]")
+    page.click("[data-testid=send-reply]")
+    assert "Sẽ tham dự" in page.inner_text("[data-testid=reply-state]")
+
+    # Register the yearly commitment, see the points
+    page.goto("/handbook/commitments/")
+    page.fill("textarea[name=text]", "Gương mẫu học tập và làm theo Bác; tham gia đầy đủ sinh hoạt chi bộ.")
+    page.click("[data-testid=commitment-form] button[type=submit]")
+    assert "Chờ chi bộ xác nhận" in page.inner_text("[data-testid=commitment]")
+    page.goto("/handbook/points/")
+    assert page.inner_text("[data-testid=total]") == "20"
+    assert "Đạt một bài kiểm tra" in page.inner_text("[data-testid=history]")
+
+    # No signal: the document read last is still there
+    context.set_offline(True)
+    page.goto(document_url)
+    assert SUMMARY in page.inner_text("[data-testid=summary]")
+    page.goto("/handbook/quizzes/")
+    assert "Bạn đang không có kết nối" in page.inner_text("main")
+    assert hb.document.title in page.inner_text("[data-testid=offline-list]")
+    context.set_offline(False)
+    context.close()
+
+    # The secretary records attendance for the member without a phone and confirms the commitment
+    context = phone_context(browser, live_server)
+    page = context.new_page()
+    login(page, hb.world.cell_secretary)
+    meeting = Meeting.objects.get(unit=hb.world.cell)
+    page.goto(f"/handbook/meetings/{meeting.pk}/")
+    page.select_option(f"select[name=presence-{hb.offline.pk}]", "present")
+    page.select_option(f"select[name=presence-{hb.member.pk}]", "present")
+    page.click("[data-testid=save-attendance]")
+    assert "Đã lưu điểm danh." in page.inner_text("main")
+    row = page.locator("[data-testid=attendance-row]", has_text="Nguyễn Thị Ổn")
+    assert "bí thư chi bộ ghi nhận" in row.inner_text()
+    page.goto(f"/handbook/cells/{hb.world.cell.pk}/")
+    member_row = page.locator("[data-testid=member-row]", has_text="Hoàng Minh Quân")
+    member_row.locator("[data-testid=confirm-commitment]").click()
+    assert "Đã xác nhận cam kết." in page.inner_text("main")
+    assert "đã xác nhận" in page.locator("[data-testid=member-row]", has_text="Hoàng Minh Quân").inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    context.close()
