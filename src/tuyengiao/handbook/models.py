@@ -53,7 +53,7 @@ class MemberQuerySet(PersonalQuerySet):
 
 
 class MemberStatus(models.TextChoices):
-    ACTIVE = "active", _("Active")
+    ACTIVE = "active", _("Active in the cell")
     TRANSFERRED = "transferred", _("Transferred")
     EXEMPT = "exempt", _("Exempt from activities")
 

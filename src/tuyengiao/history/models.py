@@ -19,7 +19,7 @@ class WorkKind(models.TextChoices):
 
 
 class Stage(models.TextChoices):
-    DRAFTING = "drafting", _("Drafting")
+    DRAFTING = "drafting", _("Being compiled")
     APPRAISAL = "appraisal", _("Appraisal")
     PUBLISHED = "published", _("Published")
 

@@ -118,7 +118,7 @@ reviews = RecordPages(
     form_kwargs=lambda request: {"units": entry_units(request.user), "querysets": {
         "document": visible_documents(request.user).order_by("-issued_on")}},
     can_add=may_add, related=("unit", "document"), list_note=_overdue_notes,
-    saved_message=_("The review was saved."),
+    saved_message=_("The review schedule was saved."),
     extra_urls=[path("reviews/schedule/", login_required(require_http_methods(["GET", "POST"])(_schedule)),
                      name="review_schedule")],
 )
