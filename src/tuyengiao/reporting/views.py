@@ -21,10 +21,10 @@ from django.views.decorators.http import require_POST
 from tuyengiao.core.exceptions import ConflictError, UserError
 from tuyengiao.core.periods import Period, PeriodType
 from tuyengiao.core.periods import recent as recent_periods
-from tuyengiao.org.access import Scope, can, get_unit_for_user
+from tuyengiao.org import tree
+from tuyengiao.org.access import Scope, get_unit_for_user
 from tuyengiao.org.choices import Action
 from tuyengiao.org.models import Unit, today
-from tuyengiao.org.services import ancestors
 
 from . import analytics, approval, completeness, validation
 from . import dashboard as dash
@@ -200,10 +200,10 @@ def approvals(request: HttpRequest, dataset: int, unit: int, period: str) -> Htt
             "report": report,
             "cards": cards,
             "can_bulk": any(c.can_decide for c in cards),
-            "may_unlock": can(request.user, Action.APPROVE, target),
-            "may_enter": can(request.user, Action.ENTER, target),
+            "may_unlock": Scope.of(request.user).allows(target, Action.APPROVE),
+            "may_enter": Scope.of(request.user).allows(target, Action.ENTER),
             "reason_form": ReasonForm(),
-            "trail": ancestors(target, min(p.end, target.last_day())),
+            "trail": tree.ancestors(target, min(p.end, target.last_day())),
             "previous": p.previous,
             "next": p.shift(1),
             "own": Submission.objects.filter(dataset=ds, unit=target, period=p.code).first(),
@@ -269,7 +269,7 @@ def decide(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     except UserError as exc:
         messages.error(request, exc.message)
     parent = approval.approver_unit(sub.unit, sub.period_obj) or sub.unit
-    if not can(request.user, Action.VIEW, parent):
+    if not Scope.of(request.user).allows(parent, Action.VIEW):
         parent = sub.unit
     return redirect("reporting:approvals", dataset=sub.dataset_id, unit=parent.pk, period=sub.period)
 
@@ -330,7 +330,7 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
             "period": period,
             "structure": structure,
             "board": board,
-            "trail": ancestors(unit),
+            "trail": tree.ancestors(unit),
             "datasets": datasets,
             "chart": board.chart_data() if board else {},
         },
