@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "tuyengiao.campaigns",
     "tuyengiao.api",
 ]
+INSTALLED_APPS += ["tuyengiao.demo"]  # the demo province: manage.py load_demo
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -12,12 +12,11 @@ from typing import Any
 from auditlog.context import disable_auditlog
 from django.db import transaction
 
+from tuyengiao.documents.choices import DocumentKind as K
+from tuyengiao.documents.choices import Issuer as I
+from tuyengiao.documents.models import Document, WorkField
+from tuyengiao.documents.services import ensure_work_fields, save_document
 from tuyengiao.org.models import Unit
-
-from .choices import DocumentKind as K
-from .choices import Issuer as I
-from .models import Document, WorkField
-from .services import ensure_work_fields, save_document
 
 D = dt.date
 

@@ -22,9 +22,8 @@ from django.utils import timezone
 from tuyengiao.core.periods import Period, PeriodType
 from tuyengiao.org.choices import UnitKind
 from tuyengiao.org.models import Unit, UnitPlacement
-
-from . import aggregates
-from .models import (
+from tuyengiao.reporting import aggregates
+from tuyengiao.reporting.models import (
     DataElement,
     DataSet,
     DataSetElement,

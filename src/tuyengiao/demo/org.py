@@ -15,9 +15,9 @@ from auditlog.context import disable_auditlog
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from .choices import CommitteeRole, Role, StaffTitle, UnitKind
-from .models import Assignment, Board, StaffPosition, Unit
-from .services import NewUnit, Reorganisation, _open_unit, reorganise
+from tuyengiao.org.choices import CommitteeRole, Role, StaffTitle, UnitKind
+from tuyengiao.org.models import Assignment, Board, StaffPosition, Unit
+from tuyengiao.org.services import NewUnit, Reorganisation, _open_unit, reorganise
 
 PROVINCE_CODE = "LS"
 FOUNDED = dt.date(2010, 1, 1)

@@ -11,10 +11,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from tuyengiao.documents.models import Document
+from tuyengiao.events.models import Event, EventFormat, EventKind
 from tuyengiao.org.choices import UnitKind
 from tuyengiao.org.models import Unit
-
-from .models import Event, EventFormat, EventKind
 
 FIRST_MONTH = dt.date(2025, 12, 1)
 MARKER = "Hội nghị báo cáo viên tháng 12/2025"
