@@ -9,21 +9,13 @@ from django.urls import reverse
 
 from tests.conftest import World
 from tests.reporting.conftest import Catalogue
+from tests.reporting.pages import HX, entry_url, value_url
 from tests.support.personas import client_for
 from tuyengiao.reporting import services
 from tuyengiao.reporting.models import DataValue, Status, Submission
 
 pytestmark = pytest.mark.django_db
 
-HX = {"HTTP_HX_REQUEST": "true"}
-
-
-def entry_url(catalogue: Catalogue, unit, period: str = "202405") -> str:  # type: ignore[no-untyped-def]
-    return reverse("reporting:entry", args=[catalogue.monthly.pk, unit.pk, period])
-
-
-def value_url(catalogue: Catalogue, unit, element, period: str = "202405") -> str:  # type: ignore[no-untyped-def]
-    return reverse("reporting:entry_value", args=[catalogue.monthly.pk, unit.pk, period, element.pk])
 
 
 def test_it_requires_login(world: World, catalogue: Catalogue) -> None:

@@ -22,6 +22,8 @@ from tuyengiao.events.models import Event, EventFormat, EventKind
 from tuyengiao.org.choices import UnitKind
 from tuyengiao.org.models import Unit
 
+from . import org
+
 D = dt.date
 
 # title, documents (symbols or titles), start, deadline, target, audience, completeness
@@ -151,7 +153,7 @@ def _sessions(campaign: Campaign, commune: Unit, rng: random.Random) -> int:
 
 
 def load(stdout: Any) -> None:
-    province = Unit.objects.filter(code="LS").first()
+    province = org.loaded_province()
     if province is None:
         return
     if Campaign.objects.filter(unit=province, title=CAMPAIGNS[0][0]).exists():

@@ -16,7 +16,8 @@ from tuyengiao.documents.choices import DocumentKind as K
 from tuyengiao.documents.choices import Issuer as I
 from tuyengiao.documents.models import Document, WorkField
 from tuyengiao.documents.services import ensure_work_fields, save_document
-from tuyengiao.org.models import Unit
+
+from . import org
 
 D = dt.date
 
@@ -205,7 +206,7 @@ DOCUMENTS: list[tuple[str, str, str, str, dt.date, str, str, list[str], str]] = 
 
 
 def load(stdout: Any) -> None:
-    province = Unit.objects.filter(code="LS").first()
+    province = org.loaded_province()
     if province is None:
         return
     ensure_work_fields()

@@ -53,6 +53,11 @@ USERS = [
 ]
 
 
+def loaded_province() -> Unit | None:
+    """The demo province, once loaded: every other domain's demo builds on it."""
+    return Unit.objects.filter(code=PROVINCE_CODE).first()
+
+
 def _person(rng: random.Random) -> str:
     return f"{rng.choice(_SURNAMES)} {rng.choice(_MIDDLE)} {rng.choice(_GIVEN)}"
 
@@ -155,7 +160,7 @@ def create_users() -> None:
 
 
 def load(stdout: Any) -> None:
-    if Unit.objects.filter(code=PROVINCE_CODE).exists():
+    if loaded_province() is not None:
         stdout.write("  tổ chức: đã có, bỏ qua")
     else:
         with disable_auditlog():

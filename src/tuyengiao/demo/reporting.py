@@ -34,6 +34,8 @@ from tuyengiao.reporting.models import (
     ValidationRule,
 )
 
+from . import org
+
 # code, name, value type, aggregation, work field
 ELEMENTS: list[tuple[str, str, str, str, str]] = [
     ("HT_HOI_NGHI", "Số hội nghị học tập, quán triệt nghị quyết, chỉ thị", "integer", "sum", "study"),
@@ -464,7 +466,7 @@ def figures(monthly: DataSet, half: DataSet) -> tuple[int, int]:
 
 
 def load(stdout: Any) -> None:
-    if not Unit.objects.filter(code="LS").exists():
+    if org.loaded_province() is None:
         stdout.write("  báo cáo: chưa có tỉnh mẫu, bỏ qua")
         return
     with disable_auditlog(), transaction.atomic():
