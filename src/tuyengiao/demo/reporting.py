@@ -459,9 +459,9 @@ def figures(monthly: DataSet, half: DataSet) -> tuple[int, int]:
     # bulk_create stamps "now" on auto_now fields; date the figures the day after their period
     for code in {v.period for v in values}:
         stamp = _at(Period.parse(code).end + dt.timedelta(days=1))
-        DataValue.objects.filter(period=code, unit__code__startswith="LS.").update(
-            created_at=stamp, updated_at=stamp
-        )
+        # by the communes' ids: a join to the units makes PostgreSQL plan badly over rows it has no
+        # statistics of yet (written in this transaction), for minutes on a busy machine
+        DataValue.objects.filter(period=code, unit_id__in=list(communes)).update(created_at=stamp, updated_at=stamp)
     return len(values), len(subs)
 
 
