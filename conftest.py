@@ -28,6 +28,16 @@ def pytest_configure(config: pytest.Config) -> None:
     Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests marked ``postgres`` use what only PostgreSQL has; on SQLite they are skipped, not failed."""
+    if os.environ.get("TEST_DB", "postgres") != "sqlite":
+        return
+    skip = pytest.mark.skip(reason="PostgreSQL only (TEST_DB=sqlite)")
+    for item in items:
+        if item.get_closest_marker("postgres") is not None:
+            item.add_marker(skip)
+
+
 @pytest.fixture(scope="session")
 def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: None) -> object:
     """Point the default database at a throw-away PostgreSQL cluster before the test DB is made."""
@@ -35,7 +45,6 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: N
         yield None
         return
     from django.conf import settings
-
     from tests.support import pgcluster
 
     cluster = pgcluster.start()

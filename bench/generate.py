@@ -532,7 +532,7 @@ def generate(scale_name: str) -> None:
                 call_command("load_demo", quiet_logins=True, stdout=open(os.devnull, "w"))  # noqa: SIM115
                 progress.done()
             else:
-                from tuyengiao.reporting.demo import catalogue
+                from tuyengiao.demo.reporting import catalogue
 
                 progress.step("tổ chức (dựng trong bộ nhớ)")
                 world = World(SCALES[scale_name])

@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "tuyengiao.handbook",
     "tuyengiao.api",
 ]
+INSTALLED_APPS += ["tuyengiao.demo"]  # the demo province: manage.py load_demo
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -19,11 +19,11 @@ from django.utils import timezone
 from tests.conftest import World, make_user
 from tuyengiao.campaigns.models import Campaign, CampaignParticipation
 from tuyengiao.campaigns.services import visible_campaigns
-from tuyengiao.core.scoping import Reach, Visibility, restrict, scope_of, scope_q
+from tuyengiao.core.scoping import Reach, Visibility, scope_of
 from tuyengiao.documents.models import Document
 from tuyengiao.documents.services import visible_documents
 from tuyengiao.events.models import Event
-from tuyengiao.org.access import Scope, can, get_unit_for_user, scope_paths
+from tuyengiao.org.access import Scope, get_unit_for_user
 from tuyengiao.org.choices import ROLE_ACTIONS, Action, Role, UnitKind
 from tuyengiao.org.models import Assignment, Unit
 from tuyengiao.org.services import NewUnit, Reorganisation, reorganise
@@ -104,7 +104,6 @@ def test_units_are_reached_in_the_officers_subtree_for_the_actions_of_the_role(
     for code in PLACES:
         unit = Unit.objects.get(code=code)
         assert scope.allows(unit, action) == (code in _expected(role, action, OWN))
-        assert can(officer, action, unit) == scope.allows(unit, action)
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -242,14 +241,14 @@ def test_a_superuser_reaches_everything_and_a_stranger_nothing(world: World, rec
     assert not Scope.of(stranger).reaches_anything()
 
 
-def test_the_old_helpers_answer_as_the_scope_does(world: World, records: Records) -> None:
+def test_conditions_and_prefixes_answer_as_the_restricted_queryset_does(world: World, records: Records) -> None:
     officer = world.commune_officer
-    assert scope_paths(officer, Action.ENTER) == [world.commune.path]
-    assert scope_paths(User.objects.create_superuser("root", password="x")) is None
-    assert _codes(restrict(Event.objects.all(), officer, Action.ENTER)) == OWN
-    condition = scope_q(officer, Action.VIEW)
-    assert condition is not None and _codes(Event.objects.filter(condition)) == OWN
-    assert scope_of(officer) is Scope.of(officer)
+    scope = Scope.of(officer)
+    assert scope.prefixes(Action.ENTER) == (world.commune.path,)
+    assert Scope.of(User.objects.create_superuser("root", password="x")).everything
+    assert _codes(Event.objects.restrict(officer, Action.ENTER)) == OWN
+    assert _codes(Event.objects.filter(scope.q("unit", Action.VIEW))) == OWN
+    assert scope_of(officer) is scope
 
 
 def test_the_scope_costs_three_queries_per_request_whatever_is_asked(

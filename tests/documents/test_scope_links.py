@@ -7,9 +7,9 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
-from rest_framework.test import APIClient
 
 from tests.conftest import World
+from tests.support.personas import api_client_for
 from tuyengiao.core.exceptions import UserError
 from tuyengiao.documents import services
 from tuyengiao.documents.choices import DocumentKind, Issuer
@@ -18,11 +18,6 @@ from tuyengiao.documents.models import Document
 
 pytestmark = pytest.mark.django_db
 
-
-def api_for(user) -> APIClient:  # type: ignore[no-untyped-def]
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 def make_document(unit, **fields) -> Document:  # type: ignore[no-untyped-def]
@@ -41,7 +36,7 @@ def make_document(unit, **fields) -> Document:  # type: ignore[no-untyped-def]
 
 
 def test_it_refuses_an_issuing_unit_outside_the_users_scope_through_the_api(world: World) -> None:
-    response = api_for(world.commune_officer).post(
+    response = api_client_for(world.commune_officer).post(
         "/api/documents/",
         {
             "kind": "plan",
@@ -94,10 +89,10 @@ def test_a_reference_to_an_unreadable_document_shows_text_not_its_id(world: Worl
     )
     [stored] = link_references(source)
     assert stored.target_id == hidden.pk  # the registry knows the link
-    body = api_for(world.commune_officer).get(f"/api/documents/{source.pk}/").json()
+    body = api_client_for(world.commune_officer).get(f"/api/documents/{source.pk}/").json()
     assert [r["target"] for r in body["references"]] == [None]
     assert (
-        api_for(world.other_commune_officer).get(f"/api/documents/{source.pk}/").json()["references"][0]["target"]
+        api_client_for(world.other_commune_officer).get(f"/api/documents/{source.pk}/").json()["references"][0]["target"]
         == hidden.pk
     )
     page = _page(world, source)

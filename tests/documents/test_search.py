@@ -17,7 +17,7 @@ from tuyengiao.documents.search import Query, highlight, search_documents
 
 pytestmark = pytest.mark.django_db
 
-ON_POSTGRES = pytest.mark.skipif("connection.vendor != 'postgresql'", reason="PostgreSQL full-text search")
+ON_POSTGRES = pytest.mark.postgres  # PostgreSQL's full-text search and its indexes
 
 
 @pytest.fixture

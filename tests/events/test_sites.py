@@ -9,20 +9,15 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from rest_framework.test import APIClient
 
 from tests.conftest import World
+from tests.support.personas import api_client_for
 from tuyengiao.core.exceptions import UserError
 from tuyengiao.events import services
 from tuyengiao.events.models import Event, EventSite
 
 pytestmark = pytest.mark.django_db
 
-
-def api_for(user) -> APIClient:  # type: ignore[no-untyped-def]
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 def hybrid(world: World, **fields) -> Event:  # type: ignore[no-untyped-def]
@@ -108,7 +103,7 @@ def test_a_site_needs_a_unit_or_a_place(client, world: World) -> None:  # type: 
 
 
 def test_a_site_in_another_commune_is_refused(world: World) -> None:
-    response = api_for(world.commune_officer).post(
+    response = api_client_for(world.commune_officer).post(
         "/api/events/",
         {
             "unit": world.commune.pk,
@@ -130,7 +125,7 @@ def test_a_site_in_another_commune_is_refused(world: World) -> None:
 
 
 def test_the_api_saves_and_returns_the_sites(world: World) -> None:
-    api = api_for(world.commune_officer)
+    api = api_client_for(world.commune_officer)
     response = api.post(
         "/api/events/",
         {
@@ -159,7 +154,7 @@ def test_an_event_may_not_cover_a_document_outside_the_users_scope(world: World)
 
     hidden = Document(kind="plan", issuer="commune_committee", title="Kế hoạch xã Tân Lập", unit=world.other_commune)
     save_document(hidden)
-    response = api_for(world.commune_officer).post(
+    response = api_client_for(world.commune_officer).post(
         "/api/events/",
         {
             "unit": world.commune.pk,

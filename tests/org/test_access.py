@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from tests.conftest import World
-from tuyengiao.org.access import can, scope_paths
+from tuyengiao.org.access import Scope
 from tuyengiao.org.choices import Role, UnitKind
 from tuyengiao.org.models import Assignment
 from tuyengiao.org.services import NewUnit, Reorganisation, reorganise
@@ -16,12 +16,12 @@ pytestmark = pytest.mark.django_db
 
 
 def test_each_role_gives_its_own_actions(world: World) -> None:
-    assert can(world.commune_officer, "enter", world.cell)
-    assert not can(world.commune_officer, "approve", world.cell)
-    assert not can(world.commune_officer, "view", world.other_cell)
-    assert can(world.province_approver, "approve", world.other_cell)
-    assert not can(world.province_approver, "enter", world.other_cell)
-    assert scope_paths(world.member, "admin") == []
+    assert Scope.of(world.commune_officer).allows(world.cell, "enter")
+    assert not Scope.of(world.commune_officer).allows(world.cell, "approve")
+    assert not Scope.of(world.commune_officer).allows(world.other_cell, "view")
+    assert Scope.of(world.province_approver).allows(world.other_cell, "approve")
+    assert not Scope.of(world.province_approver).allows(world.other_cell, "enter")
+    assert Scope.of(world.member).prefixes("admin") == ()
 
 
 def test_an_officer_of_a_merged_unit_reaches_its_predecessors(world: World) -> None:
@@ -29,8 +29,8 @@ def test_an_officer_of_a_merged_unit_reaches_its_predecessors(world: World) -> N
                                          open=[NewUnit("T.XM", "Xã Hợp Nhất", UnitKind.COMMUNE, world.province)]))
     Assignment.objects.create(user=world.member, unit=merged, role=Role.DATA_ENTRY)
     world.other_commune.refresh_from_db()
-    assert can(world.member, "enter", world.other_commune)
-    assert set(scope_paths(world.member, "view") or []) >= {merged.path, world.other_commune.path}
+    assert Scope.of(world.member).allows(world.other_commune, "enter")
+    assert set(Scope.of(world.member).prefixes("view")) >= {merged.path, world.other_commune.path}
 
 
 def test_every_actions_scope_costs_three_queries(world: World, django_assert_num_queries) -> None:  # type: ignore[no-untyped-def]
@@ -38,4 +38,4 @@ def test_every_actions_scope_costs_three_queries(world: World, django_assert_num
         Assignment.objects.create(user=world.commune_officer, unit=unit, role=Role.VIEWER)
     with django_assert_num_queries(3):
         for action in ("view", "enter", "approve", "admin", "view"):
-            scope_paths(world.commune_officer, action)
+            Scope.of(world.commune_officer).prefixes(action)

@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 
 from tests.conftest import World
-from tuyengiao.org import services
+from tuyengiao.org import services, tree
 from tuyengiao.org.choices import SuccessionKind, UnitKind
 from tuyengiao.org.models import Unit, UnitPlacement, UnitSuccession
 from tuyengiao.org.services import NewUnit, Reorganisation, ReorganisationError, reorganise
@@ -43,24 +43,24 @@ def test_merging_three_communes_keeps_history_and_rolls_members_up(world: World)
         date=MERGE_DAY, close=communes,
         open=[NewUnit(code="T.XM1", name="Đảng bộ xã Chí Linh mới", kind=UnitKind.COMMUNE, parent=world.province)],
     ))
-    assert [u.code for u in services.children(world.district, dt.date(2024, 1, 1))] == ["T.X1", "T.X3", "T.X2"] or \
-        sorted(u.code for u in services.children(world.district, dt.date(2024, 1, 1))) == ["T.X1", "T.X2", "T.X3"]
-    assert services.children(world.district) == []
-    today_codes = {u.code for u in services.children(world.province) if u.kind == UnitKind.COMMUNE}
+    assert [u.code for u in tree.children(world.district, dt.date(2024, 1, 1))] == ["T.X1", "T.X3", "T.X2"] or \
+        sorted(u.code for u in tree.children(world.district, dt.date(2024, 1, 1))) == ["T.X1", "T.X2", "T.X3"]
+    assert tree.children(world.district) == []
+    today_codes = {u.code for u in tree.children(world.province) if u.kind == UnitKind.COMMUNE}
     assert today_codes == {"T.XM1"}
     assert services.member_total(merged) == sum(before.values()) == 30 + 25 + 40 + 17
     for commune in communes:
         commune.refresh_from_db()
         assert commune.valid_to == MERGE_DAY
-        assert services.current_successors(commune) == [(merged, Decimal(1))]
+        assert tree.successors(commune) == [(merged, Decimal(1))]
     kinds = set(UnitSuccession.objects.values_list("kind", flat=True))
     assert kinds == {SuccessionKind.MERGE}
     # The cells moved: today under the merged commune, in 2024 under their old communes.
     world.cell.refresh_from_db()
     assert world.cell.parent == merged
     assert world.cell.path.startswith(merged.path)
-    assert services.parent_on(world.cell, dt.date(2024, 1, 1)) == world.commune
-    assert services.ancestors(world.cell, dt.date(2024, 1, 1)) == [world.province, world.district, world.commune]
+    assert tree.parent_on(world.cell, dt.date(2024, 1, 1)) == world.commune
+    assert tree.ancestors(world.cell, dt.date(2024, 1, 1)) == [world.province, world.district, world.commune]
 
 
 def test_a_split_shares_the_old_unit_and_needs_destinations(world: World) -> None:
@@ -89,9 +89,9 @@ def test_successors_follow_chains_of_merges_and_splits(world: World) -> None:
     reorganise(Reorganisation(date=MERGE_DAY, close=[renamed, world.other_commune],
                               open=[NewUnit("T.XM", "Đảng bộ xã Hợp Nhất", UnitKind.COMMUNE, world.province)]))
     merged = Unit.objects.get(code="T.XM")
-    assert services.current_successors(world.commune) == [(merged, Decimal(1))]
+    assert tree.successors(world.commune) == [(merged, Decimal(1))]
     assert UnitSuccession.objects.get(predecessor=world.commune).kind == SuccessionKind.RENAME
-    assert {s.predecessor.code for s in services.predecessors(merged)} == {"T.X1", "T.X1R", "T.X2"}
+    assert {s.predecessor.code for s in tree.predecessors(merged)} == {"T.X1", "T.X1R", "T.X2"}
 
 
 @pytest.mark.parametrize(
@@ -140,8 +140,8 @@ def test_tree_as_of_a_date_shows_each_structure(world: World) -> None:
     reorganise(Reorganisation(date=MERGE_DAY, close=communes,
                               open=[NewUnit("T.XM1", "Xã gộp", UnitKind.COMMUNE, world.province)]))
     reorganise(Reorganisation(date=MERGE_DAY, close=[world.district]))
-    old = services.tree_as_of(dt.date(2024, 12, 31), root=world.province)
-    new = services.tree_as_of(dt.date(2025, 7, 1), root=world.province)
+    old = tree.tree_as_of(dt.date(2024, 12, 31), root=world.province)
+    new = tree.tree_as_of(dt.date(2025, 7, 1), root=world.province)
     assert [u.code for u in old[world.province.pk]] == ["T.H1"]
     assert len(old[world.district.pk]) == 3
     assert [u.code for u in new[world.province.pk]] == ["T.XM1"]

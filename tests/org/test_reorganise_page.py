@@ -6,22 +6,17 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from rest_framework.test import APIClient
 
 from tests.conftest import World
+from tests.support.personas import client_for
 from tuyengiao.org import services
 from tuyengiao.org.choices import Role
 from tuyengiao.org.models import Assignment, Unit, UnitSuccession
 
 pytestmark = pytest.mark.django_db
 
-
-def client_for(user) -> Client:  # type: ignore[no-untyped-def]
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def _url(world: World) -> str:
@@ -152,3 +147,33 @@ def test_breadcrumbs_link_only_to_units_the_user_may_open(world: World) -> None:
         assert reverse("org:unit_detail", args=[outside.pk]) not in crumbs
     admin_body = client_for(world.province_admin).get(reverse("org:unit_detail", args=[world.cell.pk]))
     assert reverse("org:unit_detail", args=[world.province.pk]) in admin_body.content.decode()
+
+
+def test_a_unit_admin_merges_communes_from_the_page(world: World) -> None:
+    client = client_for(world.province_admin)
+    url = reverse("org:unit_reorganise", args=[world.province.pk])
+    response = client.post(url, {"units": [world.commune.pk, world.other_commune.pk], "date": "2025-07-01",
+                                 "new_code": "T.XM", "new_name": "Đảng bộ xã Hợp Nhất",
+                                 "new_parent": world.province.pk})
+    merged = Unit.objects.get(code="T.XM")
+    assert response.status_code == 302 and response["Location"] == reverse("org:unit_detail", args=[merged.pk])
+    assert set(merged.children.values_list("code", flat=True)) == {"T.X1.C1", "T.X1.C2", "T.X2.C1"}
+
+
+def test_a_refused_merge_explains_itself_and_changes_nothing(world: World) -> None:
+    client = client_for(world.province_admin)
+    before = Unit.objects.count()
+    body = client.post(reverse("org:unit_reorganise", args=[world.province.pk]), {
+        "units": [world.commune.pk, world.other_commune.pk], "date": "2010-01-01", "new_code": "T.XM",
+        "new_name": "Xã gộp", "new_parent": world.district.pk,
+    }).content.decode()
+    assert Unit.objects.count() == before
+    assert 'data-testid="problems"' in body
+    assert "không sau ngày thành lập" in body
+
+
+def test_only_unit_admins_reorganise_and_only_their_subtree(world: World) -> None:
+    assert client_for(world.province_approver).get(
+        reverse("org:unit_reorganise", args=[world.province.pk])).status_code == 403
+    assert client_for(world.commune_officer).get(
+        reverse("org:unit_reorganise", args=[world.other_commune.pk])).status_code == 404

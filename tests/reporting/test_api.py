@@ -5,18 +5,12 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from rest_framework.test import APIClient
 
 from tests.conftest import World
 from tests.reporting.conftest import Catalogue
+from tests.support.personas import api_client_for
 from tuyengiao.reporting import analytics, dashboard, services
 from tuyengiao.reporting.models import DataValue, Status, Submission
-
-
-def api(user) -> APIClient:  # type: ignore[no-untyped-def]
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 def value_set(unit_code: str, values: list[dict]) -> dict:  # type: ignore[type-arg]
@@ -25,7 +19,7 @@ def value_set(unit_code: str, values: list[dict]) -> dict:  # type: ignore[type-
 
 @pytest.mark.smoke
 def test_a_value_set_round_trips(world: World, catalogue: Catalogue) -> None:
-    client = api(world.commune_officer)
+    client = api_client_for(world.commune_officer)
     answer = client.post(
         "/api/dataValueSets/",
         value_set(
@@ -52,7 +46,7 @@ def test_a_value_set_round_trips(world: World, catalogue: Catalogue) -> None:
 
 
 def test_every_bad_value_is_named_and_nothing_is_saved(world: World, catalogue: Catalogue) -> None:
-    answer = api(world.commune_officer).post(
+    answer = api_client_for(world.commune_officer).post(
         "/api/dataValueSets/",
         value_set(
             "T.X1",
@@ -78,7 +72,7 @@ def test_every_bad_value_is_named_and_nothing_is_saved(world: World, catalogue: 
 
 def test_stale_versions_and_approved_reports_are_refused(world: World, catalogue: Catalogue) -> None:
     services.save_value(world.commune_officer, catalogue.sessions, world.commune, "202405", "3", 0)
-    client = api(world.commune_officer)
+    client = api_client_for(world.commune_officer)
     stale = client.post(
         "/api/dataValueSets/",
         value_set("T.X1", [{"dataElement": "HT_SO_BUOI", "value": 5, "version": 0}]),
@@ -91,7 +85,7 @@ def test_stale_versions_and_approved_reports_are_refused(world: World, catalogue
         format="json",
     )
     assert sub.status_code == 200 and sub.json()["status"] == "submitted"
-    approver = api(world.province_approver)
+    approver = api_client_for(world.province_approver)
     returned = approver.post(f"/api/submissions/{sub.json()['id']}/return/", {"reason": ""}, format="json")
     assert returned.status_code == 400
     assert approver.post(f"/api/submissions/{sub.json()['id']}/approve/").json()["status"] == "approved"
@@ -112,7 +106,7 @@ def test_analytics_rows_equal_the_service_and_the_dashboard(world: World, catalo
         services.save_value(admin, catalogue.expected, world.commune, f"2024{month:02d}", "130", None)
         services.save_value(admin, catalogue.attendees, world.other_commune, f"2024{month:02d}", "40", None)
         services.save_value(admin, catalogue.expected, world.other_commune, f"2024{month:02d}", "45", None)
-    client = api(world.province_approver)
+    client = api_client_for(world.province_approver)
     answer = client.get(
         "/api/analytics/",
         {"dx": "HT_LUOT_DV;TL_THAM_GIA", "pe": "2024S1;2024S2", "ou": "T.H1", "ou_mode": "children"},
@@ -132,7 +126,7 @@ def test_analytics_rows_equal_the_service_and_the_dashboard(world: World, catalo
 
 
 def test_outsiders_get_404_and_bad_parameters_400(world: World, catalogue: Catalogue) -> None:
-    outsider = api(world.other_commune_officer)
+    outsider = api_client_for(world.other_commune_officer)
     assert (
         outsider.get("/api/analytics/", {"dx": "HT_SO_BUOI", "pe": "2024", "ou": "T.X1"}).status_code == 404
     )
@@ -160,12 +154,12 @@ def test_outsiders_get_404_and_bad_parameters_400(world: World, catalogue: Catal
     sub = services.submit(world.commune_officer, catalogue.monthly, world.commune, "202405")
     assert outsider.post(f"/api/submissions/{sub.pk}/approve/").status_code == 404
     assert outsider.get("/api/submissions/").json()["count"] == 0
-    mine = api(world.commune_officer)
+    mine = api_client_for(world.commune_officer)
     bad = mine.get("/api/analytics/", {"dx": "KHONG_CO", "pe": "2024", "ou": "T.X1"})
     assert bad.status_code == 400 and "KHONG_CO" in str(bad.json())
     assert mine.get("/api/analytics/", {"dx": "HT_SO_BUOI", "pe": "2024X", "ou": "T.X1"}).status_code == 400
     report = (
-        api(world.province_approver)
+        api_client_for(world.province_approver)
         .get("/api/completeness/", {"dataSet": "BC_THANG", "period": "202405", "orgUnit": "T"})
         .json()
     )
@@ -174,7 +168,7 @@ def test_outsiders_get_404_and_bad_parameters_400(world: World, catalogue: Catal
 
 
 def test_the_schema_lists_the_reporting_endpoints(world: World) -> None:
-    schema = api(world.province_admin).get("/api/schema/", {"format": "json"})
+    schema = api_client_for(world.province_admin).get("/api/schema/", {"format": "json"})
     assert schema.status_code == 200
     paths = schema.json()["paths"]
     for endpoint in (
@@ -191,7 +185,7 @@ def test_the_schema_lists_the_reporting_endpoints(world: World) -> None:
 def test_analytics_descendants_at_a_level(world: World, catalogue: Catalogue) -> None:
     services.save_value(world.province_admin, catalogue.sessions, world.cell, "202405", "2", None)
     services.save_value(world.province_admin, catalogue.sessions, world.commune, "202405", "3", None)
-    client = api(world.province_approver)
+    client = api_client_for(world.province_approver)
     communes = client.get(
         "/api/analytics/",
         {"dx": "HT_SO_BUOI", "pe": "2024Q2", "ou": "T", "ou_mode": "descendants", "level": 2},
@@ -205,7 +199,7 @@ def test_analytics_descendants_at_a_level(world: World, catalogue: Catalogue) ->
 
 
 def test_data_sets_list_their_elements_in_order(world: World, catalogue: Catalogue) -> None:
-    got = api(world.member).get("/api/dataSets/BC_THANG/").json()
+    got = api_client_for(world.member).get("/api/dataSets/BC_THANG/").json()
     assert [e["code"] for e in got["dataElements"]] == [
         "HT_SO_BUOI",
         "HT_LUOT_DV",

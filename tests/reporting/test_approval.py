@@ -3,12 +3,12 @@ order and fields."""
 
 from __future__ import annotations
 
-from django.test import Client
 from django.urls import reverse
 from rest_framework.test import APIClient
 
 from tests.conftest import World
 from tests.reporting.conftest import Catalogue
+from tests.support.personas import client_for
 from tuyengiao.core.periods import Period
 from tuyengiao.reporting import approval, entry, services
 from tuyengiao.reporting.codes import parse_codes
@@ -16,11 +16,6 @@ from tuyengiao.reporting.models import DataElement, DataSetElement, Status, Subm
 
 MAY = Period.parse("202405")
 
-
-def browser(user) -> Client:  # type: ignore[no-untyped-def]
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def sent(world: World, catalogue: Catalogue, by_admin_for_other: bool = False) -> tuple[Submission, Submission]:
@@ -44,7 +39,7 @@ def test_bulk_approval_decides_each_report_and_names_each_refusal(world: World, 
 
 def test_the_approvals_page_approves_the_ticked_reports(world: World, catalogue: Catalogue) -> None:
     first, second = sent(world, catalogue, by_admin_for_other=True)
-    client = browser(world.province_admin)
+    client = client_for(world.province_admin)
     url = reverse("reporting:approvals", args=[catalogue.monthly.pk, world.district.pk, "202405"])
     page = client.get(url).content.decode()
     assert f'value="{first.pk}"' in page and "approval-card" in page and "Duyệt các báo cáo đã chọn" in page
@@ -54,7 +49,7 @@ def test_the_approvals_page_approves_the_ticked_reports(world: World, catalogue:
     assert "Đã duyệt 1 báo cáo: Đảng bộ xã Chí Linh" in body
     assert "Đảng bộ xã Tân Lập chưa được duyệt" in body and "tự gửi" in body
     # an outsider's ticks do nothing, and a page outside their subtree is 404
-    outsider = browser(world.other_commune_officer)
+    outsider = client_for(world.other_commune_officer)
     assert outsider.post(action, {"submission": [second.pk]}).status_code == 404
     assert Submission.objects.get(pk=second.pk).status == Status.SUBMITTED
 
@@ -87,7 +82,7 @@ def test_the_approver_sees_what_changed_since_the_last_version_sent(world: World
         ("Số lượt đảng viên tham gia", "40", "1.045"),
         ("Số đảng viên được triệu tập", "50", "1.100"),
     ]
-    page = browser(world.province_approver).get(
+    page = client_for(world.province_approver).get(
         reverse("reporting:approvals", args=[catalogue.monthly.pk, world.district.pk, "202405"])
     ).content.decode()
     assert "2 chỉ tiêu thay đổi so với lần gửi trước" in page and "<del>40</del>" in page
@@ -111,7 +106,7 @@ def test_entry_sections_follow_the_reports_numbering_and_long_text_is_a_textarea
     tab = [f["tabindex"] for _t, fields in form.sections for f in fields]
     assert tab == list(range(1, len(tab) + 1))
     assert entry.field_tabindex(catalogue.monthly, hard) == 4  # I, II, III (two fields)
-    page = browser(world.commune_officer).get(
+    page = client_for(world.commune_officer).get(
         reverse("reporting:entry", args=[catalogue.monthly.pk, world.commune.pk, "202405"])
     ).content.decode()
     assert page.index("I. Học tập nghị quyết") < page.index("II. Học tập và làm theo") < page.index("VI. Giáo")

@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
 from django.test import Client
 from django.urls import reverse
 from rest_framework.test import APIClient
@@ -22,6 +22,9 @@ from tests.conftest import World, build_world
 from tests.reporting.conftest import Catalogue, build_catalogue
 from tuyengiao.reporting.models import DataValue
 
+# Row locks and deadlocks are PostgreSQL's.
+pytestmark = pytest.mark.postgres
+
 CLIENTS = 6
 CODES = ["HT_SO_BUOI", "HT_LUOT_DV", "HT_DV_TRIEU_TAP", "HT_TY_LE_TU_DANH_GIA", "GHI_CHU"]
 
@@ -29,8 +32,6 @@ CODES = ["HT_SO_BUOI", "HT_LUOT_DV", "HT_DV_TRIEU_TAP", "HT_TY_LE_TU_DANH_GIA", 
 
 @pytest.fixture
 def rush_world(transactional_db: None) -> tuple[World, Catalogue]:
-    if connection.vendor != "postgresql":
-        pytest.skip("row locks and deadlocks are PostgreSQL's (TEST_DB=sqlite)")
     return build_world(), build_catalogue()
 
 

@@ -7,11 +7,11 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from tests.conftest import World
 from tests.reporting.conftest import Catalogue
+from tests.support.personas import client_for
 from tuyengiao.core.periods import Period
 from tuyengiao.org.choices import UnitKind
 from tuyengiao.org.models import Unit
@@ -28,11 +28,6 @@ def communes_report(catalogue: Catalogue) -> None:
     own report (a catalogue entry of its own) is left out so the counts stay the ones written."""
     DataSet.objects.filter(code="BC_CHI_BO").delete()
 
-
-def client_for(user) -> Client:  # type: ignore[no-untyped-def]
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def enter(world: World, element, unit, period: str, value: object) -> None:  # type: ignore[no-untyped-def]
@@ -207,3 +202,23 @@ def test_a_broken_rule_speaks_in_its_own_words_and_names_the_figures(world: Worl
     assert side_in_words("#{LL_LOP_KE_HOACH} * 2", {"LL_LOP_KE_HOACH": "số lớp theo kế hoạch"}) == (
         "Số lớp theo kế hoạch × 2"
     )
+
+
+def test_its_trail_links_only_to_units_the_user_may_open(world: World) -> None:
+    page = client_for(world.commune_officer).get(reverse("reporting:dashboard"), {"unit": world.commune.pk})
+    crumbs = page.content.decode().split('class="breadcrumbs"', 1)[1].split("</nav>", 1)[0]
+    assert world.province.name in crumbs and world.district.name in crumbs
+    assert "<a " not in crumbs
+    admin = client_for(world.province_admin).get(reverse("reporting:dashboard"), {"unit": world.commune.pk})
+    crumbs = admin.content.decode().split('class="breadcrumbs"', 1)[1].split("</nav>", 1)[0]
+    assert f"?unit={world.province.pk}" in crumbs and f"?unit={world.district.pk}" in crumbs
+
+
+def test_it_requires_login(world: World) -> None:
+    answer = client_for(None).get(reverse("reporting:dashboard") + f"?unit={world.commune.pk}")
+    assert answer.status_code == 302 and reverse("accounts:login") in answer["Location"]
+
+
+def test_it_requires_the_unit_in_scope(world: World) -> None:
+    outsider = client_for(world.other_commune_officer)
+    assert outsider.get(reverse("reporting:dashboard") + f"?unit={world.commune.pk}").status_code == 404

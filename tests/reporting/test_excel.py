@@ -22,6 +22,7 @@ from openpyxl import load_workbook
 
 from tests.conftest import World, build_world
 from tests.reporting.conftest import Catalogue, build_catalogue
+from tests.support.personas import client_for
 from tuyengiao.core.periods import Period
 from tuyengiao.reporting import jobs, services
 from tuyengiao.reporting.models import DataValue, ImportJob, JobStatus
@@ -35,11 +36,6 @@ def media(settings) -> Iterator[Path]:  # type: ignore[no-untyped-def]
     yield folder
     shutil.rmtree(folder, ignore_errors=True)
 
-
-def client_for(user) -> Client:  # type: ignore[no-untyped-def]
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def urls(catalogue: Catalogue, world: World) -> tuple[str, str]:

@@ -22,6 +22,7 @@ from openpyxl import load_workbook
 
 from tests.conftest import World
 from tests.reporting.conftest import Catalogue
+from tests.support.personas import client_for
 from tuyengiao.reporting import excel, jobs, services
 from tuyengiao.reporting.models import DataValue, ImportJob, JobStatus
 
@@ -36,11 +37,6 @@ def media(settings) -> Iterator[Path]:  # type: ignore[no-untyped-def]
     yield folder
     shutil.rmtree(folder, ignore_errors=True)
 
-
-def client_for(user) -> Client:  # type: ignore[no-untyped-def]
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def args(catalogue: Catalogue, unit) -> list[object]:  # type: ignore[no-untyped-def]

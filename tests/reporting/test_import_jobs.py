@@ -179,6 +179,7 @@ def test_files_of_previews_nobody_saved_are_deleted_after_a_day(world: World, ca
     assert not orphan.exists() and fresh.exists()
 
 
+@pytest.mark.postgres  # the worker process reaches the test database over the network
 def test_a_worker_killed_in_the_middle_of_a_save_leaves_nothing_half_saved_and_the_job_is_retried(
     setup: tuple[World, Catalogue], media: Path
 ) -> None:
@@ -191,8 +192,6 @@ def test_a_worker_killed_in_the_middle_of_a_save_leaves_nothing_half_saved_and_t
 
     from django.db import connection, connections
 
-    if connection.vendor != "postgresql":
-        pytest.skip("the worker process reaches the test database over the network")
     world, catalogue = setup
     from tuyengiao.reporting import services
 

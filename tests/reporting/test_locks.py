@@ -6,12 +6,12 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from django.test import Client, override_settings
+from django.test import override_settings
 from django.urls import reverse
-from rest_framework.test import APIClient
 
 from tests.conftest import World
 from tests.reporting.conftest import Catalogue
+from tests.support.personas import api_client_for, client_for
 from tuyengiao.core.exceptions import UserError
 from tuyengiao.core.periods import Period
 from tuyengiao.reporting import services
@@ -21,16 +21,6 @@ MAY = Period.parse("202405")
 HX = {"HTTP_HX_REQUEST": "true"}
 
 
-def api(user) -> APIClient:  # type: ignore[no-untyped-def]
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
-
-
-def browser(user) -> Client:  # type: ignore[no-untyped-def]
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def cell_set() -> DataSet:
@@ -38,7 +28,7 @@ def cell_set() -> DataSet:
 
 
 def post_cell_value(user, value: int):  # type: ignore[no-untyped-def]
-    return api(user).post(
+    return api_client_for(user).post(
         "/api/dataValueSets/",
         {
             "dataSet": "BC_CHI_BO",
@@ -52,7 +42,7 @@ def post_cell_value(user, value: int):  # type: ignore[no-untyped-def]
 
 def post_cell_form(user, catalogue: Catalogue, world: World, value: str, version: int):  # type: ignore[no-untyped-def]
     url = reverse("reporting:entry_value", args=[cell_set().pk, world.cell.pk, "202405", catalogue.sessions.pk])
-    return browser(user).post(url, {"value": value, "version": version}, **HX)
+    return client_for(user).post(url, {"value": value, "version": version}, **HX)
 
 
 def approved_commune(world: World, catalogue: Catalogue) -> None:
@@ -68,7 +58,7 @@ def test_a_cell_cannot_write_figures_of_a_commune_report(world: World, catalogue
     with pytest.raises(UserError) as info:
         services.save_value(world.cell_secretary, catalogue.expected, world.cell, MAY, "30", 0)
     assert "Chi bộ thôn Đông" in info.value.message and "không thuộc diện báo cáo" in info.value.message
-    answer = api(world.cell_secretary).post(
+    answer = api_client_for(world.cell_secretary).post(
         "/api/dataValueSets/",
         {
             "dataSet": "BC_THANG",
@@ -80,7 +70,7 @@ def test_a_cell_cannot_write_figures_of_a_commune_report(world: World, catalogue
     )
     assert answer.status_code == 400 and "không thuộc diện báo cáo" in answer.json()["errors"][0]["message"]
     url = reverse("reporting:entry_value", args=[catalogue.monthly.pk, world.cell.pk, "202405", catalogue.sessions.pk])
-    body = browser(world.cell_secretary).post(url, {"value": "2", "version": 0}, **HX).content.decode()
+    body = client_for(world.cell_secretary).post(url, {"value": "2", "version": 0}, **HX).content.decode()
     assert "không thuộc diện báo cáo" in body
     assert not DataValue.objects.exists()
     # the cell's own report is open to it
@@ -118,7 +108,7 @@ def test_an_approved_commune_report_locks_its_cells_figures_through_the_form(
     approved_commune(world, catalogue)
     body = post_cell_form(world.cell_secretary, catalogue, world, "5", 0).content.decode()
     assert 'role="alert"' in body and "đã được duyệt" in body
-    page = browser(world.cell_secretary).get(
+    page = client_for(world.cell_secretary).get(
         reverse("reporting:entry", args=[cell_set().pk, world.cell.pk, "202405"])
     ).content.decode()
     assert "đã được duyệt" in page and "disabled" in page
@@ -160,12 +150,12 @@ def test_a_returned_report_is_open_again(world: World, catalogue: Catalogue) -> 
 
 
 def test_withdraw_through_the_page_and_the_api(world: World, catalogue: Catalogue) -> None:
-    officer = browser(world.commune_officer)
+    officer = client_for(world.commune_officer)
     services.save_value(world.commune_officer, catalogue.sessions, world.commune, MAY, "3", 0)
     sub = services.submit(world.commune_officer, catalogue.monthly, world.commune, MAY)
     page = officer.get(reverse("reporting:entry", args=[catalogue.monthly.pk, world.commune.pk, "202405"]))
     assert "Rút lại báo cáo để sửa" in page.content.decode()
-    other = browser(world.province_admin).get(
+    other = client_for(world.province_admin).get(
         reverse("reporting:entry", args=[catalogue.monthly.pk, world.commune.pk, "202405"])
     )
     assert "Rút lại báo cáo để sửa" not in other.content.decode()
@@ -173,10 +163,10 @@ def test_withdraw_through_the_page_and_the_api(world: World, catalogue: Catalogu
     sub.refresh_from_db()
     assert sub.status == Status.DRAFT
     services.submit(world.commune_officer, catalogue.monthly, world.commune, MAY)
-    assert api(world.province_admin).post(f"/api/submissions/{sub.pk}/withdraw/").status_code == 400
-    answer = api(world.commune_officer).post(f"/api/submissions/{sub.pk}/withdraw/")
+    assert api_client_for(world.province_admin).post(f"/api/submissions/{sub.pk}/withdraw/").status_code == 400
+    answer = api_client_for(world.commune_officer).post(f"/api/submissions/{sub.pk}/withdraw/")
     assert answer.status_code == 200 and answer.json()["status"] == "draft"
-    assert api(world.other_commune_officer).post(f"/api/submissions/{sub.pk}/withdraw/").status_code == 404
+    assert api_client_for(world.other_commune_officer).post(f"/api/submissions/{sub.pk}/withdraw/").status_code == 404
 
 
 # --- self-approval --------------------------------------------------------------------------
@@ -189,7 +179,7 @@ def test_whoever_sent_a_report_cannot_approve_it(world: World, catalogue: Catalo
     with pytest.raises(UserError) as info:
         services.approve(admin, sub)
     assert "tự gửi" in info.value.message
-    assert api(admin).post(f"/api/submissions/{sub.pk}/approve/").status_code == 400
+    assert api_client_for(admin).post(f"/api/submissions/{sub.pk}/approve/").status_code == 400
     sub.refresh_from_db()
     assert sub.status == Status.SUBMITTED
     assert services.approve(world.province_approver, sub).status == Status.APPROVED
@@ -212,7 +202,7 @@ def test_expiry_locks_the_bulk_path_except_for_unit_administrators(world: World,
     entries = [services.Entry(world.commune, MAY, catalogue.sessions, "2", where=0)]
     changes, errors = services.prepare(world.commune_officer, entries)
     assert changes == [] and "quá hạn" in errors[0][1] and "30/06/2024" in errors[0][1]
-    answer = api(world.commune_officer).post(
+    answer = api_client_for(world.commune_officer).post(
         "/api/dataValueSets/",
         {"dataSet": "BC_THANG", "period": "202405", "orgUnit": "T.X1", "dataValues": [
             {"dataElement": "HT_SO_BUOI", "value": 2}]},
@@ -224,7 +214,7 @@ def test_expiry_locks_the_bulk_path_except_for_unit_administrators(world: World,
 
 
 def test_a_write_without_a_version_overwrites(world: World, catalogue: Catalogue) -> None:
-    client = api(world.commune_officer)
+    client = api_client_for(world.commune_officer)
     body = {"dataSet": "BC_THANG", "period": "202405", "orgUnit": "T.X1"}
     for value in (3, 5):
         answer = client.post(

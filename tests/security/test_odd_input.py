@@ -12,11 +12,10 @@ import io
 import pytest
 from django.test import Client
 from django.urls import reverse
-from rest_framework.test import APIClient
 
 from tests.conftest import World
 from tests.reporting.conftest import Catalogue, build_catalogue
-from tests.support.personas import client_for
+from tests.support.personas import api_client_for, client_for
 from tuyengiao.core.numbers import parse_count, parse_number
 from tuyengiao.core.periods import FIRST_YEAR, LAST_YEAR, Period
 from tuyengiao.org.models import Unit
@@ -29,11 +28,6 @@ TWENTY_FOUR_DIGITS = "123456789012345678901234"
 def catalogue(world: World) -> Catalogue:
     return build_catalogue()
 
-
-def api(user) -> APIClient:  # type: ignore[no-untyped-def]
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 # --- periods --------------------------------------------------------------------------------
@@ -72,7 +66,7 @@ def test_pages_answer_404_or_a_form_error_for_a_period_out_of_range(world: World
 
 @pytest.mark.parametrize("code", ["0000S1", "999912"])
 def test_the_api_answers_400_for_a_period_out_of_range(world: World, catalogue: Catalogue, code: str) -> None:
-    client = api(world.commune_officer)
+    client = api_client_for(world.commune_officer)
     for url, params in [
         ("/api/dataValueSets/", {"dataSet": "BC_THANG", "orgUnit": "T.X1", "period": code}),
         ("/api/completeness/", {"dataSet": "BC_THANG", "orgUnit": "T.X1", "period": code}),
@@ -95,7 +89,7 @@ def test_the_api_answers_400_for_a_period_out_of_range(world: World, catalogue: 
      {"limit": "100000"}, {"limit": "1e3"}],
 )
 def test_paging_parameters_out_of_range_answer_400(world: World, params: dict[str, str]) -> None:
-    answer = api(world.province_admin).get("/api/units/", params)
+    answer = api_client_for(world.province_admin).get("/api/units/", params)
     assert answer.status_code == 400, answer.content
     assert set(answer.json()) <= {"limit", "offset"}
 
@@ -104,10 +98,10 @@ def test_page_sizes_up_to_the_maximum_are_served(world: World, settings) -> None
     from tuyengiao.api.pagination import BoundedLimitOffsetPagination
 
     top = BoundedLimitOffsetPagination.max_limit
-    answer = api(world.province_admin).get("/api/units/", {"limit": str(top), "offset": "1"})
+    answer = api_client_for(world.province_admin).get("/api/units/", {"limit": str(top), "offset": "1"})
     assert answer.status_code == 200
     assert answer.json()["count"] == Unit.objects.count()
-    over = api(world.province_admin).get("/api/units/", {"limit": str(top + 1)})
+    over = api_client_for(world.province_admin).get("/api/units/", {"limit": str(top + 1)})
     assert over.status_code == 400
     assert str(top) in over.json()["limit"][0]
 
@@ -204,7 +198,7 @@ def test_an_analytics_request_too_large_is_refused_naming_the_limit_and_the_size
 ) -> None:
     settings.ANALYTICS_MAX_CELLS = 100
     months = ";".join(f"2024{m:02d}" for m in range(1, 13)) + ";" + ";".join(f"2025{m:02d}" for m in range(1, 13))
-    answer = api(world.province_admin).get(
+    answer = api_client_for(world.province_admin).get(
         "/api/analytics/",
         {"dx": "HT_SO_BUOI;HT_LUOT_DV;HT_DV_TRIEU_TAP", "pe": months, "ou": "T", "ou_mode": "descendants"},
     )
@@ -212,7 +206,7 @@ def test_an_analytics_request_too_large_is_refused_naming_the_limit_and_the_size
     text = answer.content.decode()
     # 3 elements × 24 months × the 6 units below the province
     assert "432 giá trị (3 chỉ tiêu × 24 kỳ × 6 đơn vị), vượt giới hạn 100" in text
-    small = api(world.province_admin).get("/api/analytics/", {"dx": "HT_SO_BUOI", "pe": "2024", "ou": "T"})
+    small = api_client_for(world.province_admin).get("/api/analytics/", {"dx": "HT_SO_BUOI", "pe": "2024", "ou": "T"})
     assert small.status_code == 200
 
 
@@ -228,12 +222,13 @@ def test_the_pivot_page_shows_the_same_bound(world: World, catalogue: Catalogue,
 
 @pytest.mark.parametrize("level", ["-1", "0", "abc", "١", HUGE])
 def test_analytics_level_out_of_range_answers_400(world: World, catalogue: Catalogue, level: str) -> None:
-    answer = api(world.province_admin).get(
+    answer = api_client_for(world.province_admin).get(
         "/api/analytics/", {"dx": "HT_SO_BUOI", "pe": "2024", "ou": "T", "ou_mode": "descendants", "level": level}
     )
     assert answer.status_code == 400
 
 
+@pytest.mark.postgres  # statement timeouts are a PostgreSQL setting
 @pytest.mark.django_db(transaction=False)
 def test_an_analytics_statement_past_the_timeout_answers_503_in_vietnamese(
     world: World, catalogue: Catalogue, settings  # type: ignore[no-untyped-def]
@@ -244,8 +239,6 @@ def test_an_analytics_statement_past_the_timeout_answers_503_in_vietnamese(
 
     from tuyengiao.core import providers
 
-    if connection.vendor != "postgresql":
-        pytest.skip("statement timeouts are a PostgreSQL setting")
 
     def slow(unit_ids, period):  # type: ignore[no-untyped-def]
         with connection.cursor() as cursor:
@@ -255,7 +248,7 @@ def test_an_analytics_statement_past_the_timeout_answers_503_in_vietnamese(
     providers.register(providers.DerivedElement(code="CHAM_CHAP", name="Chậm chạp", compute=slow))
     settings.ANALYTICS_STATEMENT_TIMEOUT_MS = 200
     try:
-        answer = api(world.province_admin).get("/api/analytics/", {"dx": "CHAM_CHAP", "pe": "2024", "ou": "T"})
+        answer = api_client_for(world.province_admin).get("/api/analytics/", {"dx": "CHAM_CHAP", "pe": "2024", "ou": "T"})
     finally:
         providers._REGISTRY.pop("CHAM_CHAP", None)
     assert answer.status_code == 503, answer.content
@@ -264,5 +257,5 @@ def test_an_analytics_statement_past_the_timeout_answers_503_in_vietnamese(
     with connection.cursor() as cursor:
         cursor.execute("SHOW statement_timeout")
         assert cursor.fetchone()[0] == "0"
-    fine = api(world.province_admin).get("/api/analytics/", {"dx": "HT_SO_BUOI", "pe": "2024", "ou": "T"})
+    fine = api_client_for(world.province_admin).get("/api/analytics/", {"dx": "HT_SO_BUOI", "pe": "2024", "ou": "T"})
     assert fine.status_code == 200

@@ -223,13 +223,14 @@ def manageable_users(admin: Any) -> QuerySet[Any]:
     from django.contrib.auth import get_user_model
     from django.db.models import Exists, OuterRef
 
-    from tuyengiao.core.scoping import scope_q
+    from tuyengiao.org.access import Scope
     from tuyengiao.org.models import Assignment
 
     users = get_user_model().objects.exclude(pk=admin.pk).exclude(is_superuser=True)
-    inside = scope_q(admin, "admin", "unit")
-    if inside is None:  # a superuser
+    scope = Scope.of(admin)
+    if scope.everything:  # a superuser
         return users.filter(assignments__isnull=False).distinct().order_by("username")
+    inside = scope.q("unit", "admin")
     users = users.exclude(is_staff=True)
     outside = Assignment.objects.filter(user=OuterRef("pk")).exclude(inside)
     within = Assignment.objects.filter(user=OuterRef("pk")).filter(inside)

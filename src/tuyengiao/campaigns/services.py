@@ -23,7 +23,8 @@ from tuyengiao.core.html import plain_text
 from tuyengiao.core.numbers import format_number
 from tuyengiao.documents.services import visible_documents
 from tuyengiao.events.services import session_totals
-from tuyengiao.org.access import Scope, can
+from tuyengiao.org import tree
+from tuyengiao.org.access import Scope
 from tuyengiao.org.choices import UnitKind
 from tuyengiao.org.models import Unit
 from tuyengiao.org.services import board_contacts
@@ -67,7 +68,8 @@ def visible_participations(user: User, campaign: Campaign) -> QuerySet[CampaignP
 
 
 def cells_in(scope: Unit) -> QuerySet[Unit]:
-    return Unit.objects.current().filter(kind=UnitKind.CELL, path__startswith=scope.path)
+    """The open cells of the scope's subtree today."""
+    return Unit.objects.current().filter(kind=UnitKind.CELL, pk__in=tree.subtree_ids(scope))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -88,9 +90,9 @@ class CampaignData:
 
 
 def _check(user: User, data: CampaignData) -> None:
-    if not can(user, "enter", data.unit):
+    if not Scope.of(user).allows(data.unit, "enter"):
         raise PermissionDenied
-    if not can(user, "enter", data.scope):
+    if not Scope.of(user).allows(data.scope, "enter"):
         raise UserError(
             _("The scope “%(unit)s” is outside the units you are responsible for.") % {"unit": data.scope.name},
             field="scope",
@@ -167,7 +169,7 @@ def create_campaign(user: User, data: CampaignData) -> Campaign:
 
 
 def update_campaign(user: User, campaign: Campaign, data: CampaignData) -> Campaign:
-    if not can(user, "enter", campaign.unit):
+    if not Scope.of(user).allows(campaign.unit, "enter"):
         raise PermissionDenied
     _check(user, data)
     audience_changed = campaign.audience != data.audience
@@ -221,7 +223,7 @@ def record_attendance(
         if row is None:
             errors.append(RowError(number, _("cell"), _("this cell is not in the campaign's scope")))
             continue
-        if not can(user, "enter", row.unit):
+        if not Scope.of(user).allows(row.unit, "enter"):
             raise PermissionDenied
         new_expected = row.expected if expected is None else expected
         if (new_expected is not None and new_expected < 0) or (attended is not None and attended < 0):
@@ -364,13 +366,12 @@ def status(campaign: Campaign, figures: Figures, on: dt.date | None = None) -> s
 def child_units(campaign: Campaign, parent: Unit) -> list[Unit]:
     """Units directly under ``parent`` that have cells in the campaign (a cell shows itself)."""
     from tuyengiao.core.text import vn_sorted
-    from tuyengiao.org.services import children
 
     if parent.kind == UnitKind.CELL:
         return [parent]
     kids = [
         k
-        for k in children(parent)
+        for k in tree.children(parent)
         if k.path.startswith(campaign.scope.path) or campaign.scope.path.startswith(k.path)
     ]
     return vn_sorted(kids, key=lambda u: u.name)

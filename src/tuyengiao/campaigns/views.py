@@ -14,7 +14,8 @@ from tuyengiao.core.exceptions import ImportRejected, UserError
 from tuyengiao.core.numbers import parse_count
 from tuyengiao.core.views import form_view, get_for_user, get_rw_for_user, require
 from tuyengiao.documents.services import committee_units, visible_documents
-from tuyengiao.org.access import can, get_unit_for_user
+from tuyengiao.org import tree
+from tuyengiao.org.access import Scope, get_unit_for_user
 from tuyengiao.org.models import Unit
 
 from . import services
@@ -62,9 +63,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
             raise Http404
     total, rows = services.progress(campaign, unit)
     lagging = Paginator(services.laggards(campaign, unit, rows=rows), 20).get_page(request.GET.get("lagging"))
-    from tuyengiao.org.services import ancestors
-
-    trail = [a for a in ancestors(unit) if a.path.startswith(root.path)]
+    trail = [a for a in tree.ancestors(unit) if a.path.startswith(root.path)]
     return render(
         request,
         "campaigns/campaign_detail.html",
@@ -78,8 +77,8 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "rows": rows,
             "laggards": lagging,
             "documents": visible_documents(request.user).filter(campaigns=campaign),
-            "can_edit": can(request.user, "enter", campaign.unit),
-            "can_enter": can(request.user, "enter", unit),
+            "can_edit": Scope.of(request.user).allows(campaign.unit, "enter"),
+            "can_enter": Scope.of(request.user).allows(unit, "enter"),
         },
     )
 

@@ -66,14 +66,14 @@ def count_problems(obj: Any, labels: dict[str, str]) -> list[tuple[str, str]]:
 def require_enter(user: Any, obj: Any, unit_field: str = "unit") -> None:
     """PermissionDenied unless the user may enter records in the record's unit, and, for a saved
     record, in the unit it belonged to before this change (a record is never moved out of reach)."""
-    from tuyengiao.org.access import can
+    from tuyengiao.org.access import Scope
 
     unit = getattr(obj, unit_field, None) if getattr(obj, f"{unit_field}_id", None) else None
-    if unit is None or not can(user, "enter", unit):
+    if unit is None or not Scope.of(user).allows(unit, "enter"):
         raise PermissionDenied
     if obj.pk:
         before = type(obj)._default_manager.filter(pk=obj.pk).select_related(unit_field).first()
-        if before is not None and not can(user, "enter", getattr(before, unit_field)):
+        if before is not None and not Scope.of(user).allows(getattr(before, unit_field), "enter"):
             raise PermissionDenied
 
 

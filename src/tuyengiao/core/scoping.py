@@ -89,17 +89,3 @@ class ScopedQuerySet(models.QuerySet[Any]):
 
     def restrict(self, user: AnyUser, action: str = "view") -> Self:
         return scope_of(user).filter(self, action)
-
-
-# --- kept while other modules move to ``scope_of`` / ``Model.objects.restrict`` (to be removed) ---
-
-
-def scope_q(user: AnyUser, action: str = "view", unit_field: str = "unit") -> Q | None:
-    """Deprecated: use ``scope_of(user).q(field, action)``. ``None`` means no limit."""
-    scope = scope_of(user)
-    return None if scope.everything else scope.q(unit_field, action)
-
-
-def restrict(queryset: Q_T, user: AnyUser, action: str = "view", unit_field: str = "unit") -> Q_T:
-    """Deprecated: use ``Model.objects.restrict(user, action)`` or ``scope_of(user).filter``."""
-    return scope_of(user).filter(queryset, action, (Visibility(unit_field),))

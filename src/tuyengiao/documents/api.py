@@ -10,7 +10,7 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.routers import BaseRouter
 
 from tuyengiao.core.exceptions import UserError
-from tuyengiao.org.access import can
+from tuyengiao.org.access import Scope
 
 from . import services
 from .filtersets import DocumentFilterSet
@@ -129,7 +129,7 @@ class DocumentViewSet(viewsets.ModelViewSet[Document]):
     def perform_update(self, serializer: serializers.BaseSerializer[Any]) -> None:
         instance = serializer.instance
         assert isinstance(instance, Document)
-        if not can(self.request.user, "enter", instance.unit):
+        if not Scope.of(self.request.user).allows(instance.unit, "enter"):
             raise PermissionDenied
         self._save(serializer, instance)
 

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from tuyengiao.core.exceptions import UserError
 from tuyengiao.core.html import clean_html, html_to_text, plain_text
 from tuyengiao.core.uploads import read_upload, safe_original_name
-from tuyengiao.org.access import can
+from tuyengiao.org.access import Scope
 
 from .choices import CENTRAL_ISSUERS, KIND_ABBREVIATIONS, DocumentKind
 from .choices import WorkField as WorkFieldChoice
@@ -167,9 +167,9 @@ def check_links(
     The issuing unit must be one the user can see; documents it replaces or relates to must be
     ones the user can read, so no one links to (or learns the id of) another unit's records.
     """
-    if not document.unit_id or not can(user, "enter", document.unit):
+    if not document.unit_id or not Scope.of(user).allows(document.unit, "enter"):
         raise PermissionDenied
-    if document.issuer_unit is not None and not can(user, "view", document.issuer_unit):
+    if document.issuer_unit is not None and not Scope.of(user).allows(document.issuer_unit, "view"):
         raise UserError(_("Issuing unit: this unit is outside the units you are responsible for."), field="issuer_unit")
     for field, linked in (("replaces", replaces), ("related", related)):
         wanted = {d.pk for d in linked or []}

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from tuyengiao.core.exceptions import UserError
 from tuyengiao.core.views import form_view, get_for_user, get_rw_for_user, require
-from tuyengiao.org.access import can
+from tuyengiao.org.access import Scope
 
 from . import services
 from .filtersets import DocumentFilterSet
@@ -67,7 +67,7 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "replaced_by": visible.filter(pk__in=document.replaced_by.values("pk")),
         "related": visible.filter(pk__in=document.related.values("pk")),
         "work_fields": list(document.work_fields.all()),
-        "can_edit": can(request.user, "enter", document.unit),
+        "can_edit": Scope.of(request.user).allows(document.unit, "enter"),
         "attachment_form": AttachmentForm(),
     }
     return render(request, "documents/document_detail.html", context)

@@ -65,10 +65,11 @@ class EventFilter(filters.FilterSet):
         fields = ["kind", "format", "unit", "campaign"]
 
     def filter_under(self, queryset: QuerySet[Event], name: str, value: Any) -> QuerySet[Event]:
+        from tuyengiao.org import tree
         from tuyengiao.org.models import Unit
 
         unit = Unit.objects.filter(pk=value).first()
-        return queryset.filter(unit__path__startswith=unit.path) if unit else queryset.none()
+        return queryset.filter(unit__in=tree.subtree_ids(unit)) if unit else queryset.none()
 
 
 class EventViewSet(viewsets.ModelViewSet[Event]):
@@ -104,9 +105,9 @@ class EventViewSet(viewsets.ModelViewSet[Event]):
         assert isinstance(instance, Event)
         from django.core.exceptions import PermissionDenied
 
-        from tuyengiao.org.access import can
+        from tuyengiao.org.access import Scope
 
-        if not can(self.request.user, "enter", instance.unit):
+        if not Scope.of(self.request.user).allows(instance.unit, "enter"):
             raise PermissionDenied
         self._save(serializer, instance)
 

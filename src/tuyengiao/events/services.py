@@ -19,7 +19,8 @@ from tuyengiao.core.html import clean_html, plain_text
 from tuyengiao.core.numbers import format_number
 from tuyengiao.core.uploads import IMAGE_TYPES, read_upload
 from tuyengiao.documents.services import visible_documents
-from tuyengiao.org.access import can
+from tuyengiao.org import tree
+from tuyengiao.org.access import Scope
 from tuyengiao.org.models import Unit
 
 from .models import Event, EventFormat, EventKind, EventPhoto, EventSite
@@ -87,9 +88,10 @@ def events_in_month(user: User, unit: Unit, year: int, month: int) -> QuerySet[E
     first = dt.datetime(year, month, 1, tzinfo=tz)
     last_day = calendar.monthrange(year, month)[1]
     after = dt.datetime(year, month, last_day, tzinfo=tz) + dt.timedelta(days=1)
+    # The subtree as it stood at the month's end, so a month before a reorganisation shows its units.
     return (
         visible_events(user)
-        .filter(unit__path__startswith=unit.path, start__gte=first, start__lt=after)
+        .filter(unit__in=tree.subtree_ids(unit, after.date() - dt.timedelta(days=1)), start__gte=first, start__lt=after)
         .select_related("unit")
         .order_by("start", "pk")
     )
@@ -127,7 +129,7 @@ def site_problems(user: User, event: Event, sites: Sequence[EventSite]) -> list[
         message = _("Connected sites: an in-person event has no connected sites; choose online or hybrid.")
         found.append(("format", message))
     for number, site in enumerate(sites, start=1):
-        if site.unit is not None and not can(user, "view", site.unit):
+        if site.unit is not None and not Scope.of(user).allows(site.unit, "view"):
             message = _("Connected site %(n)d: the unit is outside the units you are responsible for.")
             found.append(("sites", message % {"n": number}))
         elif not site.unit_id and not (site.name or "").strip():
@@ -155,7 +157,7 @@ def save_event(
     A study session of a campaign updates the campaign's figures in the same transaction, through
     the hook the campaigns registered. With ``sites`` given, the number of connected sites is theirs.
     """
-    if not event.unit_id or not can(user, "enter", event.unit):
+    if not event.unit_id or not Scope.of(user).allows(event.unit, "enter"):
         raise PermissionDenied
     event.title = plain_text(event.title)
     event.venue = plain_text(event.venue)
@@ -209,7 +211,7 @@ def _recount(touched: set[tuple[int, int]]) -> None:
 
 
 def delete_event(user: User, event: Event) -> None:
-    if not can(user, "enter", event.unit):
+    if not Scope.of(user).allows(event.unit, "enter"):
         raise PermissionDenied
     touched = {(event.campaign_id, event.unit_id)} if event.campaign_id else set()
     with transaction.atomic():

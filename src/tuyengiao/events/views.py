@@ -15,7 +15,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from tuyengiao.core.exceptions import UserError
 from tuyengiao.core.views import form_view, get_for_user, get_rw_for_user, require
 from tuyengiao.documents.services import editable_units, references_in, visible_documents
-from tuyengiao.org.access import Scope, can, get_unit_for_user
+from tuyengiao.org import tree
+from tuyengiao.org.access import Scope, get_unit_for_user
 from tuyengiao.org.models import Unit
 
 from . import services
@@ -46,10 +47,9 @@ def event_list(request: HttpRequest) -> HttpResponse:
     previous = (first - dt.timedelta(days=1)).replace(day=1)
     following = (first + dt.timedelta(days=32)).replace(day=1)
     from tuyengiao.core.text import vn_sorted
-    from tuyengiao.org.services import children
 
     parent = unit.parent
-    below = vn_sorted([u for u in children(unit) if u.kind != "cell"], key=lambda u: u.name)
+    below = vn_sorted([u for u in tree.children(unit) if u.kind != "cell"], key=lambda u: u.name)
     agenda: dict[dt.date, list[Event]] = {}
     for event in events:
         agenda.setdefault(timezone.localtime(event.start).date(), []).append(event)
@@ -64,7 +64,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
             "events": events,
             "agenda": sorted(agenda.items()),
             "below": below,
-            "parent": parent if parent is not None and can(request.user, "view", parent) else None,
+            "parent": parent if parent is not None and Scope.of(request.user).allows(parent, "view") else None,
             "weeks": services.month_grid(year, month, events),
             "can_add": editable_units(request.user).exists(),
             "today": now,
@@ -93,7 +93,7 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "sites": list(event.sites.select_related("unit")),
             "photos": list(event.photos.all()),
             "references": references_in(event.notes, request.user),
-            "can_edit": can(request.user, "enter", event.unit),
+            "can_edit": Scope.of(request.user).allows(event.unit, "enter"),
             "photo_form": PhotoForm(),
         },
     )

@@ -166,10 +166,6 @@ class Scope:
         return queryset.filter(condition)
 
 
-def scope_for(user: AnyUser) -> Scope:
-    return Scope.of(user)
-
-
 def get_unit_for_user(user: AnyUser, pk: int | str, action: str = Action.VIEW) -> Unit:
     """The unit if the user may see it (404 otherwise); raise PermissionDenied if they may see
     it but not ``action`` it."""
@@ -181,17 +177,3 @@ def get_unit_for_user(user: AnyUser, pk: int | str, action: str = Action.VIEW) -
     if action != Action.VIEW and not Scope.of(user).allows(unit, action):
         raise PermissionDenied
     return unit
-
-
-# --- kept while other modules move to ``Scope`` (to be removed) ------------------------------
-
-
-def can(user: AnyUser, action: str, unit: Unit) -> bool:
-    """Deprecated: ``Scope.of(user).allows(unit, action)``."""
-    return Scope.of(user).allows(unit, action)
-
-
-def scope_paths(user: AnyUser, action: str = Action.VIEW) -> list[str] | None:
-    """Deprecated: ``Scope.of(user).prefixes(action)``; ``None`` for superusers."""
-    scope = Scope.of(user)
-    return None if scope.everything else list(scope.prefixes(action))

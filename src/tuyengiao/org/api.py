@@ -22,7 +22,7 @@ from rest_framework.views import APIView
 
 from tuyengiao.core.numbers import parse_date
 
-from . import services
+from . import services, tree
 from .access import Scope
 from .choices import Action, UnitKind
 from .models import Unit, UnitSuccession, today
@@ -87,23 +87,23 @@ class UnitViewSet(viewsets.ReadOnlyModelViewSet[Unit]):
     def subtree(self, request: Request, pk: str | None = None) -> Response:
         """All units under this one on a date, following the dated tree."""
         unit = self.get_object()
-        units = services.subtree(unit, _day(request))
+        units = tree.descendants(unit, _day(request), include_self=True)
         return Response(UnitSerializer(units, many=True).data)
 
     @extend_schema(parameters=[ON_PARAM], responses=UnitSerializer(many=True))
     @action(detail=True)
     def children(self, request: Request, pk: str | None = None) -> Response:
         unit = self.get_object()
-        return Response(UnitSerializer(services.children(unit, _day(request)), many=True).data)
+        return Response(UnitSerializer(tree.children(unit, _day(request)), many=True).data)
 
     @extend_schema(responses=SuccessionSerializer(many=True))
     @action(detail=True)
     def successions(self, request: Request, pk: str | None = None) -> Response:
         """Successions into and out of this unit, and the open units it lives on in today."""
         unit = self.get_object()
-        rows = services.predecessors(unit) + list(unit.successions_out.select_related("predecessor", "successor"))
+        rows = tree.predecessors(unit) + list(unit.successions_out.select_related("predecessor", "successor"))
         current = [
-            {"unit": UnitSerializer(u).data, "share": str(share)} for u, share in services.current_successors(unit)
+            {"unit": UnitSerializer(u).data, "share": str(share)} for u, share in tree.successors(unit)
         ]
         return Response({"successions": SuccessionSerializer(rows, many=True).data, "current_successors": current})
 
@@ -121,9 +121,9 @@ class UnitViewSet(viewsets.ReadOnlyModelViewSet[Unit]):
         """The visible tree as it stood on a date: units with their parent on that date."""
         day = _day(request) or today()
         visible = set(self.get_queryset().values_list("pk", flat=True))
-        tree = services.tree_as_of(day)
+        by_parent = tree.tree_as_of(day)
         rows = []
-        for parent_id, kids in tree.items():
+        for parent_id, kids in by_parent.items():
             for kid in kids:
                 if kid.pk in visible:
                     data = UnitSerializer(kid).data

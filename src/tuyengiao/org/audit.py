@@ -11,6 +11,7 @@ import contextlib
 import datetime as dt
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -42,6 +43,23 @@ _LINK_LABELS = [
     gettext_noop("scope"),
     gettext_noop("issuer unit"),
 ]
+
+
+@dataclass(frozen=True)
+class CodedRecords:
+    """How to name the records of a model whose audit entries speak in codes, not fields: the
+    figures are keyed "unit code:period" or by id, and their changes by element code. The app that
+    owns the model registers it (``register_coded``), so this module imports no app above ``org``."""
+
+    change_labels: Callable[[set[str]], dict[str, str]]  # change keys -> labels, in one query
+    record_names: Callable[[list[int]], dict[str, str]]  # ids -> how a person names each record
+
+
+_CODED: dict[type[models.Model], CodedRecords] = {}
+
+
+def register_coded(model: type[models.Model], coded: CodedRecords) -> None:
+    _CODED[model] = coded
 
 
 def action_label(action: int) -> str:
@@ -134,14 +152,14 @@ def _field(model: type[models.Model] | None, name: str) -> models.Field[Any, Any
     return found if isinstance(found, models.Field) else None
 
 
-def _label(model: type[models.Model] | None, name: str, element_names: dict[str, str]) -> str:
+def _label(model: type[models.Model] | None, name: str, coded_labels: dict[str, str]) -> str:
     found = _field(model, name)
     if found is not None:
         text = str(found.verbose_name)
         if text == name.replace("_", " "):  # no label declared: the catalogue may know the name
             text = _(text)
         return text[:1].upper() + text[1:]
-    return element_names.get(name, name)
+    return coded_labels.get(name, name)
 
 
 def _show(model: type[models.Model] | None, name: str, value: Any, lookups: _Lookups) -> str:
@@ -184,20 +202,6 @@ def _concrete(model: type[models.Model]) -> set[str]:
     return {f.name for f in model._meta.get_fields() if isinstance(f, models.Field) and f.concrete}
 
 
-def _figure_records(pks: list[int]) -> dict[str, str]:
-    """A stored figure named by element, unit and period instead of its codes (one query)."""
-    from tuyengiao.reporting.models import DataValue
-
-    out = {}
-    for dv in DataValue.objects.filter(pk__in=pks).select_related("element", "unit"):
-        try:
-            period = Period.parse(dv.period).label
-        except ValueError:
-            period = dv.period
-        out[str(dv.pk)] = f"{dv.element.name} · {dv.unit.name} · {period}"
-    return out
-
-
 def _changes(entry: LogEntry) -> dict[str, Any]:
     changes = entry.changes if isinstance(entry.changes, dict) else entry.changes_dict
     return changes if isinstance(changes, dict) else {}
@@ -205,12 +209,11 @@ def _changes(entry: LogEntry) -> dict[str, Any]:
 
 def describe(entries: list[LogEntry]) -> list[Line]:
     """Lines for a page of entries, in a fixed number of queries whatever its length."""
-    from tuyengiao.reporting.models import DataElement, DataValue
-
     from .models import Unit
 
     lookups = _Lookups()
-    element_codes: set[str] = set()
+    change_keys: dict[type[models.Model], set[str]] = defaultdict(set)
+    record_ids: dict[type[models.Model], list[int]] = defaultdict(list)
     unit_codes: set[str] = set()
     for entry in entries:
         model = entry.content_type.model_class() if entry.content_type_id else None
@@ -220,29 +223,33 @@ def describe(entries: list[LogEntry]) -> list[Line]:
                 for value in values if isinstance(values, list) else [values]:
                     if _raw(value) is not None:
                         lookups.want(found.related_model, str(value))  # type: ignore[arg-type]
-            elif found is None and model is DataValue:
-                element_codes.add(name)
-        if model is DataValue and ":" in (entry.object_pk or ""):
+            elif found is None and model in _CODED:
+                change_keys[model].add(name)
+        if model in _CODED and ":" in (entry.object_pk or ""):
             unit_codes.add(entry.object_pk.split(":", 1)[0])
+        elif model in _CODED and (entry.object_pk or "").isdigit():
+            record_ids[model].append(int(entry.object_pk))
     lookups.fetch()
-    element_names = dict(DataElement.objects.filter(code__in=element_codes).values_list("code", "name"))
+    labels = {model: coded.change_labels(change_keys[model]) for model, coded in _CODED.items() if change_keys[model]}
     unit_names = dict(Unit.objects.filter(code__in=unit_codes).values_list("code", "name"))
     concrete: dict[type[models.Model], set[str]] = {}
-    records = _figure_records(
-        [int(e.object_pk) for e in entries if e.content_type.model_class() is DataValue and e.object_pk.isdigit()]
-    )
+    records = {
+        (model, pk): name
+        for model, ids in record_ids.items()
+        for pk, name in _CODED[model].record_names(ids).items()
+    }
     lines = []
     for entry in entries:
         model = entry.content_type.model_class() if entry.content_type_id else None
         kind = str(model._meta.verbose_name) if model is not None else entry.content_type.name
         record = entry.object_repr
-        if model is DataValue and ":" in (entry.object_pk or ""):
+        if model in _CODED and ":" in (entry.object_pk or ""):
             code, period = entry.object_pk.split(":", 1)
             with contextlib.suppress(ValueError):
                 period = Period.parse(period).label
             record = f"{unit_names.get(code, code)} · {period}"
-        elif model is DataValue and entry.object_pk in records:
-            record = records[entry.object_pk]
+        elif model is not None and (model, entry.object_pk) in records:
+            record = records[(model, entry.object_pk)]
         created = entry.action == LogEntry.Action.CREATE
         changes = []
         for name, values in _changes(entry).items():
@@ -250,7 +257,7 @@ def describe(entries: list[LogEntry]) -> list[Line]:
                 continue
             # reverse relations are no values of the record; a figure's changes are keyed by element code
             own = concrete.setdefault(model, _concrete(model)) if model is not None else set()
-            if model is not None and model is not DataValue and name not in own:
+            if model is not None and model not in _CODED and name not in own:
                 continue
             if isinstance(values, list) and len(values) == 2:
                 old, new = values
@@ -260,7 +267,7 @@ def describe(entries: list[LogEntry]) -> list[Line]:
                 continue
             changes.append(
                 FieldChange(
-                    _label(model, name, element_names),
+                    _label(model, name, labels.get(model, {}) if model is not None else {}),
                     _show(model, name, old, lookups),
                     _show(model, name, new, lookups),
                     created,

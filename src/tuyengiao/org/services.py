@@ -449,17 +449,8 @@ def move_unit(unit: Unit, new_parent: Unit, day: dt.date) -> None:
 
 # --- queries (the walks themselves live in ``tree``) -------------------------------------------
 
-children = tree.children
-parent_on = tree.parent_on
-ancestors = tree.ancestors
+# Kept for ``reporting.completeness``, which still reads the tree through it: use ``tree.tree_as_of``.
 tree_as_of = tree.tree_as_of
-predecessors = tree.predecessors
-current_successors = tree.successors
-
-
-def subtree(unit: Unit, on: dt.date | None = None, include_self: bool = True) -> list[Unit]:
-    """All units under ``unit`` on a date, following the dated placements."""
-    return tree.descendants(unit, on, include_self=include_self)
 
 
 def member_total(unit: Unit, on: dt.date | None = None) -> int:

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods
 from tuyengiao.core.exceptions import ImportRejected
 from tuyengiao.core.text import vn_sorted
 
-from . import services
+from . import services, tree
 from .access import Scope, get_unit_for_user
 from .choices import Action, StaffTitle
 from .forms import AsOfForm, MoveForm, ReorganiseForm, ReorganiseFormBase, SplitForm, UnitImportForm, UnitSearchForm
@@ -60,11 +60,11 @@ def unit_tree(request: HttpRequest) -> HttpResponse:
         if root.is_open_on(day):
             roots.append(root)
         else:  # a unit formed later: show what it was made of on that day
-            roots.extend(s.predecessor for s in services.predecessors(root)
+            roots.extend(s.predecessor for s in tree.predecessors(root)
                          if s.predecessor.is_open_on(day) and s.predecessor not in roots)
     nodes = []
     for root in roots:
-        kids = vn_sorted(services.children(root, day), key=lambda u: u.name)
+        kids = vn_sorted(tree.children(root, day), key=lambda u: u.name)
         counts = services.children_counts(kids, day)
         nodes.append((root, [(k, counts.get(k.pk, 0)) for k in kids]))
     return render(request, "org/unit_tree.html", {
@@ -78,7 +78,7 @@ def unit_children(request: HttpRequest, pk: int) -> HttpResponse:
     unit = get_unit_for_user(request.user, pk)
     _form, day = _as_of(request)
     day = day or today()
-    kids = services.children(unit, day)
+    kids = tree.children(unit, day)
     grand = services.children_counts(kids, day)
     return render(request, "org/_tree_children.html", {
         "children": [(k, grand.get(k.pk, 0)) for k in vn_sorted(kids, key=lambda u: u.name)], "day": day,
@@ -104,7 +104,7 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     unit = get_unit_for_user(request.user, pk)
     form, day = _as_of(request)
     view_day = day or min(today(), unit.last_day())
-    kids = vn_sorted(services.children(unit, view_day), key=lambda u: u.name)
+    kids = vn_sorted(tree.children(unit, view_day), key=lambda u: u.name)
     totals = services.member_totals_on([*kids, unit], view_day)
     board = getattr(unit, "board", None)
     titles = list(StaffTitle.values)  # head first, then deputies, members, specialists
@@ -114,13 +114,13 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "as_of_form": form,
         "day": view_day,
         "is_historical_view": day is not None,
-        "ancestors": services.ancestors(unit, view_day),
+        "ancestors": tree.ancestors(unit, view_day),
         "children": [(k, totals.get(k.pk, 0)) for k in kids],
         "member_total": totals.get(unit.pk, 0),
         "board": board,
         "staff": staff,
-        "predecessors": services.predecessors(unit),
-        "successors": services.current_successors(unit) if unit.valid_to else [],
+        "predecessors": tree.predecessors(unit),
+        "successors": tree.successors(unit) if unit.valid_to else [],
         "direct_successions": list(unit.successions_out.select_related("successor")),
         "can_admin": Scope.of(request.user).allows(unit, Action.ADMIN),
     }
@@ -164,7 +164,7 @@ def _change_from(mode: str, form: ReorganiseFormBase) -> services.Reorganisation
             date=data["date"], close=[unit], note=data["note"],
             open=[services.NewUnit(code=code, name=name, kind=unit.kind, parent=parent) for code, name, _s in rows],
             successions=[(unit.code, code, share) for code, _name, share in rows],
-            moves={child.code: destination for child in services.children(unit, data["date"])} if destination else {},
+            moves={child.code: destination for child in tree.children(unit, data["date"])} if destination else {},
         )
     if mode == "move":
         return services.Reorganisation(date=data["date"], note=data["note"],

@@ -16,7 +16,7 @@ from tuyengiao.core.exceptions import UserError
 from tuyengiao.core.html import plain_text
 from tuyengiao.core.records import refuse, require_enter
 from tuyengiao.documents.services import visible_documents
-from tuyengiao.org.access import can
+from tuyengiao.org.access import Scope
 
 from .models import DocumentReview, KeyTask, ReviewKind, TaskStatus, WorkPlan
 
@@ -74,7 +74,7 @@ def task_problems(user: Any, task: KeyTask) -> list[tuple[str, str]]:
         found.append(("title", _("Key task: required.")))
     if not task.owner_id:
         found.append(("owner", _("Owner unit: every key task has a unit in charge.")))
-    elif task.owner is not None and not can(user, "view", task.owner):
+    elif task.owner is not None and not Scope.of(user).allows(task.owner, "view"):
         found.append(("owner", _("Owner unit: outside the units you are responsible for.")))
     if not task.due_on:
         found.append(("due_on", _("Due date: every key task has a due date.")))
@@ -89,11 +89,11 @@ def task_problems(user: Any, task: KeyTask) -> list[tuple[str, str]]:
 
 def save_task(user: Any, task: KeyTask, documents: Iterable[Any] | None = None) -> KeyTask:
     """Save a key task; refused without an owner unit or a due date, nothing half-saved."""
-    if not task.plan_id or not can(user, "enter", task.plan.unit):
+    if not task.plan_id or not Scope.of(user).allows(task.plan.unit, "enter"):
         raise PermissionDenied
     if task.pk:
         before = KeyTask.objects.select_related("plan__unit").filter(pk=task.pk).first()
-        if before is not None and not can(user, "enter", before.plan.unit):
+        if before is not None and not Scope.of(user).allows(before.plan.unit, "enter"):
             raise PermissionDenied
     task.title, task.field = plain_text(task.title), plain_text(task.field)
     if task.status == TaskStatus.DONE:
@@ -110,7 +110,7 @@ def save_task(user: Any, task: KeyTask, documents: Iterable[Any] | None = None) 
 
 
 def delete_task(user: Any, task: KeyTask) -> None:
-    if not can(user, "enter", task.plan.unit):
+    if not Scope.of(user).allows(task.plan.unit, "enter"):
         raise PermissionDenied
     task.delete()
 
@@ -142,7 +142,7 @@ def schedule_reviews(user: Any, unit: Any, document: Any, interim_years: Iterabl
                      final_years: int | None = 10) -> list[DocumentReview]:
     """Create the reviews a unit owes on a document of the registry, counted from its issue date
     (the 5-year interim review of a resolution, its final review); those already scheduled stay."""
-    if unit is None or not can(user, "enter", unit):
+    if unit is None or not Scope.of(user).allows(unit, "enter"):
         raise PermissionDenied
     if document is None or not visible_documents(user).filter(pk=document.pk).exists():
         raise UserError(_("Document: outside the documents you can read."), field="document")

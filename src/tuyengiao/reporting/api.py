@@ -24,7 +24,7 @@ from rest_framework.views import APIView
 
 from tuyengiao.core.exceptions import ConflictError, UserError
 from tuyengiao.core.periods import Period
-from tuyengiao.org.access import can
+from tuyengiao.org.access import Scope
 from tuyengiao.org.choices import Action
 from tuyengiao.org.models import Unit
 
@@ -132,7 +132,7 @@ class DataValueSetView(APIView):
         ds = _dataset(data["dataSet"])
         unit = _unit(request.user, data["orgUnit"])
         period = _period(ds, data["period"])
-        if not can(request.user, Action.ENTER, unit):
+        if not Scope.of(request.user).allows(unit, Action.ENTER):
             return Response(
                 {"detail": _("You may not enter figures for %(unit)s.") % {"unit": unit.name}},
                 status=status.HTTP_403_FORBIDDEN,

@@ -20,11 +20,10 @@ from django.utils.translation import gettext as _
 from tuyengiao.core.exceptions import UserError
 from tuyengiao.core.numbers import format_number
 from tuyengiao.core.periods import Period
-from tuyengiao.org.access import can
+from tuyengiao.org import tree
+from tuyengiao.org.access import Scope
 from tuyengiao.org.choices import Action
 from tuyengiao.org.models import Unit
-from tuyengiao.org.services import children as tree_children
-from tuyengiao.org.services import parent_on
 
 from .models import DataSet, DataValue, Status, Submission
 from .validation import check_rules
@@ -46,18 +45,18 @@ def _locked_submission(dataset: DataSet, unit: Unit, period: Period) -> Submissi
 
 
 def _reporting_children(dataset: DataSet, unit: Unit, period: Period) -> list[Unit]:
-    return [c for c in tree_children(unit, min(period.end, unit.last_day())) if dataset.reports(c)]
+    return [c for c in tree.children(unit, min(period.end, unit.last_day())) if dataset.reports(c)]
 
 
 def approver_unit(unit: Unit, period: Period) -> Unit | None:
     """Whose approvers decide on this unit's report: its parent as the tree stood at period end."""
     day = min(period.end, unit.last_day())
-    return parent_on(unit, day) or unit.parent
+    return tree.parent_on(unit, day) or unit.parent
 
 
 def can_approve(user: AnyUser, unit: Unit, period: Period) -> bool:
     parent = approver_unit(unit, period)
-    return parent is not None and can(user, Action.APPROVE, parent)
+    return parent is not None and Scope.of(user).allows(parent, Action.APPROVE)
 
 
 def _snapshot(dataset: DataSet, unit: Unit, period: Period) -> dict[str, str]:
@@ -72,7 +71,7 @@ def _snapshot(dataset: DataSet, unit: Unit, period: Period) -> dict[str, str]:
 def submit(user: AnyUser, dataset: DataSet, unit: Unit, period: Period | str) -> Submission:
     """Send the report up; its figures (and those below it) lock until returned or withdrawn."""
     period = dataset.period(period) if isinstance(period, str) else period
-    if not can(user, Action.ENTER, unit):
+    if not Scope.of(user).allows(unit, Action.ENTER):
         raise UserError(_("You may not enter figures for %(unit)s.") % {"unit": unit.name})
     if not dataset.reports(unit):
         raise UserError(
@@ -113,7 +112,7 @@ def withdraw(user: AnyUser, submission: Submission) -> Submission:
             _("Only a sent report can be withdrawn; this one is “%(status)s”.")
             % {"status": sub.get_status_display()}
         )
-    if sub.submitted_by_id != getattr(user, "pk", None) or not can(user, Action.ENTER, sub.unit):
+    if sub.submitted_by_id != getattr(user, "pk", None) or not Scope.of(user).allows(sub.unit, Action.ENTER):
         raise UserError(_("Only the person who sent the report can withdraw it."))
     sub.status = Status.DRAFT
     sub.reason = ""
@@ -290,7 +289,7 @@ def approval_cards(
             "submitted_by"
         )
     }
-    may_approve = can(user, Action.APPROVE, unit)
+    may_approve = Scope.of(user).allows(unit, Action.APPROVE)
     cards = []
     for stats in children:
         if not (stats.expected or stats.status):

@@ -10,14 +10,16 @@ class ReportingConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
+        from tuyengiao.org.audit import CodedRecords, register_coded
         from tuyengiao.org.signals import tree_changed
 
-        from . import aggregates, models
+        from . import aggregates, audit_names, models
 
         tree_changed.connect(aggregates.on_tree_changed, dispatch_uid="reporting.aggregates")
         from .review import register_section
 
         register_section()  # its part of the review reports
+        register_coded(models.DataValue, CodedRecords(audit_names.element_labels, audit_names.figure_names))
 
         for model in (
             models.DataElement,

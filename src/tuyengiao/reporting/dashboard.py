@@ -199,13 +199,12 @@ def contributors(unit: Unit, structure: str, period: Period) -> list[tuple[int, 
     """
     if structure == "current":
         return [(u.pk, u.kind) for u in _lineage(unit) if u.is_open_on(period.end)]
-    from tuyengiao.org.services import tree_as_of
+    from tuyengiao.org import tree
 
     day = min(period.end, unit.last_day())
     if not unit.is_open_on(day):
         return []
-    tree = tree_as_of(day, root=unit)
-    return [(unit.pk, unit.kind)] + [(u.pk, u.kind) for kids in tree.values() for u in kids]
+    return [(u.pk, u.kind) for u in tree.descendants(unit, day, include_self=True)]
 
 
 def _lineage(unit: Unit) -> list[Unit]:

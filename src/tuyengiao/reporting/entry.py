@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from tuyengiao.core.exceptions import ConflictError, UserError
 from tuyengiao.core.numbers import format_date, format_number, parse_number
 from tuyengiao.core.periods import Period
-from tuyengiao.org.access import can
+from tuyengiao.org.access import Scope
 from tuyengiao.org.choices import Action
 from tuyengiao.org.models import Unit, today
 
@@ -263,8 +263,8 @@ class _Rules:
             user,
             dict(sets_of),
             locking,
-            {pk: can(user, Action.ENTER, u) for pk, u in units.items()},
-            {pk: can(user, Action.ADMIN, u) for pk, u in units.items()},
+            {pk: Scope.of(user).allows(u, Action.ENTER) for pk, u in units.items()},
+            {pk: Scope.of(user).allows(u, Action.ADMIN) for pk, u in units.items()},
             today(),
         )
 
@@ -681,7 +681,7 @@ def entry_form(user: AnyUser, dataset: DataSet, unit: Unit, period: Period) -> E
                 }
             )
         sections.append((title, fields))
-    can_enter = can(user, Action.ENTER, unit)
+    can_enter = Scope.of(user).allows(unit, Action.ENTER)
     lock = None
     if members and can_enter:
         entry = Entry(unit, period, members[0].element, None, dataset=dataset)

@@ -27,8 +27,8 @@ from tuyengiao.core import tabular
 from tuyengiao.core.exceptions import ImportRejected, RowError, UserError
 from tuyengiao.core.numbers import format_number
 from tuyengiao.core.periods import Period
+from tuyengiao.org import tree
 from tuyengiao.org.models import Unit
-from tuyengiao.org.services import tree_as_of
 
 from . import services
 from .models import DataElement, DataSet, DataValue
@@ -44,14 +44,8 @@ CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.shee
 def reporting_units(dataset: DataSet, unit: Unit, period: Period) -> list[Unit]:
     """Units of the subtree (as the tree stood at period end) that report this data set."""
     day = min(period.end, unit.last_day())
-    tree = tree_as_of(day, root=unit)
-    found = [unit] if dataset.reports(unit) else []
-    frontier = [unit.pk]
-    while frontier:
-        level = [u for pid in frontier for u in tree.get(pid, [])]
-        found.extend(u for u in level if dataset.reports(u))
-        frontier = [u.pk for u in level]
-    return sorted(found, key=lambda u: u.path)
+    found = tree.descendants(unit, day, include_self=True)
+    return sorted((u for u in found if dataset.reports(u)), key=lambda u: u.path)
 
 
 def template(dataset: DataSet, unit: Unit, period: Period) -> bytes:

@@ -21,10 +21,10 @@ from django.views.decorators.http import require_POST
 from tuyengiao.core.exceptions import ConflictError, UserError
 from tuyengiao.core.periods import Period, PeriodType
 from tuyengiao.core.periods import recent as recent_periods
-from tuyengiao.org.access import Scope, can, get_unit_for_user
+from tuyengiao.org import tree
+from tuyengiao.org.access import Scope, get_unit_for_user
 from tuyengiao.org.choices import Action
 from tuyengiao.org.models import Unit, today
-from tuyengiao.org.services import ancestors
 
 from . import analytics, approval, completeness, validation
 from . import dashboard as dash
@@ -38,6 +38,16 @@ def _period_or_404(dataset: DataSet, code: str) -> Period:
         return dataset.period(code)
     except ValueError as exc:
         raise Http404(str(exc)) from exc
+
+
+def _get_report_for_user(
+    request: HttpRequest, dataset: int, unit: int, period: str, action: str = Action.VIEW
+) -> tuple[DataSet, Unit, Period]:
+    """The data set, the unit (404 outside the user's scope, 403 without ``action``) and the period
+    a report page is about."""
+    ds = get_object_or_404(DataSet, pk=dataset)
+    target = get_unit_for_user(request.user, unit, action)
+    return ds, target, _period_or_404(ds, period)
 
 
 def _home_unit(request: HttpRequest) -> Unit | None:
@@ -70,9 +80,7 @@ def _entry_context(request: HttpRequest, dataset: DataSet, unit: Unit, period: P
 
 @login_required
 def entry(request: HttpRequest, dataset: int, unit: int, period: str) -> HttpResponse:
-    ds = get_object_or_404(DataSet, pk=dataset)
-    target = get_unit_for_user(request.user, unit)
-    p = _period_or_404(ds, period)
+    ds, target, p = _get_report_for_user(request, dataset, unit, period)
     return render(request, "reporting/entry.html", _entry_context(request, ds, target, p))
 
 
@@ -80,9 +88,7 @@ def entry(request: HttpRequest, dataset: int, unit: int, period: str) -> HttpRes
 @require_POST
 def entry_value(request: HttpRequest, dataset: int, unit: int, period: str, element: int) -> HttpResponse:
     """Save one field (HTMX on change); answer with the field redrawn and the rule messages."""
-    ds = get_object_or_404(DataSet, pk=dataset)
-    target = get_unit_for_user(request.user, unit)
-    p = _period_or_404(ds, period)
+    ds, target, p = _get_report_for_user(request, dataset, unit, period)
     el = get_object_or_404(DataElement, pk=element, memberships__dataset=ds)
     form = ValueForm(request.POST)
     error = ""
@@ -139,9 +145,7 @@ def entry_value(request: HttpRequest, dataset: int, unit: int, period: str, elem
 @login_required
 @require_POST
 def entry_submit(request: HttpRequest, dataset: int, unit: int, period: str) -> HttpResponse:
-    ds = get_object_or_404(DataSet, pk=dataset)
-    target = get_unit_for_user(request.user, unit)
-    p = _period_or_404(ds, period)
+    ds, target, p = _get_report_for_user(request, dataset, unit, period)
     try:
         approval.submit(request.user, ds, target, p)
         messages.success(
@@ -157,9 +161,7 @@ def entry_submit(request: HttpRequest, dataset: int, unit: int, period: str) -> 
 @require_POST
 def entry_withdraw(request: HttpRequest, dataset: int, unit: int, period: str) -> HttpResponse:
     """The sender takes the report back to correct it."""
-    ds = get_object_or_404(DataSet, pk=dataset)
-    target = get_unit_for_user(request.user, unit)
-    p = _period_or_404(ds, period)
+    ds, target, p = _get_report_for_user(request, dataset, unit, period)
     sub = get_object_or_404(Submission, dataset=ds, unit=target, period=p.code)
     try:
         approval.withdraw(request.user, sub)
@@ -185,9 +187,7 @@ def my_reports(request: HttpRequest) -> HttpResponse:
 @login_required
 def approvals(request: HttpRequest, dataset: int, unit: int, period: str) -> HttpResponse:
     """Completeness of a unit's subtree, drillable, with decisions for the approver."""
-    ds = get_object_or_404(DataSet, pk=dataset)
-    target = get_unit_for_user(request.user, unit)
-    p = _period_or_404(ds, period)
+    ds, target, p = _get_report_for_user(request, dataset, unit, period)
     report = completeness.completeness(ds, target, p)
     cards = approval.approval_cards(request.user, ds, target, p, report.children)
     return render(
@@ -200,10 +200,10 @@ def approvals(request: HttpRequest, dataset: int, unit: int, period: str) -> Htt
             "report": report,
             "cards": cards,
             "can_bulk": any(c.can_decide for c in cards),
-            "may_unlock": can(request.user, Action.APPROVE, target),
-            "may_enter": can(request.user, Action.ENTER, target),
+            "may_unlock": Scope.of(request.user).allows(target, Action.APPROVE),
+            "may_enter": Scope.of(request.user).allows(target, Action.ENTER),
             "reason_form": ReasonForm(),
-            "trail": ancestors(target, min(p.end, target.last_day())),
+            "trail": tree.ancestors(target, min(p.end, target.last_day())),
             "previous": p.previous,
             "next": p.shift(1),
             "own": Submission.objects.filter(dataset=ds, unit=target, period=p.code).first(),
@@ -215,9 +215,7 @@ def approvals(request: HttpRequest, dataset: int, unit: int, period: str) -> Htt
 @require_POST
 def approve_selected(request: HttpRequest, dataset: int, unit: int, period: str) -> HttpResponse:
     """Approve the ticked reports of the units below; each is checked, each refusal named."""
-    ds = get_object_or_404(DataSet, pk=dataset)
-    target = get_unit_for_user(request.user, unit)
-    p = _period_or_404(ds, period)
+    ds, target, p = _get_report_for_user(request, dataset, unit, period)
     form = SelectionForm(request.POST)
     chosen = form.cleaned_data["submission"] if form.is_valid() else []
     subs = list(
@@ -269,7 +267,7 @@ def decide(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     except UserError as exc:
         messages.error(request, exc.message)
     parent = approval.approver_unit(sub.unit, sub.period_obj) or sub.unit
-    if not can(request.user, Action.VIEW, parent):
+    if not Scope.of(request.user).allows(parent, Action.VIEW):
         parent = sub.unit
     return redirect("reporting:approvals", dataset=sub.dataset_id, unit=parent.pk, period=sub.period)
 
@@ -330,7 +328,7 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
             "period": period,
             "structure": structure,
             "board": board,
-            "trail": ancestors(unit),
+            "trail": tree.ancestors(unit),
             "datasets": datasets,
             "chart": board.chart_data() if board else {},
         },
@@ -403,9 +401,7 @@ def _with(query: Any, **extra: str) -> str:
 def excel_template(request: HttpRequest, dataset: int, unit: int, period: str) -> HttpResponse:
     from . import excel
 
-    ds = get_object_or_404(DataSet, pk=dataset)
-    target = get_unit_for_user(request.user, unit)
-    p = _period_or_404(ds, period)
+    ds, target, p = _get_report_for_user(request, dataset, unit, period)
     response = HttpResponse(excel.template(ds, target, p), content_type=excel.CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{ds.code}-{target.code}-{p.code}.xlsx"'
     return response
@@ -419,9 +415,7 @@ def excel_upload(request: HttpRequest, dataset: int, unit: int, period: str) -> 
     from . import jobs
     from .forms import UploadForm
 
-    ds = get_object_or_404(DataSet, pk=dataset)
-    target = get_unit_for_user(request.user, unit, Action.ENTER)
-    p = _period_or_404(ds, period)
+    ds, target, p = _get_report_for_user(request, dataset, unit, period, Action.ENTER)
     form = UploadForm(request.POST or None, request.FILES or None)
     owner: Any = request.user  # logged in
     if request.method == "POST" and form.is_valid():

@@ -30,7 +30,7 @@ from tuyengiao.core.html import clean_html
 from tuyengiao.core.numbers import format_number
 from tuyengiao.core.periods import Period
 from tuyengiao.core.review_sections import DraftSection, ReviewContext
-from tuyengiao.org.access import can
+from tuyengiao.org.access import Scope
 from tuyengiao.org.choices import Action
 from tuyengiao.org.models import Unit
 
@@ -66,11 +66,11 @@ def visible(user: Any) -> Any:
 
 
 def may_edit(user: Any, review: Review) -> bool:
-    return can(user, Action.ENTER, review.unit)
+    return Scope.of(user).allows(review.unit, Action.ENTER)
 
 
 def may_finalise(user: Any, review: Review) -> bool:
-    return can(user, Action.APPROVE, review.unit)
+    return Scope.of(user).allows(review.unit, Action.APPROVE)
 
 
 def check_editable(user: Any, review: Review) -> None:
@@ -222,7 +222,7 @@ def structure_for(unit: Unit) -> str:
 @transaction.atomic
 def create(user: Any, unit: Unit, period_code: str, draft_now: bool = True) -> Review:
     """A new draft review of the unit for the period (one per unit and period)."""
-    if not can(user, Action.ENTER, unit):
+    if not Scope.of(user).allows(unit, Action.ENTER):
         raise PermissionDenied(_("Only those who enter the unit's figures may draft its review."))
     period = parse_period(period_code)
     from tuyengiao.reporting.review import datasets_for

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tuyengiao.core.exceptions import UserError
-from tuyengiao.org.access import can
+from tuyengiao.org.access import Scope
 from tuyengiao.org.choices import Action
 from tuyengiao.org.models import Unit
 
@@ -53,7 +53,7 @@ def _context(request: HttpRequest, review: services.Review) -> dict[str, object]
         "may_finalise": services.may_finalise(request.user, review) and not review.is_final,
         "pdf_available": renderer.pdf_available(), "pdf_packages": renderer.PDF_PACKAGES,
         "versions": review.versions.all()[:10],
-        "may_administer": can(request.user, Action.ADMIN, review.unit),
+        "may_administer": Scope.of(request.user).allows(review.unit, Action.ADMIN),
     }
 
 

@@ -11,8 +11,7 @@ from django.db import transaction
 
 from tuyengiao.org.choices import UnitKind
 from tuyengiao.org.models import Unit
-
-from .models import ClassCategory, TrainingClass, TrainingPlan
+from tuyengiao.training.models import ClassCategory, TrainingClass, TrainingPlan
 
 D = dt.date
 MARKER = "Lớp bồi dưỡng lý luận chính trị dành cho đảng viên mới khóa I/2025"

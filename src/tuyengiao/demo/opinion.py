@@ -8,11 +8,10 @@ from typing import Any
 from auditlog.context import disable_auditlog
 from django.db import transaction
 
+from tuyengiao.opinion.models import ConcernReport, ConcernTopic
+from tuyengiao.opinion.services import clean_text, trend
 from tuyengiao.org.choices import UnitKind
 from tuyengiao.org.models import Unit
-
-from .models import ConcernReport, ConcernTopic
-from .services import clean_text, trend
 
 # topic, reports in Q1..Q4, summary, proposed response, agency
 CONCERNS = [

@@ -7,10 +7,11 @@ import io
 
 import pytest
 
+from tuyengiao.demo import reporting as demo
 from tuyengiao.org.choices import UnitKind
 from tuyengiao.org.models import Unit
 from tuyengiao.org.services import NewUnit, Reorganisation, create_unit, reorganise
-from tuyengiao.reporting import analytics, demo, services
+from tuyengiao.reporting import analytics, services
 from tuyengiao.reporting.models import DataSet, DataValue, Indicator, Status, Submission
 
 

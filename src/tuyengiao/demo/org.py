@@ -15,9 +15,9 @@ from auditlog.context import disable_auditlog
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from .choices import CommitteeRole, Role, StaffTitle, UnitKind
-from .models import Assignment, Board, StaffPosition, Unit
-from .services import NewUnit, Reorganisation, _open_unit, reorganise
+from tuyengiao.org.choices import CommitteeRole, Role, StaffTitle, UnitKind
+from tuyengiao.org.models import Assignment, Board, StaffPosition, Unit
+from tuyengiao.org.services import NewUnit, Reorganisation, _open_unit, reorganise
 
 PROVINCE_CODE = "LS"
 FOUNDED = dt.date(2010, 1, 1)
@@ -51,6 +51,11 @@ USERS = [
     ("chibo.bithu", "Phạm Văn Nam", Role.DATA_ENTRY, "LS.XM01.C01", False, "bí thư chi bộ"),
     ("dangvien", "Hoàng Minh Quân", Role.VIEWER, "LS.XM01.C01", False, "đảng viên"),
 ]
+
+
+def loaded_province() -> Unit | None:
+    """The demo province, once loaded: every other domain's demo builds on it."""
+    return Unit.objects.filter(code=PROVINCE_CODE).first()
 
 
 def _person(rng: random.Random) -> str:
@@ -155,7 +160,7 @@ def create_users() -> None:
 
 
 def load(stdout: Any) -> None:
-    if Unit.objects.filter(code=PROVINCE_CODE).exists():
+    if loaded_province() is not None:
         stdout.write("  tổ chức: đã có, bỏ qua")
     else:
         with disable_auditlog():

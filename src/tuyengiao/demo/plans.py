@@ -12,8 +12,7 @@ from django.db import transaction
 from tuyengiao.documents.models import Document
 from tuyengiao.org.choices import UnitKind
 from tuyengiao.org.models import Unit
-
-from .models import DocumentReview, KeyTask, ReviewKind, TaskStatus, WorkPlan
+from tuyengiao.plans.models import DocumentReview, KeyTask, ReviewKind, TaskStatus, WorkPlan
 
 D = dt.date
 MARKER = "Chương trình công tác năm 2025 của Ban Tuyên giáo và Dân vận Tỉnh ủy"

@@ -18,11 +18,8 @@ from django.utils import timezone
 from tuyengiao.campaigns.models import Audience, Campaign
 from tuyengiao.core.exceptions import UserError
 from tuyengiao.documents.models import Document
-from tuyengiao.org.choices import Role, UnitKind
-from tuyengiao.org.models import Assignment, Unit
-
-from . import bulletins, services
-from .models import (
+from tuyengiao.handbook import bulletins, services
+from tuyengiao.handbook.models import (
     Attempt,
     Attendance,
     Commitment,
@@ -36,6 +33,8 @@ from .models import (
     Quiz,
     Reading,
 )
+from tuyengiao.org.choices import Role, UnitKind
+from tuyengiao.org.models import Assignment, Unit
 
 FIRST_CELL = "LS.XM01.C01"  # the cell of the demo member and secretary
 CELLS = 3

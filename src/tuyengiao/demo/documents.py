@@ -12,12 +12,12 @@ from typing import Any
 from auditlog.context import disable_auditlog
 from django.db import transaction
 
-from tuyengiao.org.models import Unit
+from tuyengiao.documents.choices import DocumentKind as K
+from tuyengiao.documents.choices import Issuer as I
+from tuyengiao.documents.models import Document, WorkField
+from tuyengiao.documents.services import ensure_work_fields, save_document
 
-from .choices import DocumentKind as K
-from .choices import Issuer as I
-from .models import Document, WorkField
-from .services import ensure_work_fields, save_document
+from . import org
 
 D = dt.date
 
@@ -206,7 +206,7 @@ DOCUMENTS: list[tuple[str, str, str, str, dt.date, str, str, list[str], str]] = 
 
 
 def load(stdout: Any) -> None:
-    province = Unit.objects.filter(code="LS").first()
+    province = org.loaded_province()
     if province is None:
         return
     ensure_work_fields()

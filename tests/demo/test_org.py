@@ -7,7 +7,8 @@ import io
 
 import pytest
 
-from tuyengiao.org import demo, services
+from tuyengiao.demo import org as demo
+from tuyengiao.org import services, tree
 from tuyengiao.org.choices import UnitKind
 from tuyengiao.org.models import Unit, UnitSuccession
 
@@ -22,11 +23,11 @@ def test_the_demo_province_has_both_structures_and_loads_once() -> None:
 
     province = Unit.objects.get(code=demo.PROVINCE_CODE)
     before, after = dt.date(2024, 6, 30), dt.date(2025, 7, 1)
-    old_children = services.children(province, before)
+    old_children = tree.children(province, before)
     assert [u.kind for u in old_children] == [UnitKind.DISTRICT] * 8
-    old_communes = [u for u in services.subtree(province, before) if u.kind == UnitKind.COMMUNE]
+    old_communes = [u for u in tree.descendants(province, before, include_self=True) if u.kind == UnitKind.COMMUNE]
     assert len(old_communes) == 120
-    new_children = services.children(province, after)
+    new_children = tree.children(province, after)
     assert len(new_children) == 40 and {u.kind for u in new_children} == {UnitKind.COMMUNE}
     cells = Unit.objects.current().filter(kind=UnitKind.CELL).count()
     assert 1400 <= cells <= 1600
@@ -34,6 +35,6 @@ def test_the_demo_province_has_both_structures_and_loads_once() -> None:
     assert services.member_totals_on([province], before)[province.pk] == 47_600
     # Every old commune lives on in exactly one new commune.
     for commune in old_communes[:10]:
-        [(successor, share)] = services.current_successors(commune)
+        [(successor, share)] = tree.successors(commune)
         assert successor.is_open and share == 1
     assert province.board.staff.count() >= 3

@@ -23,7 +23,7 @@ DIRECTIONS = (
 
 
 def _settings(unit: Any) -> None:
-    from .models import DocumentSettings
+    from tuyengiao.reviews.models import DocumentSettings
 
     if unit.code == PROVINCE:
         values = {"superior": "TỈNH ỦY LONG SƠN", "issuer": "BAN TUYÊN GIÁO VÀ DÂN VẬN", "symbol": "BTGDVTU",
@@ -53,9 +53,8 @@ def _load(stdout: Any) -> None:
 
     from tuyengiao.core.exceptions import UserError
     from tuyengiao.org.models import Unit
-
-    from . import services
-    from .models import Review
+    from tuyengiao.reviews import services
+    from tuyengiao.reviews.models import Review
 
     operator = get_user_model().objects.filter(is_superuser=True).order_by("pk").first()
     if operator is None:

@@ -17,8 +17,7 @@ from django.db import transaction
 from tuyengiao.documents.models import Document
 from tuyengiao.org.choices import UnitKind
 from tuyengiao.org.models import Unit
-
-from .models import (
+from tuyengiao.outreach.models import (
     Briefing,
     BriefingKind,
     Channel,

@@ -10,6 +10,7 @@ from django.core.management import call_command
 
 from tuyengiao.campaigns import services
 from tuyengiao.campaigns.models import Campaign, CampaignParticipation
+from tuyengiao.demo import DOMAINS
 from tuyengiao.documents.models import Document
 from tuyengiao.events.models import Event, EventFormat
 
@@ -25,7 +26,11 @@ def counts() -> tuple[int, int, int, int]:
 
 @pytest.mark.django_db
 def test_the_demo_is_realistic_and_idempotent() -> None:
-    call_command("load_demo", "--quiet-logins", stdout=io.StringIO())
+    out = io.StringIO()
+    call_command("load_demo", stdout=out)
+    headings = [line for line in out.getvalue().splitlines() if line.startswith("· ")]
+    assert len(headings) == len(DOMAINS)  # every domain, once, in the declared order
+    assert "tinh.quantri" in out.getvalue() and "TuyenGiao@2025" in out.getvalue()
     first = counts()
     call_command("load_demo", "--quiet-logins", stdout=io.StringIO())
     assert counts() == first

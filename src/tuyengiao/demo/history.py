@@ -8,10 +8,9 @@ from typing import Any
 from auditlog.context import disable_auditlog
 from django.db import transaction
 
+from tuyengiao.history.models import HistoryWork, Stage, WorkKind
 from tuyengiao.org.choices import UnitKind
 from tuyengiao.org.models import Unit
-
-from .models import HistoryWork, Stage, WorkKind
 
 D = dt.date
 MARKER = "Lịch sử Đảng bộ tỉnh Long Sơn (1930–2025)"

@@ -15,13 +15,14 @@ from auditlog.context import disable_auditlog
 from django.db import transaction
 from django.utils import timezone
 
+from tuyengiao.campaigns.models import Audience, Campaign, CampaignParticipation, Source
+from tuyengiao.campaigns.services import cells_in, recount_from_events, sync_cells
 from tuyengiao.documents.models import Document
 from tuyengiao.events.models import Event, EventFormat, EventKind
 from tuyengiao.org.choices import UnitKind
 from tuyengiao.org.models import Unit
 
-from .models import Audience, Campaign, CampaignParticipation, Source
-from .services import recount_from_events, sync_cells
+from . import org
 
 D = dt.date
 
@@ -122,9 +123,7 @@ def _fill(campaign: Campaign, mode: str, rng: random.Random, skip_commune: str) 
 
 def _sessions(campaign: Campaign, commune: Unit, rng: random.Random) -> int:
     """Study sessions held by each cell of the commune, counted into the campaign at once."""
-    cells = list(
-        Unit.objects.current().filter(kind=UnitKind.CELL, path__startswith=commune.path).order_by("code")
-    )
+    cells = list(cells_in(commune).order_by("code"))
     count = 0
     for n, cell in enumerate(cells):
         row = campaign.participations.filter(unit=cell).first()
@@ -154,7 +153,7 @@ def _sessions(campaign: Campaign, commune: Unit, rng: random.Random) -> int:
 
 
 def load(stdout: Any) -> None:
-    province = Unit.objects.filter(code="LS").first()
+    province = org.loaded_province()
     if province is None:
         return
     if Campaign.objects.filter(unit=province, title=CAMPAIGNS[0][0]).exists():

@@ -11,10 +11,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from tuyengiao.documents.models import Document
+from tuyengiao.events.models import Event, EventFormat, EventKind
 from tuyengiao.org.choices import UnitKind
 from tuyengiao.org.models import Unit
 
-from .models import Event, EventFormat, EventKind
+from . import org
 
 FIRST_MONTH = dt.date(2025, 12, 1)
 MARKER = "Hội nghị báo cáo viên tháng 12/2025"
@@ -37,7 +38,7 @@ def _weekday(year: int, month: int, nth: int) -> dt.date:
 
 
 def load(stdout: Any) -> None:
-    province = Unit.objects.filter(code="LS").first()
+    province = org.loaded_province()
     if province is None:
         return
     if Event.objects.filter(unit=province, title=MARKER).exists():
