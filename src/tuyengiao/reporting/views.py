@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from tuyengiao.core.exceptions import ConflictError, UserError
 from tuyengiao.core.periods import Period, PeriodType
 from tuyengiao.core.periods import recent as recent_periods
+from tuyengiao.core.views import get_rw_for_user
 from tuyengiao.org.access import Scope, can, get_unit_for_user
 from tuyengiao.org.choices import Action
 from tuyengiao.org.models import Unit, today
@@ -81,7 +82,7 @@ def entry(request: HttpRequest, dataset: int, unit: int, period: str) -> HttpRes
 def entry_value(request: HttpRequest, dataset: int, unit: int, period: str, element: int) -> HttpResponse:
     """Save one field (HTMX on change); answer with the field redrawn and the rule messages."""
     ds = get_object_or_404(DataSet, pk=dataset)
-    target = get_unit_for_user(request.user, unit)
+    target = get_unit_for_user(request.user, unit, Action.ENTER)
     p = _period_or_404(ds, period)
     el = get_object_or_404(DataElement, pk=element, memberships__dataset=ds)
     form = ValueForm(request.POST)
@@ -140,7 +141,7 @@ def entry_value(request: HttpRequest, dataset: int, unit: int, period: str, elem
 @require_POST
 def entry_submit(request: HttpRequest, dataset: int, unit: int, period: str) -> HttpResponse:
     ds = get_object_or_404(DataSet, pk=dataset)
-    target = get_unit_for_user(request.user, unit)
+    target = get_unit_for_user(request.user, unit, Action.ENTER)
     p = _period_or_404(ds, period)
     try:
         approval.submit(request.user, ds, target, p)
@@ -249,9 +250,10 @@ def approve_selected(request: HttpRequest, dataset: int, unit: int, period: str)
 @login_required
 @require_POST
 def decide(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    sub = Submission.objects.restrict(request.user).select_related("dataset", "unit").filter(pk=pk).first()
-    if sub is None:
+    if action not in ("approve", "return", "unlock"):
         raise Http404
+    visible = Submission.objects.select_related("dataset", "unit")
+    sub = get_rw_for_user(visible.restrict(request.user), visible.restrict(request.user, Action.APPROVE), pk)
     form = ReasonForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     try:
