@@ -50,7 +50,7 @@ class ParticipationSerializer(serializers.ModelSerializer[CampaignParticipation]
     unit_code = serializers.CharField(source="unit.code", read_only=True)
     unit_name = serializers.CharField(source="unit.name", read_only=True)
     # Declared so the schema says what a unit that has not reported holds: "" (no source yet).
-    source = serializers.ChoiceField(choices=Source.choices, allow_blank=True, read_only=True)
+    source = serializers.ChoiceField(choices=Source.choices, allow_blank=True, read_only=True)  # type: ignore[assignment]
 
     class Meta:
         model = CampaignParticipation

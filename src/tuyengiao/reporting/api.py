@@ -124,6 +124,7 @@ class DataValueSetView(APIView):
             ),
             400: OpenApiTypes.OBJECT,
             404: OpenApiTypes.OBJECT,
+            413: OpenApiTypes.OBJECT,  # a body over DATA_UPLOAD_MAX_MEMORY_SIZE (core.middleware.InputMiddleware)
         },
     )
     def post(self, request: Request) -> Response:
