@@ -100,7 +100,17 @@ REDIRECT = frozenset({302})
 # --- pages, by URL name ------------------------------------------------------------------------
 
 PAGES: dict[str, Route | str] = {
-    "home": Route(_fixed("/"), read="login", ok_read=REDIRECT),
+    # each role's home: a member reads theirs, the others are sent on to their work
+    "home": Route(_fixed("/"), read="login", ok_read=frozenset({200, 302})),
+    "favicon.ico": Route(_fixed("/favicon.ico"), read="public", ok_read=frozenset({200, 301, 302})),
+    "text_size": Route(_fixed("/text-size/"), read=None, write="public", ok_write=REDIRECT),
+    "accounts:api_tokens": Route(_fixed("/accounts/tokens/"), read="login", write="login",
+                                 ok_write=frozenset({200, 302})),
+    "accounts:password_change": Route(_fixed("/accounts/password/"), read="login", write="login"),
+    "accounts:password_change_done": Route(_fixed("/accounts/password/done/"), read="login"),
+    "accounts:unit_users": Route(_fixed("/accounts/users/"), read="admin-anywhere"),
+    "accounts:set_user_password": "a unit admin resets the password of a user of their subtree (others 404), tested"
+                                  " in tests/accounts/test_passwords.py",
     # signed in already: sent on to the home page
     "accounts:login": Route(_fixed("/accounts/login/"), read="public", write="public",
                             ok_read=frozenset({200, 302}), ok_write=frozenset({200, 302})),
@@ -126,15 +136,23 @@ PAGES: dict[str, Route | str] = {
         ALL_PLACES, read=None, write="enter", ok_write=frozenset({302})),
     "reporting:entry_submit": Route(lambda mw, p: f"/reporting/entry/{ds(mw)}/{unit_pk(mw, p)}/202405/submit/",
                                     ALL_PLACES, read=None, write="enter", ok_write=REDIRECT),
+    "reporting:entry_withdraw": Route(
+        lambda mw, p: f"/reporting/entry/{ds(mw)}/{unit_pk(mw, p)}/202405/withdraw/", ("commune", "other"),
+        read=None, write="enter", ok_write=REDIRECT),
+    "reporting:approve_selected": Route(
+        lambda mw, p: f"/reporting/approvals/{ds(mw)}/{unit_pk(mw, p)}/202405/approve/", ALL_PLACES, read=None,
+        write="approve", ok_write=REDIRECT),
     "reporting:approvals": Route(lambda mw, p: f"/reporting/approvals/{ds(mw)}/{unit_pk(mw, p)}/202405/",
                                  ALL_PLACES),
     "reporting:excel_template": Route(
         lambda mw, p: f"/reporting/excel/{ds(mw)}/{unit_pk(mw, p)}/202405/template/", ALL_PLACES),
     "reporting:excel_upload": Route(lambda mw, p: f"/reporting/excel/{ds(mw)}/{unit_pk(mw, p)}/202405/upload/",
                                     ALL_PLACES, read="enter", write="enter", ok_write=frozenset({200})),
-    "reporting:import_job": Route(lambda mw, p: f"/reporting/imports/{mw.jobs[p or 'commune'].pk}/", ALL_PLACES),
+    # An import job is its uploader's alone: anyone else gets 404.
+    "reporting:import_job": Route(lambda mw, p: f"/reporting/imports/{mw.jobs[p or 'commune'].pk}/", ALL_PLACES,
+                                  read="owner"),
     "reporting:import_job_progress": Route(
-        lambda mw, p: f"/reporting/imports/{mw.jobs[p or 'commune'].pk}/progress/", ALL_PLACES),
+        lambda mw, p: f"/reporting/imports/{mw.jobs[p or 'commune'].pk}/progress/", ALL_PLACES, read="owner"),
     "reporting:import_job_commit": Route(lambda mw, p: f"/reporting/imports/{mw.jobs[p or 'commune'].pk}/commit/",
                                          ALL_PLACES, read=None, write="owner", ok_write=REDIRECT),
     "reporting:decide": Route(lambda mw, p: f"/reporting/submissions/{mw.submissions[p or 'commune'].pk}/return/",
@@ -173,8 +191,8 @@ PAGES: dict[str, Route | str] = {
         lambda mw, p: (f"/campaigns/{mw.campaigns['province'].pk}/units/"
                        f"{mw.participations[p or 'commune'].unit.pk}/attendance/"),
         ALL_PLACES, read="enter", write="enter", unit_code=_participation_code),
-    "api-schema": Route(_fixed("/api/schema/"), read="public"),
-    "api-docs": Route(_fixed("/api/docs/"), read="public"),
+    "api-schema": Route(_fixed("/api/schema/"), read="login", api=True),
+    "api-docs": Route(_fixed("/api/docs/"), read="login"),
 }
 # Django's admin: staff only; none of the personas is staff, so every admin page sends them to
 # the admin's own login. Checked for every admin pattern in test_admin_is_for_staff_only.
@@ -210,6 +228,9 @@ API: dict[str, Route] = {
     # password alone for a person with a device: test_a_token_needs_the_second_factor_of_a_person_who_has_one.
     "/api/auth/token/": _api(_fixed("/api/auth/token/"), ANY_PLACE, read=None, write="public",
                              ok_write=frozenset({200, 400})),  # 400: anonymous, no credentials
+    "/api/auth/tokens/": _api(_fixed("/api/auth/tokens/"), ANY_PLACE, read="login"),
+    "/api/auth/tokens/{id}/": _api(_fixed("/api/auth/tokens/999999/"), ANY_PLACE, read=None, write="login",
+                                   methods=("DELETE",), ok_write=frozenset({404})),
     "/api/units/": _api(_fixed("/api/units/"), ANY_PLACE, read="login"),
     "/api/units/{id}/": _api(lambda mw, p: f"/api/units/{unit_pk(mw, p)}/"),
     "/api/units/{id}/children/": _api(lambda mw, p: f"/api/units/{unit_pk(mw, p)}/children/"),
@@ -231,6 +252,11 @@ API: dict[str, Route] = {
                                    ("commune", "other")),
     "/api/submissions/submit/": _api(_fixed("/api/submissions/submit/"), ANY_PLACE, read=None, write="login",
                                      ok_write=frozenset({400})),
+    "/api/submissions/approve/": _api(_fixed("/api/submissions/approve/"), ANY_PLACE, read=None, write="login",
+                                      ok_write=frozenset({400})),
+    "/api/submissions/{id}/withdraw/": _api(
+        lambda mw, p: f"/api/submissions/{mw.submissions[p or 'commune'].pk}/withdraw/", ("commune", "other"),
+        read=None, write="enter", ok_write=frozenset({200, 400})),
     "/api/submissions/{id}/approve/": _api(
         lambda mw, p: f"/api/submissions/{mw.submissions[p or 'commune'].pk}/approve/", ("commune", "other"),
         read=None, write="approve", ok_write=frozenset({200, 400})),
@@ -287,7 +313,7 @@ def expected(route: Route, persona: str, place: str | None, method: str, mw: Mat
         if need in ("view", "login"):
             return ok
         if need == "owner":
-            return ok if getattr(mw.jobs[place].user, "username", "") == persona else frozenset({403})
+            return ok if getattr(mw.jobs[place].user, "username", "") == persona else frozenset({404})
         return ok if may(persona, str(need), code) else frozenset({403})
     if need == "login":
         return ok
@@ -354,7 +380,8 @@ def _check(table: dict[str, Any], key: str, method: str, place: str | None, pers
     assert response.status_code in want, (
         f"{method} {url} as {persona} (record at {place}): {response.status_code}, expected {sorted(want)}"
     )
-    if response.status_code in (302, 303) and persona == "anonymous":
+    public = (route.read if method == READ else route.write) == "public"
+    if response.status_code in (302, 303) and persona == "anonymous" and not public:
         assert "/login/" in response["Location"]
     if persona != "anonymous" and not getattr(response, "streaming", False):
         body = response.content.decode("utf-8", "replace")

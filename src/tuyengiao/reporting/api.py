@@ -320,7 +320,7 @@ class SubmissionViewSet(viewsets.ReadOnlyModelViewSet[Submission]):
     filterset_fields = ["period", "status"]
     # Checked on the report before anything else (``api.permissions.ScopedWrite``).
     write_actions = {"approve": Action.APPROVE, "return_": Action.APPROVE, "unlock": Action.APPROVE,
-                     "withdraw": None}
+                     "withdraw": Action.ENTER}
 
     def get_queryset(self) -> QuerySet[Submission]:
         qs = (

@@ -159,7 +159,7 @@ def entry_submit(request: HttpRequest, dataset: int, unit: int, period: str) -> 
 def entry_withdraw(request: HttpRequest, dataset: int, unit: int, period: str) -> HttpResponse:
     """The sender takes the report back to correct it."""
     ds = get_object_or_404(DataSet, pk=dataset)
-    target = get_unit_for_user(request.user, unit)
+    target = get_unit_for_user(request.user, unit, Action.ENTER)
     p = _period_or_404(ds, period)
     sub = get_object_or_404(Submission, dataset=ds, unit=target, period=p.code)
     try:
@@ -217,7 +217,7 @@ def approvals(request: HttpRequest, dataset: int, unit: int, period: str) -> Htt
 def approve_selected(request: HttpRequest, dataset: int, unit: int, period: str) -> HttpResponse:
     """Approve the ticked reports of the units below; each is checked, each refusal named."""
     ds = get_object_or_404(DataSet, pk=dataset)
-    target = get_unit_for_user(request.user, unit)
+    target = get_unit_for_user(request.user, unit, Action.APPROVE)
     p = _period_or_404(ds, period)
     form = SelectionForm(request.POST)
     chosen = form.cleaned_data["submission"] if form.is_valid() else []
