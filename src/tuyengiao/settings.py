@@ -105,6 +105,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    "tuyengiao.core.middleware.InputMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "tuyengiao.accounts.middleware.SecondFactorMiddleware",
@@ -229,9 +230,17 @@ STORAGES = {
 }
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"
+# No input can exhaust a worker (core.middleware.InputMiddleware answers 413/400 naming the limit):
+# an uploaded file goes to a temporary file above 5 MB; form fields and JSON bodies are read into
+# memory up to 10 MB (the longest document body, percent-encoded, with room to spare); no request
+# body larger than the largest upload (20 MB attachments) plus its form is read at all.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
-DATA_UPLOAD_MAX_NUMBER_FIELDS = 20000
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 20000  # attendance of every cell of a large commune on one form
+REQUEST_MAX_BODY_SIZE = 21 * 1024 * 1024
+# One dataValueSets request writes at most this many values; a document body at most this many characters.
+API_MAX_DATA_VALUES = 5000
+DOCUMENT_BODY_MAX_CHARS = 500_000
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
@@ -283,7 +292,10 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
         "tuyengiao.accounts.auth.ApiTokenAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "tuyengiao.api.permissions.ScopedWrite",
+    ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "tuyengiao.api.pagination.BoundedLimitOffsetPagination",
     "PAGE_SIZE": 100,

@@ -138,7 +138,8 @@ PAGES: dict[str, Route | str] = {
     "handbook:manifest": Route(_fixed("/handbook/manifest.webmanifest"), read="public"),
     "handbook:service_worker": Route(_fixed("/handbook/sw.js"), read="public"),
     "handbook:offline": Route(_fixed("/handbook/offline/"), read="public"),
-    "home": Route(_fixed("/"), read="login", ok_read=REDIRECT),
+    # each role's home: a member reads theirs, the others are sent on to their work
+    "home": Route(_fixed("/"), read="login", ok_read=frozenset({200, 302})),
     # signed in already: sent on to the home page
     "accounts:login": Route(_fixed("/accounts/login/"), read="public", write="public",
                             ok_read=frozenset({200, 302}), ok_write=frozenset({200, 302})),
@@ -184,9 +185,11 @@ PAGES: dict[str, Route | str] = {
         lambda mw, p: f"/reporting/excel/{ds(mw)}/{unit_pk(mw, p)}/202405/template/", ALL_PLACES),
     "reporting:excel_upload": Route(lambda mw, p: f"/reporting/excel/{ds(mw)}/{unit_pk(mw, p)}/202405/upload/",
                                     ALL_PLACES, read="enter", write="enter", ok_write=frozenset({200})),
-    "reporting:import_job": Route(lambda mw, p: f"/reporting/imports/{mw.jobs[p or 'commune'].pk}/", ALL_PLACES),
+    # An import job is its uploader's alone: anyone else gets 404.
+    "reporting:import_job": Route(lambda mw, p: f"/reporting/imports/{mw.jobs[p or 'commune'].pk}/", ALL_PLACES,
+                                  read="owner"),
     "reporting:import_job_progress": Route(
-        lambda mw, p: f"/reporting/imports/{mw.jobs[p or 'commune'].pk}/progress/", ALL_PLACES),
+        lambda mw, p: f"/reporting/imports/{mw.jobs[p or 'commune'].pk}/progress/", ALL_PLACES, read="owner"),
     "reporting:import_job_commit": Route(lambda mw, p: f"/reporting/imports/{mw.jobs[p or 'commune'].pk}/commit/",
                                          ALL_PLACES, read=None, write="owner", ok_write=REDIRECT),
     "reporting:decide": Route(lambda mw, p: f"/reporting/submissions/{mw.submissions[p or 'commune'].pk}/return/",
@@ -241,8 +244,8 @@ PAGES: dict[str, Route | str] = {
         lambda mw, p: (f"/campaigns/{mw.campaigns['province'].pk}/units/"
                        f"{mw.participations[p or 'commune'].unit.pk}/attendance/"),
         ALL_PLACES, read="enter", write="enter", unit_code=_participation_code),
-    "api-schema": Route(_fixed("/api/schema/"), read="public"),
-    "api-docs": Route(_fixed("/api/docs/"), read="public"),
+    "api-schema": Route(_fixed("/api/schema/"), read="login", api=True),
+    "api-docs": Route(_fixed("/api/docs/"), read="login"),
 }
 # Django's admin: staff only; none of the personas is staff, so every admin page sends them to
 # the admin's own login. Checked for every admin pattern in test_admin_is_for_staff_only.
@@ -350,17 +353,17 @@ API: dict[str, Route] = {
                                    ("commune", "other")),
     "/api/submissions/submit/": _api(_fixed("/api/submissions/submit/"), ANY_PLACE, read=None, write="login",
                                      ok_write=frozenset({400})),
+    "/api/submissions/approve/": _api(_fixed("/api/submissions/approve/"), ANY_PLACE, read=None, write="login",
+                                      ok_write=frozenset({400})),
+    "/api/submissions/{id}/withdraw/": _api(
+        lambda mw, p: f"/api/submissions/{mw.submissions[p or 'commune'].pk}/withdraw/", ("commune", "other"),
+        read=None, write="enter", ok_write=frozenset({200, 400})),
     "/api/submissions/{id}/approve/": _api(
         lambda mw, p: f"/api/submissions/{mw.submissions[p or 'commune'].pk}/approve/", ("commune", "other"),
         read=None, write="approve", ok_write=frozenset({200, 400})),
     "/api/submissions/{id}/return/": _api(
         lambda mw, p: f"/api/submissions/{mw.submissions[p or 'commune'].pk}/return/", ("commune", "other"),
         read=None, write="approve", ok_write=frozenset({200, 400})),
-    "/api/submissions/{id}/withdraw/": _api(
-        lambda mw, p: f"/api/submissions/{mw.submissions[p or 'commune'].pk}/withdraw/", ("commune", "other"),
-        read=None, write="enter", ok_write=frozenset({200, 400})),
-    "/api/submissions/approve/": _api(_fixed("/api/submissions/approve/"), ANY_PLACE, read=None, write="login",
-                                      ok_write=frozenset({200, 400})),
     "/api/submissions/{id}/unlock/": _api(
         lambda mw, p: f"/api/submissions/{mw.submissions[p or 'commune'].pk}/unlock/", ("commune", "other"),
         read=None, write="approve", ok_write=frozenset({200, 400})),
@@ -431,7 +434,7 @@ def expected(route: Route, persona: str, place: str | None, method: str, mw: Mat
         if need in ("view", "login"):
             return ok
         if need == "owner":
-            return ok if getattr(mw.jobs[place].user, "username", "") == persona else frozenset({403})
+            return ok if getattr(mw.jobs[place].user, "username", "") == persona else frozenset({404})
         return ok if may(persona, str(need), code) else frozenset({403})
     if need == "login":
         return ok
@@ -498,7 +501,8 @@ def _check(table: dict[str, Any], key: str, method: str, place: str | None, pers
     assert response.status_code in want, (
         f"{method} {url} as {persona} (record at {place}): {response.status_code}, expected {sorted(want)}"
     )
-    if response.status_code in (302, 303) and persona == "anonymous":
+    public = (route.read if method == READ else route.write) == "public"
+    if response.status_code in (302, 303) and persona == "anonymous" and not public:
         assert "/login/" in response["Location"]
     if persona != "anonymous" and not getattr(response, "streaming", False):
         body = response.content.decode("utf-8", "replace")
@@ -508,32 +512,6 @@ def _check(table: dict[str, Any], key: str, method: str, place: str | None, pers
     _TIMING["seconds"] += time.perf_counter() - started
 
 
-# Known holes being closed elsewhere: each flips this suite red when its fix lands, so the mark
-# is removed with it.
-APPROVED_XFAIL = "Entering figures over another unit's approved report is not refused yet"
-JOB_XFAIL = "An import job page shows a job of a unit outside the person's subtree to the person who uploaded it"
-
-
-ROLE_XFAIL = ("A visible record without the role answers a message (400, or a redirect with the message) or the"
-              " form's validation instead of 403")
-VALIDATION_XFAIL = "The API validates the body before checking the role, so a write without the role answers 400"
-for _persona, _place in [("commune_officer", "commune"), ("other_commune_officer", "other")]:
-    for _op in ("approve", "return", "unlock"):
-        _known(API, f"/api/submissions/{{id}}/{_op}/", _persona, _place, "POST", ROLE_XFAIL)
-    _known(PAGES, "reporting:decide", _persona, _place, "POST", ROLE_XFAIL)
-for _persona, _place in [("province_approver", "commune"), ("province_approver", "other")]:
-    _known(PAGES, "reporting:entry_withdraw", _persona, _place, "POST", ROLE_XFAIL)
-    _known(API, "/api/submissions/{id}/withdraw/", _persona, _place, "POST", ROLE_XFAIL)
-for _persona, _place in [("commune_officer", "commune"), ("other_commune_officer", "other")]:
-    _known(PAGES, "reporting:approve_selected", _persona, _place, "POST", ROLE_XFAIL)
-for _persona, _place in [("province_approver", "commune"), ("province_approver", "other"),
-                         ("province_approver", "cell"), ("member", "cell")]:
-    _known(PAGES, "reporting:entry_value", _persona, _place, "POST", ROLE_XFAIL)
-    _known(PAGES, "reporting:entry_submit", _persona, _place, "POST", ROLE_XFAIL)
-    _known(API, "/api/events/{id}/", _persona, _place, "PUT", VALIDATION_XFAIL)
-for _persona, _place in [("cell_secretary", "commune"), ("member", "commune"), ("province_approver", "commune"),
-                         ("province_approver", "other")]:
-    _known(API, "/api/campaigns/{id}/", _persona, _place, "PUT", VALIDATION_XFAIL)
 
 
 @pytest.mark.parametrize(("key", "method", "place", "persona"), cases(PAGES))
@@ -594,3 +572,95 @@ def test_every_api_operation_is_in_the_table() -> None:
 def test_zz_matrix_size_and_time() -> None:
     """Printed with -s: how many requests the matrix made and how long they took."""
     print(f"\naccess matrix: {_TIMING['cases']:.0f} requests in {_TIMING['seconds']:.1f} s")
+
+
+# --- refusals the loop above cannot express ----------------------------------------------------
+
+
+@pytest.mark.parametrize("persona", [p for p in PERSONAS if p != "anonymous"])
+def test_a_token_needs_the_second_factor_of_a_person_who_has_one(mw: MatrixWorld, persona: str) -> None:
+    """With a confirmed device, the password alone gets no API token, for every persona."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+    from rest_framework.test import APIClient
+
+    from tests.conftest import PASSWORD
+    from tuyengiao.accounts.models import ApiToken
+
+    user = persona_user(mw.world, persona)
+    TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+    answer = APIClient().post("/api/auth/token/", {"username": user.username, "password": PASSWORD}, format="json")
+    message = ("Tài khoản này dùng xác thực hai lớp: gửi kèm mã trong ứng dụng xác thực ở trường otp_token.")
+    assert answer.status_code == 400, answer.content
+    assert answer.json() == {"detail": message, "otp_token": [message]}
+    assert not ApiToken.objects.filter(user=user).exists()
+
+
+def _approve_commune_report(mw: MatrixWorld) -> str:
+    """The commune's May report, approved by the province; the message every write path gives."""
+    from tuyengiao.core.periods import Period
+    from tuyengiao.reporting import approval
+    from tuyengiao.reporting.entry import _lock_message
+
+    sub = mw.submissions["commune"]
+    approval.approve(mw.world.province_approver, sub)
+    sub.refresh_from_db()
+    return _lock_message(sub, mw.catalogue.monthly, Period.parse("202405"))
+
+
+def _stored(mw: MatrixWorld) -> Any:
+    from tuyengiao.reporting.models import DataValue
+
+    return DataValue.objects.get(element=mw.catalogue.sessions, unit=mw.units["T.X1"], period="202405").value
+
+
+def test_approved_figures_cannot_be_changed_through_the_form(mw: MatrixWorld) -> None:
+    message = _approve_commune_report(mw)
+    before = _stored(mw)
+    url = f"/reporting/entry/{ds(mw)}/{mw.units['T.X1'].pk}/202405/value/{mw.catalogue.sessions.pk}/"
+    outsider = client_for(mw.world.other_commune_officer).post(url, {"value": "99", "version": "1"})
+    assert outsider.status_code == 404
+    admin = client_for(mw.world.province_admin)
+    answer = admin.post(url, {"value": "99", "version": "1", "comment": ""}, headers={"HX-Request": "true"})
+    assert answer.status_code == 200
+    assert message in answer.content.decode()
+    assert _stored(mw) == before
+
+
+def test_approved_figures_cannot_be_changed_through_the_api(mw: MatrixWorld) -> None:
+    message = _approve_commune_report(mw)
+    before = _stored(mw)
+    body = {"dataSet": "BC_THANG", "period": "202405", "orgUnit": "T.X1",
+            "dataValues": [{"dataElement": mw.catalogue.sessions.code, "value": 99}]}
+    outsider = api_client_for(mw.world.other_commune_officer).post("/api/dataValueSets/", body, format="json")
+    assert outsider.status_code == 404, outsider.content
+    answer = api_client_for(mw.world.province_admin).post("/api/dataValueSets/", body, format="json")
+    assert answer.status_code in (400, 409), answer.content
+    assert message in answer.content.decode()
+    assert _stored(mw) == before
+
+
+def test_approved_figures_cannot_be_changed_through_an_excel_import(mw: MatrixWorld, settings: Any,
+                                                                    tmp_path: Any) -> None:
+    from tests.reporting.test_excel import edit
+    from tuyengiao.reporting import jobs
+    from tuyengiao.reporting.models import ImportJob, JobStatus
+
+    settings.MEDIA_ROOT = tmp_path
+    message = _approve_commune_report(mw)
+    before = _stored(mw)
+    admin = client_for(mw.world.province_admin)
+    base = f"/reporting/excel/{ds(mw)}/{mw.units['T.X1'].pk}/202405"
+    template = admin.get(f"{base}/template/")
+    assert template.status_code == 200
+    filled = edit(b"".join(template.streaming_content) if template.streaming else template.content,
+                  {("T.X1", mw.catalogue.sessions.code): 99})
+    outsider = client_for(mw.world.other_commune_officer).post(f"{base}/upload/", {"file": filled})
+    assert outsider.status_code == 404
+    filled.seek(0)
+    assert admin.post(f"{base}/upload/", {"file": filled}).status_code == 302
+    job = ImportJob.objects.filter(user=mw.world.province_admin).latest("pk")
+    jobs.work(job.pk)
+    job.refresh_from_db()
+    assert job.status == JobStatus.FAILED
+    assert message in str(job.message) + str(job.errors)
+    assert _stored(mw) == before

@@ -19,7 +19,7 @@ from tuyengiao.org.access import get_unit_for_user
 from tuyengiao.org.models import Unit
 
 from . import services
-from .models import Campaign, CampaignParticipation
+from .models import Campaign, CampaignParticipation, Source
 
 
 class CampaignSerializer(serializers.ModelSerializer[Campaign]):
@@ -49,6 +49,8 @@ class CampaignSerializer(serializers.ModelSerializer[Campaign]):
 class ParticipationSerializer(serializers.ModelSerializer[CampaignParticipation]):
     unit_code = serializers.CharField(source="unit.code", read_only=True)
     unit_name = serializers.CharField(source="unit.name", read_only=True)
+    # Declared so the schema says what a unit that has not reported holds: "" (no source yet).
+    source = serializers.ChoiceField(choices=Source.choices, allow_blank=True, read_only=True)  # type: ignore[assignment]
 
     class Meta:
         model = CampaignParticipation

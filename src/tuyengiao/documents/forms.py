@@ -66,5 +66,5 @@ class DocumentForm(OnceFormMixin, forms.ModelForm):
         return term
 
 
-class AttachmentForm(forms.Form):
+class AttachmentForm(OnceFormMixin, forms.Form):
     file = forms.FileField(label=_("File (PDF, DOCX, XLSX, PNG or JPEG; at most 20 MB)"))

@@ -9,6 +9,7 @@ import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -196,6 +197,9 @@ def save_document(
         check_links(user, document, replaces, related)
     if not document.title.strip():
         raise UserError(_("The title is required."), field="title")
+    if len(document.body) > settings.DOCUMENT_BODY_MAX_CHARS:
+        raise UserError(_("The body is too long: at most %(limit)s characters, %(count)s were sent.") % {
+            "limit": settings.DOCUMENT_BODY_MAX_CHARS, "count": len(document.body)}, field="body")
     problems = prepare(document)
     if not document.title:
         raise UserError(_("The title is required."), field="title")

@@ -114,7 +114,7 @@ def site_formset(data: Any, event: Event | None, units: Any) -> Any:
     return SiteFormSet(data, initial=initial, prefix="sites", form_kwargs={"units": units})
 
 
-class PhotoForm(forms.Form):
+class PhotoForm(OnceFormMixin, forms.Form):
     image = forms.FileField(label=_("Photo (PNG or JPEG, at most 10 MB)"))
     caption = forms.CharField(label=_("Caption"), required=False, max_length=300)
 

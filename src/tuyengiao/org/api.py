@@ -29,7 +29,7 @@ from .models import Unit, UnitSuccession, today
 
 
 class UnitSerializer(serializers.ModelSerializer[Unit]):
-    parent_code = serializers.CharField(source="parent.code", default=None, read_only=True)
+    parent_code = serializers.CharField(source="parent.code", default=None, read_only=True, allow_null=True)
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
 
     class Meta:
@@ -116,7 +116,7 @@ class UnitViewSet(viewsets.ReadOnlyModelViewSet[Unit]):
         return Response({"unit": unit.code, "on": day or today(), "members": services.member_total(unit, day)})
 
     @extend_schema(parameters=[ON_PARAM], responses=UnitSerializer(many=True))
-    @action(detail=False, url_path="as-of")
+    @action(detail=False, url_path="as-of", pagination_class=None)  # the whole tree, one answer, as the schema says
     def as_of(self, request: Request) -> Response:
         """The visible tree as it stood on a date: units with their parent on that date."""
         day = _day(request) or today()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.db.models import QuerySet
 from django.http import Http404
 from django.urls import path
@@ -123,9 +124,16 @@ class DataValueSetView(APIView):
             ),
             400: OpenApiTypes.OBJECT,
             404: OpenApiTypes.OBJECT,
+            413: OpenApiTypes.OBJECT,  # a body over DATA_UPLOAD_MAX_MEMORY_SIZE (core.middleware.InputMiddleware)
         },
     )
     def post(self, request: Request) -> Response:
+        sent = request.data.get("dataValues") if isinstance(request.data, dict) else None
+        if isinstance(sent, list) and len(sent) > settings.API_MAX_DATA_VALUES:
+            raise ValidationError({"dataValues": [
+                _("At most %(limit)s values can be sent at once; %(count)s were sent. Send them in parts.")
+                % {"limit": settings.API_MAX_DATA_VALUES, "count": len(sent)}
+            ]})
         payload = DataValueSet(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
@@ -327,6 +335,9 @@ class SubmissionViewSet(viewsets.ReadOnlyModelViewSet[Submission]):
 
     serializer_class = SubmissionSerializer
     filterset_fields = ["period", "status"]
+    # Checked on the report before anything else (``api.permissions.ScopedWrite``).
+    write_actions = {"approve": Action.APPROVE, "return_": Action.APPROVE, "unlock": Action.APPROVE,
+                     "withdraw": Action.ENTER}
 
     def get_queryset(self) -> QuerySet[Submission]:
         qs = (

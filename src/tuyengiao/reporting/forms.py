@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from tuyengiao.core.forms import TableFileField
+from tuyengiao.core.forms import OnceFormMixin, TableFileField
 from tuyengiao.core.periods import parse_text
 from tuyengiao.reporting.codes import parse_codes
 
@@ -113,5 +113,5 @@ class PivotForm(DashboardForm):
         return [_period(p) for p in raw.replace(",", ";").split(";") if p.strip()]
 
 
-class UploadForm(forms.Form):
+class UploadForm(OnceFormMixin, forms.Form):
     file = TableFileField(label=_("Excel file (.xlsx)"))

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from tuyengiao.core.exceptions import ConflictError, UserError
 from tuyengiao.core.periods import Period, PeriodType
 from tuyengiao.core.periods import recent as recent_periods
+from tuyengiao.core.views import get_rw_for_user
 from tuyengiao.org import tree
 from tuyengiao.org.access import Scope, get_unit_for_user
 from tuyengiao.org.choices import Action
@@ -88,7 +89,7 @@ def entry(request: HttpRequest, dataset: int, unit: int, period: str) -> HttpRes
 @require_POST
 def entry_value(request: HttpRequest, dataset: int, unit: int, period: str, element: int) -> HttpResponse:
     """Save one field (HTMX on change); answer with the field redrawn and the rule messages."""
-    ds, target, p = _get_report_for_user(request, dataset, unit, period)
+    ds, target, p = _get_report_for_user(request, dataset, unit, period, Action.ENTER)
     el = get_object_or_404(DataElement, pk=element, memberships__dataset=ds)
     form = ValueForm(request.POST)
     error = ""
@@ -145,7 +146,7 @@ def entry_value(request: HttpRequest, dataset: int, unit: int, period: str, elem
 @login_required
 @require_POST
 def entry_submit(request: HttpRequest, dataset: int, unit: int, period: str) -> HttpResponse:
-    ds, target, p = _get_report_for_user(request, dataset, unit, period)
+    ds, target, p = _get_report_for_user(request, dataset, unit, period, Action.ENTER)
     try:
         approval.submit(request.user, ds, target, p)
         messages.success(
@@ -161,7 +162,7 @@ def entry_submit(request: HttpRequest, dataset: int, unit: int, period: str) -> 
 @require_POST
 def entry_withdraw(request: HttpRequest, dataset: int, unit: int, period: str) -> HttpResponse:
     """The sender takes the report back to correct it."""
-    ds, target, p = _get_report_for_user(request, dataset, unit, period)
+    ds, target, p = _get_report_for_user(request, dataset, unit, period, Action.ENTER)
     sub = get_object_or_404(Submission, dataset=ds, unit=target, period=p.code)
     try:
         approval.withdraw(request.user, sub)
@@ -215,7 +216,7 @@ def approvals(request: HttpRequest, dataset: int, unit: int, period: str) -> Htt
 @require_POST
 def approve_selected(request: HttpRequest, dataset: int, unit: int, period: str) -> HttpResponse:
     """Approve the ticked reports of the units below; each is checked, each refusal named."""
-    ds, target, p = _get_report_for_user(request, dataset, unit, period)
+    ds, target, p = _get_report_for_user(request, dataset, unit, period, Action.APPROVE)
     form = SelectionForm(request.POST)
     chosen = form.cleaned_data["submission"] if form.is_valid() else []
     subs = list(
@@ -247,9 +248,10 @@ def approve_selected(request: HttpRequest, dataset: int, unit: int, period: str)
 @login_required
 @require_POST
 def decide(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    sub = Submission.objects.restrict(request.user).select_related("dataset", "unit").filter(pk=pk).first()
-    if sub is None:
+    if action not in ("approve", "return", "unlock"):
         raise Http404
+    visible = Submission.objects.select_related("dataset", "unit")
+    sub = get_rw_for_user(visible.restrict(request.user), visible.restrict(request.user, Action.APPROVE), pk)
     form = ReasonForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     try:
