@@ -70,6 +70,9 @@ def _refusal(exc: Exception) -> Exception:
 
 
 class ReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Review]):
+    # finalising (locking and numbering) is the approver's; drafting and editing need data entry
+    write_actions = {"finalise": Action.APPROVE}
+
     def get_queryset(self) -> QuerySet[Review]:
         return services.visible(self.request.user).order_by("-period", "unit__path")
 
