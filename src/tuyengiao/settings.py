@@ -73,6 +73,8 @@ INSTALLED_APPS = [
     "tuyengiao.documents",
     "tuyengiao.events",
     "tuyengiao.campaigns",
+    "tuyengiao.emulation",
+    "tuyengiao.inspections",
     "tuyengiao.api",
 ]
 

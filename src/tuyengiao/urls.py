@@ -12,6 +12,8 @@ urlpatterns = [
     path("documents/", include("tuyengiao.documents.urls")),
     path("events/", include("tuyengiao.events.urls")),
     path("campaigns/", include("tuyengiao.campaigns.urls")),
+    path("emulation/", include("tuyengiao.emulation.urls")),
+    path("inspections/", include("tuyengiao.inspections.urls")),
     path("api/", include("tuyengiao.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
