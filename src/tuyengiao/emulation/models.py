@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from tuyengiao.core.models import TimeStampedModel
-from tuyengiao.core.scoping import ScopedQuerySet
+from tuyengiao.core.scoping import Reach, ScopedQuerySet
 from tuyengiao.reporting.models import WorkField
 
 
@@ -22,6 +22,13 @@ class ContestPartQuerySet(ScopedQuerySet):
     """Rounds, categories, criteria, entries and prizes belong to the contest's organising unit."""
 
     unit_field = "contest__unit"
+
+
+class ContestQuerySet(ScopedQuerySet):
+    """A contest is seen below its organiser too (entries come from there); run only by the organiser."""
+
+    unit_field = "unit"
+    reach = Reach.SUBTREE_AND_ABOVE
 
 
 class AssignmentQuerySet(ScopedQuerySet):
@@ -218,7 +225,7 @@ class Contest(TimeStampedModel):
     prizes_confirmed_at = models.DateTimeField(_("prizes confirmed at"), null=True, blank=True)
     published_at = models.DateTimeField(_("results published at"), null=True, blank=True)
 
-    objects = UnitQuerySet.as_manager()
+    objects = ContestQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("contest")
