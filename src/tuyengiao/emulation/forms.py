@@ -112,6 +112,7 @@ class AssignForm(forms.Form):
         super().__init__(*args, **kwargs)
         fields: Any = self.fields
         fields["round"].queryset = contest.rounds.filter(closed_at__isnull=True)
+        fields["round"].empty_label = None  # the first open round is chosen unless another is
         fields["entries"].queryset = contest.entries.all()
 
 

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from tuyengiao.core import narrative
 from tuyengiao.core.exceptions import UserError
 from tuyengiao.core.html import plain_text
 from tuyengiao.core.numbers import format_number
@@ -333,7 +334,7 @@ def close_round(user: User, round_: Round) -> Round:
         waiting = current.assignments.filter(submitted_at__isnull=True).count()
         if waiting:
             raise UserError(
-                _("Round: %(n)s scoring sheets are not submitted yet.") % {"n": format_number(waiting)},
+                _("Round: %(n)s scoring sheets are not submitted yet.") % {"n": narrative.count(waiting)},
                 field="round",
             )
         current.closed_at = timezone.now()
@@ -426,7 +427,7 @@ def confirm_prizes(user: User, contest: Contest, allocation: Mapping[int, str]) 
             if counts.get(grade, 0) > quota:
                 raise UserError(
                     _("%(grade)s: %(n)s prizes given, more than the contest's quota of %(q)s.")
-                    % {"grade": labels[grade], "n": format_number(counts[grade]), "q": format_number(quota)},
+                    % {"grade": labels[grade], "n": narrative.count(counts[grade]), "q": narrative.count(quota)},
                     field="prizes",
                 )
         Prize.objects.filter(contest=current).delete()
