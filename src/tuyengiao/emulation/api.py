@@ -6,7 +6,6 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import Http404
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
@@ -90,6 +89,12 @@ class RecordViewSet(viewsets.ModelViewSet[Any]):
     def get_queryset(self) -> QuerySet[Any]:
         return services.visible(self.request.user, self.model).select_related("unit").order_by("pk")
 
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """The role is checked before the body, so a write without it answers 403 whatever it sends."""
+        if not can(request.user, "enter", self.get_object().unit):
+            raise PermissionDenied
+        return super().update(request, *args, **kwargs)
+
     def _save(self, serializer: serializers.BaseSerializer[Any], record: Any) -> None:
         data = dict(serializer.validated_data)
         replicated = data.pop("replicated_to", None)
@@ -146,7 +151,7 @@ class ContestViewSet(RecordViewSet):
         """The ranking and prizes: for everyone in scope once published, before that for the organiser."""
         contest = self.get_object()
         if not contest.locked and not can(request.user, "enter", contest.unit):
-            raise Http404
+            raise PermissionDenied  # seen, but the results are the organiser's until published
         prizes = dict(contest.prizes.values_list("entry_id", "grade"))
         rows = [
             {"rank": r.rank, "entry": r.entry, "total": r.total, "prize": prizes.get(r.entry.pk, "")}

@@ -264,7 +264,8 @@ def contest_setup(request: HttpRequest, pk: int) -> HttpResponse:
                 services.assign_judge(request.user, form.cleaned_data["round"], list(form.cleaned_data["entries"]),
                                       judge)
         else:
-            raise Http404
+            messages.error(request, _("Choose what to add to the contest."))
+            return redirect(contest.get_absolute_url())
     except UserError as exc:
         messages.error(request, exc.message)
     else:

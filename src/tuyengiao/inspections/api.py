@@ -10,6 +10,8 @@ from django.utils import timezone
 from django_filters import rest_framework as filters
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
 from tuyengiao.core.exceptions import UserError
@@ -71,6 +73,12 @@ class InspectionViewSet(viewsets.ModelViewSet[Inspection]):
     def get_queryset(self) -> QuerySet[Inspection]:
         return services.visible_inspections(self.request.user).select_related("unit").prefetch_related(
             "inspected_units").order_by("pk")
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """The role is checked before the body, so a write without it answers 403 whatever it sends."""
+        if not can(request.user, "enter", self.get_object().unit):
+            raise PermissionDenied
+        return super().update(request, *args, **kwargs)
 
     def _save(self, serializer: serializers.BaseSerializer[Any], inspection: Inspection) -> None:
         data = dict(serializer.validated_data)
