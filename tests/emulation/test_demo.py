@@ -6,7 +6,6 @@ import datetime as dt
 import io
 from decimal import Decimal
 
-
 from tuyengiao.core import providers
 from tuyengiao.core.periods import Period
 from tuyengiao.emulation import demo as emulation_demo

@@ -34,9 +34,10 @@ CONTEST_TITLE = "Cuộc thi viết về học tập và làm theo tư tưởng, 
 QUOTAS = (6, 8, 13, 20)
 ENTRIES = 85
 JUDGES = (("giamkhao.mot", "Đỗ Văn Thành"), ("giamkhao.hai", "Vũ Thị Hạnh"))
-PUBLISHED = dt.datetime(2026, 5, 15, 9, 0)
+PUBLISHED = (dt.date(2026, 5, 15), dt.time(9, 0))  # results published before the award ceremony
 MODEL_NAMES = [
-    "Dân vận khéo trong xây dựng nông thôn mới", "Chi bộ mẫu mực, đảng viên tiên phong", "Mỗi tuần một lời hay, ý đẹp",
+    "Dân vận khéo trong xây dựng nông thôn mới", "Chi bộ mẫu mực, đảng viên tiên phong",
+    "Mỗi tuần một lời hay, ý đẹp",
     "Con đường hoa làm theo lời Bác", "Tủ sách Bác Hồ trong khu dân cư", "Thắp sáng đường quê",
     "Nghĩa tình đồng đội", "Phụ nữ làm theo Bác tiết kiệm vì người nghèo", "Thanh niên tình nguyện cuối tuần",
     "Một ngày không rác thải nhựa", "Góc học tập làm theo Bác ở trường học", "Cựu chiến binh giúp nhau làm kinh tế",
@@ -80,7 +81,8 @@ def _records(province: Unit, communes: list[Unit], rng: random.Random) -> tuple[
         for n in range(rng.randint(2, 4)):
             started = dt.date(2024 + (index + n) % 3, 1 + (index * 3 + n) % 12, 1 + n * 7)
             models.append(PracticeModel(
-                unit=commune, name=f"{MODEL_NAMES[(index + n) % len(MODEL_NAMES)]} – {commune.name.replace('Đảng bộ ', '')}",
+                unit=commune,
+                name=f"{MODEL_NAMES[(index + n) % len(MODEL_NAMES)]} – {commune.name.replace('Đảng bộ ', '')}",
                 field=FIELDS[(index + n) % len(FIELDS)], started_on=started,
                 status=ModelStatus.STOPPED if (index + n) % 11 == 0 else (
                     ModelStatus.REPLICATED if (index + n) % 5 == 0 else ModelStatus.ACTIVE),
@@ -158,7 +160,7 @@ def _contest(province: Unit, communes: list[Unit], rng: random.Random) -> Contes
     services.close_round(organiser, final)
     services.confirm_prizes(organiser, contest, {row.entry.pk: g for row, g in services.preview_prizes(contest)})
     services.publish_results(organiser, contest)
-    published = timezone.make_aware(PUBLISHED)
+    published = timezone.make_aware(dt.datetime.combine(*PUBLISHED))
     Contest.objects.filter(pk=contest.pk).update(prizes_confirmed_at=published, published_at=published)
     final.__class__.objects.filter(pk=final.pk).update(closed_at=published - dt.timedelta(days=5))
     return contest

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tuyengiao.core.forms import CountField
 
-from .models import Commendation, Contest, Criterion, Entry, Exemplar, Grade, PracticeModel
+from .models import Commendation, Contest, Criterion, Entry, Exemplar, Grade, PracticeModel, Round
 
 D_ATTRS = {"placeholder": "28/12/2022", "autocomplete": "off"}
 D_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
@@ -103,10 +103,10 @@ class EntryForm(forms.ModelForm):
 
 
 class AssignForm(forms.Form):
-    round = forms.ModelChoiceField(label=_("Round"), queryset=None)  # type: ignore[arg-type]
+    round: forms.ModelChoiceField[Round] = forms.ModelChoiceField(label=_("Round"), queryset=Round.objects.none())
     judge = forms.CharField(label=_("Judge (user name)"), max_length=150)
-    entries = forms.ModelMultipleChoiceField(label=_("Entries"), queryset=None,  # type: ignore[arg-type]
-                                             widget=forms.CheckboxSelectMultiple)
+    entries: forms.ModelMultipleChoiceField[Entry] = forms.ModelMultipleChoiceField(
+        label=_("Entries"), queryset=Entry.objects.none(), widget=forms.CheckboxSelectMultiple)
 
     def __init__(self, *args: Any, contest: Contest, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -14,7 +14,7 @@ from tuyengiao.core.scoping import Reach, ScopedQuerySet
 from tuyengiao.reporting.models import WorkField
 
 
-class UnitQuerySet(ScopedQuerySet):
+class RecordQuerySet(ScopedQuerySet):
     unit_field = "unit"
 
 
@@ -54,7 +54,7 @@ class PracticeModel(TimeStampedModel):
         "org.Unit", verbose_name=_("replicated to"), blank=True, related_name="replicated_models"
     )
 
-    objects = UnitQuerySet.as_manager()
+    objects = RecordQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("practice model")
@@ -90,7 +90,7 @@ class Exemplar(TimeStampedModel):
         related_name="+",
     )
 
-    objects = UnitQuerySet.as_manager()
+    objects = RecordQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("exemplar")
@@ -140,7 +140,7 @@ class Commendation(TimeStampedModel):
         related_name="+",
     )
 
-    objects = UnitQuerySet.as_manager()
+    objects = RecordQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("commendation")

@@ -14,8 +14,18 @@ from django.db.models import Count, Q, QuerySet
 from tuyengiao.core.periods import Period
 from tuyengiao.core.providers import Compute, DerivedElement, per_unit, register
 
-from .models import Commendation, CommendationForm, Contest, Entry, Exemplar, Grade, Issuer, ModelStatus
-from .models import PracticeModel, Prize
+from .models import (
+    Commendation,
+    CommendationForm,
+    Contest,
+    Entry,
+    Exemplar,
+    Grade,
+    Issuer,
+    ModelStatus,
+    PracticeModel,
+    Prize,
+)
 
 
 def _between(field: str, period: Period) -> Q:
@@ -99,7 +109,7 @@ EXEMPLARS = _element("TD_DIEN_HINH", "Số điển hình tiên tiến được b
                      "Điển hình được tôn vinh trong kỳ, tính cho đơn vị ghi nhận.")
 COMMENDATIONS = _element("TD_KHEN_THUONG", "Số hình thức khen thưởng", _commendations(),
                          "Bằng khen, giấy khen… có ngày trong kỳ.")
-FORM_CODES = {
+FORM_CODES: dict[str, tuple[str, str]] = {
     CommendationForm.CERTIFICATE_OF_MERIT: ("TD_BANG_KHEN", "Số bằng khen"),
     CommendationForm.CERTIFICATE_OF_COMMENDATION: ("TD_GIAY_KHEN", "Số giấy khen"),
 }
@@ -107,7 +117,7 @@ BY_FORM = {
     form: _element(code, name, _commendations(form=form), "Khen thưởng trong kỳ theo hình thức.")
     for form, (code, name) in FORM_CODES.items()
 }
-ISSUER_CODES = {
+ISSUER_CODES: dict[str, tuple[str, str]] = {
     Issuer.PEOPLES_COMMITTEE: ("TD_KHEN_UBND_TINH", "Số khen thưởng của UBND tỉnh"),
     Issuer.STANDING_COMMITTEE: ("TD_KHEN_BTV_TINH_UY", "Số khen thưởng của Ban Thường vụ Tỉnh ủy"),
     Issuer.BOARD: ("TD_KHEN_BAN", "Số khen thưởng của Ban Tuyên giáo và Dân vận"),
@@ -120,8 +130,10 @@ CONTESTS = _element("TD_CUOC_THI", "Số cuộc thi đã công bố kết quả"
                     "Cuộc thi công bố và khóa kết quả trong kỳ, tính cho đơn vị tổ chức.", work_field="outreach")
 ENTRIES = _element("TD_BAI_DU_THI", "Số bài dự thi", entries,
                    "Bài dự thi của các cuộc thi công bố kết quả trong kỳ.", work_field="outreach")
-GRADE_CODES = {Grade.A: "TD_GIAI_A", Grade.B: "TD_GIAI_B", Grade.C: "TD_GIAI_C", Grade.CONSOLATION: "TD_GIAI_KK"}
-GRADE_NAMES = {Grade.A: "Số giải A", Grade.B: "Số giải B", Grade.C: "Số giải C",
+GRADE_CODES: dict[str, str] = {
+    Grade.A: "TD_GIAI_A", Grade.B: "TD_GIAI_B", Grade.C: "TD_GIAI_C", Grade.CONSOLATION: "TD_GIAI_KK",
+}
+GRADE_NAMES: dict[str, str] = {Grade.A: "Số giải A", Grade.B: "Số giải B", Grade.C: "Số giải C",
                Grade.CONSOLATION: "Số giải khuyến khích"}
 PRIZES = {
     grade: _element(code, GRADE_NAMES[grade], _prizes(grade),

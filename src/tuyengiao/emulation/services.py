@@ -466,7 +466,7 @@ def prize_sentence(counts: Mapping[str, int | Decimal]) -> str:
     """"06 giải A, 08 giải B, 13 giải C và 20 giải khuyến khích" (grades without prizes left out)."""
     from tuyengiao.core.narrative import count
 
-    nouns = {Grade.A: _("prize A"), Grade.B: _("prize B"), Grade.C: _("prize C"),
+    nouns: dict[str, str] = {Grade.A: _("prize A"), Grade.B: _("prize B"), Grade.C: _("prize C"),
              Grade.CONSOLATION: _("consolation prize")}
     parts = [count(counts.get(grade, 0), nouns[grade]) for grade in Grade.values if counts.get(grade)]
     if not parts:
@@ -532,7 +532,8 @@ def _date(value: Any) -> str:
 LIST_COLUMNS: dict[str, list[tuple[Any, Any]]] = {
     "models": [
         (_lazy("Name"), lambda r: r.name), (_lazy("Unit"), lambda r: r.unit.name),
-        (_lazy("Work field"), lambda r: str(r.get_field_display())), (_lazy("Year started"), lambda r: r.started_on.year),
+        (_lazy("Work field"), lambda r: str(r.get_field_display())),
+        (_lazy("Year started"), lambda r: r.started_on.year),
         (_lazy("Status"), lambda r: str(r.get_status_display())),
         (_lazy("Replicated to"), lambda r: len(r.replicated_to.all())),
     ],
@@ -542,12 +543,14 @@ LIST_COLUMNS: dict[str, list[tuple[Any, Any]]] = {
         (_lazy("Honoured on"), lambda r: _date(r.honoured_on)),
     ],
     "commendations": [
-        (_lazy("Form"), lambda r: str(r.get_form_display())), (_lazy("Issuer"), lambda r: str(r.get_issuer_display())),
+        (_lazy("Form"), lambda r: str(r.get_form_display())),
+        (_lazy("Issuer"), lambda r: str(r.get_issuer_display())),
         (_lazy("Recipient"), lambda r: r.recipient_label), (_lazy("Date"), lambda r: _date(r.awarded_on)),
         (_lazy("Reason"), lambda r: r.reason), (_lazy("Recording unit"), lambda r: r.unit.name),
     ],
     "contests": [
-        (_lazy("Contest title"), lambda r: r.title), (_lazy("Year"), lambda r: r.year), (_lazy("Unit"), lambda r: r.unit.name),
+        (_lazy("Contest title"), lambda r: r.title), (_lazy("Year"), lambda r: r.year),
+        (_lazy("Unit"), lambda r: r.unit.name),
         (_lazy("Entries"), lambda r: r.entries.count()),
         (_lazy("Results"), lambda r: _("published") if r.locked else _("not published")),
     ],

@@ -72,14 +72,14 @@ def _filtered(request: HttpRequest, kind: str) -> tuple[Any, Any, Unit | None]:
     if data.get("q"):
         wanted = fold(data["q"])
         name = SEARCH_FIELD[kind]
-        records = [r for r in records if wanted in fold(getattr(r, name) or str(r))]
+        return [r for r in records if wanted in fold(getattr(r, name) or str(r))], form, unit
     return records, form, unit
 
 
 @login_required
 def record_list(request: HttpRequest, kind: str) -> HttpResponse:
     records, form, unit = _filtered(request, kind)
-    records = list(records[:500] if not isinstance(records, list) else records[:500])
+    records = list(records[:500])
     return render(request, "emulation/record_list.html", {
         "kind": kind, "title": TITLES[kind], "records": records, "filter": form, "unit": unit,
         "can_add": _editable_units(request).exists(), "kinds": TITLES,
@@ -274,7 +274,8 @@ def contest_setup(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             for field, errors in form.errors.items():
                 label = form.fields[field].label if field in form.fields else ""
-                messages.error(request, f"{label}: {' '.join(errors)}" if label else " ".join(errors))
+                text = " ".join(str(e) for e in errors)
+                messages.error(request, f"{label}: {text}" if label else text)
     return redirect(contest.get_absolute_url())
 
 

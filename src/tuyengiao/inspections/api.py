@@ -16,6 +16,7 @@ from rest_framework.routers import BaseRouter
 
 from tuyengiao.core.exceptions import UserError
 from tuyengiao.org.access import can
+from tuyengiao.org.models import Unit
 
 from . import services
 from .models import Inspection, Recommendation
@@ -34,8 +35,7 @@ class RecommendationSerializer(serializers.ModelSerializer[Recommendation]):
 
 
 class NewRecommendationSerializer(serializers.ModelSerializer[Recommendation]):
-    owner_unit = serializers.PrimaryKeyRelatedField(queryset=Recommendation._meta.get_field("owner_unit")
-                                                    .related_model.objects.all(), allow_null=True, required=False)
+    owner_unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all(), allow_null=True, required=False)
 
     class Meta:
         model = Recommendation

@@ -66,7 +66,8 @@ def load(stdout: Any) -> None:
         commune = communes[(n * 5) % len(communes)]
         inspections.append((Inspection(
             unit=province, title=f"Giám sát chuyên đề cuối năm 2026 – {commune.name.replace('Đảng bộ ', '')}",
-            topic=TOPICS[1][0], status=InspectionStatus.PLANNED, planned_on=dt.date(2026, 12, 10) + dt.timedelta(days=n),
+            topic=TOPICS[1][0], status=InspectionStatus.PLANNED,
+            planned_on=dt.date(2026, 12, 10) + dt.timedelta(days=n),
         ), [commune]))
     with transaction.atomic(), disable_auditlog():
         created = Inspection.objects.bulk_create([i for i, _u in inspections])
@@ -80,7 +81,8 @@ def load(stdout: Any) -> None:
             if inspection.status != InspectionStatus.HELD:
                 continue
             for k in range(1 + n % 2):
-                due = inspection.held_to + dt.timedelta(days=45 + 15 * k)  # type: ignore[operator]
+                assert inspection.held_to is not None
+                due = inspection.held_to + dt.timedelta(days=45 + 15 * k)
                 done = n % 3 != 0 or due > dt.date(2026, 11, 1)
                 owner = units[k % len(units)]
                 recs.append(Recommendation(

@@ -138,7 +138,9 @@ def add_recommendation(user: User, inspection: Inspection, rec: Recommendation) 
 
 def can_follow_up(user: User, rec: Recommendation) -> bool:
     """The inspecting unit's officers and the owner unit's may record the follow-up."""
-    return can(user, "enter", rec.inspection.unit) or (rec.owner_unit is not None and can(user, "enter", rec.owner_unit))
+    if can(user, "enter", rec.inspection.unit):
+        return True
+    return rec.owner_unit is not None and can(user, "enter", rec.owner_unit)
 
 
 def follow_up(user: User, rec: Recommendation, status: str, evidence: str = "", done_on: dt.date | None = None

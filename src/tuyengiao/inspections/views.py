@@ -152,7 +152,7 @@ def recommendation_add(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         for field, errors in form.errors.items():
             label = form.fields[field].label if field in form.fields else ""
-            messages.error(request, f"{label}: {' '.join(errors)}")
+            messages.error(request, f"{label}: {' '.join(str(e) for e in errors)}")
     return redirect(inspection.get_absolute_url())
 
 
@@ -175,7 +175,7 @@ def recommendation_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         for field, errors in form.errors.items():
             label = form.fields[field].label if field in form.fields else ""
-            messages.error(request, f"{label}: {' '.join(errors)}")
+            messages.error(request, f"{label}: {' '.join(str(e) for e in errors)}")
     if services.visible_inspections(request.user).filter(pk=rec.inspection_id).exists():
         return redirect(rec.get_absolute_url())
     return redirect("inspections:overdue_list")
