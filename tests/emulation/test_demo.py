@@ -39,6 +39,19 @@ def test_demo_runs_a_contest_to_locked_results_and_inspections_with_overdue_foll
     late = Recommendation.objects.filter(overdue_q(dt.date(2027, 1, 1))).count()
     assert late > 0 and total("KTGS_KIEN_NGHI_QUA_HAN", "2026") == late
     assert Inspection.objects.filter(status="planned").exists()
+    # what the dashboard reads (the analytics roll-up for the province) equals the records
+    from tuyengiao.org.models import Unit
+    from tuyengiao.reporting import analytics
+
+    province = Unit.objects.get(code="LS")
+    codes = ["TD_GIAI_A", "TD_GIAI_B", "TD_GIAI_C", "TD_GIAI_KK", "KTGS_CUOC", "KTGS_CAN_BO", "KTGS_TO_CHUC",
+             "TD_MO_HINH_MOI", "TD_DIEN_HINH"]
+    rolled = {row.dx: row.value for row in analytics.values(codes, ["2026"], province)}
+    assert [rolled[c] for c in codes[:7]] == [6, 8, 13, 20, 38, 206, 50]
+    from tuyengiao.emulation.models import Exemplar, PracticeModel
+
+    assert rolled["TD_MO_HINH_MOI"] == PracticeModel.objects.filter(started_on__year=2026).count()
+    assert rolled["TD_DIEN_HINH"] == Exemplar.objects.filter(honoured_on__year=2026).count()
     emulation_demo.load(out)
     inspections_demo.load(out)
     assert Contest.objects.count() == 1 and Inspection.objects.count() == 44
