@@ -326,6 +326,8 @@ API: dict[str, Route] = {
                            ok_write=frozenset({400})),
     "/api/contests/{id}/": _api(lambda mw, p: f"/api/contests/{mw.contests[p or 'commune'].pk}/", write="enter",
                                 methods=("PUT", "PATCH", "DELETE"), ok_write=frozenset({200, 204, 400}), reach="down"),
+    "/api/contests/{id}/entries/": _api(lambda mw, p: f"/api/contests/{mw.contests[p or 'commune'].pk}/entries/",
+                                        reach="down"),
     "/api/contests/{id}/results/": _api(lambda mw, p: f"/api/contests/{mw.contests[p or 'commune'].pk}/results/",
                                         read="enter", reach="down"),
     "/api/judgeAssignments/": _api(_fixed("/api/judgeAssignments/"), ANY_PLACE, read="login"),

@@ -19,7 +19,7 @@ from tuyengiao.core.exceptions import UserError
 from tuyengiao.org.access import can
 
 from . import services
-from .models import Commendation, Contest, Exemplar, JudgeAssignment, PracticeModel
+from .models import Commendation, Contest, Entry, Exemplar, JudgeAssignment, PracticeModel
 
 
 def _under(queryset: QuerySet[Any], name: str, value: Any) -> QuerySet[Any]:
@@ -57,6 +57,14 @@ class ContestSerializer(serializers.ModelSerializer[Contest]):
         fields = ["id", "unit", "title", "year", "description", "tie_rule", "quota_a", "quota_b", "quota_c",
                   "quota_consolation", "prizes_confirmed_at", "published_at", "locked"]
         read_only_fields = ["prizes_confirmed_at", "published_at"]
+
+
+class EntrySerializer(serializers.ModelSerializer[Entry]):
+    category_name = serializers.CharField(source="category.name", read_only=True, default="")
+
+    class Meta:
+        model = Entry
+        fields = ["id", "title", "authors", "author_unit", "category", "category_name", "received_on"]
 
 
 class RankedSerializer(serializers.Serializer[Any]):
@@ -144,6 +152,14 @@ class ContestViewSet(RecordViewSet):
     model = Contest
     serializer_class = ContestSerializer
     filterset_class = _filter_for(Contest, ["year"])
+
+    @extend_schema(responses=EntrySerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def entries(self, request: Request, pk: str | None = None) -> Response:
+        """The contest's entries (authors and units), for everyone who sees the contest; no scores."""
+        contest = self.get_object()
+        entries = contest.entries.select_related("category").order_by("received_on", "pk")
+        return Response(EntrySerializer(entries, many=True).data)
 
     @extend_schema(responses=RankedSerializer(many=True))
     @action(detail=True, methods=["get"])
