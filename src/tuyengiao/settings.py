@@ -93,6 +93,8 @@ INSTALLED_APPS = [
     "tuyengiao.opinion",
     "tuyengiao.history",
     "tuyengiao.handbook",
+    "tuyengiao.emulation",
+    "tuyengiao.inspections",
     "tuyengiao.api",
 ]
 INSTALLED_APPS += ["tuyengiao.demo"]  # the demo province: manage.py load_demo

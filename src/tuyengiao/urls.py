@@ -25,6 +25,8 @@ urlpatterns = [
     path("opinion/", include("tuyengiao.opinion.urls")),
     path("history/", include("tuyengiao.history.urls")),
     path("handbook/", include("tuyengiao.handbook.urls")),
+    path("emulation/", include("tuyengiao.emulation.urls")),
+    path("inspections/", include("tuyengiao.inspections.urls")),
     path("api/", include("tuyengiao.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The schema needs a login like the rest (SERVE_PERMISSIONS); the docs page sends browsers to log in.

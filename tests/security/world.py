@@ -92,6 +92,13 @@ class MatrixWorld:
     reviews: dict[str, Any] = field(default_factory=dict)  # place -> Review
     review_jobs: dict[str, Any] = field(default_factory=dict)  # place -> ReviewJob
     records: dict[str, dict[str, Any]] = field(default_factory=dict)  # place -> register -> record
+    practice_models: dict[str, Any] = field(default_factory=dict)
+    exemplars: dict[str, Any] = field(default_factory=dict)
+    commendations: dict[str, Any] = field(default_factory=dict)
+    contests: dict[str, Any] = field(default_factory=dict)
+    judge_assignments: dict[str, Any] = field(default_factory=dict)
+    inspections: dict[str, Any] = field(default_factory=dict)
+    recommendations: dict[str, Any] = field(default_factory=dict)
 
 
 def build_matrix_world() -> MatrixWorld:
@@ -157,4 +164,38 @@ def build_matrix_world() -> MatrixWorld:
     from tests.security import registers
 
     mw.records = {place: registers.build(mw.units[code], marker(code)) for place, code in PLACES.items()}
+    _add_records(mw)
     return mw
+
+
+def _add_records(mw: MatrixWorld) -> None:
+    """Emulation and inspection records at each place, and a judge who is none of the personas."""
+    from django.contrib.auth.models import User
+
+    from tuyengiao.emulation import models as em
+    from tuyengiao.emulation import services as emulation
+    from tuyengiao.inspections import models as ins
+    from tuyengiao.inspections import services as inspections
+
+    admin = mw.world.province_admin
+    judge = User.objects.create_user(username="judge_outside")
+    day = dt.date(2025, 3, 10)
+    for place, code in PLACES.items():
+        unit = mw.units[code]
+        mw.practice_models[place] = emulation.save_record(admin, em.PracticeModel(
+            unit=unit, name=f"Mô hình {marker(code)}", started_on=day))
+        mw.exemplars[place] = emulation.save_record(admin, em.Exemplar(
+            unit=unit, name=f"Điển hình {marker(code)}", achievement="Gương mẫu", honoured_on=day))
+        mw.commendations[place] = emulation.save_record(admin, em.Commendation(
+            unit=unit, form="merit", issuer="board", recipient_name=f"Người {marker(code)}", awarded_on=day))
+        contest = emulation.save_record(admin, em.Contest(unit=unit, title=f"Cuộc thi {marker(code)}", year=2025))
+        round_ = emulation.add_round(admin, contest, "Vòng 1")
+        entry = emulation.add_entry(admin, contest, em.Entry(title=f"Bài {marker(code)}", authors="Tác giả",
+                                                             received_on=day))
+        mw.contests[place] = contest
+        mw.judge_assignments[place] = emulation.assign_judge(admin, round_, [entry], judge)[0]
+        inspection = inspections.save_inspection(admin, ins.Inspection(
+            unit=unit, title=f"Kiểm tra {marker(code)}", planned_on=day), recommendations=[
+            ins.Recommendation(content=f"Kiến nghị {marker(code)}", owner_unit=unit, due_on=day)])
+        mw.inspections[place] = inspection
+        mw.recommendations[place] = inspection.recommendations.get()

@@ -5,8 +5,10 @@ from rest_framework.routers import DefaultRouter
 
 from tuyengiao.campaigns import api as campaigns_api
 from tuyengiao.documents import api as documents_api
+from tuyengiao.emulation import api as emulation_api
 from tuyengiao.events import api as events_api
 from tuyengiao.handbook import api as handbook_api
+from tuyengiao.inspections import api as inspections_api
 from tuyengiao.org import api as org_api
 from tuyengiao.reporting import api as reporting_api
 from tuyengiao.reviews import api as reviews_api
@@ -19,6 +21,8 @@ urlpatterns: list[URLPattern | URLResolver] = [path("auth/token/", views.ObtainT
 for app_api in (org_api, reporting_api, documents_api, events_api, campaigns_api, reviews_api):
     app_api.register(router)
 handbook_api.register(router)
+emulation_api.register(router)
+inspections_api.register(router)
 urlpatterns += org_api.extra_urls
 urlpatterns += reporting_api.extra_urls
 from tuyengiao.history import api as history_api  # noqa: E402

@@ -18,6 +18,8 @@ NAV = [
     ("plans:plan_list", _("Work plans")),
     ("opinion:report_list", _("Public concerns")),
     ("history:work_list", _("Party history works")),
+    ("emulation:home", _("Emulation and commendation")),
+    ("inspections:inspection_list", _("Inspections")),
     ("handbook:home", _("Member handbook")),
 ]
 

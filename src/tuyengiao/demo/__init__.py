@@ -8,6 +8,6 @@ the app's name heads its lines in the output. Adding a domain is one module here
 
 DOMAINS: tuple[str, ...] = (
     "org", "reporting", "documents", "events", "campaigns",
-    "training", "outreach", "plans", "opinion", "history", "handbook",
+    "training", "outreach", "plans", "opinion", "history", "emulation", "inspections", "handbook",
     "reviews",  # last: its reports read every other domain's figures
 )
