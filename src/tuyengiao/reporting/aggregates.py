@@ -427,7 +427,7 @@ class Mismatch:
     expected: tuple[Any, ...] | None
 
 
-def check(limit: int = 50) -> list[Mismatch]:
+def check(limit: int = 50, progress: Progress | None = None) -> list[Mismatch]:
     """Rows that differ from a fresh recomputation (none when the aggregates are exact)."""
     work = "agg_check_expected"
     table = _t(Aggregate)
@@ -437,7 +437,7 @@ def check(limit: int = 50) -> list[Mismatch]:
             " total numeric, plain numeric, count integer, maximum numeric)"
         )
         try:
-            recompute(work)
+            recompute(work, progress)
             key = "structure, element_id, unit_id, period"
             body = "total, plain, count, maximum"
             cursor.execute(
