@@ -87,11 +87,11 @@ def test_an_empty_database_has_no_rows_and_checks_clean(world: World, elements: 
 
 def test_a_changed_row_is_reported_by_check(world: World, elements: list[DataElement]) -> None:
     write(elements[0], world.cell, "202401", 5)
-    row = Aggregate.objects.filter(unit=world.province, period="2024").first()
+    row = Aggregate.objects.filter(unit=world.province, period="202401").first()
     assert row is not None
-    Aggregate.objects.filter(unit=world.province, period="2024", structure=row.structure).update(total=99)
+    Aggregate.objects.filter(unit=world.province, period="202401", structure=row.structure).update(total=99)
     mismatches = aggregates.check()
-    assert [(m.unit_id, m.period) for m in mismatches] == [(world.province.pk, "2024")]
+    assert [(m.unit_id, m.period) for m in mismatches] == [(world.province.pk, "202401")]
 
 
 def test_a_merge_carries_the_aggregates_onto_the_new_commune(world: World, elements: list[DataElement]) -> None:

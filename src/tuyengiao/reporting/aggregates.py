@@ -1,8 +1,11 @@
 """Roll-ups kept as rows, so a national dashboard reads thousands of rows instead of millions.
 
-For every stored value, its contribution to each *strict* ancestor of its unit and to each period
-that contains its period (month → quarter → half-year → year, and the period itself) is kept in
-``Aggregate`` rows, in two structures:
+For every stored value, its contribution to each *strict* ancestor of its unit is kept in
+``Aggregate`` rows for the value's own period (a year asked adds the rows of its twelve months:
+a few hundred rows, where a row per containing period would double the table and the work of
+every rebuild); for elements aggregated by ``last`` a row per containing period (month →
+quarter → half-year → year), since the latest value of a year is not a sum of its months. Two
+structures:
 
 * ``dated`` ("p"): the ancestors as the tree stood at the end of the value's own period
   (``UnitPlacement``);
@@ -303,9 +306,8 @@ def recompute(
             _roll_up(cursor, tables, first, "p.a", dated_join, acc, say)
             _analyse(cursor, acc)
             cursor.execute(
-                f"INSERT INTO {into} ({cols}) SELECT '{DATED}', x.el, x.a, pe.outp, SUM(x.t), SUM(x.t),"
-                f" CAST(SUM(x.c) AS integer), MAX(x.m) FROM {acc} x"
-                f" JOIN (SELECT DISTINCT sp, outp FROM {pe}) pe ON pe.sp = x.sp GROUP BY x.el, x.a, pe.outp"
+                f"INSERT INTO {into} ({cols}) SELECT '{DATED}', x.el, x.a, x.sp, SUM(x.t), SUM(x.t),"
+                f" CAST(SUM(x.c) AS integer), MAX(x.m) FROM {acc} x GROUP BY x.el, x.a, x.sp"
             )
             say("dated: written")
             # Dated structure, last: each unit's latest value in each containing period, then up.
@@ -347,10 +349,8 @@ def recompute(
             _roll_up(cursor, tables, first, "u.parent_id", current_join, acc, say)
             _analyse(cursor, acc)
             cursor.execute(
-                f"INSERT INTO {into} ({cols}) SELECT '{CURRENT}', x.el, x.a, pe.outp, SUM(x.t), SUM(x.pl),"
-                f" CAST(SUM(x.c) AS integer), MAX(x.m) FROM {acc} x"
-                f" JOIN (SELECT DISTINCT sp, outp FROM {pe}) pe ON pe.sp = x.sp"
-                " GROUP BY x.el, x.a, pe.outp"
+                f"INSERT INTO {into} ({cols}) SELECT '{CURRENT}', x.el, x.a, x.sp, SUM(x.t), SUM(x.pl),"
+                f" CAST(SUM(x.c) AS integer), MAX(x.m) FROM {acc} x GROUP BY x.el, x.a, x.sp"
             )
             say("today's structure: written")
             cursor.execute(f"DELETE FROM {acc}")
@@ -531,12 +531,26 @@ def read(
     cells: dict[tuple[int, str, int], Cell] = defaultdict(Cell)
     wanted = {(p.code, u.pk) for p in periods for u in targets.get(p.code, [])}
     unit_ids = {u for _p, u in wanted}
+    # Rows of sums, counts and maxima are kept per stored period: an asked period adds those of
+    # every period inside it. Rows of elements aggregated by ``last`` are kept per asked period.
+    inside: dict[str, list[str]] = defaultdict(list)
+    for period in periods:
+        for kind in PeriodType:
+            if kind.months <= period.type.months:
+                for sp in period.subperiods(kind):
+                    inside[sp.code].append(period.code)
     rows = Aggregate.objects.filter(
-        structure=code, element_id__in=list(by_id), period__in=[p.code for p in periods], unit_id__in=unit_ids
+        structure=code, element_id__in=list(by_id), period__in=sorted(inside), unit_id__in=unit_ids
     ).values_list("element_id", "period", "unit_id", "total", "plain", "count", "maximum")
+    asked = {p.code for p in periods}
     for el, period, unit_id, total, plain, count, maximum in rows:
-        if (period, unit_id) in wanted:
-            cells[(el, period, unit_id)].add(total, plain, count, maximum)
+        if by_id[el].aggregation == "last":
+            outs = [period] if period in asked else []
+        else:
+            outs = inside.get(period, [])
+        for out in outs:
+            if (out, unit_id) in wanted:
+                cells[(el, out, unit_id)].add(total, plain, count, maximum)
     _add_own(cells, by_id, periods, targets, code, wanted)
     out: dict[tuple[str, str, int], Decimal] = {}
     for (el, period, unit_id), cell in cells.items():
@@ -696,7 +710,7 @@ def apply_changes(changes: Iterable[ValueChange]) -> None:
     current = _current_ancestors({c.unit_id for c in plain_changes})
     for change in plain_changes:
         old, new = change.old, change.new
-        outs = [p.code for p in containing(change.period)]
+        outs = [change.period]  # sums, counts and maxima are kept per stored period only
         lowered = old is not None and (new is None or new < old)
         for structure, targets in (
             (DATED, [(a, Decimal(1)) for a in dated.get((change.unit_id, ends[change.period]), [])]),
