@@ -439,12 +439,15 @@ def check(limit: int = 50, progress: Progress | None = None) -> list[Mismatch]:
         try:
             recompute(work, progress)
             key = "structure, element_id, unit_id, period"
+            # the maximum is kept exact only for elements aggregated by max (it only grows for the others)
+            maxed = _in(list(DataElement.objects.filter(aggregation="max").values_list("pk", flat=True)))
             body = "total, plain, count, maximum"
+            inner = f"total, plain, count, CASE WHEN element_id IN ({maxed}) THEN maximum END AS maximum"
             cursor.execute(
-                f"SELECT {key}, {body}, 's' FROM (SELECT {key}, {body} FROM {table}"
-                f" EXCEPT SELECT {key}, {body} FROM {work}) a"
-                f" UNION ALL SELECT {key}, {body}, 'e' FROM (SELECT {key}, {body} FROM {work}"
-                f" EXCEPT SELECT {key}, {body} FROM {table}) b LIMIT {int(limit) * 2}"
+                f"SELECT {key}, {body}, 's' FROM (SELECT {key}, {inner} FROM {table}"
+                f" EXCEPT SELECT {key}, {inner} FROM {work}) a"
+                f" UNION ALL SELECT {key}, {body}, 'e' FROM (SELECT {key}, {inner} FROM {work}"
+                f" EXCEPT SELECT {key}, {inner} FROM {table}) b LIMIT {int(limit) * 2}"
             )
             rows = cursor.fetchall()
         finally:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 import time
 from typing import Any
@@ -45,10 +46,23 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--check", action="store_true", help="compare with a recomputation, change nothing")
         parser.add_argument("--limit", type=int, default=20, help="differing rows to print with --check")
+        parser.add_argument(
+            "--derived", metavar="FROM:TO", default="",
+            help="first fill the derived figures kept as values for the months FROM:TO (YYYY-MM:YYYY-MM)",
+        )
 
-    def handle(self, *args: Any, check: bool = False, limit: int = 20, **options: Any) -> None:
+    def handle(self, *args: Any, check: bool = False, limit: int = 20, derived: str = "", **options: Any) -> None:
         quiet = int(options.get("verbosity", 1)) == 0
         bar = Bar(sys.stderr if not quiet else _Null())
+        if derived:
+            from tuyengiao.reporting import derived as kept
+
+            try:
+                first, last = (dt.date.fromisoformat(f"{part.strip()}-01") for part in derived.split(":"))
+            except ValueError as exc:
+                raise CommandError("--derived expects FROM:TO as YYYY-MM:YYYY-MM") from exc
+            for code, written in kept.keep_all(first, last).items():
+                self.stdout.write(f"{code}: {written} values")
         if check:
             mismatches = aggregates.check(limit=limit, progress=bar)
             if mismatches:
