@@ -546,20 +546,18 @@ def read(
         structure=code, element_id__in=list(by_id), period__in=sorted(inside), unit_id__in=unit_ids
     ).values_list("element_id", "period", "unit_id", "total", "plain", "count", "maximum")
     asked = {p.code for p in periods}
-    for el, period, unit_id, total, plain, count, maximum in rows:
-        if by_id[el].aggregation == "last":
-            outs = [period] if period in asked else []
-        else:
-            outs = inside.get(period, [])
-        for out in outs:
-            if (out, unit_id) in wanted:
-                cells[(el, out, unit_id)].add(total, plain, count, maximum)
+    for el, row_period, unit_id, total, plain, count, maximum in rows:
+        last = by_id[el].aggregation == "last"
+        outs = ([row_period] if row_period in asked else []) if last else inside.get(row_period, [])
+        for asked_code in outs:
+            if (asked_code, unit_id) in wanted:
+                cells[(el, asked_code, unit_id)].add(total, plain, count, maximum)
     _add_own(cells, by_id, periods, targets, code, wanted)
     out: dict[tuple[str, str, int], Decimal] = {}
-    for (el, period, unit_id), cell in cells.items():
+    for (el, period_code, unit_id), cell in cells.items():
         value = cell.value(by_id[el].aggregation)
         if value is not None:
-            out[(by_id[el].code, period, unit_id)] = value
+            out[(by_id[el].code, period_code, unit_id)] = value
     return out
 
 
