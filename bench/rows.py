@@ -1,0 +1,253 @@
+"""The benchmark rows beyond the analytics questions: completeness, writes, pages and HTTP.
+
+Each function returns a ``Result``-like tuple for ``bench.scale``: the service's times in ms, the
+hand-written bound and the aggregate-row bound (``None`` where none applies) and a note.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+RUNS = int(os.environ.get("BENCH_RUNS", "7"))
+BENCH_USER = "bench.quantri"
+
+
+def _ms(fn: Callable[[], Any], runs: int = RUNS) -> list[float]:
+    fn()
+    out = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        fn()
+        out.append((time.perf_counter() - started) * 1000)
+    return out
+
+
+def national_admin() -> Any:
+    """A unit admin (and data entry) of the central unit, made once in the bench database."""
+    from django.contrib.auth import get_user_model
+
+    from tuyengiao.org.models import Assignment, Unit
+
+    top = Unit.objects.filter(parent__isnull=True, valid_to__isnull=True).order_by("pk").first()
+    user, _made = get_user_model().objects.get_or_create(username=BENCH_USER, defaults={"is_active": True})
+    for role in ("unit_admin", "data_entry"):
+        Assignment.objects.get_or_create(user=user, unit=top, role=role)
+    return user
+
+
+def completeness_rows() -> list[tuple[str, list[float], float | None, float | None, str]]:
+    from django.db import connection
+
+    from tuyengiao.org.models import Unit
+    from tuyengiao.reporting.completeness import completeness
+    from tuyengiao.reporting.models import DataSet
+
+    monthly = DataSet.objects.get(code="BC_THANG")
+    top = Unit.objects.filter(parent__isnull=True, valid_to__isnull=True).order_by("pk").first()
+    province = Unit.objects.filter(kind="province", valid_to__isnull=True).order_by("code").first()
+    assert top is not None and province is not None
+    month = "202506"
+    rows = []
+    for unit, label in ((top, "the provinces"), (province, "one province's communes")):
+        report = completeness(monthly, unit, month)
+        hand = (
+            "SELECT count(*), count(*) FILTER (WHERE s.status IN ('submitted', 'approved')) FROM org_unit u"
+            " LEFT JOIN reporting_submission s ON s.unit_id = u.id AND s.dataset_id = %s AND s.period = %s"
+            " WHERE u.path LIKE %s AND u.kind = ANY(%s) AND u.valid_from <= %s"
+            " AND (u.valid_to IS NULL OR u.valid_to > %s) GROUP BY split_part(u.path, '/', %s)"
+        )
+        day = "2025-06-30"
+        params = [monthly.pk, month, unit.path + "%", list(monthly.unit_kinds), day, day, unit.depth + 3]
+
+        def sql(params: list[Any] = params, hand: str = hand) -> None:
+            with connection.cursor() as cursor:
+                cursor.execute(hand, params)
+                cursor.fetchall()
+
+        times = _ms(lambda unit=unit: completeness(monthly, unit, month))
+        rows.append((
+            f"completeness of one month, {report.root.expected:,} reporting units under {unit.code}, per {label}"
+            f" ({len(report.children)})".replace(",", "."),
+            times, statistics.median(_ms(sql)), None, "–",
+        ))
+    return rows
+
+
+def save_rows(user: Any) -> list[tuple[str, list[float], float | None, float | None, str]]:
+    """One value saved through the write path (checks, audit, aggregates), and a bulk import."""
+    from django.db import connection, transaction
+
+    from tuyengiao.org.models import Unit
+    from tuyengiao.reporting import entry
+    from tuyengiao.reporting.models import DataSet, DataValue
+
+    monthly = DataSet.objects.get(code="BC_THANG")
+    elements = list(monthly.elements.filter(value_type="integer", aggregation="sum").order_by("code"))
+    cells = list(Unit.objects.filter(kind__in=monthly.unit_kinds, valid_to__isnull=True).order_by("pk")
+                 .values_list("pk", flat=True)[:5000])
+    cell = Unit.objects.get(pk=cells[0])
+    period = "202601"  # after the generated months: no report sent, nothing locked
+    counter = iter(range(1, 10**6))
+
+    def save_one() -> None:
+        value = DataValue.objects.filter(element=elements[0], unit=cell, period=period).first()
+        entry.save_values(user, cell, period, [entry.ValueInput(elements[0], str(next(counter)),
+                                                                value.version if value else None)])
+
+    times = _ms(save_one)
+    row_id = DataValue.objects.filter(element=elements[0], unit=cell, period=period).values_list("pk", flat=True)[0]
+
+    def bare_update() -> None:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("UPDATE reporting_datavalue SET value = value + 1, version = version + 1 WHERE id = %s",
+                           [row_id])
+
+    def with_aggregates() -> None:
+        from tuyengiao.reporting import aggregates
+
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("UPDATE reporting_datavalue SET value = value + 1 WHERE id = %s RETURNING value", [row_id])
+            new = cursor.fetchone()[0]
+            aggregates.apply_changes([aggregates.ValueChange(elements[0].pk, cell.pk, period, new - 1, new)])
+
+    rows = [("one value saved through the write path, with its aggregates", times,
+             statistics.median(_ms(bare_update)), statistics.median(_ms(with_aggregates)), "–")]
+    # 100.000 values: every element of the month for a few thousand cells, one atomic save
+    import_period = "202602"
+    per_cell = max(1, len(elements))
+    wanted = min(100_000, per_cell * len(cells))
+    units = {u.pk: u for u in Unit.objects.filter(pk__in=cells[: wanted // per_cell + 1])}
+    entries = []
+    for pk in cells[: wanted // per_cell + 1]:
+        for element in elements:
+            if len(entries) < wanted:
+                entries.append(entry.Entry(units[pk], entry.Period.parse(import_period), element, "7", None, None))
+    started = time.perf_counter()
+    changes, errors = entry._check(user, entries)
+    if errors:
+        raise SystemExit(f"bulk import refused: {errors[0][1]}")
+    entry.do_save_entries(user, changes)
+    took = (time.perf_counter() - started) * 1000
+    DataValue.objects.filter(period=import_period).delete()
+    rows.append((f"bulk import of {len(entries):,} values through the write path".replace(",", "."), [took],
+                 None, None, "–"))
+    return rows
+
+
+def page_row(user: Any) -> tuple[str, list[float], float | None, float | None, str]:
+    from django.test import Client
+    from django.urls import reverse
+
+    client = Client()
+    client.force_login(user)
+    url = reverse("reporting:dashboard")
+
+    def get() -> None:
+        response = client.get(url)
+        assert response.status_code == 200, response.status_code
+
+    return ("the dashboard page of the national unit, end to end (test client)", _ms(get, max(3, RUNS // 2)),
+            None, None, "–")
+
+
+def http_rows(user: Any, database_url: str, requests: int = 2000, clients: int = 20) -> list[Any]:
+    """gunicorn with 2 workers; the analytics API and an authenticated no-op, the same run."""
+    from django.db import connection
+    from rest_framework.authtoken.models import Token
+
+    from tuyengiao.org.models import Unit
+    from tuyengiao.reporting.models import DataSet
+
+    token = Token.objects.get_or_create(user=user)[0].key
+    top = Unit.objects.filter(parent__isnull=True, valid_to__isnull=True).order_by("pk").first()
+    assert top is not None
+    codes = ",".join(DataSet.objects.get(code="BC_THANG").elements.order_by("code").values_list("code", flat=True)[:10])
+    connection.close()
+    port = 18000 + os.getpid() % 1000
+    env = dict(os.environ, DATABASE_URL=database_url, ALLOWED_HOSTS="127.0.0.1", DEBUG="0")
+    server = subprocess.Popen(
+        [str(Path(sys.executable).parent / "gunicorn"), "tuyengiao.wsgi:application", "--pythonpath", "src",
+         "--bind", f"127.0.0.1:{port}", "--workers", "2", "--log-level", "warning"],
+        cwd=ROOT, env=env,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(base + "/api/", timeout=1)  # noqa: S310 (local server)
+            except Exception as exc:
+                if getattr(exc, "code", None):
+                    break
+                time.sleep(0.2)
+        months = ",".join(f"2025{m:02d}" for m in range(1, 13))
+        analytics = f"{base}/api/analytics/?dx={codes}&pe={months}&ou={top.code}&ou_mode=children&structure=current"
+        noop = f"{base}/api/"
+        out = []
+        for name, url in (("analytics API over HTTP (national dashboard question)", analytics),
+                          ("authenticated no-op endpoint over HTTP (/api/)", noop)):
+            rate, p95, errors = _load(url, token, requests, clients)
+            out.append((f"{name}: {requests} requests, {clients} clients: {rate:.1f} req/s, p95 {p95:.0f} ms,"
+                        f" {errors} errors", [p95], None, None, "–"))
+        peak = _peak_memory(server.pid)
+        out.append((f"peak memory of a gunicorn worker: {peak / 1024:.0f} MB", [], None, None, "–"))
+        return out
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def _load(url: str, token: str, requests: int, clients: int) -> tuple[float, float, int]:
+    latencies: list[float] = []
+    errors = 0
+    lock = threading.Lock()
+
+    def one(_n: int) -> None:
+        nonlocal errors
+        request = urllib.request.Request(url, headers={"Authorization": f"Token {token}"})  # noqa: S310
+        started = time.perf_counter()
+        try:
+            with urllib.request.urlopen(request, timeout=120) as response:  # noqa: S310
+                response.read()
+                ok = response.status == 200
+        except Exception:
+            ok = False
+        took = (time.perf_counter() - started) * 1000
+        with lock:
+            latencies.append(took)
+            errors += not ok
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(clients) as pool:
+        list(pool.map(one, range(requests)))
+    elapsed = time.perf_counter() - started
+    latencies.sort()
+    return requests / elapsed, latencies[int(len(latencies) * 0.95) - 1], errors
+
+
+def _peak_memory(master: int) -> int:
+    """The largest peak resident size (kB) among the master's worker processes."""
+    peak = 0
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            text = status.read_text()
+        except OSError:
+            continue
+        fields = dict(line.split(":", 1) for line in text.splitlines() if ":" in line)
+        if fields.get("PPid", "").strip() == str(master):
+            peak = max(peak, int(fields.get("VmHWM", "0 kB").split()[0]))
+    return peak
+
+
+__all__ = ["Decimal", "completeness_rows", "http_rows", "national_admin", "page_row", "save_rows"]
