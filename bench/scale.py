@@ -180,11 +180,22 @@ def _more_rows() -> list[Result]:
     from bench import rows
 
     user = rows.national_admin()
-    found = [*rows.completeness_rows(), *rows.save_rows(user), rows.page_row(user)]
+    steps: list[tuple[str, Callable[[], list[Any]]]] = [
+        ("completeness", rows.completeness_rows),
+        ("saves", lambda: rows.save_rows(user)),
+        ("dashboard page", lambda: [rows.page_row(user)]),
+    ]
     if os.environ.get("BENCH_HTTP", "1") != "0":
-        found.extend(rows.http_rows(user, os.environ["DATABASE_URL"],
-                                    int(os.environ.get("BENCH_REQUESTS", "2000")),
-                                    int(os.environ.get("BENCH_CLIENTS", "20"))))
+        steps.append(("HTTP", lambda: rows.http_rows(user, os.environ["DATABASE_URL"],
+                                                     int(os.environ.get("BENCH_REQUESTS", "2000")),
+                                                     int(os.environ.get("BENCH_CLIENTS", "20")))))
+    found: list[Any] = []
+    for name, step in steps:
+        print(f"… {name}", flush=True)
+        try:
+            found.extend(step())
+        except Exception as exc:  # a failed row is reported in the table, the others still run
+            found.append((f"{name}: FAILED ({type(exc).__name__}: {exc})", [], None, None, "NO"))
     return [Result(name, times, sql, bare, same) for name, times, sql, bare, same in found]
 
 
@@ -200,6 +211,7 @@ def run(scale: str) -> int:
     from tuyengiao.reporting import aggregates
 
     results: list[Result] = []
+    print("… full rebuild of the aggregates", flush=True)
     started = time.perf_counter()
     rows = aggregates.rebuild()
     rebuild_ms = (time.perf_counter() - started) * 1000
