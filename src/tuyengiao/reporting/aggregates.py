@@ -665,21 +665,23 @@ def _current_ancestors(unit_ids: set[int]) -> dict[int, list[tuple[int, Decimal]
         return {}
     succ = _t(UnitSuccession)
     day = _date(today())
-    landed: dict[int, dict[int, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+    # one entry per landing: a value that lands on three units under one parent counts three times
+    # there, as the recomputation and the on-read roll-up count it
+    landed: dict[int, list[tuple[int, Decimal]]] = defaultdict(list)
     with connection.cursor() as cursor:
         cursor.execute(
             f"WITH RECURSIVE fwd(u, cur, sh) AS (SELECT id, id, CAST(1 AS numeric) FROM {_t(Unit)}"
             f" WHERE id IN ({_in(sorted(unit_ids))})"
             f" UNION ALL SELECT f.u, s.{_c(UnitSuccession, 'successor')}, f.sh * s.{_c(UnitSuccession, 'share')}"
             f" FROM fwd f JOIN {succ} s ON s.{_c(UnitSuccession, 'predecessor')} = f.cur)"
-            f" SELECT f.u, f.cur, f.sh, x.path FROM fwd f JOIN {_t(Unit)} x ON x.id = f.cur"
-            f" WHERE x.valid_to IS NULL OR x.valid_to > {day}"
+            f" SELECT f.u, f.cur, SUM(f.sh), x.path FROM fwd f JOIN {_t(Unit)} x ON x.id = f.cur"
+            f" WHERE x.valid_to IS NULL OR x.valid_to > {day} GROUP BY f.u, f.cur, x.path"
         )
         for u, cur, share, path in cursor.fetchall():
             for part in path.strip("/").split("/"):
                 if part and int(part) != cur:
-                    landed[u][int(part)] += Decimal(share)
-    return {u: list(targets.items()) for u, targets in landed.items()}
+                    landed[u].append((int(part), Decimal(share)))
+    return dict(landed)
 
 
 def apply_changes(changes: Iterable[ValueChange]) -> None:
