@@ -12,12 +12,15 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+
+from django.db.models import Count
 
 ROOT = Path(__file__).resolve().parent.parent
 RUNS = int(os.environ.get("BENCH_RUNS", "7"))
@@ -251,3 +254,110 @@ def _peak_memory(master: int) -> int:
 
 
 __all__ = ["Decimal", "completeness_rows", "http_rows", "national_admin", "page_row", "save_rows"]
+
+
+def rush_row(database_url: str, officers: int = 300, per_commune: int = 3, period: str = "202603") -> list[Any]:
+    """A deadline rush over HTTP: ``officers`` commune officers (``per_commune`` on each commune)
+    each send the month's report of one cell of their commune (officers of one commune send the
+    same new values in different orders) and submit it, all at once on gunicorn with 3 workers.
+    Afterwards every value is there exactly once and the month's aggregate rows equal a
+    recomputation."""
+    import json
+    import random
+
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from rest_framework.authtoken.models import Token
+
+    from tuyengiao.org.models import Assignment, Unit
+    from tuyengiao.reporting import aggregates
+    from tuyengiao.reporting.models import DataSet, DataValue
+
+    monthly = DataSet.objects.get(code="BC_THANG")
+    codes = list(monthly.elements.exclude(value_type="text").order_by("code").values_list("code", flat=True))
+    open_communes = Unit.objects.filter(kind="commune", valid_to__isnull=True).order_by("pk")
+    communes = list(open_communes[: officers // per_commune])
+    jobs: list[tuple[str, str, list[str]]] = []
+    rng = random.Random(15)
+    for commune in communes:
+        cell = (Unit.objects.filter(parent=commune, valid_to__isnull=True, kind__in=monthly.unit_kinds)
+                .order_by("pk").first())
+        if cell is None:
+            continue
+        for number in range(per_commune):
+            user, _made = get_user_model().objects.get_or_create(username=f"bench.xa.{commune.pk}.{number}")
+            Assignment.objects.get_or_create(user=user, unit=commune, role="data_entry")
+            order = codes[:]
+            rng.shuffle(order)
+            jobs.append((Token.objects.get_or_create(user=user)[0].key, cell.code, order))
+    DataValue.objects.filter(period=period).delete()
+    from tuyengiao.reporting.models import Submission
+
+    Submission.objects.filter(period=period).delete()
+    aggregates.refresh([(el, period) for el in monthly.elements.values_list("pk", flat=True)])
+    connection.close()
+    port = 19000 + os.getpid() % 1000
+    env = dict(os.environ, DATABASE_URL=database_url, ALLOWED_HOSTS="127.0.0.1", DEBUG="0")
+    server = subprocess.Popen(
+        [str(Path(sys.executable).parent / "gunicorn"), "tuyengiao.wsgi:application", "--pythonpath", "src",
+         "--bind", f"127.0.0.1:{port}", "--workers", "3", "--log-level", "warning"], cwd=ROOT, env=env,
+    )
+    base = f"http://127.0.0.1:{port}/api"
+    latencies: list[float] = []
+    outcome: dict[str, int] = {"ok": 0, "refused": 0, "error": 0}
+    lock = threading.Lock()
+
+    def post(path: str, token: str, body: dict[str, Any]) -> None:
+        request = urllib.request.Request(  # noqa: S310 (local server)
+            base + path, data=json.dumps(body).encode(), method="POST",
+            headers={"Authorization": f"Token {token}", "Content-Type": "application/json"},
+        )
+        started = time.perf_counter()
+        try:
+            with urllib.request.urlopen(request, timeout=120) as response:  # noqa: S310
+                response.read()
+                kind = "ok"
+        except urllib.error.HTTPError as exc:
+            kind = "refused" if exc.code < 500 else "error"
+        except Exception:
+            kind = "error"
+        with lock:
+            latencies.append((time.perf_counter() - started) * 1000)
+            outcome[kind] += 1
+
+    def officer(job: tuple[str, str, list[str]]) -> None:
+        token, cell, order = job
+        values = [{"dataElement": code, "value": 1 + sum(map(ord, code)) % 50} for code in order]
+        report = {"dataSet": monthly.code, "period": period, "orgUnit": cell}
+        post("/dataValueSets/", token, {**report, "dataValues": values})
+        post("/submissions/submit/", token, {"dataSet": monthly.code, "period": period, "orgUnit": cell})
+
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(base + "/", timeout=1)  # noqa: S310
+            except Exception as exc:
+                if getattr(exc, "code", None):
+                    break
+                time.sleep(0.2)
+        started = time.perf_counter()
+        with ThreadPoolExecutor(20) as pool:
+            list(pool.map(officer, jobs))
+        elapsed = time.perf_counter() - started
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    cells = {cell for _t, cell, _o in jobs}
+    stored = DataValue.objects.filter(period=period, unit__code__in=cells)
+    twice = stored.values("element_id", "unit_id").annotate(n=Count("pk")).filter(n__gt=1).count()
+    missing = len(cells) * len(codes) - stored.count()
+    mismatches = aggregates.check(periods=[period])
+    latencies.sort()
+    p95 = latencies[int(len(latencies) * 0.95) - 1] if latencies else 0.0
+    name = (
+        f"deadline rush: {len(jobs)} officers on {len(cells)} cells, {len(latencies)} requests at 20 clients,"
+        f" gunicorn 3 workers: {len(latencies) / elapsed:.1f} req/s, p95 {p95:.0f} ms, {outcome['error']} errors,"
+        f" {outcome['refused']} refused (already sent); {missing} values missing, {twice} twice,"
+        f" aggregates {'equal to' if not mismatches else 'DIFFERENT from'} a recomputation"
+    )
+    return [(name, [p95], None, None, "yes" if not (missing or twice or mismatches or outcome["error"]) else "NO")]

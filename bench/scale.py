@@ -189,6 +189,8 @@ def _more_rows() -> list[Result]:
         steps.append(("HTTP", lambda: rows.http_rows(user, os.environ["DATABASE_URL"],
                                                      int(os.environ.get("BENCH_REQUESTS", "2000")),
                                                      int(os.environ.get("BENCH_CLIENTS", "20")))))
+    if os.environ.get("BENCH_RUSH", "1") != "0":
+        steps.append(("deadline rush", lambda: rows.rush_row(os.environ["DATABASE_URL"])))
     found: list[Any] = []
     for name, step in steps:
         print(f"… {name}", flush=True)

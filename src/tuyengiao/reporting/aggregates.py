@@ -427,8 +427,9 @@ class Mismatch:
     expected: tuple[Any, ...] | None
 
 
-def check(limit: int = 50, progress: Progress | None = None) -> list[Mismatch]:
-    """Rows that differ from a fresh recomputation (none when the aggregates are exact)."""
+def check(limit: int = 50, progress: Progress | None = None, periods: Sequence[str] | None = None) -> list[Mismatch]:
+    """Rows that differ from a fresh recomputation (none when the aggregates are exact); with
+    ``periods`` (stored period codes), only the rows of those periods are recomputed and compared."""
     work = "agg_check_expected"
     table = _t(Aggregate)
     with transaction.atomic(), connection.cursor() as cursor:
@@ -437,17 +438,21 @@ def check(limit: int = 50, progress: Progress | None = None) -> list[Mismatch]:
             " total numeric, plain numeric, count integer, maximum numeric)"
         )
         try:
-            recompute(work, progress)
+            recompute(work, progress, periods=periods)
             key = "structure, element_id, unit_id, period"
+            only = ""
+            if periods is not None:
+                codes = ", ".join(f"'{Period.parse(code).code}'" for code in periods) or "NULL"
+                only = f" WHERE period IN ({codes})"
             # the maximum is kept exact only for elements aggregated by max (it only grows for the others)
             maxed = _in(list(DataElement.objects.filter(aggregation="max").values_list("pk", flat=True)))
             body = "total, plain, count, maximum"
             inner = f"total, plain, count, CASE WHEN element_id IN ({maxed}) THEN maximum END AS maximum"
             cursor.execute(
-                f"SELECT {key}, {body}, 's' FROM (SELECT {key}, {inner} FROM {table}"
-                f" EXCEPT SELECT {key}, {inner} FROM {work}) a"
-                f" UNION ALL SELECT {key}, {body}, 'e' FROM (SELECT {key}, {inner} FROM {work}"
-                f" EXCEPT SELECT {key}, {inner} FROM {table}) b LIMIT {int(limit) * 2}"
+                f"SELECT {key}, {body}, 's' FROM (SELECT {key}, {inner} FROM {table}{only}"
+                f" EXCEPT SELECT {key}, {inner} FROM {work}{only}) a"
+                f" UNION ALL SELECT {key}, {body}, 'e' FROM (SELECT {key}, {inner} FROM {work}{only}"
+                f" EXCEPT SELECT {key}, {inner} FROM {table}{only}) b LIMIT {int(limit) * 2}"
             )
             rows = cursor.fetchall()
         finally:
