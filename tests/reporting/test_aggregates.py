@@ -178,3 +178,20 @@ def test_aggregates_stay_exact_under_random_writes_merges_and_splits(
 
 class _Rollback(Exception):
     """Undo one example's changes so the next starts from the same world."""
+
+
+def test_the_command_checks_rebuilds_and_checks_one_period(world: World, elements: list[DataElement]) -> None:
+    from django.core.management import CommandError, call_command
+
+    write(elements[0], world.cell, "202401", 5)
+    write(elements[0], world.cell, "202402", 6)
+    Aggregate.objects.filter(unit=world.province, period="202401").update(total=99)
+    with pytest.raises(CommandError) as failed:
+        call_command("rebuild_aggregates", "--check", verbosity=0)
+    assert failed.value.returncode == 1
+    found = sorted((m.structure, m.period) for m in aggregates.check(periods=["202401"]))
+    assert found == [("c", "202401"), ("p", "202401")]
+    assert aggregates.check(periods=["202402"]) == []
+    call_command("rebuild_aggregates", verbosity=0)
+    call_command("rebuild_aggregates", "--check", verbosity=0)
+    assert Aggregate.objects.get(unit=world.province, period="202401", structure="p").total == 5
