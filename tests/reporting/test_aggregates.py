@@ -87,11 +87,11 @@ def test_an_empty_database_has_no_rows_and_checks_clean(world: World, elements: 
 
 def test_a_changed_row_is_reported_by_check(world: World, elements: list[DataElement]) -> None:
     write(elements[0], world.cell, "202401", 5)
-    row = Aggregate.objects.filter(unit=world.province, period="2024").first()
+    row = Aggregate.objects.filter(unit=world.province, period="202401").first()
     assert row is not None
-    Aggregate.objects.filter(unit=world.province, period="2024", structure=row.structure).update(total=99)
+    Aggregate.objects.filter(unit=world.province, period="202401", structure=row.structure).update(total=99)
     mismatches = aggregates.check()
-    assert [(m.unit_id, m.period) for m in mismatches] == [(world.province.pk, "2024")]
+    assert [(m.unit_id, m.period) for m in mismatches] == [(world.province.pk, "202401")]
 
 
 def test_a_merge_carries_the_aggregates_onto_the_new_commune(world: World, elements: list[DataElement]) -> None:
@@ -178,3 +178,20 @@ def test_aggregates_stay_exact_under_random_writes_merges_and_splits(
 
 class _Rollback(Exception):
     """Undo one example's changes so the next starts from the same world."""
+
+
+def test_the_command_checks_rebuilds_and_checks_one_period(world: World, elements: list[DataElement]) -> None:
+    from django.core.management import CommandError, call_command
+
+    write(elements[0], world.cell, "202401", 5)
+    write(elements[0], world.cell, "202402", 6)
+    Aggregate.objects.filter(unit=world.province, period="202401").update(total=99)
+    with pytest.raises(CommandError) as failed:
+        call_command("rebuild_aggregates", "--check", verbosity=0)
+    assert failed.value.returncode == 1
+    found = sorted((m.structure, m.period) for m in aggregates.check(periods=["202401"]))
+    assert found == [("c", "202401"), ("p", "202401")]
+    assert aggregates.check(periods=["202402"]) == []
+    call_command("rebuild_aggregates", verbosity=0)
+    call_command("rebuild_aggregates", "--check", verbosity=0)
+    assert Aggregate.objects.get(unit=world.province, period="202401", structure="p").total == 5

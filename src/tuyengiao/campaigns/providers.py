@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.db.models import QuerySet, Sum
 
 from tuyengiao.core.periods import Period
-from tuyengiao.core.providers import DerivedElement, per_unit, register
+from tuyengiao.core.providers import Dependency, DerivedElement, depends_on, per_unit, register
 
 from .models import Campaign, CampaignParticipation
 
@@ -76,3 +76,22 @@ COMPLETED_ON_TIME = register(
         description="Đợt học tập mọi chi bộ báo cáo trước hạn và đạt tỷ lệ mục tiêu.",
     )
 )
+
+
+def _campaign_cells(campaign: Campaign) -> list[tuple[int, object]]:
+    """A campaign counts for its organising unit and each cell in it, in its deadline's month."""
+    cells = CampaignParticipation.objects.filter(campaign=campaign).values_list("unit_id", flat=True)
+    return [(campaign.unit_id, campaign.deadline)] + [(cell, campaign.deadline) for cell in cells]
+
+
+def _participation(row: CampaignParticipation) -> list[tuple[int, object]]:
+    campaign = Campaign.objects.filter(pk=row.campaign_id).only("unit_id", "deadline").first()
+    if campaign is None:  # deleted with its campaign: the campaign's own deletion counts
+        return []
+    return [(row.unit_id, campaign.deadline), (campaign.unit_id, campaign.deadline)]
+
+
+# Kept as values, refreshed when a campaign or a cell's participation changes.
+for _code in (EXPECTED.code, ATTENDED.code, COMPLETED_ON_TIME.code):
+    depends_on(_code, Dependency("campaigns.Campaign", _campaign_cells),
+               Dependency("campaigns.CampaignParticipation", _participation))

@@ -64,3 +64,82 @@ def per_unit(
         queryset = queryset.filter(**{f"{unit_field}__in": list(unit_ids)})
     rows = queryset.values(unit_field).annotate(value=aggregate).values_list(unit_field, "value")
     return {unit: Decimal(value or 0) for unit, value in rows}
+
+
+# --- figures kept as values --------------------------------------------------------------------
+
+# A record -> the (unit, day) pairs whose figure it counts in (e.g. the organising unit and the
+# event's first day); both the record as it was and as it is are asked, so a moved record
+# updates the figures it left and those it joined.
+Locate = Callable[[Any], Iterable[tuple[int, Any]]]
+
+
+@dataclass(frozen=True)
+class Dependency:
+    """Records of one model a derived figure is computed from, and where each one counts."""
+
+    model: str  # "app_label.ModelName"
+    locate: Locate
+
+
+_DEPENDENCIES: dict[str, tuple[Dependency, ...]] = {}
+
+
+def depends_on(code: str, *dependencies: Dependency) -> None:
+    """Declare the records a registered figure depends on: it is then kept as values.
+
+    A change to such a record recomputes the figure for the affected units and months once the
+    transaction commits (through the task queue) and carries the difference into the aggregate
+    rows, so the analytics service reads the figure like an entered one. Only figures that add up
+    across months and units (aggregation ``sum``) are kept; the others stay computed on read.
+    """
+    element = _REGISTRY.get(code)
+    if element is None:
+        raise ValueError(f"Derived element {code} is not registered")
+    if element.aggregation != "sum":
+        raise ValueError(f"Derived element {code} is aggregated by {element.aggregation}: it cannot be kept")
+    _DEPENDENCIES[code] = tuple(dependencies)
+    from django.db.models.signals import post_delete, post_save, pre_save
+
+    for number, dependency in enumerate(dependencies):
+        uid = f"kept:{code}:{number}"
+        pre_save.connect(_remember(dependency), sender=dependency.model, dispatch_uid=uid, weak=False)
+        post_save.connect(_changed(code, dependency), sender=dependency.model, dispatch_uid=uid, weak=False)
+        post_delete.connect(_changed(code, dependency), sender=dependency.model, dispatch_uid=uid, weak=False)
+
+
+def _remember(dependency: Dependency) -> Callable[..., None]:
+    """Before a save: where the record counted until now (it may move to another unit or month)."""
+
+    def receiver(sender: Any, instance: Any, **kwargs: Any) -> None:
+        if instance.pk is None or kwargs.get("raw"):
+            return
+        before = sender._default_manager.filter(pk=instance.pk).first()
+        places = getattr(instance, "_kept_before", {})
+        places[id(dependency)] = list(dependency.locate(before)) if before is not None else []
+        instance._kept_before = places
+
+    return receiver
+
+
+def _changed(code: str, dependency: Dependency) -> Callable[..., None]:
+    def receiver(sender: Any, instance: Any, **kwargs: Any) -> None:
+        if kwargs.get("raw"):
+            return
+        places = list(dependency.locate(instance))
+        places += getattr(instance, "_kept_before", {}).get(id(dependency), [])
+        if places:
+            from tuyengiao.reporting import derived  # reporting keeps the values; core only declares
+
+            derived.changed(code, places)
+
+    return receiver
+
+
+def dependencies(code: str) -> tuple[Dependency, ...]:
+    return _DEPENDENCIES.get(code, ())
+
+
+def kept() -> list[DerivedElement]:
+    """The registered figures kept as values (they declared their records)."""
+    return [_REGISTRY[code] for code in sorted(_DEPENDENCIES) if code in _REGISTRY]

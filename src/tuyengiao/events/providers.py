@@ -10,7 +10,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from tuyengiao.core.periods import Period
-from tuyengiao.core.providers import DerivedElement, per_unit, register
+from tuyengiao.core.providers import Dependency, DerivedElement, depends_on, per_unit, register
 
 from .models import Event, EventFormat, EventKind
 
@@ -112,3 +112,13 @@ ONLINE_SHARE = register(
         "#{SK_TRUC_TUYEN} / #{SK_SO_HOI_NGHI}.",
     )
 )
+
+
+def _where(event: Event) -> list[tuple[int, dt.datetime]]:
+    """An event counts for its organising unit in the month of its first day."""
+    return [(event.unit_id, event.start)] if event.unit_id and event.start else []
+
+
+# Kept as values, refreshed when an event changes (the share online is a ratio: computed on read).
+for _code in (STUDY_SESSIONS.code, MEMBERS_ATTENDING.code, EVENTS_HELD.code, EVENTS_ONLINE.code):
+    depends_on(_code, Dependency("events.Event", _where))

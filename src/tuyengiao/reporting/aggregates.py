@@ -1,8 +1,11 @@
 """Roll-ups kept as rows, so a national dashboard reads thousands of rows instead of millions.
 
-For every stored value, its contribution to each *strict* ancestor of its unit and to each period
-that contains its period (month → quarter → half-year → year, and the period itself) is kept in
-``Aggregate`` rows, in two structures:
+For every stored value, its contribution to each *strict* ancestor of its unit is kept in
+``Aggregate`` rows for the value's own period (a year asked adds the rows of its twelve months:
+a few hundred rows, where a row per containing period would double the table and the work of
+every rebuild); for elements aggregated by ``last`` a row per containing period (month →
+quarter → half-year → year), since the latest value of a year is not a sum of its months. Two
+structures:
 
 * ``dated`` ("p"): the ancestors as the tree stood at the end of the value's own period
   (``UnitPlacement``);
@@ -23,6 +26,7 @@ recomputation.
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -68,15 +72,28 @@ def _date(value: dt.date) -> str:
 
 @dataclass
 class _Tables:
-    """Names of the work tables of one recomputation."""
+    """Work tables of one recomputation.
+
+    A full recomputation on PostgreSQL writes *unlogged* tables through ``CREATE TABLE … AS``:
+    unlike temporary tables they let the planner use parallel workers, and they skip the WAL. Their
+    names carry a random part (they are visible to other sessions) and they are dropped at the end.
+    Small recomputations (one element and a few periods, on a save) keep temporary tables.
+    """
 
     prefix: str
+    unlogged: bool = False
     made: list[str] = field(default_factory=list)
 
     def name(self, suffix: str) -> str:
         name = f"{self.prefix}_{suffix}_{len(self.made)}"
         self.made.append(name)
         return name
+
+    def create(self, suffix: str) -> tuple[str, str]:
+        """A fresh table name and the ``CREATE … TABLE`` words for it."""
+        kind = "UNLOGGED" if self.unlogged and connection.vendor == "postgresql" else "TEMP"
+        name = self.name(suffix)
+        return name, f"CREATE {kind} TABLE {name}"
 
 
 def _stored_codes(cursor: Any) -> list[str]:
@@ -106,10 +123,10 @@ def _fill_periods(cursor: Any, tables: _Tables, only: Sequence[str] | None = Non
         outers = [Period.parse(code) for code in only]
         codes = sorted({sp.code for outer in outers for kind in PeriodType if kind.months <= outer.type.months
                         for sp in outer.subperiods(kind)})
-    pe = tables.name("pe")
-    spd = tables.name("spd")
-    cursor.execute(f"CREATE TEMP TABLE {pe} (sp varchar(8), outp varchar(8), d date)")
-    cursor.execute(f"CREATE TEMP TABLE {spd} (sp varchar(8), d date)")
+    pe, create_pe = tables.create("pe")
+    spd, create_spd = tables.create("spd")
+    cursor.execute(f"{create_pe} (sp varchar(8), outp varchar(8), d date)")
+    cursor.execute(f"{create_spd} (sp varchar(8), d date)")
     pe_rows: list[tuple[str, str, str]] = []
     spd_rows: list[tuple[str, str]] = []
     for code in codes:
@@ -160,7 +177,7 @@ def _element_ids() -> tuple[list[int], list[int]]:
 
 
 def _analyse(cursor: Any, table: str) -> int:
-    """Give the planner the work table's size (temporary tables have no statistics); its row count."""
+    """Give the planner the work table's size (work tables have no statistics); its row count."""
     if connection.vendor == "postgresql":
         cursor.execute(f"ANALYZE {table}")
     cursor.execute(f"SELECT COUNT(*) FROM {table}")
@@ -171,21 +188,24 @@ def _in(ids: Sequence[int]) -> str:
     return ", ".join(str(int(i)) for i in ids) or "NULL"
 
 
-def _roll_up(cursor: Any, tables: _Tables, first: str, parent: str, join: str, into: str) -> None:
+def _roll_up(cursor: Any, tables: _Tables, first: str, parent: str, join: str, into: str, say: Progress) -> None:
     """Carry rows of ``first`` (el, a, sp, d, t, pl, c, m) up the tree until no parent is left.
 
-    ``join`` finds the parent of ``x.a`` (as ``parent``); one grouped statement per level.
+    ``join`` finds the parent of ``x.a`` (as ``parent``); one grouped statement per level, each
+    level a few times smaller than the one below.
     """
     current = first
     for level in range(_MAX_LEVELS):
         cursor.execute(f"INSERT INTO {into} SELECT * FROM {current}")
-        nxt = tables.name(f"up{level}")
+        nxt, create = tables.create(f"up{level}")
         cursor.execute(
-            f"CREATE TEMP TABLE {nxt} AS SELECT x.el, {parent} AS a, x.sp, x.d,"
+            f"{create} AS SELECT x.el, {parent} AS a, x.sp, x.d,"
             " SUM(x.t) AS t, SUM(x.pl) AS pl, CAST(SUM(x.c) AS integer) AS c, MAX(x.m) AS m"
             f" FROM {current} x {join} WHERE {parent} IS NOT NULL GROUP BY x.el, {parent}, x.sp, x.d"
         )
-        if not _analyse(cursor, nxt):
+        rows = _analyse(cursor, nxt)
+        say(f"level {level + 2}: {rows} rows")
+        if not rows:
             return
         current = nxt
 
@@ -197,100 +217,146 @@ def recompute(
     periods: Sequence[str] | None = None,
 ) -> None:
     """Compute aggregate rows from the values into the (empty) table ``into``: all of them, or
-    those of some elements and periods."""
+    those of some elements and periods.
+
+    The values are read twice (dated and today's structure), each time joined to a small map:
+    (unit, stored period) → parent on that period's last day for the dated tree (a hash join
+    against a million rows instead of a date-range join per value), (unit) → (today's parent,
+    share) for today's. Shares multiply group sums, never single values, and each level above
+    the first reads only the level below it.
+    """
     say = progress or (lambda _msg: None)
-    tables = _Tables("agg_work")
+    full = element_ids is None and periods is None
+    tables = _Tables(f"agg_{secrets.token_hex(3)}" if full else "agg_part", unlogged=full)
     dv, pl, unit = _t(DataValue), _t(UnitPlacement), _t(Unit)
     cols = "structure, element_id, unit_id, period, total, plain, count, maximum"
     with connection.cursor() as cursor:
         try:
+            if connection.vendor == "postgresql":
+                cursor.execute("SET LOCAL jit = off")
+                if full:  # hash tables of millions of groups stay in memory instead of spilling
+                    cursor.execute("SET LOCAL work_mem = '768MB'")
             pe, spd = _fill_periods(cursor, tables, periods)
+            say("periods")
             plain_ids, last_ids = _element_ids()
             if element_ids is not None:
                 plain_ids = [pk for pk in plain_ids if pk in element_ids]
                 last_ids = [pk for pk in last_ids if pk in element_ids]
             value_ok = "dv.value IS NOT NULL"
-            placed = "p.unit_id = {u} AND p.valid_from <= {d} AND (p.valid_to IS NULL OR p.valid_to > {d})"
-            acc = tables.name("acc")
+            # (unit, day) -> parent that day, for every distinct last day of a stored period.
+            dmap, create = tables.create("dmap")
             cursor.execute(
-                f"CREATE TEMP TABLE {acc} (el integer, a integer, sp varchar(8), d date,"
-                " t numeric, pl numeric, c integer, m numeric)"
+                f"{create} AS SELECT p.unit_id AS u, s.d, p.parent_id AS a FROM {pl} p"
+                f" JOIN (SELECT DISTINCT d FROM {spd}) s ON p.valid_from <= s.d"
+                " AND (p.valid_to IS NULL OR p.valid_to > s.d) WHERE p.parent_id IS NOT NULL"
             )
+            _analyse(cursor, dmap)
+            pmap, create = tables.create("pmap")
+            cursor.execute(f"{create} AS SELECT m.u, s.sp, s.d, m.a FROM {dmap} m JOIN {spd} s ON s.d = m.d")
+            say(f"parents of each stored period: {_analyse(cursor, pmap)} rows")
+            acc, create = tables.create("acc")
+            cursor.execute(
+                f"{create} (el integer, a integer, sp varchar(8), d date, t numeric, pl numeric, c integer, m numeric)"
+            )
+            # Today's map: (unit, today's parent of a unit it landed on, share), one row per landing.
+            cmap, create = tables.create("cmap")
+            cursor.execute(f"{create} (u integer, cur integer, share numeric)")
+            cursor.execute(
+                f"INSERT INTO {cmap} SELECT id, id, 1 FROM {unit}"
+                f" WHERE {_c(Unit, 'valid_to')} IS NULL OR {_c(Unit, 'valid_to')} > {_date(today())}"
+            )
+            cursor.executemany(f"INSERT INTO {cmap} VALUES (%s, %s, %s)", _current_map())
+            _analyse(cursor, cmap)
+            camap, create = tables.create("camap")
+            cursor.execute(
+                f"{create} AS SELECT m.u, cu.parent_id AS a, m.share,"
+                " ROW_NUMBER() OVER (PARTITION BY m.u ORDER BY cu.parent_id, m.share) AS n"
+                f" FROM {cmap} m JOIN {unit} cu ON cu.id = m.cur WHERE cu.parent_id IS NOT NULL"
+            )
+            say(f"today's parents: {_analyse(cursor, camap)} rows")
+            # One map for both structures: (unit, stored period) -> dated parent, today's parent and
+            # share; a unit split onto several units has one row per landing, the first of which
+            # alone counts for the dated tree.
+            both, create = tables.create("both")
+            cursor.execute(
+                f"{create} AS SELECT COALESCE(p.u, c.u) AS u, COALESCE(p.sp, c.sp) AS sp, COALESCE(p.d, c.d) AS d,"
+                " CASE WHEN c.n IS NULL OR c.n = 1 THEN p.a END AS da, c.a AS ca, c.share"
+                f" FROM {pmap} p FULL JOIN (SELECT x.u, x.a, x.share, x.n, s.sp, s.d FROM {camap} x"
+                f" CROSS JOIN {spd} s) c ON c.u = p.u AND c.sp = p.sp"
+            )
+            say(f"both maps: {_analyse(cursor, both)} rows")
+            # The one pass over the values (sum / average / maximum elements).
+            grouped, create = tables.create("g")
+            cursor.execute(
+                f"{create} AS SELECT dv.element_id AS el, dv.period AS sp, m.d, m.da, m.ca, m.share,"
+                " SUM(dv.value) AS t, CAST(COUNT(*) AS integer) AS c, MAX(dv.value) AS m"
+                f" FROM {dv} dv JOIN {both} m ON m.u = dv.unit_id AND m.sp = dv.period"
+                f" WHERE {value_ok} AND dv.element_id IN ({_in(plain_ids)})"
+                " GROUP BY dv.element_id, dv.period, m.d, m.da, m.ca, m.share"
+            )
+            say(f"values grouped by parents: {_analyse(cursor, grouped)} rows")
             # Dated structure, sum / average / maximum: one level at a time, per stored period.
-            say("dated")
-            first = tables.name("d1")
+            first, create = tables.create("d1")
             cursor.execute(
-                f"CREATE TEMP TABLE {first} AS SELECT dv.element_id AS el, p.parent_id AS a, dv.period AS sp,"
-                " s.d AS d, SUM(dv.value) AS t, CAST(NULL AS numeric) AS pl, CAST(COUNT(*) AS integer) AS c,"
-                " MAX(dv.value) AS m"
-                f" FROM {dv} dv JOIN {spd} s ON s.sp = dv.period JOIN {pl} p ON "
-                + placed.format(u="dv.unit_id", d="s.d")
-                + f" WHERE {value_ok} AND dv.element_id IN ({_in(plain_ids)}) AND p.parent_id IS NOT NULL"
-                " GROUP BY dv.element_id, p.parent_id, dv.period, s.d"
+                f"{create} AS SELECT el, da AS a, sp, d, SUM(t) AS t, CAST(NULL AS numeric) AS pl,"
+                f" CAST(SUM(c) AS integer) AS c, MAX(m) AS m FROM {grouped} WHERE da IS NOT NULL GROUP BY el, da, sp, d"
             )
-            _analyse(cursor, first)
-            _roll_up(cursor, tables, first, "p.parent_id", f"JOIN {pl} p ON " + placed.format(u="x.a", d="x.d"), acc)
+            say(f"dated, first level: {_analyse(cursor, first)} rows")
+            dated_join = f"JOIN {dmap} p ON p.u = x.a AND p.d = x.d"
+            _roll_up(cursor, tables, first, "p.a", dated_join, acc, say)
             _analyse(cursor, acc)
             cursor.execute(
-                f"INSERT INTO {into} ({cols}) SELECT '{DATED}', el, a, outp, t, t, c, m FROM (SELECT x.el, x.a,"
-                f" pe.outp, SUM(x.t) AS t, CAST(SUM(x.c) AS integer) AS c, MAX(x.m) AS m FROM {acc} x"
-                f" JOIN (SELECT DISTINCT sp, outp FROM {pe}) pe ON pe.sp = x.sp GROUP BY x.el, x.a, pe.outp) g"
+                f"INSERT INTO {into} ({cols}) SELECT '{DATED}', x.el, x.a, x.sp, SUM(x.t), SUM(x.t),"
+                f" CAST(SUM(x.c) AS integer), MAX(x.m) FROM {acc} x GROUP BY x.el, x.a, x.sp"
             )
+            say("dated: written")
             # Dated structure, last: each unit's latest value in each containing period, then up.
-            say("dated, last")
             cursor.execute(f"DELETE FROM {acc}")
-            first = tables.name("dl1")
+            first, create = tables.create("dl1")
             cursor.execute(
-                f"CREATE TEMP TABLE {first} AS SELECT r.el, p.parent_id AS a, r.outp AS sp, r.d,"
+                f"{create} AS SELECT r.el, p.a, r.outp AS sp, r.d,"
                 " SUM(r.v) AS t, CAST(NULL AS numeric) AS pl, CAST(COUNT(*) AS integer) AS c, MAX(r.v) AS m FROM ("
                 "SELECT dv.element_id AS el, dv.unit_id AS u, pe.outp, pe.d, dv.value AS v, ROW_NUMBER() OVER"
                 " (PARTITION BY dv.element_id, dv.unit_id, pe.outp ORDER BY pe.d DESC) AS rn"
                 f" FROM {dv} dv JOIN {pe} pe ON pe.sp = dv.period"
-                f" WHERE {value_ok} AND dv.element_id IN ({_in(last_ids)})) r JOIN {pl} p ON "
-                + placed.format(u="r.u", d="r.d")
-                + " WHERE r.rn = 1 AND p.parent_id IS NOT NULL GROUP BY r.el, p.parent_id, r.outp, r.d"
+                f" WHERE {value_ok} AND dv.element_id IN ({_in(last_ids)})) r JOIN {dmap} p ON p.u = r.u AND p.d = r.d"
+                " WHERE r.rn = 1 GROUP BY r.el, p.a, r.outp, r.d"
             )
-            _analyse(cursor, first)
-            _roll_up(cursor, tables, first, "p.parent_id", f"JOIN {pl} p ON " + placed.format(u="x.a", d="x.d"), acc)
+            say(f"dated, last: {_analyse(cursor, first)} rows")
+            _roll_up(cursor, tables, first, "p.a", dated_join, acc, say)
             _analyse(cursor, acc)
             cursor.execute(
                 f"INSERT INTO {into} ({cols}) SELECT '{DATED}', el, a, sp, t, t, c, m FROM (SELECT x.el, x.a, x.sp,"
                 f" SUM(x.t) AS t, CAST(SUM(x.c) AS integer) AS c, MAX(x.m) AS m FROM {acc} x"
                 " GROUP BY x.el, x.a, x.sp) g"
             )
+            say("dated, last: written")
             # Today's structure: values carried through the successions, then up today's parents.
-            say("current")
-            cmap = tables.name("cmap")
-            cursor.execute(f"CREATE TEMP TABLE {cmap} (u integer, cur integer, share numeric)")
-            cursor.execute(
-                f"INSERT INTO {cmap} SELECT id, id, 1 FROM {unit}"
-                f" WHERE {_c(Unit, 'valid_to')} IS NULL OR {_c(Unit, 'valid_to')} > {_date(today())}"
-            )
-            cursor.executemany(f"INSERT INTO {cmap} VALUES (%s, %s, %s)", _current_map())
             cursor.execute(f"DELETE FROM {acc}")
-            first = tables.name("c1")
+            by_share, create = tables.create("c0")
             cursor.execute(
-                f"CREATE TEMP TABLE {first} AS SELECT dv.element_id AS el, cu.parent_id AS a, dv.period AS sp,"
-                " CAST(NULL AS date) AS d, SUM(dv.value * m.share) AS t, SUM(dv.value) AS pl,"
-                " CAST(COUNT(*) AS integer) AS c, MAX(dv.value) AS m"
-                f" FROM {dv} dv JOIN {cmap} m ON m.u = dv.unit_id JOIN {unit} cu ON cu.id = m.cur"
-                f" WHERE {value_ok} AND dv.element_id IN ({_in(plain_ids)}) AND cu.parent_id IS NOT NULL"
-                " GROUP BY dv.element_id, cu.parent_id, dv.period"
+                f"{create} AS SELECT el, ca AS a, sp, share, SUM(t) AS pl, CAST(SUM(c) AS integer) AS c, MAX(m) AS m"
+                f" FROM {grouped} WHERE ca IS NOT NULL GROUP BY el, ca, sp, share"
+            )
+            say(f"today's structure, first level: {_analyse(cursor, by_share)} rows")
+            first, create = tables.create("c1")
+            cursor.execute(
+                f"{create} AS SELECT el, a, sp, CAST(NULL AS date) AS d, SUM(pl * share) AS t, SUM(pl) AS pl,"
+                f" CAST(SUM(c) AS integer) AS c, MAX(m) AS m FROM {by_share} GROUP BY el, a, sp"
             )
             _analyse(cursor, first)
-            _roll_up(cursor, tables, first, "u.parent_id", f"JOIN {unit} u ON u.id = x.a", acc)
+            current_join = f"JOIN {unit} u ON u.id = x.a"
+            _roll_up(cursor, tables, first, "u.parent_id", current_join, acc, say)
             _analyse(cursor, acc)
             cursor.execute(
-                f"INSERT INTO {into} ({cols}) SELECT '{CURRENT}', x.el, x.a, pe.outp, SUM(x.t), SUM(x.pl),"
-                f" CAST(SUM(x.c) AS integer), MAX(x.m) FROM {acc} x"
-                f" JOIN (SELECT DISTINCT sp, outp FROM {pe}) pe ON pe.sp = x.sp"
-                " GROUP BY x.el, x.a, pe.outp"
+                f"INSERT INTO {into} ({cols}) SELECT '{CURRENT}', x.el, x.a, x.sp, SUM(x.t), SUM(x.pl),"
+                f" CAST(SUM(x.c) AS integer), MAX(x.m) FROM {acc} x GROUP BY x.el, x.a, x.sp"
             )
-            say("current, last")
+            say("today's structure: written")
             cursor.execute(f"DELETE FROM {acc}")
-            first = tables.name("cl1")
+            first, create = tables.create("cl1")
             cursor.execute(
-                f"CREATE TEMP TABLE {first} AS SELECT r.el, cu.parent_id AS a, r.outp AS sp, CAST(NULL AS date) AS d,"
+                f"{create} AS SELECT r.el, cu.parent_id AS a, r.outp AS sp, CAST(NULL AS date) AS d,"
                 " SUM(r.vs) AS t, SUM(r.v) AS pl, CAST(COUNT(*) AS integer) AS c, MAX(r.v) AS m FROM ("
                 "SELECT dv.element_id AS el, m.cur, pe.outp, dv.value AS v, dv.value * m.share AS vs, RANK() OVER"
                 " (PARTITION BY dv.element_id, m.cur, pe.outp ORDER BY pe.d DESC) AS rk"
@@ -298,27 +364,57 @@ def recompute(
                 f" WHERE {value_ok} AND dv.element_id IN ({_in(last_ids)})) r JOIN {unit} cu ON cu.id = r.cur"
                 " WHERE r.rk = 1 AND cu.parent_id IS NOT NULL GROUP BY r.el, cu.parent_id, r.outp"
             )
-            _analyse(cursor, first)
-            _roll_up(cursor, tables, first, "u.parent_id", f"JOIN {unit} u ON u.id = x.a", acc)
+            say(f"today's structure, last: {_analyse(cursor, first)} rows")
+            _roll_up(cursor, tables, first, "u.parent_id", current_join, acc, say)
             _analyse(cursor, acc)
             cursor.execute(
                 f"INSERT INTO {into} ({cols}) SELECT '{CURRENT}', x.el, x.a, x.sp, SUM(x.t), SUM(x.pl),"
                 " CAST(SUM(x.c) AS integer),"
                 f" MAX(x.m) FROM {acc} x GROUP BY x.el, x.a, x.sp"
             )
+            say("today's structure, last: written")
         finally:
             for name in reversed(tables.made):
                 cursor.execute(f"DROP TABLE IF EXISTS {name}")
 
 
+def _primary_key(cursor: Any, table: str) -> str | None:
+    cursor.execute(
+        "SELECT conname FROM pg_constraint WHERE conrelid = CAST(%s AS regclass) AND contype = 'p'", [table]
+    )
+    row = cursor.fetchone()
+    return row[0] if row else None
+
+
 @transaction.atomic
 def rebuild(progress: Progress | None = None) -> int:
-    """Replace every aggregate row by a fresh recomputation; the number of rows."""
+    """Replace every aggregate row by a fresh recomputation; the number of rows.
+
+    On PostgreSQL the primary key is dropped while the rows are written and built again once
+    at the end (one sorted build instead of millions of index inserts); the table stays locked
+    for the whole transaction, so no reader sees it half-built.
+    """
+    say = progress or (lambda _msg: None)
     table = _t(Aggregate)
+    key = None
     with connection.cursor() as cursor:
-        cursor.execute(f"TRUNCATE {table}" if connection.vendor == "postgresql" else f"DELETE FROM {table}")
-    recompute(table, progress)
-    return Aggregate.objects.count()
+        if connection.vendor == "postgresql":
+            cursor.execute(f"TRUNCATE {table}")
+            key = _primary_key(cursor, Aggregate._meta.db_table)
+            if key:
+                cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {connection.ops.quote_name(key)}")
+        else:
+            cursor.execute(f"DELETE FROM {table}")
+    recompute(table, say)
+    with connection.cursor() as cursor:
+        if key:
+            cursor.execute(
+                f"ALTER TABLE {table} ADD CONSTRAINT {connection.ops.quote_name(key)}"
+                " PRIMARY KEY (structure, element_id, period, unit_id)"
+            )
+            say("index built")
+        cursor.execute(f"SELECT COUNT(*) FROM {table}")
+        return int(cursor.fetchone()[0])
 
 
 @dataclass(frozen=True)
@@ -331,8 +427,9 @@ class Mismatch:
     expected: tuple[Any, ...] | None
 
 
-def check(limit: int = 50) -> list[Mismatch]:
-    """Rows that differ from a fresh recomputation (none when the aggregates are exact)."""
+def check(limit: int = 50, progress: Progress | None = None, periods: Sequence[str] | None = None) -> list[Mismatch]:
+    """Rows that differ from a fresh recomputation (none when the aggregates are exact); with
+    ``periods`` (stored period codes), only the rows of those periods are recomputed and compared."""
     work = "agg_check_expected"
     table = _t(Aggregate)
     with transaction.atomic(), connection.cursor() as cursor:
@@ -341,14 +438,21 @@ def check(limit: int = 50) -> list[Mismatch]:
             " total numeric, plain numeric, count integer, maximum numeric)"
         )
         try:
-            recompute(work)
+            recompute(work, progress, periods=periods)
             key = "structure, element_id, unit_id, period"
+            only = ""
+            if periods is not None:
+                codes = ", ".join(f"'{Period.parse(code).code}'" for code in periods) or "NULL"
+                only = f" WHERE period IN ({codes})"
+            # the maximum is kept exact only for elements aggregated by max (it only grows for the others)
+            maxed = _in(list(DataElement.objects.filter(aggregation="max").values_list("pk", flat=True)))
             body = "total, plain, count, maximum"
+            inner = f"total, plain, count, CASE WHEN element_id IN ({maxed}) THEN maximum END AS maximum"
             cursor.execute(
-                f"SELECT {key}, {body}, 's' FROM (SELECT {key}, {body} FROM {table}"
-                f" EXCEPT SELECT {key}, {body} FROM {work}) a"
-                f" UNION ALL SELECT {key}, {body}, 'e' FROM (SELECT {key}, {body} FROM {work}"
-                f" EXCEPT SELECT {key}, {body} FROM {table}) b LIMIT {int(limit) * 2}"
+                f"SELECT {key}, {body}, 's' FROM (SELECT {key}, {inner} FROM {table}{only}"
+                f" EXCEPT SELECT {key}, {inner} FROM {work}{only}) a"
+                f" UNION ALL SELECT {key}, {body}, 'e' FROM (SELECT {key}, {inner} FROM {work}{only}"
+                f" EXCEPT SELECT {key}, {inner} FROM {table}{only}) b LIMIT {int(limit) * 2}"
             )
             rows = cursor.fetchall()
         finally:
@@ -435,18 +539,30 @@ def read(
     cells: dict[tuple[int, str, int], Cell] = defaultdict(Cell)
     wanted = {(p.code, u.pk) for p in periods for u in targets.get(p.code, [])}
     unit_ids = {u for _p, u in wanted}
+    # Rows of sums, counts and maxima are kept per stored period: an asked period adds those of
+    # every period inside it. Rows of elements aggregated by ``last`` are kept per asked period.
+    inside: dict[str, list[str]] = defaultdict(list)
+    for period in periods:
+        for kind in PeriodType:
+            if kind.months <= period.type.months:
+                for sp in period.subperiods(kind):
+                    inside[sp.code].append(period.code)
     rows = Aggregate.objects.filter(
-        structure=code, element_id__in=list(by_id), period__in=[p.code for p in periods], unit_id__in=unit_ids
+        structure=code, element_id__in=list(by_id), period__in=sorted(inside), unit_id__in=unit_ids
     ).values_list("element_id", "period", "unit_id", "total", "plain", "count", "maximum")
-    for el, period, unit_id, total, plain, count, maximum in rows:
-        if (period, unit_id) in wanted:
-            cells[(el, period, unit_id)].add(total, plain, count, maximum)
+    asked = {p.code for p in periods}
+    for el, row_period, unit_id, total, plain, count, maximum in rows:
+        last = by_id[el].aggregation == "last"
+        outs = ([row_period] if row_period in asked else []) if last else inside.get(row_period, [])
+        for asked_code in outs:
+            if (asked_code, unit_id) in wanted:
+                cells[(el, asked_code, unit_id)].add(total, plain, count, maximum)
     _add_own(cells, by_id, periods, targets, code, wanted)
     out: dict[tuple[str, str, int], Decimal] = {}
-    for (el, period, unit_id), cell in cells.items():
+    for (el, period_code, unit_id), cell in cells.items():
         value = cell.value(by_id[el].aggregation)
         if value is not None:
-            out[(by_id[el].code, period, unit_id)] = value
+            out[(by_id[el].code, period_code, unit_id)] = value
     return out
 
 
@@ -554,21 +670,23 @@ def _current_ancestors(unit_ids: set[int]) -> dict[int, list[tuple[int, Decimal]
         return {}
     succ = _t(UnitSuccession)
     day = _date(today())
-    landed: dict[int, dict[int, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+    # one entry per landing: a value that lands on three units under one parent counts three times
+    # there, as the recomputation and the on-read roll-up count it
+    landed: dict[int, list[tuple[int, Decimal]]] = defaultdict(list)
     with connection.cursor() as cursor:
         cursor.execute(
             f"WITH RECURSIVE fwd(u, cur, sh) AS (SELECT id, id, CAST(1 AS numeric) FROM {_t(Unit)}"
             f" WHERE id IN ({_in(sorted(unit_ids))})"
             f" UNION ALL SELECT f.u, s.{_c(UnitSuccession, 'successor')}, f.sh * s.{_c(UnitSuccession, 'share')}"
             f" FROM fwd f JOIN {succ} s ON s.{_c(UnitSuccession, 'predecessor')} = f.cur)"
-            f" SELECT f.u, f.cur, f.sh, x.path FROM fwd f JOIN {_t(Unit)} x ON x.id = f.cur"
-            f" WHERE x.valid_to IS NULL OR x.valid_to > {day}"
+            f" SELECT f.u, f.cur, SUM(f.sh), x.path FROM fwd f JOIN {_t(Unit)} x ON x.id = f.cur"
+            f" WHERE x.valid_to IS NULL OR x.valid_to > {day} GROUP BY f.u, f.cur, x.path"
         )
         for u, cur, share, path in cursor.fetchall():
             for part in path.strip("/").split("/"):
                 if part and int(part) != cur:
-                    landed[u][int(part)] += Decimal(share)
-    return {u: list(targets.items()) for u, targets in landed.items()}
+                    landed[u].append((int(part), Decimal(share)))
+    return dict(landed)
 
 
 def apply_changes(changes: Iterable[ValueChange]) -> None:
@@ -600,7 +718,7 @@ def apply_changes(changes: Iterable[ValueChange]) -> None:
     current = _current_ancestors({c.unit_id for c in plain_changes})
     for change in plain_changes:
         old, new = change.old, change.new
-        outs = [p.code for p in containing(change.period)]
+        outs = [change.period]  # sums, counts and maxima are kept per stored period only
         lowered = old is not None and (new is None or new < old)
         for structure, targets in (
             (DATED, [(a, Decimal(1)) for a in dated.get((change.unit_id, ends[change.period]), [])]),

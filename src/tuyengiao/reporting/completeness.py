@@ -1,14 +1,24 @@
-"""Completeness and timeliness: how many reports are due, sent, on time and approved under a unit."""
+"""Completeness and timeliness: how many reports are due, sent, on time and approved under a unit.
+
+Counted in the database: one recursive walk of the dated tree tags every unit with the child of
+the asked unit it lies under, and one grouped statement counts the reports expected (units of
+the kinds that report the data set), sent, sent on time and approved per child. Python sees
+one row per child, never the tens of thousands of units below.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
+from django.db import connection
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from tuyengiao.core.periods import Period
+from tuyengiao.org import tree as org_tree
 from tuyengiao.org.models import Unit, today
 
 from .models import DataSet, Status, Submission
@@ -47,59 +57,92 @@ class CompletenessReport:
     due: dt.date
 
 
+def _branches_sql(root: Unit, day: dt.date) -> tuple[str, list[Any]]:
+    """``sub(id, branch, lvl)``: the root (branch NULL) and every unit under it on ``day``, tagged
+    with the root's child it lies under."""
+    n = org_tree._names()
+    d = connection.ops.adapt_datefield_value(day)
+    placed = (
+        f"p.{n.pl_from} <= %s AND (p.{n.pl_to} IS NULL OR p.{n.pl_to} > %s)"
+        f" AND u.{n.unit_from} <= %s AND (u.{n.unit_to} IS NULL OR u.{n.unit_to} > %s)"
+    )
+    sql = (
+        f"WITH RECURSIVE sub(id, branch, lvl) AS (SELECT CAST(%s AS {n.id_type}), CAST(NULL AS {n.id_type}), 0"
+        f" UNION ALL SELECT p.{n.pl_unit}, CASE WHEN sub.lvl = 0 THEN p.{n.pl_unit} ELSE sub.branch END, sub.lvl + 1"
+        f" FROM sub JOIN {n.placement} p ON p.{n.pl_parent} = sub.id JOIN {n.unit} u ON u.{n.unit_id} = p.{n.pl_unit}"
+        f" WHERE {placed} AND sub.lvl < {org_tree.MAX_LEVELS})"
+    )
+    return sql, [root.pk, d, d, d, d]
+
+
+def _reporting(dataset: DataSet) -> tuple[str, list[Any]]:
+    """The joins to each unit's kind and its report, and the kinds that report the data set."""
+    kinds = list(dataset.unit_kinds or []) or [""]
+    s, u = connection.ops.quote_name(Submission._meta.db_table), connection.ops.quote_name(Unit._meta.db_table)
+    sql = (
+        f" JOIN {u} x ON x.id = sub.id LEFT JOIN {s} s ON s.unit_id = sub.id AND s.dataset_id = %s"
+        f" AND s.period = %s"
+    )
+    return sql, kinds
+
+
 def completeness(dataset: DataSet, unit: Unit, period: Period | str) -> CompletenessReport:
     """Expected, submitted, on-time and approved reports under a unit (tree of the period end).
 
-    Four queries whatever the size: the dated tree (2), the submissions (1), nothing per unit.
+    Three statements whatever the size: the counts per child, the children, the late units.
     """
-    from tuyengiao.org.services import tree_as_of
-
     period = dataset.period(period) if isinstance(period, str) else period
     day = min(period.end, unit.last_day())
-    tree = tree_as_of(day, root=unit)
-    subs = {
-        s.unit_id: s
-        for s in Submission.objects.filter(dataset=dataset, period=period.code).only(
-            "unit_id", "status", "submitted_at"
-        )
-    }
     due = dataset.due_date(period)
+    cutoff = timezone.make_aware(dt.datetime.combine(due + dt.timedelta(days=1), dt.time.min))
+    with_sql, params = _branches_sql(unit, day)
+    joins, kinds = _reporting(dataset)
+    kind_in = ", ".join(["%s"] * len(kinds))
+    reports = f"x.kind IN ({kind_in})"
+    sent = f"{reports} AND s.status IN (%s, %s)"
+    sent_params = [*kinds, Status.SUBMITTED, Status.APPROVED]
+    sql = (
+        f"{with_sql} SELECT sub.branch, COUNT(*) FILTER (WHERE {reports}), COUNT(*) FILTER (WHERE {sent}),"
+        f" COUNT(*) FILTER (WHERE {sent} AND s.submitted_at < %s),"
+        f" COUNT(*) FILTER (WHERE {reports} AND s.status = %s),"
+        " COUNT(*) FILTER (WHERE sub.lvl >= 2), MAX(CASE WHEN sub.lvl <= 1 THEN s.status END)"
+        f" FROM sub{joins} GROUP BY sub.branch"
+    )
+    args = [*params, *kinds, *sent_params, *sent_params, cutoff, *kinds, Status.APPROVED,
+            dataset.pk, period.code]
+    counts: dict[int | None, tuple[int, int, int, int, int, str | None]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, args)
+        for branch, *row in cursor.fetchall():
+            counts[branch] = (int(row[0] or 0), int(row[1] or 0), int(row[2] or 0), int(row[3] or 0),
+                              int(row[4] or 0), row[5])
+    root = Completeness(unit)
+    if dataset.reports(unit):
+        root.status = (counts.get(None) or (0, 0, 0, 0, 0, None))[5] or Status.DRAFT
+    children: list[Completeness] = []
+    for child in org_tree.children(unit, day):
+        expected, submitted, on_time, approved, deeper, status = counts.get(child.pk, (0, 0, 0, 0, 0, None))
+        stats = Completeness(child, expected, submitted, on_time, approved, has_children=deeper > 0)
+        if dataset.reports(child):
+            stats.status = status or Status.DRAFT
+        children.append(stats)
+    for expected, submitted, on_time, approved, _deeper, _status in counts.values():
+        root.expected += expected
+        root.submitted += submitted
+        root.on_time += on_time
+        root.approved += approved
+    root.has_children = bool(children)
     late: list[Unit] = []
-
-    memo: dict[int, Completeness] = {}
-
-    def walk(node: Unit) -> Completeness:
-        stats = Completeness(node)
-        kids = tree.get(node.pk, [])
-        stats.has_children = bool(kids)
-        if dataset.reports(node):
-            stats.expected += 1
-            sub = subs.get(node.pk)
-            stats.status = sub.status if sub else Status.DRAFT
-            if sub and sub.status in (Status.SUBMITTED, Status.APPROVED):
-                stats.submitted += 1
-                if sub.submitted_at and timezone.localdate(sub.submitted_at) <= due:
-                    stats.on_time += 1
-                if sub.status == Status.APPROVED:
-                    stats.approved += 1
-            elif today() > due:
-                late.append(node)
-        for kid in kids:
-            sub_stats = walk(kid)
-            stats.expected += sub_stats.expected
-            stats.submitted += sub_stats.submitted
-            stats.on_time += sub_stats.on_time
-            stats.approved += sub_stats.approved
-        memo[node.pk] = stats
-        return stats
-
-    root = walk(unit)
-    child_stats = [memo[kid.pk] for kid in tree.get(unit.pk, [])]
-    late_sorted = sorted(late, key=lambda u: u.path)
+    if today() > due:
+        late_sql = (
+            f"{with_sql} SELECT sub.id FROM sub{joins} WHERE {reports}"
+            " AND (s.status IS NULL OR s.status NOT IN (%s, %s))"
+        )
+        late_qs = Unit.objects.filter(
+            pk__in=RawSQL(late_sql, [*params, dataset.pk, period.code, *kinds, Status.SUBMITTED,  # noqa: S611
+                                     Status.APPROVED])
+        )
+        late = list(late_qs.order_by("path"))
     from tuyengiao.core.text import vn_sorted
 
-    return CompletenessReport(
-        dataset, period, root, vn_sorted(child_stats, key=lambda c: c.unit.name), late_sorted, due
-    )
-
-
+    return CompletenessReport(dataset, period, root, vn_sorted(children, key=lambda c: c.unit.name), late, due)

@@ -162,14 +162,16 @@ class DataValueQuerySet(ScopedQuerySet):
 
 
 class DataValue(VersionedModel):
-    element = models.ForeignKey(DataElement, on_delete=models.PROTECT, related_name="values")
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="data_values")
+    # Tens of millions of rows: only the indexes queries use (the unique key serves element and
+    # element + period lookups, the (unit, period) index a unit's form and own values).
+    element = models.ForeignKey(DataElement, on_delete=models.PROTECT, related_name="values", db_index=False)
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="data_values", db_index=False)
     period = models.CharField(_("period"), max_length=8)
     value = models.DecimalField(_("value"), max_digits=18, decimal_places=4, null=True, blank=True)
     text_value = models.TextField(_("text value"), blank=True)
     comment = models.CharField(_("comment"), max_length=500, blank=True)
     stored_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
     )
 
     objects = DataValueQuerySet.as_manager()
@@ -178,10 +180,9 @@ class DataValue(VersionedModel):
         verbose_name = _("data value")
         verbose_name_plural = _("data values")
         constraints = [
-            models.UniqueConstraint(fields=["element", "unit", "period"], name="unique_data_value")
+            models.UniqueConstraint(fields=["element", "period", "unit"], name="unique_data_value")
         ]
         indexes = [
-            models.Index(fields=["element", "period", "unit"]),
             models.Index(fields=["unit", "period"]),
         ]
 

@@ -1,0 +1,363 @@
+"""The benchmark rows beyond the analytics questions: completeness, writes, pages and HTTP.
+
+Each function returns a ``Result``-like tuple for ``bench.scale``: the service's times in ms, the
+hand-written bound and the aggregate-row bound (``None`` where none applies) and a note.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from django.db.models import Count
+
+ROOT = Path(__file__).resolve().parent.parent
+RUNS = int(os.environ.get("BENCH_RUNS", "7"))
+BENCH_USER = "bench.quantri"
+
+
+def _ms(fn: Callable[[], Any], runs: int = RUNS) -> list[float]:
+    fn()
+    out = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        fn()
+        out.append((time.perf_counter() - started) * 1000)
+    return out
+
+
+def national_admin() -> Any:
+    """A unit admin (and data entry) of the central unit, made once in the bench database."""
+    from django.contrib.auth import get_user_model
+
+    from tuyengiao.org.models import Assignment, Unit
+
+    top = Unit.objects.filter(parent__isnull=True, valid_to__isnull=True).order_by("pk").first()
+    user, _made = get_user_model().objects.get_or_create(username=BENCH_USER, defaults={"is_active": True})
+    for role in ("unit_admin", "data_entry"):
+        Assignment.objects.get_or_create(user=user, unit=top, role=role)
+    return user
+
+
+def completeness_rows() -> list[tuple[str, list[float], float | None, float | None, str]]:
+    from django.db import connection
+
+    from tuyengiao.org.models import Unit
+    from tuyengiao.reporting.completeness import completeness
+    from tuyengiao.reporting.models import DataSet
+
+    monthly = DataSet.objects.get(code="BC_THANG")
+    top = Unit.objects.filter(parent__isnull=True, valid_to__isnull=True).order_by("pk").first()
+    province = Unit.objects.filter(kind="province", valid_to__isnull=True).order_by("code").first()
+    assert top is not None and province is not None
+    month = "202512"  # on the structure after the 2025 reorganisation: 34 provinces, 3.321 communes
+    rows = []
+    for unit, label in ((top, "the provinces"), (province, "one province's communes")):
+        report = completeness(monthly, unit, month)
+        hand = (
+            "SELECT count(*), count(*) FILTER (WHERE s.status IN ('submitted', 'approved')) FROM org_unit u"
+            " LEFT JOIN reporting_submission s ON s.unit_id = u.id AND s.dataset_id = %s AND s.period = %s"
+            " WHERE u.path LIKE %s AND u.kind = ANY(%s) AND u.valid_from <= %s"
+            " AND (u.valid_to IS NULL OR u.valid_to > %s) GROUP BY split_part(u.path, '/', %s)"
+        )
+        day = "2025-12-31"
+        params = [monthly.pk, month, unit.path + "%", list(monthly.unit_kinds), day, day, unit.depth + 3]
+
+        def sql(params: list[Any] = params, hand: str = hand) -> None:
+            with connection.cursor() as cursor:
+                cursor.execute(hand, params)
+                cursor.fetchall()
+
+        times = _ms(lambda unit=unit: completeness(monthly, unit, month))
+        rows.append((
+            f"completeness of one month, {report.root.expected:,} reporting units under {unit.code}, per {label}"
+            f" ({len(report.children)})".replace(",", "."),
+            times, statistics.median(_ms(sql)), None, "–",
+        ))
+    return rows
+
+
+def save_rows(user: Any) -> list[tuple[str, list[float], float | None, float | None, str]]:
+    """One value saved through the write path (checks, audit, aggregates), and a bulk import."""
+    from django.db import connection, transaction
+
+    from tuyengiao.org.models import Unit
+    from tuyengiao.reporting import entry
+    from tuyengiao.reporting.models import DataSet, DataValue
+
+    monthly = DataSet.objects.get(code="BC_THANG")
+    elements = list(monthly.elements.filter(value_type="integer", aggregation="sum").order_by("code"))
+    cells = list(Unit.objects.filter(kind__in=monthly.unit_kinds, valid_to__isnull=True).order_by("pk")
+                 .values_list("pk", flat=True)[:5000])
+    cell = Unit.objects.get(pk=cells[0])
+    period = "202601"  # after the generated months: no report sent, nothing locked
+    counter = iter(range(1, 10**6))
+
+    def save_one() -> None:
+        value = DataValue.objects.filter(element=elements[0], unit=cell, period=period).first()
+        entry.save_values(user, cell, period, [entry.ValueInput(elements[0], str(next(counter)),
+                                                                value.version if value else None)])
+
+    times = _ms(save_one)
+    row_id = DataValue.objects.filter(element=elements[0], unit=cell, period=period).values_list("pk", flat=True)[0]
+
+    def bare_update() -> None:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("UPDATE reporting_datavalue SET value = value + 1, version = version + 1 WHERE id = %s",
+                           [row_id])
+
+    def with_aggregates() -> None:
+        from tuyengiao.reporting import aggregates
+
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("UPDATE reporting_datavalue SET value = value + 1 WHERE id = %s RETURNING value", [row_id])
+            new = cursor.fetchone()[0]
+            aggregates.apply_changes([aggregates.ValueChange(elements[0].pk, cell.pk, period, new - 1, new)])
+
+    rows = [("one value saved through the write path, with its aggregates", times,
+             statistics.median(_ms(bare_update)), statistics.median(_ms(with_aggregates)), "–")]
+    # 100.000 values: every element of the month for a few thousand cells, one atomic save
+    import_period = "202602"
+    per_cell = max(1, len(elements))
+    wanted = min(int(os.environ.get("BENCH_IMPORT", "100000")), per_cell * len(cells))
+    units = {u.pk: u for u in Unit.objects.filter(pk__in=cells[: wanted // per_cell + 1])}
+    entries = []
+    for pk in cells[: wanted // per_cell + 1]:
+        for element in elements:
+            if len(entries) < wanted:
+                entries.append(entry.Entry(units[pk], entry.Period.parse(import_period), element, "7", None, None))
+    started = time.perf_counter()
+    changes, errors = entry._check(user, entries)
+    if errors:
+        raise SystemExit(f"bulk import refused: {errors[0][1]}")
+    entry.do_save_entries(user, changes)
+    took = (time.perf_counter() - started) * 1000
+    DataValue.objects.filter(period=import_period).delete()
+    rows.append((f"bulk import of {len(entries):,} values through the write path".replace(",", "."), [took],
+                 None, None, "–"))
+    return rows
+
+
+def page_row(user: Any) -> tuple[str, list[float], float | None, float | None, str]:
+    from django.test import Client
+    from django.urls import reverse
+
+    client = Client()
+    client.force_login(user)
+    url = reverse("reporting:dashboard")
+
+    def get() -> None:
+        response = client.get(url)
+        assert response.status_code == 200, response.status_code
+
+    return ("the dashboard page of the national unit, end to end (test client)", _ms(get, max(3, RUNS // 2)),
+            None, None, "–")
+
+
+def http_rows(user: Any, database_url: str, requests: int = 2000, clients: int = 20) -> list[Any]:
+    """gunicorn with 2 workers; the analytics API and an authenticated no-op, the same run."""
+    from django.db import connection
+    from rest_framework.authtoken.models import Token
+
+    from tuyengiao.org.models import Unit
+    from tuyengiao.reporting.models import DataSet
+
+    token = Token.objects.get_or_create(user=user)[0].key
+    top = Unit.objects.filter(parent__isnull=True, valid_to__isnull=True).order_by("pk").first()
+    assert top is not None
+    codes = ",".join(DataSet.objects.get(code="BC_THANG").elements.order_by("code").values_list("code", flat=True)[:10])
+    connection.close()
+    port = 18000 + os.getpid() % 1000
+    env = dict(os.environ, DATABASE_URL=database_url, ALLOWED_HOSTS="127.0.0.1", DEBUG="0")
+    server = subprocess.Popen(
+        [str(Path(sys.executable).parent / "gunicorn"), "tuyengiao.wsgi:application", "--pythonpath", "src",
+         "--bind", f"127.0.0.1:{port}", "--workers", "2", "--log-level", "warning"],
+        cwd=ROOT, env=env,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(base + "/api/", timeout=1)  # noqa: S310 (local server)
+            except Exception as exc:
+                if getattr(exc, "code", None):
+                    break
+                time.sleep(0.2)
+        months = ",".join(f"2025{m:02d}" for m in range(1, 13))
+        analytics = f"{base}/api/analytics/?dx={codes}&pe={months}&ou={top.code}&ou_mode=children&structure=current"
+        noop = f"{base}/api/"
+        out = []
+        for name, url in (("analytics API over HTTP (national dashboard question)", analytics),
+                          ("authenticated no-op endpoint over HTTP (/api/)", noop)):
+            rate, p95, errors = _load(url, token, requests, clients)
+            out.append((f"{name}: {requests} requests, {clients} clients: {rate:.1f} req/s, p95 {p95:.0f} ms,"
+                        f" {errors} errors", [p95], None, None, "–"))
+        peak = _peak_memory(server.pid)
+        out.append((f"peak memory of a gunicorn worker: {peak / 1024:.0f} MB", [], None, None, "–"))
+        return out
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def _load(url: str, token: str, requests: int, clients: int) -> tuple[float, float, int]:
+    latencies: list[float] = []
+    errors = 0
+    lock = threading.Lock()
+
+    def one(_n: int) -> None:
+        nonlocal errors
+        request = urllib.request.Request(url, headers={"Authorization": f"Token {token}"})  # noqa: S310
+        started = time.perf_counter()
+        try:
+            with urllib.request.urlopen(request, timeout=120) as response:  # noqa: S310
+                response.read()
+                ok = response.status == 200
+        except Exception:
+            ok = False
+        took = (time.perf_counter() - started) * 1000
+        with lock:
+            latencies.append(took)
+            errors += not ok
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(clients) as pool:
+        list(pool.map(one, range(requests)))
+    elapsed = time.perf_counter() - started
+    latencies.sort()
+    return requests / elapsed, latencies[int(len(latencies) * 0.95) - 1], errors
+
+
+def _peak_memory(master: int) -> int:
+    """The largest peak resident size (kB) among the master's worker processes."""
+    peak = 0
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            text = status.read_text()
+        except OSError:
+            continue
+        fields = dict(line.split(":", 1) for line in text.splitlines() if ":" in line)
+        if fields.get("PPid", "").strip() == str(master):
+            peak = max(peak, int(fields.get("VmHWM", "0 kB").split()[0]))
+    return peak
+
+
+__all__ = ["Decimal", "completeness_rows", "http_rows", "national_admin", "page_row", "save_rows"]
+
+
+def rush_row(database_url: str, officers: int = 300, per_commune: int = 3, period: str = "202603") -> list[Any]:
+    """A deadline rush over HTTP: ``officers`` commune officers (``per_commune`` on each commune)
+    each send the month's report of one cell of their commune (officers of one commune send the
+    same new values in different orders) and submit it, all at once on gunicorn with 3 workers.
+    Afterwards every value is there exactly once and the month's aggregate rows equal a
+    recomputation."""
+    import json
+    import random
+
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from rest_framework.authtoken.models import Token
+
+    from tuyengiao.org.models import Assignment, Unit
+    from tuyengiao.reporting import aggregates
+    from tuyengiao.reporting.models import DataSet, DataValue
+
+    monthly = DataSet.objects.get(code="BC_THANG")
+    codes = list(monthly.elements.exclude(value_type="text").order_by("code").values_list("code", flat=True))
+    open_communes = Unit.objects.filter(kind="commune", valid_to__isnull=True).order_by("pk")
+    communes = list(open_communes[: officers // per_commune])
+    jobs: list[tuple[str, str, list[str]]] = []
+    rng = random.Random(15)
+    for commune in communes:
+        cell = (Unit.objects.filter(parent=commune, valid_to__isnull=True, kind__in=monthly.unit_kinds)
+                .order_by("pk").first())
+        if cell is None:
+            continue
+        for number in range(per_commune):
+            user, _made = get_user_model().objects.get_or_create(username=f"bench.xa.{commune.pk}.{number}")
+            Assignment.objects.get_or_create(user=user, unit=commune, role="data_entry")
+            order = codes[:]
+            rng.shuffle(order)
+            jobs.append((Token.objects.get_or_create(user=user)[0].key, cell.code, order))
+    DataValue.objects.filter(period=period).delete()
+    from tuyengiao.reporting.models import Submission
+
+    Submission.objects.filter(period=period).delete()
+    aggregates.refresh([(el, period) for el in monthly.elements.values_list("pk", flat=True)])
+    connection.close()
+    port = 19000 + os.getpid() % 1000
+    env = dict(os.environ, DATABASE_URL=database_url, ALLOWED_HOSTS="127.0.0.1", DEBUG="0")
+    server = subprocess.Popen(
+        [str(Path(sys.executable).parent / "gunicorn"), "tuyengiao.wsgi:application", "--pythonpath", "src",
+         "--bind", f"127.0.0.1:{port}", "--workers", "3", "--log-level", "warning"], cwd=ROOT, env=env,
+    )
+    base = f"http://127.0.0.1:{port}/api"
+    latencies: list[float] = []
+    outcome: dict[str, int] = {"ok": 0, "refused": 0, "error": 0}
+    lock = threading.Lock()
+
+    def post(path: str, token: str, body: dict[str, Any]) -> None:
+        request = urllib.request.Request(  # noqa: S310 (local server)
+            base + path, data=json.dumps(body).encode(), method="POST",
+            headers={"Authorization": f"Token {token}", "Content-Type": "application/json"},
+        )
+        started = time.perf_counter()
+        try:
+            with urllib.request.urlopen(request, timeout=120) as response:  # noqa: S310
+                response.read()
+                kind = "ok"
+        except urllib.error.HTTPError as exc:
+            kind = "refused" if exc.code < 500 else "error"
+        except Exception:
+            kind = "error"
+        with lock:
+            latencies.append((time.perf_counter() - started) * 1000)
+            outcome[kind] += 1
+
+    def officer(job: tuple[str, str, list[str]]) -> None:
+        token, cell, order = job
+        values = [{"dataElement": code, "value": 1 + sum(map(ord, code)) % 50} for code in order]
+        report = {"dataSet": monthly.code, "period": period, "orgUnit": cell}
+        post("/dataValueSets/", token, {**report, "dataValues": values})
+        post("/submissions/submit/", token, {"dataSet": monthly.code, "period": period, "orgUnit": cell})
+
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(base + "/", timeout=1)  # noqa: S310
+            except Exception as exc:
+                if getattr(exc, "code", None):
+                    break
+                time.sleep(0.2)
+        started = time.perf_counter()
+        with ThreadPoolExecutor(20) as pool:
+            list(pool.map(officer, jobs))
+        elapsed = time.perf_counter() - started
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    cells = {cell for _t, cell, _o in jobs}
+    stored = DataValue.objects.filter(period=period, unit__code__in=cells)
+    twice = stored.values("element_id", "unit_id").annotate(n=Count("pk")).filter(n__gt=1).count()
+    missing = len(cells) * len(codes) - stored.count()
+    mismatches = aggregates.check(periods=[period])
+    latencies.sort()
+    p95 = latencies[int(len(latencies) * 0.95) - 1] if latencies else 0.0
+    name = (
+        f"deadline rush: {len(jobs)} officers on {len(cells)} cells, {len(latencies)} requests at 20 clients,"
+        f" gunicorn 3 workers: {len(latencies) / elapsed:.1f} req/s, p95 {p95:.0f} ms, {outcome['error']} errors,"
+        f" {outcome['refused']} refused (already sent); {missing} values missing, {twice} twice,"
+        f" aggregates {'equal to' if not mismatches else 'DIFFERENT from'} a recomputation"
+    )
+    return [(name, [p95], None, None, "yes" if not (missing or twice or mismatches or outcome["error"]) else "NO")]
