@@ -449,8 +449,6 @@ def move_unit(unit: Unit, new_parent: Unit, day: dt.date) -> None:
 
 # --- queries (the walks themselves live in ``tree``) -------------------------------------------
 
-# Kept for ``reporting.completeness``, which still reads the tree through it: use ``tree.tree_as_of``.
-tree_as_of = tree.tree_as_of
 
 
 def member_total(unit: Unit, on: dt.date | None = None) -> int:
