@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from tests.reporting.test_demo import small_province
+from tests.demo.test_reporting import small_province
+from tuyengiao.demo import reporting as demo
 from tuyengiao.org.models import Unit
-from tuyengiao.reporting import analytics, demo
+from tuyengiao.reporting import analytics
 from tuyengiao.reporting.models import DataValue
 
 CODES = ["TL_THAM_GIA_HOC_TAP", "TL_DANG_KY_LAM_THEO"]

@@ -25,6 +25,8 @@ WIDTHS = [390, 1280]
 MENU_PAGES = {
     "/", "/org/", "/reporting/", "/documents/", "/events/", "/campaigns/", "/accounts/2fa/",
     "/org/changelog/", "/api/docs/", "/admin/", "/accounts/preferences/",
+    "/accounts/password/", "/accounts/tokens/", "/accounts/users/", "/reviews/", "/handbook/",
+    "/training/", "/outreach/", "/plans/", "/opinion/", "/history/", "/emulation/", "/inspections/",
 }
 # Not ours to fix (Django admin, the API's own viewer) or not pages (files, downloads).
 SKIP = ("/admin/", "/api/", "/static/", "/media/", "/accounts/logout/", "/attachments/", "/photos/", "/excel/",

@@ -10,11 +10,11 @@ from tuyengiao.core import providers
 from tuyengiao.core.periods import Period
 from tuyengiao.demo import emulation as emulation_demo
 from tuyengiao.demo import inspections as inspections_demo
+from tuyengiao.demo import org as org_demo
 from tuyengiao.emulation import services
 from tuyengiao.emulation.models import Contest
 from tuyengiao.inspections.models import Inspection, Recommendation
 from tuyengiao.inspections.services import overdue_q
-from tuyengiao.org import demo as org_demo
 
 
 def total(code: str, period: str) -> Decimal:
