@@ -9,16 +9,6 @@ from tuyengiao.core.forms import CountField
 
 from .models import Commendation, Contest, Criterion, Entry, Exemplar, Grade, PracticeModel, Round
 
-D_ATTRS = {"placeholder": "28/12/2022", "autocomplete": "off"}
-D_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
-
-
-def _dates(form: forms.BaseForm, *names: str) -> None:
-    for name in names:
-        field: Any = form.fields[name]
-        field.input_formats = D_FORMATS
-        field.widget = forms.DateInput(attrs=D_ATTRS, format="%d/%m/%Y")
-
 
 class PracticeModelForm(forms.ModelForm):
     class Meta:
@@ -32,7 +22,6 @@ class PracticeModelForm(forms.ModelForm):
         fields: Any = self.fields
         fields["unit"].queryset = units
         fields["replicated_to"].queryset = visible_units
-        _dates(self, "started_on")
 
 
 class ExemplarForm(forms.ModelForm):
@@ -46,7 +35,6 @@ class ExemplarForm(forms.ModelForm):
         fields: Any = self.fields
         fields["unit"].queryset = units
         fields["event"].queryset = events
-        _dates(self, "honoured_on")
 
 
 class CommendationForm(forms.ModelForm):
@@ -61,7 +49,6 @@ class CommendationForm(forms.ModelForm):
         fields["unit"].queryset = units
         fields["recipient_unit"].queryset = visible_units
         fields["event"].queryset = events
-        _dates(self, "awarded_on")
 
 
 class ContestForm(forms.ModelForm):
@@ -99,7 +86,6 @@ class EntryForm(forms.ModelForm):
         fields: Any = self.fields
         fields["category"].queryset = contest.categories.all()
         fields["author_unit"].queryset = visible_units
-        _dates(self, "received_on")
 
 
 class AssignForm(forms.Form):

@@ -122,6 +122,9 @@ class RecommendationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mi
                             viewsets.GenericViewSet[Recommendation]):
     """Follow-up of a recommendation (status, evidence, date done), by the inspecting or the owner unit."""
 
+    # the follow-up is recorded by the inspecting unit or the owner unit: the service decides
+    write_actions = {"update": None, "partial_update": None}
+
     serializer_class = RecommendationSerializer
     filterset_class = RecommendationFilter
     http_method_names = ["get", "patch", "head", "options"]

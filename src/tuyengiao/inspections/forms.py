@@ -8,16 +8,6 @@ from tuyengiao.core.forms import CountField
 
 from .models import Inspection, Recommendation
 
-D_ATTRS = {"placeholder": "28/12/2022", "autocomplete": "off"}
-D_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
-
-
-def _dates(form: forms.BaseForm, *names: str) -> None:
-    for name in names:
-        field: Any = form.fields[name]
-        field.input_formats = D_FORMATS
-        field.widget = forms.DateInput(attrs=D_ATTRS, format="%d/%m/%Y")
-
 
 class InspectionForm(forms.ModelForm):
     class Meta:
@@ -34,7 +24,6 @@ class InspectionForm(forms.ModelForm):
         fields["unit"].queryset = units
         fields["inspected_units"].queryset = visible_units
         fields["document"].queryset = documents
-        _dates(self, "planned_on", "held_from", "held_to")
 
 
 class RecommendationForm(forms.ModelForm):
@@ -49,7 +38,6 @@ class RecommendationForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         fields: Any = self.fields
         fields["owner_unit"].queryset = visible_units
-        _dates(self, "due_on")
 
 
 class FollowUpForm(forms.ModelForm):
@@ -60,7 +48,6 @@ class FollowUpForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _dates(self, "done_on")
 
 
 class ListFilter(forms.Form):
