@@ -195,9 +195,10 @@ class JudgeAssignmentSerializer(serializers.ModelSerializer[JudgeAssignment]):
 
 
 class JudgeAssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Any]):
+    """A judge's own assignments and scores; nobody else's, whatever their role."""
+
     # a judge scores their own sheets: the service checks the assignment, not a role over the unit
     write_actions = {"scores": None}
-    """A judge's own assignments and scores; nobody else's, whatever their role."""
 
     serializer_class = JudgeAssignmentSerializer
 
