@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from tuyengiao.core.periods import Period
@@ -34,19 +34,20 @@ def members_recorded(unit_ids: Iterable[int] | None, period: Period) -> dict[int
 
 
 def active_condition(start: dt.datetime, after: dt.datetime) -> Q:
+    """One EXISTS per kind of activity: joining the three at once multiplies a member's rows."""
+    member = OuterRef("pk")
     return (
-        Q(readings__opened_at__gte=start, readings__opened_at__lt=after)
-        | Q(attempts__submitted_at__gte=start, attempts__submitted_at__lt=after)
-        | Q(attendances__presence=Presence.PRESENT, attendances__meeting__start__gte=start,
-            attendances__meeting__start__lt=after)
+        Q(Exists(Reading.objects.filter(member=member, opened_at__gte=start, opened_at__lt=after)))
+        | Q(Exists(Attempt.objects.filter(member=member, submitted_at__gte=start, submitted_at__lt=after)))
+        | Q(Exists(Attendance.objects.filter(member=member, presence=Presence.PRESENT,
+                                             meeting__start__gte=start, meeting__start__lt=after)))
     )
 
 
 def members_active(unit_ids: Iterable[int] | None, period: Period) -> dict[int, Decimal]:
     """Members who read, took a quiz or attended a meeting in the period (on their own or through the secretary)."""
     start, after = _span(period)
-    active = Member.objects.filter(active_condition(start, after)).values("pk")
-    qs = Member.objects.filter(pk__in=active).exclude(status=MemberStatus.TRANSFERRED)
+    qs = Member.objects.filter(active_condition(start, after)).exclude(status=MemberStatus.TRANSFERRED)
     return per_unit(qs, unit_ids, Count("pk"))
 
 
