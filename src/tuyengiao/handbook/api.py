@@ -107,6 +107,8 @@ class InboxSerializer(serializers.ModelSerializer[InboxItem]):
 
 @extend_schema(tags=["handbook"], parameters=[OpenApiParameter("q", str, description="Accent-insensitive search")])
 class LibraryViewSet(viewsets.ReadOnlyModelViewSet[Document]):
+    # a member's own reading, answers and replies: the services check the member, not a role
+    write_actions = {"finished": None}
     serializer_class = LibraryDocumentSerializer
 
     def get_queryset(self) -> QuerySet[Document]:
@@ -137,6 +139,8 @@ class LibraryViewSet(viewsets.ReadOnlyModelViewSet[Document]):
 @extend_schema(tags=["handbook"])
 class BookmarkViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.DestroyModelMixin,
                       viewsets.GenericViewSet[Bookmark]):
+    # a member's own reading, answers and replies: the services check the member, not a role
+    write_actions = {"create": None, "destroy": None}
     serializer_class = BookmarkSerializer
 
     def get_queryset(self) -> QuerySet[Bookmark]:
@@ -152,6 +156,8 @@ class BookmarkViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.Des
 
 @extend_schema(tags=["handbook"])
 class MeetingViewSet(viewsets.ReadOnlyModelViewSet[Meeting]):
+    # a member's own reading, answers and replies: the services check the member, not a role
+    write_actions = {"reply": None}
     serializer_class = MeetingSerializer
 
     def get_queryset(self) -> QuerySet[Meeting]:
@@ -175,6 +181,8 @@ class MeetingViewSet(viewsets.ReadOnlyModelViewSet[Meeting]):
 
 @extend_schema(tags=["handbook"])
 class QuizViewSet(viewsets.ReadOnlyModelViewSet[Quiz]):
+    # a member's own reading, answers and replies: the services check the member, not a role
+    write_actions = {"start": None}
     serializer_class = QuizSerializer
 
     def get_queryset(self) -> QuerySet[Quiz]:
@@ -194,6 +202,8 @@ class QuizViewSet(viewsets.ReadOnlyModelViewSet[Quiz]):
 
 @extend_schema(tags=["handbook"])
 class AttemptViewSet(viewsets.ReadOnlyModelViewSet[Attempt]):
+    # a member's own reading, answers and replies: the services check the member, not a role
+    write_actions = {"submit": None}
     serializer_class = AttemptSerializer
 
     def get_queryset(self) -> QuerySet[Attempt]:
@@ -223,6 +233,8 @@ class AttemptViewSet(viewsets.ReadOnlyModelViewSet[Attempt]):
 @extend_schema(tags=["handbook"])
 class CommitmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                         viewsets.GenericViewSet[Commitment]):
+    # a member's own reading, answers and replies: the services check the member, not a role
+    write_actions = {"create": None, "assess": None}
     serializer_class = CommitmentSerializer
 
     def get_queryset(self) -> QuerySet[Commitment]:
@@ -263,6 +275,8 @@ class PointViewSet(viewsets.ReadOnlyModelViewSet[PointEntry]):
 
 @extend_schema(tags=["handbook"])
 class InboxViewSet(viewsets.ReadOnlyModelViewSet[InboxItem]):
+    # a member's own reading, answers and replies: the services check the member, not a role
+    write_actions = {"read": None}
     serializer_class = InboxSerializer
 
     def get_queryset(self) -> QuerySet[InboxItem]:
