@@ -32,6 +32,7 @@ from rest_framework.exceptions import ValidationError
 from .exceptions import UserError
 from .forms import CountField
 from .numbers import format_date, format_number
+from .periods import FIRST_YEAR, LAST_YEAR
 from .tabular import append_row
 from .views import form_view, get_for_user, get_rw_for_user, require
 
@@ -132,7 +133,7 @@ class RecordFilter(filters.FilterSet):
     unit_field = "unit"
     date_field = "created_at"
     under = filters.NumberFilter(method="filter_under", label=_("Unit and the units below it"))
-    year = filters.NumberFilter(method="filter_year", label=_("Year"))
+    year = filters.NumberFilter(method="filter_year", label=_("Year"), min_value=FIRST_YEAR, max_value=LAST_YEAR)
 
     def filter_under(self, queryset: QuerySet[Any], name: str, value: Any) -> QuerySet[Any]:
         from tuyengiao.org.models import Unit
