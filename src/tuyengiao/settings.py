@@ -331,6 +331,10 @@ SPECTACULAR_SETTINGS = {
         "SuccessionKindEnum": "tuyengiao.org.choices.SuccessionKind",
         "DocumentKindEnum": "tuyengiao.documents.choices.DocumentKind",
         "EventKindEnum": "tuyengiao.events.models.EventKind",
+        "WorkFieldEnum": "tuyengiao.reporting.models.WorkField",
+        "DocumentWorkFieldEnum": "tuyengiao.documents.choices.WorkField",
+        "DocumentIssuerEnum": "tuyengiao.documents.choices.Issuer",
+        "CommendationIssuerEnum": "tuyengiao.emulation.models.Issuer",
     },
 }
 

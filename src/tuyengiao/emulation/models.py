@@ -275,12 +275,12 @@ class Round(models.Model):
 
 class Category(models.Model):
     contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="categories")
-    name = models.CharField(_("category"), max_length=200)
+    name = models.CharField(_("contest category"), max_length=200)
 
     objects = ContestPartQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("category")
+        verbose_name = _("contest category")
         verbose_name_plural = _("categories")
         ordering = ["contest", "pk"]
 
@@ -311,7 +311,7 @@ class Criterion(models.Model):
 
 class Entry(TimeStampedModel):
     contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="entries")
-    category = models.ForeignKey(Category, verbose_name=_("category"), null=True, blank=True,
+    category = models.ForeignKey(Category, verbose_name=_("contest category"), null=True, blank=True,
                                  on_delete=models.PROTECT, related_name="entries")
     title = models.CharField(_("entry title"), max_length=300)
     authors = models.CharField(_("authors"), max_length=500)

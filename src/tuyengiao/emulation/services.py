@@ -491,7 +491,7 @@ def results_xlsx(contest: Contest) -> bytes:
     sheet.title = _("Results")[:31]
     append_row(sheet, [contest.title])
     append_row(sheet, [_("Tie rule") + ": " + str(contest.get_tie_rule_display())])
-    append_row(sheet, [_("Rank"), _("Entry title"), _("Authors"), _("Authors' unit"), _("Category"),
+    append_row(sheet, [_("Rank"), _("Entry title"), _("Authors"), _("Authors' unit"), _("Contest category"),
                        _("Weighted score"), _("Prize")])
     prizes = dict(contest.prizes.values_list("entry_id", "grade"))
     labels = dict(Grade.choices)

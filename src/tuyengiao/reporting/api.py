@@ -378,6 +378,7 @@ class SubmissionViewSet(viewsets.ReadOnlyModelViewSet[Submission]):
         return self._run(approval.withdraw, request.user, self.get_object())
 
     @extend_schema(
+        operation_id="submissions_approve_many",
         request=inline_serializer("ApproveMany", {"ids": serializers.ListField(child=serializers.IntegerField())}),
         responses=inline_serializer(
             "ApproveManyResult",
