@@ -19,7 +19,7 @@ def board_world(transactional_db: None) -> tuple[World, Catalogue]:
     admin = world.province_admin
     for unit in (world.district, world.commune, world.other_commune):
         services.save_value(admin, catalogue.attendees, unit, "202402", "100", None)
-    services.save_value(admin, catalogue.attendees, world.commune, "202502", "3", None)  # 1 of 3 so far
+    services.save_value(admin, catalogue.attendees, world.commune, "202502", "3", None)  # 1 of 6 so far
     return world, catalogue
 
 
@@ -30,7 +30,8 @@ def test_a_partial_figure_says_how_many_units_it_covers(page_at, login, board_wo
     login(page, world.province_approver)
     page.goto(f"/reporting/?unit={world.province.pk}&period=6 tháng đầu năm 2025&structure=period")
     card = page.locator(".card[data-code=HT_LUOT_DV]")
-    assert "Từ 1/3 đơn vị" in card.inner_text()
+    # the district, the two communes and their cells all send a report with this figure
+    assert "Từ 1/6 đơn vị" in card.inner_text()
     assert "chưa đủ số liệu" in card.inner_text() and "%" not in card.locator(".muted").inner_text()
     assert page.locator(".coverage-note").is_visible()
     assert page.locator("#id_period").input_value() == "6 tháng đầu năm 2025"

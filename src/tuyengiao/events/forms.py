@@ -103,7 +103,17 @@ class SiteForm(forms.Form):
         return EventSite(unit=data.get("unit"), name=(data.get("name") or "").strip(), present=data.get("present") or 0)
 
 
-SiteFormSet = forms.formset_factory(SiteForm, extra=2, can_delete=True, max_num=500, validate_max=True)
+class BaseSiteFormSet(forms.BaseFormSet):
+    def add_fields(self, form: forms.Form, index: int | None) -> None:
+        """The remove box of each row is named for screen readers (its column header is not its label)."""
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].widget.attrs["aria-label"] = _("Remove")
+
+
+SiteFormSet = forms.formset_factory(
+    SiteForm, formset=BaseSiteFormSet, extra=2, can_delete=True, max_num=500, validate_max=True
+)
 
 
 def site_formset(data: Any, event: Event | None, units: Any) -> Any:
