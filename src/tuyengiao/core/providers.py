@@ -122,16 +122,26 @@ def _remember(dependency: Dependency) -> Callable[..., None]:
     return receiver
 
 
+# Who keeps derived figures as values registers here (reporting, at start-up): core only declares
+# what a figure depends on and never imports the app that stores it.
+_CHANGE_HANDLERS: list[Callable[[str, list[Any]], None]] = []
+
+
+def on_records_changed(handler: Callable[[str, list[Any]], None]) -> None:
+    """Call ``handler(code, places)`` when records a kept figure depends on change."""
+    if handler not in _CHANGE_HANDLERS:
+        _CHANGE_HANDLERS.append(handler)
+
+
 def _changed(code: str, dependency: Dependency) -> Callable[..., None]:
     def receiver(sender: Any, instance: Any, **kwargs: Any) -> None:
         if kwargs.get("raw"):
             return
         places = list(dependency.locate(instance))
         places += getattr(instance, "_kept_before", {}).get(id(dependency), [])
-        if places:
-            from tuyengiao.reporting import derived  # reporting keeps the values; core only declares
-
-            derived.changed(code, places)
+        if places and _CHANGE_HANDLERS:
+            for handler in _CHANGE_HANDLERS:
+                handler(code, places)
 
     return receiver
 

@@ -10,10 +10,13 @@ class ReportingConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
+        from tuyengiao.core import providers
         from tuyengiao.org.audit import CodedRecords, register_coded
         from tuyengiao.org.signals import tree_changed
 
-        from . import aggregates, audit_names, models
+        from . import aggregates, audit_names, derived, models
+
+        providers.on_records_changed(derived.changed)  # kept figures are refreshed by reporting
 
         tree_changed.connect(aggregates.on_tree_changed, dispatch_uid="reporting.aggregates")
         from .review import register_section
