@@ -299,7 +299,8 @@ class RecordViewSet(viewsets.ModelViewSet[Any]):
         return self.model.objects.restrict(user, action)
 
     def service_save(self, user: Any, instance: Any, data: dict[str, Any]) -> Any:
-        raise NotImplementedError
+        """A register without a save service is read-only through the API."""
+        raise PermissionDenied
 
     def service_delete(self, user: Any, instance: Any) -> None:
         raise PermissionDenied

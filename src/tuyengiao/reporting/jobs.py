@@ -308,7 +308,7 @@ def clean_up(now: dt.datetime | None = None) -> bool:
             continue
         try:
             modified = default_storage.get_modified_time(path)
-        except (FileNotFoundError, NotImplementedError):
+        except FileNotFoundError:  # deleted meanwhile by another worker
             continue
         if modified < now - keep:
             default_storage.delete(path)
