@@ -115,3 +115,14 @@ def test_other_units_reports_answer_404(world: World) -> None:
     api = api_client_for(world.commune_officer)
     assert api.get(f"/api/opinion/reports/{theirs.pk}/").status_code == 404
     assert api.patch(f"/api/opinion/reports/{theirs.pk}/", {"reports": 1}, format="json").status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_topic_catalogue_refills_an_emptied_table_without_duplicating_what_is_there() -> None:
+    from tuyengiao.opinion.catalogue import TOPICS, install
+
+    ConcernTopic.objects.exclude(code="BO_MAY").delete()
+    ConcernTopic.objects.filter(code="BO_MAY").update(name="Tên đã sửa")
+    install(ConcernTopic)
+    assert sorted(ConcernTopic.objects.values_list("code", flat=True)) == sorted(code for code, _ in TOPICS)
+    assert ConcernTopic.objects.get(code="BO_MAY").name == "Tên đã sửa"

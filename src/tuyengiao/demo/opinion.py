@@ -8,6 +8,7 @@ from typing import Any
 from auditlog.context import disable_auditlog
 from django.db import transaction
 
+from tuyengiao.opinion.catalogue import install
 from tuyengiao.opinion.models import ConcernReport, ConcernTopic
 from tuyengiao.opinion.services import clean_text, trend
 from tuyengiao.org.choices import UnitKind
@@ -39,6 +40,7 @@ def load(stdout: Any) -> None:
         stdout.write("  dư luận xã hội: đã có")
         return
     rng = random.Random(2025)
+    install(ConcernTopic)
     topics = {t.code: t for t in ConcernTopic.objects.all()}
     communes = list(Unit.objects.current().filter(kind=UnitKind.COMMUNE, path__startswith=province.path)
                     .order_by("code")[:6])

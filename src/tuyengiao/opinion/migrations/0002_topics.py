@@ -2,13 +2,11 @@
 
 from django.db import migrations
 
-from tuyengiao.opinion.catalogue import TOPICS
+from tuyengiao.opinion.catalogue import install
 
 
 def add(apps, schema_editor):
-    topic = apps.get_model("opinion", "ConcernTopic")
-    for order, (code, name) in enumerate(TOPICS, start=1):
-        topic.objects.get_or_create(code=code, defaults={"name": name, "order": order})
+    install(apps.get_model("opinion", "ConcernTopic"))
 
 
 class Migration(migrations.Migration):
