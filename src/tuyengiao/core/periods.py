@@ -12,7 +12,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from enum import StrEnum
-from functools import total_ordering
+from functools import cached_property, total_ordering
 
 from django.utils.translation import gettext as _
 
@@ -32,7 +32,10 @@ class PeriodType(StrEnum):
 
     @property
     def months(self) -> int:
-        return {"month": 1, "quarter": 3, "half_year": 6, "year": 12}[self.value]
+        return _MONTHS[self.value]
+
+
+_MONTHS = {"month": 1, "quarter": 3, "half_year": 6, "year": 12}
 
 
 @total_ordering
@@ -79,8 +82,9 @@ class Period:
         }[kind]
         return cls(kind, day.year, index)
 
-    @property
+    @cached_property
     def code(self) -> str:
+        """Kept once computed: roll-ups look a period's code up thousands of times per answer."""
         if self.type is PeriodType.MONTH:
             return f"{self.year:04d}{self.index:02d}"
         if self.type is PeriodType.QUARTER:

@@ -34,7 +34,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 
 from tuyengiao.core.periods import Period, PeriodType
 from tuyengiao.org.models import Unit, UnitPlacement, UnitSuccession, today
@@ -477,7 +477,7 @@ def _norm(value: Any) -> Any:
 # --- reading ------------------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class Cell:
     """What is known of one (element, period, unit): enough to answer any aggregation type."""
 
@@ -536,8 +536,8 @@ def read(
     if not numeric or not any(targets.values()):
         return {}
     by_id = {e.pk: e for e in numeric}
-    cells: dict[tuple[int, str, int], Cell] = defaultdict(Cell)
-    wanted = {(p.code, u.pk) for p in periods for u in targets.get(p.code, [])}
+    cells: dict[tuple[int, str, int], Cell] = {}
+    wanted = {(p.code, u.id) for p in periods for u in targets.get(p.code, [])}
     unit_ids = {u for _p, u in wanted}
     # Rows of sums, counts and maxima are kept per stored period: an asked period adds those of
     # every period inside it. Rows of elements aggregated by ``last`` are kept per asked period.
@@ -551,12 +551,18 @@ def read(
         structure=code, element_id__in=list(by_id), period__in=sorted(inside), unit_id__in=unit_ids
     ).values_list("element_id", "period", "unit_id", "total", "plain", "count", "maximum")
     asked = {p.code for p in periods}
+    last_ids = {pk for pk, e in by_id.items() if e.aggregation == "last"}
     for el, row_period, unit_id, total, plain, count, maximum in rows:
-        last = by_id[el].aggregation == "last"
-        outs = ([row_period] if row_period in asked else []) if last else inside.get(row_period, [])
+        last_only = [row_period] if row_period in asked else []
+        outs = last_only if el in last_ids else inside.get(row_period, [])
         for asked_code in outs:
             if (asked_code, unit_id) in wanted:
-                cells[(el, asked_code, unit_id)].add(total, plain, count, maximum)
+                key = (el, asked_code, unit_id)
+                cell = cells.get(key)
+                if cell is None:
+                    cells[key] = Cell(total, plain, count, maximum)
+                else:
+                    cell.add(total, plain, count, maximum)
     _add_own(cells, by_id, periods, targets, code, wanted)
     out: dict[tuple[str, str, int], Decimal] = {}
     for (el, period_code, unit_id), cell in cells.items():
@@ -583,25 +589,31 @@ def _add_own(
                               for sp in period.subperiods(kind)]
     sub_codes = {sp.code for subs in inner.values() for sp in subs}
     values: dict[tuple[int, int], list[tuple[str, Decimal]]] = defaultdict(list)
-    for el, unit_id, period, value in DataValue.objects.filter(
-        element_id__in=list(by_id), unit_id__in=source_ids, period__in=sub_codes, value__isnull=False
-    ).values_list("element_id", "unit_id", "period", "value"):
+    # Reached by the (unit, period) index: the few asked units, not every unit of the element
+    # (``element_id + 0`` keeps the planner off the (element, period, unit) key, which it
+    # otherwise walks across the whole country).
+    own = DataValue.objects.filter(unit_id__in=source_ids, period__in=sub_codes, value__isnull=False).annotate(
+        element_plus=F("element_id") + 0
+    ).filter(element_plus__in=list(by_id))
+    for el, unit_id, period, value in own.values_list("element_id", "unit_id", "period", "value"):
         values[(el, unit_id)].append((period, value))
+    if not values:
+        return
     for period in periods:
         ends = {sp.code: sp.end for sp in inner[period.code]}
         for target in targets.get(period.code, []):
             for el, element in by_id.items():
                 mapped = [
                     (ends[p], v, share)
-                    for unit_id, share in sources[target.pk]
+                    for unit_id, share in sources[target.id]
                     for p, v in values.get((el, unit_id), [])
                     if p in ends
                 ]
                 if not mapped:
                     continue
-                cell = cells[(el, period.code, target.pk)]
+                cell = cells.setdefault((el, period.code, target.id), Cell())
                 if element.aggregation == "last":
-                    _add_last(cell, code, mapped, sources[target.pk])
+                    _add_last(cell, code, mapped, sources[target.id])
                 else:
                     for _end, v, share in mapped:
                         cell.add(v * share, v, 1, v)

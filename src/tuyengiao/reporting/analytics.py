@@ -201,6 +201,21 @@ def targets(ou: Unit, ou_mode: str, structure: str, period: Period, level: int |
     return tree.descendants(ou, day, level=depth_limit)
 
 
+def _targets_by_period(
+    ou: Unit, ou_mode: str, structure: str, periods: list[Period], level: int | None
+) -> dict[str, list[Unit]]:
+    """The target units of each period, asked once per distinct tree: today's structure is the
+    same for every period, and the dated tree only differs between the days asked."""
+    found: dict[object, list[Unit]] = {}
+    out: dict[str, list[Unit]] = {}
+    for period in periods:
+        key: object = None if structure == "current" or ou_mode == "self" else min(period.end, ou.last_day())
+        if key not in found:
+            found[key] = targets(ou, ou_mode, structure, period, level)
+        out[period.code] = found[key]
+    return out
+
+
 # --- stored values in SQL -------------------------------------------------------------------
 
 
@@ -457,7 +472,7 @@ def _values(
         )
     wanted_codes = {c.strip().upper() for c in dx if c and c.strip()}
     check_size(len(wanted_codes), len(periods), 1)
-    period_targets = {p.code: targets(ou, ou_mode, structure, p, level) for p in periods}
+    period_targets = _targets_by_period(ou, ou_mode, structure, periods, level)
     check_size(len(wanted_codes), len(periods), max(len(t) for t in period_targets.values()))
     found = _stored(spec.stored, periods, structure, period_targets)
     found.update(_derived(spec.derived, periods, structure, period_targets))
@@ -466,22 +481,22 @@ def _values(
         codes = num.codes | den.codes
         for period in periods:
             for unit in period_targets[period.code]:
-                vals = {c: found.get((c, period.code, unit.pk)) for c in codes}
+                vals = {c: found.get((c, period.code, unit.id)) for c in codes}
                 n, d = num.evaluate(vals), den.evaluate(vals)
                 if n is None or d is None or d == 0:
                     continue
                 result = (n / d * ind.factor).quantize(
                     Decimal(1).scaleb(-ind.decimals), rounding=ROUND_HALF_UP
                 )
-                found[(ind.code, period.code, unit.pk)] = result
+                found[(ind.code, period.code, unit.id)] = result
     wanted = [c.strip().upper() for c in dx if c and c.strip()]
     rows: list[Row] = []
     for period in periods:
         for unit in period_targets[period.code]:
             for code in wanted:
-                value = found.get((code, period.code, unit.pk))
+                value = found.get((code, period.code, unit.id))
                 if value is not None:
-                    rows.append(Row(code, period.code, unit.code, value, unit.pk, unit.name))
+                    rows.append(Row(code, period.code, unit.code, value, unit.id, unit.name))
     return rows
 
 
