@@ -62,6 +62,7 @@ def walk_reference(dataset: DataSet, unit: Unit, period_code: str) -> tuple[Any,
 
 def answer(dataset: DataSet, unit: Unit, period_code: str) -> tuple[Any, list[Any], list[str]]:
     report = completeness(dataset, unit, period_code)
+    assert report.late_count == len(report.late)
 
     def row(c: Any) -> list[Any]:
         return [c.unit.pk, c.expected, c.submitted, c.on_time, c.approved, c.status, c.has_children]
@@ -99,3 +100,15 @@ def test_sql_counts_equal_the_walk_over_every_unit(
     for dataset, code in ((catalogue.monthly, MAY), (catalogue.monthly, "202403"), (catalogue.half, "2024S1")):
         for unit in (world.province, world.district, world.commune):
             assert answer(dataset, unit, code) == walk_reference(dataset, unit, code), (dataset.code, unit.code, code)
+
+
+def test_a_long_late_list_names_the_first_units_in_tree_order_and_counts_them_all(
+    world: World, catalogue: Catalogue
+) -> None:
+    dataset = catalogue.monthly
+    everyone = completeness(dataset, world.province, MAY)
+    assert everyone.late_count >= 2, "the fixture's cells have not sent May"
+    first = completeness(dataset, world.province, MAY, late_shown=1)
+    assert first.late_count == everyone.late_count
+    assert [u.code for u in first.late] == [everyone.late[0].code]
+    assert everyone.late == sorted(everyone.late, key=lambda u: u.path)

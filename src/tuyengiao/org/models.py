@@ -84,7 +84,9 @@ class Unit(TimeStampedModel):
         verbose_name = _("unit")
         verbose_name_plural = _("units")
         ordering = ["path"]
-        indexes = [models.Index(fields=["kind", "valid_to"])]
+        # valid_from and valid_to alone: the latest change to the tree is read from their ends.
+        indexes = [models.Index(fields=["kind", "valid_to"]), models.Index(fields=["valid_from"]),
+                   models.Index(fields=["valid_to"])]
 
     def __str__(self) -> str:
         return self.name
@@ -128,7 +130,8 @@ class UnitPlacement(models.Model):
         verbose_name = _("placement in the tree")
         verbose_name_plural = _("placements in the tree")
         ordering = ["unit", "valid_from"]
-        indexes = [models.Index(fields=["parent", "valid_from"])]
+        indexes = [models.Index(fields=["parent", "valid_from"]), models.Index(fields=["valid_from"]),
+                   models.Index(fields=["valid_to"])]
 
     def __str__(self) -> str:
         return f"{self.unit} ← {self.parent or '—'} ({self.valid_from}–{self.valid_to or ''})"

@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connection
-from django.db.models import Model
+from django.db.models import Max, Model
 from django.db.models.expressions import RawSQL
 
 from .models import Unit, UnitPlacement, UnitSuccession, open_on_q, today
@@ -107,6 +107,58 @@ def _subtree_sql(root_ids: list[int], day: dt.date) -> tuple[str, list[Any]]:
         f" WHERE {_placed_sql(n)} AND sub.lvl < {MAX_LEVELS})"
     )
     return sql, [d, d, *root_ids, d, d, d, d]
+
+
+def last_change() -> dt.date | None:
+    """The latest day a unit or a placement began or ended: the tree of any later day is today's.
+
+    Four index reads (the ends of ``valid_from`` and ``valid_to``), not a walk.
+    """
+    found = [
+        *UnitPlacement.objects.aggregate(a=Max("valid_from"), b=Max("valid_to")).values(),
+        *Unit.objects.aggregate(a=Max("valid_from"), b=Max("valid_to")).values(),
+    ]
+    days = [d for d in found if d is not None]
+    return max(days) if days else None
+
+
+def is_todays_tree(day: dt.date) -> bool:
+    """True when the tree of ``day`` is today's, so the materialised paths describe it."""
+    changed = last_change()
+    return changed is None or changed <= day
+
+
+def branches_sql(root: Unit, day: dt.date) -> tuple[str, list[Any]]:
+    """``sub(id, branch, lvl, kind)``: the root (branch NULL) and every unit under it on ``day``,
+    tagged with the root's child it lies under.
+
+    On today's tree and PostgreSQL it reads the materialised paths (one index range, no
+    recursion: a country's 58.000 units in tens of milliseconds); otherwise it walks the dated
+    placements.
+    """
+    n = _names()
+    d = _day(day)
+    if connection.vendor == "postgresql" and is_todays_tree(day):
+        path, depth = connection.ops.quote_name("path"), connection.ops.quote_name("depth")
+        kind = connection.ops.quote_name("kind")
+        sql = (
+            f"WITH sub(id, branch, lvl, kind) AS (SELECT r.{n.unit_id}, CAST(NULL AS {n.id_type}), 0, r.{kind}"
+            f" FROM {n.unit} r WHERE r.{n.unit_id} = %s UNION ALL SELECT u.{n.unit_id},"
+            f" CAST(split_part(u.{path}, '/', %s) AS {n.id_type}), u.{depth} - %s, u.{kind} FROM {n.unit} u"
+            f" WHERE u.{path} LIKE %s AND u.{depth} > %s AND u.{depth} - %s <= {MAX_LEVELS}"
+            f" AND {_open('u', n.unit_from, n.unit_to)})"
+        )
+        return sql, [root.pk, root.depth + 3, root.depth, root.path + "%", root.depth, root.depth, d, d]
+    kind = connection.ops.quote_name("kind")
+    sql = (
+        f"WITH RECURSIVE sub(id, branch, lvl, kind) AS (SELECT u.{n.unit_id}, CAST(NULL AS {n.id_type}), 0,"
+        f" u.{kind} FROM {n.unit} u WHERE u.{n.unit_id} = %s"
+        f" UNION ALL SELECT p.{n.pl_unit}, CASE WHEN sub.lvl = 0 THEN p.{n.pl_unit} ELSE sub.branch END,"
+        f" sub.lvl + 1, u.{kind}"
+        f" FROM sub JOIN {n.placement} p ON p.{n.pl_parent} = sub.id JOIN {n.unit} u ON u.{n.unit_id} = p.{n.pl_unit}"
+        f" WHERE {_placed_sql(n)} AND sub.lvl < {MAX_LEVELS})"
+    )
+    return sql, [root.pk, d, d, d, d]
 
 
 def descendants(

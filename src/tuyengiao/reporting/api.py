@@ -307,6 +307,7 @@ class CompletenessView(APIView):
                 **row(report.root),
                 "children": [row(c) for c in report.children],
                 "late": [{"orgUnit": u.code, "name": u.name} for u in report.late],
+                "lateCount": report.late_count,
             }
         )
 

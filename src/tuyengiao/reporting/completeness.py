@@ -1,7 +1,8 @@
 """Completeness and timeliness: how many reports are due, sent, on time and approved under a unit.
 
-Counted in the database: one recursive walk of the dated tree tags every unit with the child of
-the asked unit it lies under, and one grouped statement counts the reports expected (units of
+Counted in the database: the tree of the period's end (the materialised paths when it is today's,
+a recursive walk of the dated placements otherwise) tags every unit with the child of the asked
+unit it lies under, and one grouped statement counts the reports expected (units of
 the kinds that report the data set), sent, sent on time and approved per child. Python sees
 one row per child, never the tens of thousands of units below.
 """
@@ -53,52 +54,40 @@ class CompletenessReport:
     period: Period
     root: Completeness
     children: list[Completeness]
-    late: list[Unit]
+    late: list[Unit]  # the first ``LATE_SHOWN`` by place in the tree
     due: dt.date
+    late_count: int = 0
 
 
-def _branches_sql(root: Unit, day: dt.date) -> tuple[str, list[Any]]:
-    """``sub(id, branch, lvl)``: the root (branch NULL) and every unit under it on ``day``, tagged
-    with the root's child it lies under."""
-    n = org_tree._names()
-    d = connection.ops.adapt_datefield_value(day)
-    placed = (
-        f"p.{n.pl_from} <= %s AND (p.{n.pl_to} IS NULL OR p.{n.pl_to} > %s)"
-        f" AND u.{n.unit_from} <= %s AND (u.{n.unit_to} IS NULL OR u.{n.unit_to} > %s)"
-    )
-    sql = (
-        f"WITH RECURSIVE sub(id, branch, lvl) AS (SELECT CAST(%s AS {n.id_type}), CAST(NULL AS {n.id_type}), 0"
-        f" UNION ALL SELECT p.{n.pl_unit}, CASE WHEN sub.lvl = 0 THEN p.{n.pl_unit} ELSE sub.branch END, sub.lvl + 1"
-        f" FROM sub JOIN {n.placement} p ON p.{n.pl_parent} = sub.id JOIN {n.unit} u ON u.{n.unit_id} = p.{n.pl_unit}"
-        f" WHERE {placed} AND sub.lvl < {org_tree.MAX_LEVELS})"
-    )
-    return sql, [root.pk, d, d, d, d]
+# Named on a page or in one answer; beyond it the count says how many more (a national report
+# at the deadline would otherwise load tens of thousands of units).
+LATE_SHOWN = 200
 
 
 def _reporting(dataset: DataSet) -> tuple[str, list[Any]]:
-    """The joins to each unit's kind and its report, and the kinds that report the data set."""
+    """The join to each unit's report, and the kinds that report the data set."""
     kinds = list(dataset.unit_kinds or []) or [""]
-    s, u = connection.ops.quote_name(Submission._meta.db_table), connection.ops.quote_name(Unit._meta.db_table)
-    sql = (
-        f" JOIN {u} x ON x.id = sub.id LEFT JOIN {s} s ON s.unit_id = sub.id AND s.dataset_id = %s"
-        f" AND s.period = %s"
-    )
+    s = connection.ops.quote_name(Submission._meta.db_table)
+    sql = f" LEFT JOIN {s} s ON s.unit_id = sub.id AND s.dataset_id = %s AND s.period = %s"
     return sql, kinds
 
 
-def completeness(dataset: DataSet, unit: Unit, period: Period | str) -> CompletenessReport:
+def completeness(
+    dataset: DataSet, unit: Unit, period: Period | str, late_shown: int = LATE_SHOWN
+) -> CompletenessReport:
     """Expected, submitted, on-time and approved reports under a unit (tree of the period end).
 
-    Three statements whatever the size: the counts per child, the children, the late units.
+    Three statements whatever the size: the counts per child, the children, the first
+    ``late_shown`` late units (``late_count`` says how many there are).
     """
     period = dataset.period(period) if isinstance(period, str) else period
     day = min(period.end, unit.last_day())
     due = dataset.due_date(period)
     cutoff = timezone.make_aware(dt.datetime.combine(due + dt.timedelta(days=1), dt.time.min))
-    with_sql, params = _branches_sql(unit, day)
+    with_sql, params = org_tree.branches_sql(unit, day)
     joins, kinds = _reporting(dataset)
     kind_in = ", ".join(["%s"] * len(kinds))
-    reports = f"x.kind IN ({kind_in})"
+    reports = f"sub.kind IN ({kind_in})"
     sent = f"{reports} AND s.status IN (%s, %s)"
     sent_params = [*kinds, Status.SUBMITTED, Status.APPROVED]
     sql = (
@@ -133,6 +122,7 @@ def completeness(dataset: DataSet, unit: Unit, period: Period | str) -> Complete
         root.approved += approved
     root.has_children = bool(children)
     late: list[Unit] = []
+    late_count = 0
     if today() > due:
         late_sql = (
             f"{with_sql} SELECT sub.id FROM sub{joins} WHERE {reports}"
@@ -142,7 +132,9 @@ def completeness(dataset: DataSet, unit: Unit, period: Period | str) -> Complete
             pk__in=RawSQL(late_sql, [*params, dataset.pk, period.code, *kinds, Status.SUBMITTED,  # noqa: S611
                                      Status.APPROVED])
         )
-        late = list(late_qs.order_by("path"))
+        late_count = root.expected - root.submitted
+        late = list(late_qs.order_by("path")[:late_shown]) if late_count else []
     from tuyengiao.core.text import vn_sorted
 
-    return CompletenessReport(dataset, period, root, vn_sorted(children, key=lambda c: c.unit.name), late, due)
+    return CompletenessReport(dataset, period, root, vn_sorted(children, key=lambda c: c.unit.name), late, due,
+                              late_count)
