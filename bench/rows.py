@@ -168,12 +168,14 @@ def page_row(user: Any) -> tuple[str, list[float], float | None, float | None, s
 def http_rows(user: Any, database_url: str, requests: int = 2000, clients: int = 20) -> list[Any]:
     """gunicorn with 2 workers; the analytics API and an authenticated no-op, the same run."""
     from django.db import connection
-    from rest_framework.authtoken.models import Token
 
+    from tuyengiao.accounts.models import ApiToken
+    from tuyengiao.accounts.services import issue_token
     from tuyengiao.org.models import Unit
     from tuyengiao.reporting.models import DataSet
 
-    token = Token.objects.get_or_create(user=user)[0].key
+    ApiToken.objects.filter(user=user, name="bench").delete()  # earlier runs' tokens
+    token = issue_token(user, "bench")[1]
     top = Unit.objects.filter(parent__isnull=True, valid_to__isnull=True).order_by("pk").first()
     assert top is not None
     codes = ",".join(DataSet.objects.get(code="BC_THANG").elements.order_by("code").values_list("code", flat=True)[:10])
@@ -267,8 +269,9 @@ def rush_row(database_url: str, officers: int = 300, per_commune: int = 3, perio
 
     from django.contrib.auth import get_user_model
     from django.db import connection
-    from rest_framework.authtoken.models import Token
 
+    from tuyengiao.accounts.models import ApiToken
+    from tuyengiao.accounts.services import issue_token
     from tuyengiao.org.models import Assignment, Unit
     from tuyengiao.reporting import aggregates
     from tuyengiao.reporting.models import DataSet, DataValue
@@ -289,7 +292,8 @@ def rush_row(database_url: str, officers: int = 300, per_commune: int = 3, perio
             Assignment.objects.get_or_create(user=user, unit=commune, role="data_entry")
             order = codes[:]
             rng.shuffle(order)
-            jobs.append((Token.objects.get_or_create(user=user)[0].key, cell.code, order))
+            ApiToken.objects.filter(user=user, name="bench").delete()
+            jobs.append((issue_token(user, "bench")[1], cell.code, order))
     DataValue.objects.filter(period=period).delete()
     from tuyengiao.reporting.models import Submission
 

@@ -774,7 +774,16 @@ def _upsert(deltas: dict[tuple[str, int, str, int], _Delta]) -> None:
                 " ELSE g.maximum END",
                 params,
             )
-        cursor.execute(f"DELETE FROM {table} WHERE count <= 0")
+            # A row whose last value went away is removed: only the rows just moved are looked at
+            # (by key), never the whole table.
+            emptied = [key for key in chunk if deltas[key].count <= 0]
+            if emptied:
+                match = ", ".join(["(%s, %s, %s, %s)"] * len(emptied))
+                cursor.execute(
+                    f"DELETE FROM {table} WHERE count <= 0 AND (structure, element_id, period, unit_id)"
+                    f" IN (VALUES {match})",
+                    [x for key in emptied for x in key],
+                )
 
 
 def refresh(keys: Iterable[tuple[int, str]]) -> None:

@@ -239,10 +239,12 @@ class _Rules:
         sets_of: dict[int, list[DataSet]] = defaultdict(list)
         for m in DataSetElement.objects.filter(element_id__in=elements).select_related("dataset"):
             sets_of[m.element_id].append(m.dataset)
-        paths = {p for u in units.values() for p in _prefixes(u.path)}
+        # The units on each path are the unit and its ancestors: their ids are the path's parts,
+        # so the reports that lock it are read by key, not by joining every report to its unit.
+        above = {int(part) for u in units.values() for part in u.path.strip("/").split("/") if part}
         dataset_ids = {ds.pk for sets in sets_of.values() for ds in sets}
         subs = Submission.objects.filter(
-            dataset_id__in=dataset_ids, period__in=periods, unit__path__in=paths
+            dataset_id__in=dataset_ids, period__in=periods, unit_id__in=above
         ).select_related("unit")
         if lock and connection.vendor == "postgresql":
             # Shared locks: concurrent writers pass together, but a submit or an approval (which
