@@ -158,7 +158,7 @@ def page_row(user: Any) -> tuple[str, list[float], float | None, float | None, s
     url = reverse("reporting:dashboard")
 
     def get() -> None:
-        response = client.get(url)
+        response = client.get(url, secure=True)
         assert response.status_code == 200, response.status_code
 
     return ("the dashboard page of the national unit, end to end (test client)", _ms(get, max(3, RUNS // 2)),
@@ -181,7 +181,7 @@ def http_rows(user: Any, database_url: str, requests: int = 2000, clients: int =
     codes = ",".join(DataSet.objects.get(code="BC_THANG").elements.order_by("code").values_list("code", flat=True)[:10])
     connection.close()
     port = 18000 + os.getpid() % 1000
-    env = dict(os.environ, DATABASE_URL=database_url, ALLOWED_HOSTS="127.0.0.1", DEBUG="0")
+    env = dict(os.environ, DATABASE_URL=database_url, ALLOWED_HOSTS="127.0.0.1", DEBUG="0", HTTPS="0")
     server = subprocess.Popen(
         [str(Path(sys.executable).parent / "gunicorn"), "tuyengiao.wsgi:application", "--pythonpath", "src",
          "--bind", f"127.0.0.1:{port}", "--workers", "2", "--log-level", "warning"],
@@ -301,7 +301,7 @@ def rush_row(database_url: str, officers: int = 300, per_commune: int = 3, perio
     aggregates.refresh([(el, period) for el in monthly.elements.values_list("pk", flat=True)])
     connection.close()
     port = 19000 + os.getpid() % 1000
-    env = dict(os.environ, DATABASE_URL=database_url, ALLOWED_HOSTS="127.0.0.1", DEBUG="0")
+    env = dict(os.environ, DATABASE_URL=database_url, ALLOWED_HOSTS="127.0.0.1", DEBUG="0", HTTPS="0")
     server = subprocess.Popen(
         [str(Path(sys.executable).parent / "gunicorn"), "tuyengiao.wsgi:application", "--pythonpath", "src",
          "--bind", f"127.0.0.1:{port}", "--workers", "3", "--log-level", "warning"], cwd=ROOT, env=env,

@@ -23,6 +23,9 @@ from .periods import Period
 
 # unit ids to compute for (None: every unit that has records), period -> {unit_id: value}
 Compute = Callable[[Iterable[int] | None, Period], dict[int, Decimal]]
+# target units, period, structure ("period" | "current") -> {target id: value already rolled up},
+# or None when it cannot answer that question (the service then rolls ``compute`` up itself)
+Rollup = Callable[[list[Any], Period, str], dict[int, Decimal] | None]
 
 
 @dataclass(frozen=True)
@@ -34,6 +37,10 @@ class DerivedElement:
     value_type: str = "integer"  # integer | number | percent
     work_field: str = ""
     description: str = ""
+    # A figure the owning app can total over whole subtrees in the database (members from the
+    # tree) answers for the targets directly, instead of every owning unit being computed and
+    # carried up: tens of thousands of cells at national scale.
+    rollup: Rollup | None = None
 
 
 _REGISTRY: dict[str, DerivedElement] = {}

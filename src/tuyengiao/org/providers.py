@@ -8,6 +8,7 @@ from decimal import Decimal
 from tuyengiao.core.periods import Period
 from tuyengiao.core.providers import DerivedElement, register
 
+from . import tree
 from .models import Unit, open_on_q
 
 
@@ -19,7 +20,20 @@ def members(unit_ids: Iterable[int] | None, period: Period) -> dict[int, Decimal
     return {pk: Decimal(count) for pk, count in qs.values_list("pk", "member_count")}
 
 
+def members_rolled_up(targets: list[Unit], period: Period, structure: str) -> dict[int, Decimal] | None:
+    """Members under each target at the end of the period, summed by the tree in one statement.
+
+    On the structure of the period, the dated tree; on today's structure only while the tree has
+    not changed since the period's end (otherwise successions with shares decide: ``None``).
+    """
+    if structure == "current" and not tree.is_todays_tree(period.end):
+        return None
+    totals = tree.member_totals_on(targets, period.end)
+    return {pk: Decimal(total) for pk, total in totals.items() if total > 0}
+
+
 MEMBERS = register(DerivedElement(
     code="DV_SO_LUONG", name="Số đảng viên", compute=members, aggregation="last", value_type="integer",
+    rollup=members_rolled_up,
     work_field="organisation", description="Đảng viên sinh hoạt tại các chi bộ, tính đến cuối kỳ.",
 ))

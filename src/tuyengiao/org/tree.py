@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connection
-from django.db.models import Max, Model
+from django.db.models import Model
 from django.db.models.expressions import RawSQL
 
 from .models import Unit, UnitPlacement, UnitSuccession, open_on_q, today
@@ -88,6 +88,14 @@ def _in_list(values: Iterable[Any]) -> str:
     return ", ".join("%s" for _ in values)
 
 
+def _id_in(column: str, ids: list[int]) -> tuple[str, list[Any]]:
+    """``column`` among ``ids``: one array parameter on PostgreSQL (tens of thousands of ids would
+    otherwise be as many placeholders to build and parse), an ``IN`` list elsewhere."""
+    if connection.vendor == "postgresql":
+        return f"{column} = ANY(%s)", [list(ids)]
+    return f"{column} IN ({_in_list(ids)})", list(ids)
+
+
 # --- the dated tree --------------------------------------------------------------------------
 
 
@@ -95,18 +103,19 @@ def _subtree_sql(root_ids: list[int], day: dt.date) -> tuple[str, list[Any]]:
     """``sub(origin, id, parent, lvl, members)``: each root and everything under it on a date."""
     n = _names()
     d = _day(day)
+    roots, root_params = _id_in(f"u.{n.unit_id}", root_ids)
     sql = (
         f"WITH RECURSIVE sub(origin, id, parent, lvl, members) AS ("
         f" SELECT u.{n.unit_id}, u.{n.unit_id}, CAST(NULL AS {n.id_type}), 0,"
         f" CASE WHEN {_open('u', n.unit_from, n.unit_to)} THEN u.{n.unit_members} ELSE 0 END"
-        f" FROM {n.unit} u WHERE u.{n.unit_id} IN ({_in_list(root_ids)})"
+        f" FROM {n.unit} u WHERE {roots}"
         f" UNION ALL"
         f" SELECT sub.origin, p.{n.pl_unit}, p.{n.pl_parent}, sub.lvl + 1, u.{n.unit_members}"
         f" FROM sub JOIN {n.placement} p ON p.{n.pl_parent} = sub.id"
         f" JOIN {n.unit} u ON u.{n.unit_id} = p.{n.pl_unit}"
         f" WHERE {_placed_sql(n)} AND sub.lvl < {MAX_LEVELS})"
     )
-    return sql, [d, d, *root_ids, d, d, d, d]
+    return sql, [d, d, *root_params, d, d, d, d]
 
 
 def last_change() -> dt.date | None:
@@ -114,11 +123,14 @@ def last_change() -> dt.date | None:
 
     Four index reads (the ends of ``valid_from`` and ``valid_to``), not a walk.
     """
-    found = [
-        *UnitPlacement.objects.aggregate(a=Max("valid_from"), b=Max("valid_to")).values(),
-        *Unit.objects.aggregate(a=Max("valid_from"), b=Max("valid_to")).values(),
-    ]
-    days = [d for d in found if d is not None]
+    n = _names()
+    ends = [f"(SELECT MAX({col}) FROM {table})" for table, cols in ((n.placement, (n.pl_from, n.pl_to)),
+                                                                   (n.unit, (n.unit_from, n.unit_to)))
+            for col in cols]
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(ends)}")
+        found = cursor.fetchone()
+    days = [d if isinstance(d, dt.date) else dt.date.fromisoformat(str(d)) for d in found if d is not None]
     return max(days) if days else None
 
 
@@ -197,6 +209,13 @@ def member_totals_on(units: Iterable[Unit], on: dt.date) -> dict[int, int]:
     units = list(units)
     if not units:
         return {}
+    if connection.vendor == "postgresql" and is_todays_tree(on):
+        return _member_totals_by_path(units, on)
+    return _member_totals_walked(units, on)
+
+
+def _member_totals_walked(units: list[Unit], on: dt.date) -> dict[int, int]:
+    """Any date: the dated placements walked down from each unit."""
     with_sql, params = _subtree_sql([u.pk for u in units], on)
     totals = dict.fromkeys((u.pk for u in units), 0)
     with connection.cursor() as cursor:
@@ -204,6 +223,48 @@ def member_totals_on(units: Iterable[Unit], on: dt.date) -> dict[int, int]:
         for origin, total in cursor.fetchall():
             totals[origin] = int(total or 0)
     return totals
+
+
+def _member_totals_by_path(units: list[Unit], on: dt.date) -> dict[int, int]:
+    """Today's tree (PostgreSQL): one statement, the units under the asked ones of each depth
+    grouped by the ancestor's id read from their materialised paths."""
+    n = _names()
+    d = _day(on)
+    path, depth = connection.ops.quote_name("path"), connection.ops.quote_name("depth")
+    totals = {u.pk: 0 for u in units}
+    by_depth: dict[int, list[Unit]] = defaultdict(list)
+    for unit in units:
+        if unit.is_open_on(on):
+            by_depth[unit.depth].append(unit)
+    parts: list[str] = []
+    params: list[Any] = []
+    for level, group in sorted(by_depth.items()):
+        parts.append(
+            f"SELECT CAST(split_part(u.{path}, '/', %s) AS {n.id_type}) AS origin, u.{n.unit_members} AS members"
+            f" FROM {n.unit} u WHERE u.{path} LIKE %s AND u.{depth} >= %s AND {_open('u', n.unit_from, n.unit_to)}"
+        )
+        params += [level + 2, _common_prefix([u.path for u in group]) + "%", level, d, d]
+    if not parts:
+        return totals
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT origin, SUM(members) FROM ({' UNION ALL '.join(parts)}) t GROUP BY origin", params)
+        for origin, total in cursor.fetchall():
+            if origin in totals:
+                totals[origin] = int(total or 0)
+    return totals
+
+
+def _common_prefix(paths: list[str]) -> str:
+    """The longest run of whole path parts ("/1/65/") every path starts with."""
+    first = paths[0].strip("/").split("/")
+    common = len(first)
+    for other in paths[1:]:
+        parts = other.strip("/").split("/")
+        same = 0
+        while same < min(common, len(parts)) and first[same] == parts[same]:
+            same += 1
+        common = same
+    return "/" + "".join(part + "/" for part in first[:common]) if common else "/"
 
 
 def ancestors(unit: Unit, on: dt.date | None = None) -> list[Unit]:
@@ -265,13 +326,14 @@ def _reach_sql(unit_ids: list[int], forward: bool) -> tuple[str, list[Any]]:
     """The ids reached from these units along successions (forward: to successors)."""
     n = _names()
     start, follow = (n.su_pred, n.su_succ) if forward else (n.su_succ, n.su_pred)
+    where, params = _id_in(f"u.{n.unit_id}", unit_ids)
     sql = (
         f"WITH RECURSIVE reach(id) AS ("
-        f" SELECT u.{n.unit_id} FROM {n.unit} u WHERE u.{n.unit_id} IN ({_in_list(unit_ids)})"
+        f" SELECT u.{n.unit_id} FROM {n.unit} u WHERE {where}"
         f" UNION SELECT s.{follow} FROM {n.succession} s JOIN reach r ON s.{start} = r.id)"
         f" SELECT id FROM reach"
     )
-    return sql, list(unit_ids)
+    return sql, params
 
 
 def successor_shares(unit_ids: Iterable[int]) -> dict[int, dict[int, Decimal]]:

@@ -395,18 +395,29 @@ def _derived(
     out: dict[tuple[str, str, int], Decimal] = {}
     if not elements:
         return out
-    dated: dict[tuple[int, dt.date], list[int]] = {}
-    if structure == "period":
-        dated = _dated_ancestors(periods, {u.pk for us in period_targets.values() for u in us})
+    dated: dict[tuple[int, dt.date], list[int]] | None = None  # walked once, when first needed
     for period in periods:
         wanted = {u.pk for u in period_targets.get(period.code, [])}
         if not wanted:
             continue
-        raw = {el.code: el.compute(None, period) for el in elements}
+        pending = []
+        for element in elements:
+            rolled = element.rollup(period_targets[period.code], period, structure) if element.rollup else None
+            if rolled is None:
+                pending.append(element)
+                continue
+            for tid, value in rolled.items():
+                if tid in wanted:
+                    out[(element.code, period.code, tid)] = _number(value)
+        if not pending:
+            continue
+        raw = {el.code: el.compute(None, period) for el in pending}
         owners = {uid for values in raw.values() for uid in values}
         # ancestor-or-self ids of each owner, in the chosen structure
         chains: dict[int, list[tuple[int, Decimal]]] = {}
         if structure == "period":
+            if dated is None:
+                dated = _dated_ancestors(periods, {u.pk for us in period_targets.values() for u in us})
             for uid in owners:
                 chains[uid] = [(a, Decimal(1)) for a in dated.get((uid, period.end), [])]
         else:
@@ -422,7 +433,7 @@ def _derived(
                     if cur_id in paths:
                         chain.extend((int(part), share) for part in paths[cur_id].strip("/").split("/"))
                 chains[uid] = chain
-        for element in elements:
+        for element in pending:
             acc: dict[int, list[Decimal]] = defaultdict(list)
             for uid, value in raw[element.code].items():
                 for tid, share in chains.get(uid, []):
