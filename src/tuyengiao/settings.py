@@ -201,6 +201,9 @@ ALLOW_SELF_APPROVAL = envbool("ALLOW_SELF_APPROVAL", False)
 # The dashboard compares a figure with last year only when at least this per cent of the units
 # expected to report it have figures, in both periods; below it the page says "chưa đủ số liệu".
 DASHBOARD_MIN_COVERAGE = int(os.environ.get("DASHBOARD_MIN_COVERAGE", "80"))
+# Up to this many units under a dashboard's unit, coverage counts distinct units over every value;
+# above it (a whole country), the kept aggregate rows give the count.
+DASHBOARD_EXACT_COVERAGE_UNITS = envint("DASHBOARD_EXACT_COVERAGE_UNITS", 5000)
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]

@@ -222,3 +222,22 @@ def test_it_requires_login(world: World) -> None:
 def test_it_requires_the_unit_in_scope(world: World) -> None:
     outsider = client_for(world.other_commune_officer)
     assert outsider.get(reverse("reporting:dashboard") + f"?unit={world.commune.pk}").status_code == 404
+
+
+def test_above_the_exact_limit_coverage_comes_from_the_kept_rows_and_never_exceeds_the_exact_count(
+    world: World, catalogue: Catalogue, settings  # type: ignore[no-untyped-def]
+) -> None:
+    fill_half(world, catalogue, "2024S1", [world.district, world.commune, world.other_commune], 100)
+    fill_half(world, catalogue, "2025S1", [world.commune, world.other_commune], 75)
+    enter(world, catalogue.sessions, world.commune, "202502", 4)
+    enter(world, catalogue.sessions, world.other_commune, "202503", 6)
+    figures = dashboard._figure_elements(["HT_LUOT_DV", "HT_SO_BUOI"])
+    asked = [Period.parse("2025S1"), Period.parse("2024S1")]
+    exact = dashboard.coverage(world.province, asked, figures)
+    settings.DASHBOARD_EXACT_COVERAGE_UNITS = 0
+    kept = dashboard.coverage(world.province, asked, figures)
+    assert kept[("HT_LUOT_DV", "2025S1")] == exact[("HT_LUOT_DV", "2025S1")] == dashboard.Coverage(2, 3)
+    assert kept[("HT_LUOT_DV", "2024S1")] == exact[("HT_LUOT_DV", "2024S1")] == dashboard.Coverage(3, 3)
+    # two communes each reporting one different month: the largest month counts one of them
+    assert exact[("HT_SO_BUOI", "2025S1")].reported == 2 and kept[("HT_SO_BUOI", "2025S1")].reported == 1
+    assert all(kept[key].expected == exact[key].expected for key in exact)

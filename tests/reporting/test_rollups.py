@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -59,3 +60,21 @@ def test_member_totals_read_from_the_paths_equal_the_walk_of_the_dated_tree(worl
     by_path = tree._member_totals_by_path(units, day)
     assert by_path[world.province.pk] == 95 and by_path[world.commune.pk] == 55 and by_path[world.cell.pk] == 30
     assert by_path == tree._member_totals_walked(units, day)
+
+
+def test_members_of_a_split_cell_are_carried_in_its_shares(world: World) -> None:
+    reorganise(Reorganisation(
+        date=dt.date(2024, 7, 1),
+        close=[world.cell],
+        open=[NewUnit(code="T.X1.C9", name="Chi bộ thôn Đông A", kind=UnitKind.CELL, parent=world.commune),
+              NewUnit(code="T.X2.C9", name="Chi bộ thôn Đông B", kind=UnitKind.CELL, parent=world.other_commune)],
+        successions=[("T.X1.C1", "T.X1.C9", Decimal("0.4")), ("T.X1.C1", "T.X2.C9", Decimal("0.6"))],
+    ))
+    before = Period.parse("2024S1")
+    for ou in (world.province, world.district, world.commune, world.other_commune):
+        for mode in ("self", "children"):
+            for structure in ("period", "current"):
+                rolled, carried = both(ou, mode, structure, [before])
+                assert rolled == carried, (ou.code, mode, structure)
+    rolled, _carried = both(world.other_commune, "self", "current", [before])
+    assert rolled[(MEMBERS.code, before.code, world.other_commune.pk)] == 40 + 18  # 60% of the 30

@@ -23,11 +23,13 @@ def members(unit_ids: Iterable[int] | None, period: Period) -> dict[int, Decimal
 def members_rolled_up(targets: list[Unit], period: Period, structure: str) -> dict[int, Decimal] | None:
     """Members under each target at the end of the period, summed by the tree in one statement.
 
-    On the structure of the period, the dated tree; on today's structure only while the tree has
-    not changed since the period's end (otherwise successions with shares decide: ``None``).
+    On the structure of the period, the dated tree; on today's structure, the same while the tree
+    has not changed since the period's end, else the members carried through the successions
+    with their shares (``None`` where the database cannot: the service then carries them itself).
     """
     if structure == "current" and not tree.is_todays_tree(period.end):
-        return None
+        carried = tree.member_totals_carried(targets, period.end)
+        return None if carried is None else {pk: total for pk, total in carried.items() if total > 0}
     totals = tree.member_totals_on(targets, period.end)
     return {pk: Decimal(total) for pk, total in totals.items() if total > 0}
 

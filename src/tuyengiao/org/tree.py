@@ -173,6 +173,29 @@ def branches_sql(root: Unit, day: dt.date) -> tuple[str, list[Any]]:
     return sql, [root.pk, d, d, d, d]
 
 
+def contributors_sql(root: Unit, day: dt.date, structure: str) -> tuple[str, list[Any]]:
+    """``sub(id, branch, lvl, kind)``: the units whose figures add up onto ``root`` for a period
+    ending on ``day``.
+
+    On the structure of the period (``"period"``), the root's subtree as it stood that day. On
+    today's structure (``"current"``), today's subtree and every unit it took over through the
+    successions, recursively, of those open that day (three merged communes count as three);
+    ``branch`` and ``lvl`` are then not told (NULL, 0).
+    """
+    if structure != "current":
+        return branches_sql(root, day)
+    n = _names()
+    d = _day(day)
+    kind, path = connection.ops.quote_name("kind"), connection.ops.quote_name("path")
+    sql = (
+        f"WITH RECURSIVE lin(id) AS (SELECT u.{n.unit_id} FROM {n.unit} u WHERE u.{path} LIKE %s"
+        f" UNION SELECT s.{n.su_pred} FROM {n.succession} s JOIN lin ON s.{n.su_succ} = lin.id),"
+        f" sub(id, branch, lvl, kind) AS (SELECT u.{n.unit_id}, CAST(NULL AS {n.id_type}), 0, u.{kind}"
+        f" FROM lin JOIN {n.unit} u ON u.{n.unit_id} = lin.id WHERE {_open('u', n.unit_from, n.unit_to)})"
+    )
+    return sql, [root.path + "%", d, d]
+
+
 def descendants(
     unit: Unit, on: dt.date | None = None, *, level: int | None = None, include_self: bool = False
 ) -> list[Unit]:
@@ -251,6 +274,52 @@ def _member_totals_by_path(units: list[Unit], on: dt.date) -> dict[int, int]:
         for origin, total in cursor.fetchall():
             if origin in totals:
                 totals[origin] = int(total or 0)
+    return totals
+
+
+def member_totals_carried(units: list[Unit], on: dt.date) -> dict[int, Decimal] | None:
+    """Members of the units open on ``on``, carried through the successions (with their shares)
+    onto today's units and summed under each of ``units`` (today's units), in one statement.
+
+    PostgreSQL only (the paths are read with ``split_part``); elsewhere ``None``.
+    """
+    if connection.vendor != "postgresql":
+        return None
+    n = _names()
+    d = _day(on)
+    path, depth = connection.ops.quote_name("path"), connection.ops.quote_name("depth")
+    totals: dict[int, Decimal] = {u.pk: Decimal(0) for u in units}
+    by_depth: dict[int, list[Unit]] = defaultdict(list)
+    for unit in units:
+        if unit.is_open:
+            by_depth[unit.depth].append(unit)
+    if not by_depth:
+        return totals
+    now = _day(today())
+    share = connection.ops.quote_name("share")
+    parts: list[str] = []
+    params: list[Any] = [d, d, now, now]
+    for level, group in sorted(by_depth.items()):
+        parts.append(
+            f"SELECT CAST(split_part(c.{path}, '/', %s) AS {n.id_type}) AS origin, e.members AS members"
+            f" FROM ends e JOIN {n.unit} c ON c.{n.unit_id} = e.cur WHERE c.{path} LIKE %s AND c.{depth} >= %s"
+        )
+        params += [level + 2, _common_prefix([u.path for u in group]) + "%", level]
+    sql = (
+        f"WITH RECURSIVE fwd(cur, members) AS ("
+        f" SELECT u.{n.unit_id}, CAST(u.{n.unit_members} AS numeric) FROM {n.unit} u"
+        f" WHERE u.{n.unit_members} > 0 AND {_open('u', n.unit_from, n.unit_to)}"
+        f" UNION ALL SELECT s.{n.su_succ}, f.members * s.{share} FROM fwd f"
+        f" JOIN {n.succession} s ON s.{n.su_pred} = f.cur),"
+        f" ends AS (SELECT f.cur, f.members FROM fwd f JOIN {n.unit} o ON o.{n.unit_id} = f.cur"
+        f" WHERE {_open('o', n.unit_from, n.unit_to)})"
+        f" SELECT origin, SUM(members) FROM ({' UNION ALL '.join(parts)}) t GROUP BY origin"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for origin, total in cursor.fetchall():
+            if origin in totals:
+                totals[origin] = Decimal(total or 0)
     return totals
 
 

@@ -572,6 +572,32 @@ def read(
     return out
 
 
+def reporting_units(element_ids: Sequence[int], period: Period, unit: Unit, structure: str) -> dict[int, int]:
+    """Element id -> how many units under ``unit`` (and itself) have a value of it in ``period``,
+    from the kept rows in two indexed reads.
+
+    Exact for a period that is itself stored (and for ``last`` elements, kept per containing
+    period); for a longer one, the largest count of the periods inside it: a lower bound of the
+    distinct units, equal to it when units report every month.
+    """
+    code = STRUCTURE_CODES[structure]
+    last = set(DataElement.objects.filter(pk__in=list(element_ids), aggregation="last").values_list("pk", flat=True))
+    inside = [sp.code for kind in PeriodType if kind.months <= period.type.months for sp in period.subperiods(kind)]
+    found: dict[int, int] = {}
+    rows = Aggregate.objects.filter(structure=code, unit_id=unit.pk, element_id__in=list(element_ids),
+                                    period__in=inside).values_list("element_id", "period", "count")
+    for el, row_period, count in rows:
+        if el in last and row_period != period.code:
+            continue
+        found[el] = max(found.get(el, 0), int(count))
+    own = DataValue.objects.filter(unit_id=unit.pk, element_id__in=list(element_ids), period__in=inside).filter(
+        Q(value__isnull=False) | ~Q(text_value="")
+    ).values_list("element_id", flat=True).distinct()
+    for el in own:
+        found[el] = found.get(el, 0) + 1
+    return found
+
+
 def _add_own(
     cells: dict[tuple[int, str, int], Cell],
     by_id: dict[int, DataElement],

@@ -9,6 +9,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db import connection
@@ -20,9 +21,10 @@ from tuyengiao.core.numbers import format_number, format_percent
 from tuyengiao.core.periods import Period, PeriodType
 from tuyengiao.core.tabular import append_row, csv_row
 from tuyengiao.core.text import vn_sorted
-from tuyengiao.org.models import Unit, UnitSuccession, today
+from tuyengiao.org import tree as org_tree
+from tuyengiao.org.models import Unit, today
 
-from . import analytics
+from . import aggregates, analytics
 from .expressions import parse
 from .models import DataElement, DataSet, DataSetElement, DataValue, Indicator, ValueType
 
@@ -190,38 +192,6 @@ def default_period(unit: Unit | None = None, day: dt.date | None = None) -> Peri
 # --- coverage: how many units a figure stands on ---------------------------------------------
 
 
-def contributors(unit: Unit, structure: str, period: Period) -> list[tuple[int, str]]:
-    """(id, kind) of the units whose figures add up onto ``unit`` for a period.
-
-    On the structure of the period: the unit's subtree as it stood at the period's end. On
-    today's structure: today's subtree and, through the successions, every unit it took over,
-    keeping those that were open at the period's end (three merged communes count as three).
-    """
-    if structure == "current":
-        return [(u.pk, u.kind) for u in _lineage(unit) if u.is_open_on(period.end)]
-    from tuyengiao.org import tree
-
-    day = min(period.end, unit.last_day())
-    if not unit.is_open_on(day):
-        return []
-    return [(u.pk, u.kind) for u in tree.descendants(unit, day, include_self=True)]
-
-
-def _lineage(unit: Unit) -> list[Unit]:
-    """Today's subtree of a unit and every unit it took over through successions, recursively."""
-    fields = ("id", "kind", "valid_from", "valid_to")
-    found = {u.pk: u for u in Unit.objects.filter(path__startswith=unit.path).only(*fields)}
-    frontier = set(found)
-    for _step in range(50):
-        rows = UnitSuccession.objects.filter(successor_id__in=frontier).values_list("predecessor_id", flat=True)
-        frontier = {pk for pk in rows if pk not in found}
-        if not frontier:
-            break
-        for u in Unit.objects.filter(pk__in=frontier).only(*fields):
-            found[u.pk] = u
-    return list(found.values())
-
-
 def _figure_elements(codes: list[str], known: list[Indicator] | None = None) -> dict[str, list[int]]:
     """Figure code -> the stored elements its coverage is counted on (none for derived ones)."""
     indicators = {i.code: i for i in (known if known is not None else Indicator.objects.filter(code__in=codes))}
@@ -253,7 +223,9 @@ def coverage(
 
     A unit is expected to report a figure when its kind reports a data set holding one of the
     figure's elements; it counts as reported when any of those elements has a value for any
-    period inside the asked one. Counted in one SQL statement; values are never loaded.
+    period inside the asked one. Per period, the units come from the tree module's statement
+    (never as a list) and the values are looked up for those units only; above
+    ``DASHBOARD_EXACT_COVERAGE_UNITS`` units the kept aggregate rows give the count instead.
     ``structures`` may set another structure for some period codes (last year's on today's).
     """
     kinds: dict[int, set[str]] = defaultdict(set)
@@ -264,42 +236,61 @@ def coverage(
         kinds[element_id].update(unit_kinds or [])
     fe = [(code, el) for code, els in figures.items() for el in els]
     ek = [(el, kind) for el, ks in kinds.items() for kind in sorted(ks)]
-    all_kinds = {kind for _el, kind in ek}
-    lineage: list[Unit] | None = None
-    tg: list[tuple[str, int, str]] = []
-    for p in periods:
-        if (structures or {}).get(p.code, structure) == "current":
-            lineage = _lineage(unit) if lineage is None else lineage
-            units = [(u.pk, u.kind) for u in lineage if u.is_open_on(p.end)]
-        else:
-            units = contributors(unit, "period", p)
-        tg.extend((p.code, pk, kind) for pk, kind in units if kind in all_kinds)
-    pe = [(sp.code, p.code) for p in periods for sp in analytics._stored_periods(p)]
     out = {(code, p.code): Coverage(0, 0) for code in figures for p in periods}
-    if not fe or not ek or not tg:
+    if not fe or not ek:
         return out
-
-    def values_sql(rows: Sequence[tuple[object, ...]]) -> str:
-        width = len(rows[0])
-        return ", ".join("(" + ", ".join(["%s"] * width) + ")" for _ in rows)
-
-    sql = (
-        f"WITH fe(fig, el) AS (VALUES {values_sql(fe)}), ek(el, kind) AS (VALUES {values_sql(ek)}),"
-        f" tg(outp, uid, kind) AS (VALUES {values_sql(tg)}), pe(code, outp) AS (VALUES {values_sql(pe)}),"
-        " x AS (SELECT DISTINCT fe.fig, tg.outp, tg.uid FROM fe JOIN ek ON ek.el = fe.el"
-        " JOIN tg ON tg.kind = ek.kind)"
-        " SELECT x.fig, x.outp, COUNT(*), SUM(CASE WHEN EXISTS (SELECT 1 FROM reporting_datavalue dv"
-        " JOIN fe f2 ON f2.el = dv.element_id JOIN pe ON pe.code = dv.period"
-        " WHERE f2.fig = x.fig AND pe.outp = x.outp AND dv.unit_id = x.uid"
-        " AND (dv.value IS NOT NULL OR dv.text_value <> '')) THEN 1 ELSE 0 END)"
-        " FROM x GROUP BY x.fig, x.outp"
-    )
-    params = [v for rows in (fe, ek, tg, pe) for row in rows for v in row]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        for fig, outp, expected, reported in cursor.fetchall():
-            out[(fig, outp)] = Coverage(int(reported or 0), int(expected))
+    fig_kinds = {code: {kind for el in els for kind in kinds.get(el, set())} for code, els in figures.items()}
+    for period in periods:
+        chosen = (structures or {}).get(period.code, structure)
+        day = period.end if chosen == "current" else min(period.end, unit.last_day())
+        if chosen != "current" and not unit.is_open_on(day):
+            continue
+        with_sql, with_params = org_tree.contributors_sql(unit, day, chosen)
+        pe = [(sp.code,) for sp in analytics._stored_periods(period)]
+        with connection.cursor() as cursor:
+            # expected: the units of each kind, counted once; a figure expects the kinds of its elements
+            cursor.execute(f"{with_sql} SELECT kind, COUNT(*) FROM sub GROUP BY kind", with_params)
+            per_kind = {kind: int(count) for kind, count in cursor.fetchall()}
+        if sum(per_kind.values()) > exact_coverage_units():
+            # a whole country: the kept rows say how many units have each element (see reporting_units)
+            counts = aggregates.reporting_units(sorted(wanted), period, unit, chosen)
+            reported = {code: max((counts.get(el, 0) for el in els), default=0) for code, els in figures.items()}
+        else:
+            reported = _reported_exactly(with_sql, with_params, fe, ek, pe)
+        for code in figures:
+            expected = sum(per_kind.get(kind, 0) for kind in fig_kinds[code])
+            if expected:
+                out[(code, period.code)] = Coverage(min(reported.get(code, 0), expected), expected)
     return out
+
+
+def exact_coverage_units() -> int:
+    """Up to this many units under the asked one, coverage counts the distinct units with a value
+    over every value of the period; above it, the kept aggregate rows answer (a country's
+    dashboard would otherwise read millions of values)."""
+    return int(getattr(settings, "DASHBOARD_EXACT_COVERAGE_UNITS", 5000))
+
+
+def _values_sql(rows: Sequence[tuple[object, ...]]) -> str:
+    width = len(rows[0])
+    return ", ".join("(" + ", ".join(["%s"] * width) + ")" for _ in rows)
+
+
+def _reported_exactly(
+    with_sql: str, with_params: list[Any], fe: list[tuple[str, int]], ek: list[tuple[int, str]], pe: list[tuple[str]]
+) -> dict[str, int]:
+    """Figure -> distinct units of the expected kinds with a value of its elements in the periods."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"{with_sql}, fe(fig, el) AS (VALUES {_values_sql(fe)}), ek(el, kind) AS (VALUES {_values_sql(ek)}),"
+            f" pe(code) AS (VALUES {_values_sql(pe)})"
+            " SELECT fe.fig, COUNT(DISTINCT dv.unit_id) FROM reporting_datavalue dv"
+            " JOIN fe ON fe.el = dv.element_id JOIN pe ON pe.code = dv.period JOIN sub ON sub.id = dv.unit_id"
+            " JOIN ek ON ek.el = fe.el AND ek.kind = sub.kind"
+            " WHERE dv.value IS NOT NULL OR dv.text_value <> '' GROUP BY fe.fig",
+            [*with_params, *(v for rows in (fe, ek, pe) for row in rows for v in row)],
+        )
+        return {fig: int(count) for fig, count in cursor.fetchall()}
 
 
 # --- the dashboard --------------------------------------------------------------------------
