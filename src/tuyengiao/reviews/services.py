@@ -191,9 +191,10 @@ def summary_line(unit: Unit, period: Period) -> str:
 def build_draft(unit: Unit, period: Period, structure: str, progress: Progress | None = None) -> dict[str, Any]:
     """Everything drafted from the data for the unit and period (nothing saved)."""
     lookup = figure_service.lookup(unit, structure)
-    context = ReviewContext(unit=unit, period=period, figures=lookup, structure=structure,
-                            children=figure_service.children_lookup(unit, structure))
-    collected = figure_service.collect(unit, period, structure, lookup)
+    figure_service.prefetch(lookup, unit, period)
+    below = figure_service.children_lookup(unit, structure)
+    context = ReviewContext(unit=unit, period=period, figures=lookup, structure=structure, children=below)
+    collected = figure_service.collect(unit, period, structure, lookup, below)
     blocks, suggestions, missing, directions, quoted = _blocks(context, progress)
     blocks.extend(_own_blocks(directions))
     _add_quoted(collected["figures"], quoted, lookup, period)
