@@ -56,8 +56,9 @@ def test_every_number_in_the_narrative_is_a_figure_of_the_analytics_service(fill
     for number in numbers:
         assert number.rstrip(".") in allowed, (number, text)
     # the figures quoted: 18 sessions (2×6 + 1×6), 540 attendances, up on last year's 6 sessions
-    assert "18 buổi học tập, quán triệt, tăng 200% so với cùng kỳ" in text
-    assert "540 lượt đảng viên tham gia" in text
+    assert "có 18 buổi học tập, quán triệt, tăng 200% so với cùng kỳ" in text
+    # the participants, those called and the rate in one clause, the rate's change in points
+    assert "; có 540 lượt đảng viên tham gia trên tổng số 570 đảng viên được triệu tập, đạt 94,7%" in text
 
 
 def test_a_missing_figure_gives_no_sentence_and_a_visible_note(filled: Filled) -> None:
