@@ -110,7 +110,7 @@ def test_a_finalised_review_is_numbered_and_refuses_edits_with_the_reason(filled
         services.finalise(w.commune_officer, review)
     review = services.finalise(w.province_approver, review)
     assert review.state == ReviewState.FINAL and review.number == 1
-    assert review.reference == "1-BC/BTG"
+    assert review.reference == "01-BC/BTG"
     with pytest.raises(services.ReviewLocked) as locked:
         services.edit(w.province_admin, review, blocks={"lessons": "<p>x</p>"})
     assert "không thể sửa" in locked.value.message

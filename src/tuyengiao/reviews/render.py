@@ -249,6 +249,20 @@ def _header(document: Any, review: Review, superior: str, issuer: str) -> None:
     _cell_para(right, date_line(review), 14, italic=True)
 
 
+def _header_row(table: Any) -> None:
+    """The first row repeats at the top of every page the table runs onto, and no row splits."""
+    tr_pr = table.rows[0]._tr.get_or_add_trPr()
+    for tag in ("w:tblHeader", "w:cantSplit"):
+        element = OxmlElement(tag)
+        element.set(qn("w:val"), "true")
+        tr_pr.append(element)
+
+
+def _caption(document: Any, text: str) -> None:
+    paragraph = _para(document, text, 13, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    paragraph.paragraph_format.keep_with_next = True
+
+
 def _rows(table: Any, rows: list[list[str]], size: float, aligns: list[Any], widths: list[Any]) -> None:
     """Body rows of a figure table: the first built cell by cell, the others copied from it with their
     texts replaced (building every cell through python-docx costs a second on a province's tables)."""
@@ -259,6 +273,9 @@ def _rows(table: Any, rows: list[list[str]], size: float, aligns: list[Any], wid
         _cell_para(cell, "0", size, first=True).alignment = align
         cell.width = width
     template = table.rows[-1]._tr
+    cant_split = OxmlElement("w:cantSplit")
+    cant_split.set(qn("w:val"), "true")
+    template.get_or_add_trPr().append(cant_split)
     texts_of = [t for t in template.iter(qn("w:t"))]
     if len(texts_of) != len(aligns):  # one text per cell is what the copies rely on
         raise ValueError("figure table row")
@@ -277,14 +294,14 @@ def _figure_table(document: Any, review: Review) -> None:
     if not rows:
         return
     period = review.period_obj
-    _para(document, _("Table 1. Main figures of %(period)s") % {"period": period.label}, 13, bold=True,
-          align=WD_ALIGN_PARAGRAPH.CENTER)
+    _caption(document, _("Table 1. Main figures of %(period)s") % {"period": period.label})
     header = [_("No."), _("Figure"), str(period.label), _("Same period last year"), str(period.previous.label),
               _("Plan")]
     table = document.add_table(rows=1, cols=len(header))
     table.style = "Table Grid"
     for cell, text in zip(table.rows[0].cells, header, strict=True):
         _cell_para(cell, text, 12, bold=True, first=True)
+    _header_row(table)
     body = [
         [str(number), fig["name"], display(fig["now"], fig["kind"]), display(fig["last_year"], fig["kind"]),
          display(fig["previous"], fig["kind"]), display(fig.get("plan"), fig["kind"])]
@@ -304,12 +321,13 @@ def _children_table(document: Any, review: Review) -> None:
     if not rows or not codes:
         return
     kinds = {c: review.figures.get(c, {}).get("kind", "count") for c in codes}
-    _para(document, _("Table 2. Key figures of the units below"), 13, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _caption(document, _("Table 2. Key figures of the units below"))
     table = document.add_table(rows=1, cols=len(codes) + 2)
     table.style = "Table Grid"
     header = [_("No."), _("Unit"), *[children["names"][c] for c in codes]]
     for cell, text in zip(table.rows[0].cells, header, strict=True):
         _cell_para(cell, text, 11, bold=True, first=True)
+    _header_row(table)
     body = [[str(number), name, *[display(values.get(c), kinds[c]) for c in codes]]
             for number, (name, values) in enumerate(rows, start=1)]
     center = WD_ALIGN_PARAGRAPH.CENTER
