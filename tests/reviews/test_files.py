@@ -107,3 +107,39 @@ def test_libreoffice_kept_running_and_started_once_give_the_same_pages() -> None
             texts.append(subprocess.run(["pdftotext", handle.name, "-"], capture_output=True, text=True,
                                         check=True).stdout.strip())
     assert texts[0] == texts[1] == texts[2] == "Báo cáo sơ kết 6 tháng đầu năm 2025: 03 cuộc, 98,1%."
+
+
+@pytest.mark.skipif(not render.pdf_available(), reason="LibreOffice is not installed")
+def test_a_conversion_does_not_wait_when_kept_instances_hold_every_profile(settings, tmp_path: Path) -> None:
+    import fcntl
+
+    settings.VAR_DIR = tmp_path
+    (tmp_path / "libreoffice").mkdir()
+    held = []
+    for number in range(office.PROFILE_SLOTS):
+        handle = open(tmp_path / "libreoffice" / f"profile-{number}.lock", "a+")  # noqa: SIM115
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        held.append(handle)
+    document = Document()
+    document.add_paragraph("Một trang")
+    out = io.BytesIO()
+    document.save(out)
+    try:
+        assert office.convert_once(out.getvalue()).startswith(b"%PDF")
+    finally:
+        for handle in held:
+            handle.close()
+    assert not any((tmp_path / "libreoffice").glob("profile-*/"))  # none of the kept profiles was used
+
+
+@pytest.mark.skipif(not render.pdf_available(), reason="LibreOffice is not installed")
+def test_a_worker_that_drafted_a_review_gets_libreoffice_ready_for_its_pdf(filled: Filled) -> None:
+    w = filled.world
+    review = services.create(w.commune_officer, w.commune, "2025S1", draft_now=False)
+    job = jobs.start(review, w.commune_officer, JobKind.DRAFT)
+    office.stop()
+    try:
+        assert jobs.work(job.pk) == JobStatus.DONE
+        assert office._listener is not None and office._listener.alive()
+    finally:
+        office.stop()

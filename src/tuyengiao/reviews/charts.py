@@ -28,6 +28,11 @@ def _figure(height: float) -> Any:
     return Figure(figsize=(WIDTH_IN, height), dpi=DPI)
 
 
+def load() -> None:
+    """Import the chart library ahead of the first chart (about a second)."""
+    _figure(1.0)
+
+
 def _png(figure: Any) -> bytes:
     out = io.BytesIO()
     figure.savefig(out, format="png", dpi=DPI)

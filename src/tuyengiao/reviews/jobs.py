@@ -40,7 +40,20 @@ def work(job_id: int) -> str:
     from django.utils import translation
 
     with translation.override(settings.LANGUAGE_CODE):
-        return _work(job_id)
+        status = _work(job_id)
+    if status == JobStatus.DONE and ReviewJob.objects.filter(pk=job_id, kind=JobKind.DRAFT).exists():
+        _warm_up()
+    return status
+
+
+def _warm_up() -> None:
+    """After a draft, its Word and PDF are usually asked for next: get the renderer ready meanwhile."""
+    try:
+        from . import render
+
+        render.warm_up()
+    except Exception:  # only a head start: rendering works without it
+        logger.warning("Could not prepare the renderer", exc_info=True)
 
 
 def _work(job_id: int) -> str:

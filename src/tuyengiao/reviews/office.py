@@ -52,33 +52,29 @@ def _profiles() -> Path:
     return base
 
 
-def _take_slot(wait: bool) -> tuple[Path, IO[str]] | None:
-    """A profile folder and its held lock; ``None`` when all are busy and ``wait`` is false."""
+def _take_slot() -> tuple[Path, IO[str]] | None:
+    """A profile folder and its held lock; ``None`` when every profile is in use."""
     base = _profiles()
-    handles = []
     for number in range(PROFILE_SLOTS):
         handle = open(base / f"profile-{number}.lock", "a+")  # noqa: SIM115
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            handles.append(handle)
+            handle.close()
             continue
-        for other in handles:
-            other.close()
         return base / f"profile-{number}", handle
-    for other in handles[1:]:
-        other.close()
-    if not wait:
-        handles[0].close()
-        return None
-    fcntl.flock(handles[0], fcntl.LOCK_EX)
-    return base / "profile-0", handles[0]
+    return None
 
 
 @contextlib.contextmanager
 def _slot() -> Iterator[Path]:
-    taken = _take_slot(wait=True)
-    assert taken is not None
+    """A kept profile if one is free; else a new one for this conversion only (kept instances of other
+    processes may hold every slot for as long as they run, so waiting for one could last forever)."""
+    taken = _take_slot()
+    if taken is None:
+        with tempfile.TemporaryDirectory(prefix="tuyengiao-office-") as folder:
+            yield Path(folder)
+        return
     profile, handle = taken
     try:
         yield profile
@@ -153,7 +149,7 @@ class Listener:
         return str(real) if real.exists() else office  # the program itself, not its launcher script
 
     def start(self) -> None:
-        taken = _take_slot(wait=False)
+        taken = _take_slot()
         if taken is None:
             raise ConversionFailed("every LibreOffice profile is in use")
         profile, self.lock_file = taken
@@ -251,6 +247,8 @@ def convert(docx: bytes) -> bytes:
     if listener is not None:
         try:
             return listener.convert(docx)
+        except ConversionFailed as exc:  # it could not start (every profile in use): no harm done
+            logger.info("No kept LibreOffice (%s); converting with a new start", exc)
         except Exception:
             logger.warning("The kept LibreOffice failed; converting with a new start", exc_info=True)
             with listener.guard:
@@ -263,3 +261,20 @@ def stop() -> None:
     if _listener is not None:
         with _listener.guard:
             _listener.stop()
+
+
+def warm_up() -> None:
+    """Start the kept instance now (a worker that has just drafted a review: its Word and PDF are
+    likely asked for next). Call from the worker's main thread: the instance stops with the thread
+    that started it."""
+    listener = _shared()
+    if listener is None:
+        return
+    with listener.guard:
+        if listener.alive():
+            return
+        listener.stop()
+        try:
+            listener.start()
+        except ConversionFailed as exc:
+            logger.info("No kept LibreOffice (%s)", exc)

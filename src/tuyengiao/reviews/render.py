@@ -555,6 +555,15 @@ def to_pdf(docx: bytes) -> bytes:
         raise UserError(_("LibreOffice could not convert the review to PDF: %(error)s") % {"error": str(exc)}) from exc
 
 
+def warm_up() -> None:
+    """Load what the first rendering of a worker would wait for: the chart library and LibreOffice."""
+    charts.load()
+    if pdf_available():
+        from . import office as converter
+
+        converter.warm_up()
+
+
 def latest_word(review: Review) -> bytes | None:
     """The Word file last made of the review, if nothing it shows has changed since (the review, its
     unit's document settings): a PDF asked for after the Word file is converted from that file."""
