@@ -147,3 +147,15 @@ def test_an_unchanged_count_is_never_said_to_rise_by_zero_per_cent() -> None:
     facts = [Fact("KG_HOI_THAO", "Số hội thảo", "count", Decimal("400.04"), Decimal(400))]
     text = narrative.field_paragraphs(HALF, "Đảng bộ tỉnh Hòa An", facts)[0]
     assert text.endswith("tổ chức 400,04 hội thảo, tọa đàm khoa học, giáo dục, bằng cùng kỳ.") and "0%" not in text
+
+
+def test_a_plan_without_a_rate_is_said_beside_its_count_and_never_alone() -> None:
+    facts = [
+        Fact("LL_LOP_KE_HOACH", "Số lớp bồi dưỡng lý luận chính trị theo kế hoạch", "plan", Decimal(12)),
+        Fact("LL_LOP_MO", "Số lớp bồi dưỡng lý luận chính trị đã mở", "count", Decimal(9), Decimal(10),
+             plan=Decimal(12)),
+    ]
+    assert narrative.field_paragraphs(HALF, "Đảng bộ xã An Xuân", facts) == [
+        "Trong 6 tháng đầu năm 2025, toàn Đảng bộ xã An Xuân đã mở 09 lớp bồi dưỡng lý luận chính trị "
+        "(kế hoạch 12), giảm 10% so với cùng kỳ."
+    ]

@@ -256,7 +256,7 @@ class Fact:
 
     code: str
     name: str
-    kind: str  # "count", "rate" or "measure"
+    kind: str  # "count", "rate", "measure" or "plan" (the plan of a count: said beside it, never alone)
     now: Decimal | None
     before: Decimal | None = None
     plan: Decimal | None = None
@@ -265,17 +265,14 @@ class Fact:
     denominator: str = ""
 
 
-def _count_clause(fact: Fact, said: Wording, against_text: str, with_verb: bool = True) -> str:
-    """"tổ chức 312 hội nghị…, tăng 2,3% so với cùng kỳ"; none at all: "chưa tổ chức hội nghị… nào"."""
+def _count_clause(fact: Fact, said: Wording) -> str:
+    """"tổ chức 312 hội nghị…"; none at all: "chưa tổ chức hội nghị… nào" (the change is added apart)."""
     assert fact.now is not None
     if fact.now == 0:
         if said.verb and not said.verb.startswith("đang "):
             return _("not yet %(verb)s any %(noun)s") % {"verb": said.verb, "noun": said.noun}
         return _("no %(noun)s yet") % {"noun": said.noun}
-    text = count(fact.now, said.noun)
-    if with_verb:
-        text = f"{said.verb or _('there were (before a count)')} {text}"
-    return with_change(text, count_change(fact.now, fact.before, against_text))
+    return f"{said.verb or _('there were (before a count)')} {count(fact.now, said.noun)}"
 
 
 def _rate_tail(rate_fact: Fact, against_text: str, of_plan: bool) -> str:
@@ -305,7 +302,7 @@ def field_paragraphs(period: Any, unit_name: str, facts: list[Fact]) -> list[str
         rates_of[top.code] = fact
         used.add(fact.code)
         base = present.get(fact.denominator)
-        if base is not None and base.kind == "count" and base.code != top.code:
+        if base is not None and base.kind in ("count", "plan") and base.code != top.code:
             bases[top.code] = base
             used.add(base.code)
     joined: dict[str, list[Fact]] = {}
@@ -321,6 +318,8 @@ def field_paragraphs(period: Any, unit_name: str, facts: list[Fact]) -> list[str
         được triệu tập, đạt 90%…" or, against a plan, "…/344 … theo kế hoạch, đạt 82,8% kế hoạch"."""
         rate_fact = rates_of.get(top.code)
         if rate_fact is None or not top.now:
+            if top.plan is not None and top.now is not None:
+                text += " " + _("(plan %(value)s)") % {"value": count(top.plan)}
             return text
         base = bases.get(top.code)
         of_plan = base is not None and top.plan is not None and base.now == top.plan
@@ -335,11 +334,9 @@ def field_paragraphs(period: Any, unit_name: str, facts: list[Fact]) -> list[str
         if fact.kind != "count" or fact.code not in present or fact.code in used:
             continue
         said = wording(fact.code, fact.name)
-        rate_fact = rates_of.get(fact.code)
-        # a count beside its rate says the rate's change only (one comparison per figure)
-        clause = _count_clause(fact if rate_fact is None else Fact(**{**fact.__dict__, "before": None}), said,
-                               against_text)
-        clause = share(fact, clause)
+        clause = share(fact, _count_clause(fact, said))
+        if fact.code not in rates_of and fact.now != 0:  # beside its rate, a count says the rate's change
+            clause = with_change(clause, count_change(fact.now, fact.before, against_text))
         for extra in joined.get(fact.code, []):
             extra_said = wording(extra.code, extra.name)
             if extra.kind == "count" and extra.now:
@@ -360,7 +357,7 @@ def field_paragraphs(period: Any, unit_name: str, facts: list[Fact]) -> list[str
             "when": in_period(period), "unit": unit_name, "figures": join_clauses(clauses)}))
     alone = []
     for fact in facts:
-        if fact.kind == "count" or fact.code not in present or fact.code in used:
+        if fact.kind in ("count", "plan") or fact.code not in present or fact.code in used:
             continue
         if fact.kind == "rate":
             alone.append(with_change(rate_phrase(fact.name, fact.now), rate_change(fact.now, fact.before,

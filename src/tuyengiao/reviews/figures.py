@@ -116,6 +116,7 @@ def collect(unit: Unit, period: Period, structure: str, figures: Lookup,
             "name": f.name, "kind": f.kind, "unit_label": f.unit_label, "work_field": f.work_field,
             "now": _s(now.get(f.code)), "last_year": _s(last_year.get(f.code)),
             "previous": _s(previous.get(f.code)), "plan": _s(now.get(f.plan_code)) if f.plan_code else None,
+            "plan_code": f.plan_code,
         }
         for f in figs
     }

@@ -126,8 +126,10 @@ def _facts(table: dict[str, dict[str, Any]], field: str) -> list[narrative.Fact]
     def number(value: Any) -> Decimal | None:
         return None if value is None else Decimal(value)
 
+    plans = {fig.get("plan_code") for fig in table.values()} - {None, ""}
     return [
-        narrative.Fact(code=code, name=fig["name"], kind=fig["kind"], now=number(fig["now"]),
+        narrative.Fact(code=code, name=fig["name"], kind="plan" if code in plans else fig["kind"],
+                       now=number(fig["now"]),
                        before=number(fig["last_year"]), plan=number(fig.get("plan")),
                        unit_label=fig.get("unit_label", ""), numerator=fig.get("numerator", ""),
                        denominator=fig.get("denominator", ""))
