@@ -139,3 +139,17 @@ def test_the_figure_table_holds_last_year_the_previous_period_and_the_units_belo
     assert Decimal(sessions["now"]) == 18 and Decimal(sessions["last_year"]) == 6
     assert review.figures["TL_THAM_GIA"]["kind"] == "rate"
     assert [row[0] for row in review.children["rows"]] == [w.district.name]
+
+
+def test_a_missing_figure_is_listed_by_its_name_even_when_a_section_gave_its_code(filled: Filled) -> None:
+    from tuyengiao.core import providers
+    from tuyengiao.core.review_sections import DraftSection, ReviewSection, register, unregister
+
+    derived = providers.all_elements()[0]
+    register(ReviewSection(code="test_missing", part="results", order=99,
+                           build=lambda ctx: DraftSection(title="x", missing=[derived.code])))
+    try:
+        review = services.create(filled.world.province_admin, filled.world.province, "2025S1")
+    finally:
+        unregister("test_missing")
+    assert derived.name in review.missing and derived.code not in review.missing

@@ -121,15 +121,21 @@ def _bridge() -> Any:
             sys.path.remove(path)
 
 
-def _die_with_parent() -> None:  # pragma: no cover - runs in the child between fork and exec
-    """The instance stops when the worker that started it stops, even when the worker is killed."""
+def _death_signal() -> Any:
+    """What the child runs between fork and exec: stop when the worker that started it stops, even
+    when the worker is killed (Linux ``PR_SET_PDEATHSIG``). Resolved here, in the parent: the child
+    must not import anything."""
     try:
         import ctypes
 
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-    except OSError:
-        pass
-    os.setsid()
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+
+    def set_signal() -> None:  # pragma: no cover - runs in the child
+        prctl(1, signal.SIGTERM)
+
+    return set_signal
 
 
 class Listener:
@@ -159,7 +165,7 @@ class Listener:
              "--nolockcheck", f"-env:UserInstallation={profile.as_uri()}",
              f"--accept=pipe,name={pipe};urp;StarOffice.ComponentContext"],
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            env={**os.environ, "HOME": str(profile)}, preexec_fn=_die_with_parent,
+            env={**os.environ, "HOME": str(profile)}, preexec_fn=_death_signal(), start_new_session=True,
         )
         local = self.uno.getComponentContext()
         resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)

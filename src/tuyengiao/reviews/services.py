@@ -246,7 +246,17 @@ def build_draft(unit: Unit, period: Period, structure: str, progress: Progress |
         total = len(review_sections.all_sections()) + 2
         progress(total, total)
     return {**collected, "sections": {"blocks": blocks, "suggestions": suggestions},
-            "missing": list(dict.fromkeys(missing))}
+            "missing": list(dict.fromkeys(_named(entry, collected["figures"]) for entry in missing))}
+
+
+def _named(entry: str, table: dict[str, dict[str, Any]]) -> str:
+    """A missing figure as the page lists it: by its name, also when a section gave its code."""
+    from tuyengiao.core import providers
+
+    if entry in table:
+        return str(table[entry]["name"])
+    derived = providers.get(entry)
+    return derived.name if derived is not None else entry
 
 
 def parse_period(code: str) -> Period:
