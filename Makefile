@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
-APT_PACKAGES := postgresql chromium fonts-liberation2 gettext libreoffice-writer-nogui poppler-utils
+APT_PACKAGES := postgresql chromium fonts-liberation2 gettext libreoffice-writer-nogui poppler-utils python3-uno
 
 .PHONY: run test test-pg test-sqlite lint bench bench-data system-deps install frontend messages clean demo
 

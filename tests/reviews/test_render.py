@@ -58,7 +58,7 @@ def test_the_word_file_follows_the_partys_document_format(review) -> None:  # ty
 
     header = document.tables[0]
     left, right = (cell.paragraphs for cell in header.rows[0].cells)
-    assert [p.text for p in left] == ["TỈNH ỦY HÒA AN", "BAN TUYÊN GIÁO", "*", "Số 1-BC/BTGTU"]
+    assert [p.text for p in left] == ["TỈNH ỦY HÒA AN", "BAN TUYÊN GIÁO", "*", "Số 01-BC/BTGTU"]
     assert left[1].runs[0].bold and not left[0].runs[0].bold
     assert right[0].text == "ĐẢNG CỘNG SẢN VIỆT NAM"
     assert right[0].runs[0].bold and right[0].runs[0].underline and right[0].runs[0].font.size == Pt(15)
@@ -82,6 +82,8 @@ def test_the_word_file_follows_the_partys_document_format(review) -> None:  # ty
 
     figures = document.tables[1]
     assert figures.rows[0].cells[1].text == "Chỉ tiêu"
+    assert "w:tblHeader" in figures.rows[0]._tr.xml  # repeated on every page the table runs onto
+    assert all("w:cantSplit" in row._tr.xml for row in figures.rows[1:])
     sessions = next(r for r in figures.rows if r.cells[1].text == "Số buổi học tập, quán triệt")
     assert [c.text for c in sessions.cells[2:4]] == ["18", "6"]
     children = document.tables[2]
@@ -121,7 +123,7 @@ def test_a_boards_own_template_is_filled(review) -> None:  # type: ignore[no-unt
     data = render.from_template(_template("{{ co_quan }}", "Số {{ so_hieu }}", "{{ dia_danh_ngay }}",
                                           "{{ ket_qua }}", "{{ nguoi_ky }}"), review, "Tỉnh ủy Hòa An", "Ban Tuyên giáo")
     texts = [p.text for p in Document(io.BytesIO(data)).paragraphs]
-    assert texts[:3] == ["BAN TUYÊN GIÁO", "Số 1-BC/BTGTU", "Hòa An, ngày 05 tháng 7 năm 2025"]
+    assert texts[:3] == ["BAN TUYÊN GIÁO", "Số 01-BC/BTGTU", "Hòa An, ngày 05 tháng 7 năm 2025"]
     assert "18 buổi học tập" in texts[3] and texts[-1] == "Nguyễn Văn An"
 
 

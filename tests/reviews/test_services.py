@@ -56,8 +56,9 @@ def test_every_number_in_the_narrative_is_a_figure_of_the_analytics_service(fill
     for number in numbers:
         assert number.rstrip(".") in allowed, (number, text)
     # the figures quoted: 18 sessions (2×6 + 1×6), 540 attendances, up on last year's 6 sessions
-    assert "18 buổi học tập, quán triệt, tăng 200% so với cùng kỳ" in text
-    assert "540 lượt đảng viên tham gia" in text
+    assert "có 18 buổi học tập, quán triệt, tăng 200% so với cùng kỳ" in text
+    # the participants, those called and the rate in one clause, the rate's change in points
+    assert "; có 540 lượt đảng viên tham gia trên tổng số 570 đảng viên được triệu tập, đạt 94,7%" in text
 
 
 def test_a_missing_figure_gives_no_sentence_and_a_visible_note(filled: Filled) -> None:
@@ -109,7 +110,7 @@ def test_a_finalised_review_is_numbered_and_refuses_edits_with_the_reason(filled
         services.finalise(w.commune_officer, review)
     review = services.finalise(w.province_approver, review)
     assert review.state == ReviewState.FINAL and review.number == 1
-    assert review.reference == "1-BC/BTG"
+    assert review.reference == "01-BC/BTG"
     with pytest.raises(services.ReviewLocked) as locked:
         services.edit(w.province_admin, review, blocks={"lessons": "<p>x</p>"})
     assert "không thể sửa" in locked.value.message
@@ -138,3 +139,17 @@ def test_the_figure_table_holds_last_year_the_previous_period_and_the_units_belo
     assert Decimal(sessions["now"]) == 18 and Decimal(sessions["last_year"]) == 6
     assert review.figures["TL_THAM_GIA"]["kind"] == "rate"
     assert [row[0] for row in review.children["rows"]] == [w.district.name]
+
+
+def test_a_missing_figure_is_listed_by_its_name_even_when_a_section_gave_its_code(filled: Filled) -> None:
+    from tuyengiao.core import providers
+    from tuyengiao.core.review_sections import DraftSection, ReviewSection, register, unregister
+
+    derived = providers.all_elements()[0]
+    register(ReviewSection(code="test_missing", part="results", order=99,
+                           build=lambda ctx: DraftSection(title="x", missing=[derived.code])))
+    try:
+        review = services.create(filled.world.province_admin, filled.world.province, "2025S1")
+    finally:
+        unregister("test_missing")
+    assert derived.name in review.missing and derived.code not in review.missing

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from typing import Any
 
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -38,7 +40,20 @@ def work(job_id: int) -> str:
     from django.utils import translation
 
     with translation.override(settings.LANGUAGE_CODE):
-        return _work(job_id)
+        status = _work(job_id)
+    if status == JobStatus.DONE and ReviewJob.objects.filter(pk=job_id, kind=JobKind.DRAFT).exists():
+        _warm_up()
+    return status
+
+
+def _warm_up() -> None:
+    """After a draft, its Word and PDF are usually asked for next: get the renderer ready meanwhile."""
+    try:
+        from . import render
+
+        render.warm_up()
+    except Exception:  # only a head start: rendering works without it
+        logger.warning("Could not prepare the renderer", exc_info=True)
 
 
 def _work(job_id: int) -> str:
@@ -90,4 +105,42 @@ def recover() -> bool:
     return False
 
 
+FILE_FOLDER = "reviews/files"
+ORPHAN_GRACE = dt.timedelta(hours=1)  # a file just written, whose job row is being saved, is not an orphan
+
+
+def clean_up(now: dt.datetime | None = None) -> bool:
+    """Keep the latest Word and PDF file of each review; delete the older ones (their job rows go with
+    them) and files no job refers to any more (those of deleted reviews)."""
+    now = now or timezone.now()
+    latest: set[int] = set()
+    seen: set[tuple[int, str]] = set()
+    files = ReviewJob.objects.filter(kind=JobKind.RENDER).exclude(file="").order_by("-created_at", "-pk")
+    for pk, review_id, fmt in files.values_list("pk", "review_id", "format"):
+        if (review_id, fmt) not in seen:
+            seen.add((review_id, fmt))
+            latest.add(pk)
+    for job in files.exclude(pk__in=latest):
+        name = job.file.name
+        if ReviewJob.objects.filter(pk=job.pk, file=name).delete()[0]:
+            default_storage.delete(name)
+    referenced = set(ReviewJob.objects.exclude(file="").values_list("file", flat=True))
+    try:
+        _folders, names = default_storage.listdir(FILE_FOLDER)
+    except FileNotFoundError:
+        names = []
+    for name in names:
+        path = f"{FILE_FOLDER}/{name}"
+        if path in referenced:
+            continue
+        try:
+            modified = default_storage.get_modified_time(path)
+        except FileNotFoundError:  # deleted meanwhile by another sweep
+            continue
+        if modified < now - ORPHAN_GRACE:
+            default_storage.delete(path)
+    return False
+
+
 core_tasks.register_sweep("reviews.jobs", recover)
+core_tasks.register_sweep("reviews.files", clean_up)

@@ -118,8 +118,9 @@ class Review(TimeStampedModel):
 
     @property
     def reference(self) -> str:
-        """"15-BC/BTGTU" once numbered, "…-BC/BTGTU" before."""
-        number = str(self.number) if self.number else "  "
+        """"15-BC/BTGTU" once numbered ("01-BC/BTGTU" under ten, as Party documents number them),
+        "  -BC/BTGTU" before."""
+        number = f"{self.number:02d}" if self.number else "  "
         return f"{number}-BC/{self.symbol}" if self.symbol else ""
 
 

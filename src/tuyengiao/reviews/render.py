@@ -9,12 +9,9 @@ beside the signature block. A board's own template (docxtpl) replaces the built-
 
 from __future__ import annotations
 
+import copy
 import io
-import os
 import re
-import shutil
-import subprocess
-import tempfile
 from collections.abc import Callable
 from decimal import Decimal
 from html.parser import HTMLParser
@@ -51,14 +48,14 @@ Progress = Callable[[int, int], None]
 
 def _font(run: Any, size: float | None = None, bold: bool | None = None, italic: bool | None = None,
           underline: bool | None = None) -> Any:
-    run.font.name = FONT
-    rpr = run._element.get_or_add_rPr()
+    """Times New Roman for every script on the run itself (a reader that ignores styles still sees it)."""
+    rpr = run._r.get_or_add_rPr()
     fonts = rpr.find(qn("w:rFonts"))
     if fonts is None:
         fonts = OxmlElement("w:rFonts")
         rpr.insert(0, fonts)
-    for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
-        fonts.set(qn(attr), FONT)
+    for attr in _FONT_ATTRS:
+        fonts.set(attr, FONT)
     if size is not None:
         run.font.size = Pt(size)
     if bold is not None:
@@ -68,6 +65,9 @@ def _font(run: Any, size: float | None = None, bold: bool | None = None, italic:
     if underline is not None:
         run.underline = underline
     return run
+
+
+_FONT_ATTRS = tuple(qn(attr) for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"))
 
 
 def _para(container: Any, text: str = "", size: float = 14, bold: bool = False, italic: bool = False,
@@ -249,29 +249,68 @@ def _header(document: Any, review: Review, superior: str, issuer: str) -> None:
     _cell_para(right, date_line(review), 14, italic=True)
 
 
+def _header_row(table: Any) -> None:
+    """The first row repeats at the top of every page the table runs onto, and no row splits."""
+    tr_pr = table.rows[0]._tr.get_or_add_trPr()
+    for tag in ("w:tblHeader", "w:cantSplit"):
+        element = OxmlElement(tag)
+        element.set(qn("w:val"), "true")
+        tr_pr.append(element)
+
+
+def _caption(document: Any, text: str) -> None:
+    paragraph = _para(document, text, 13, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    paragraph.paragraph_format.keep_with_next = True
+
+
+def _rows(table: Any, rows: list[list[str]], size: float, aligns: list[Any], widths: list[Any]) -> None:
+    """Body rows of a figure table: the first built cell by cell, the others copied from it with their
+    texts replaced (building every cell through python-docx costs a second on a province's tables)."""
+    if not rows:
+        return
+    cells = table.add_row().cells
+    for cell, align, width in zip(cells, aligns, widths, strict=True):
+        _cell_para(cell, "0", size, first=True).alignment = align
+        cell.width = width
+    template = table.rows[-1]._tr
+    cant_split = OxmlElement("w:cantSplit")
+    cant_split.set(qn("w:val"), "true")
+    template.get_or_add_trPr().append(cant_split)
+    texts_of = [t for t in template.iter(qn("w:t"))]
+    if len(texts_of) != len(aligns):  # one text per cell is what the copies rely on
+        raise ValueError("figure table row")
+    parent = template.getparent()
+    for values in rows[1:]:
+        row = copy.deepcopy(template)
+        for node, value in zip(row.iter(qn("w:t")), values, strict=True):
+            node.text = value
+        parent.append(row)
+    for node, value in zip(texts_of, rows[0], strict=True):
+        node.text = value
+
+
 def _figure_table(document: Any, review: Review) -> None:
     rows = [(code, f) for code, f in review.figures.items() if f.get("now") is not None]
     if not rows:
         return
     period = review.period_obj
-    _para(document, _("Table 1. Main figures of %(period)s") % {"period": period.label}, 13, bold=True,
-          align=WD_ALIGN_PARAGRAPH.CENTER)
+    _caption(document, _("Table 1. Main figures of %(period)s") % {"period": period.label})
     header = [_("No."), _("Figure"), str(period.label), _("Same period last year"), str(period.previous.label),
               _("Plan")]
     table = document.add_table(rows=1, cols=len(header))
     table.style = "Table Grid"
     for cell, text in zip(table.rows[0].cells, header, strict=True):
         _cell_para(cell, text, 12, bold=True, first=True)
+    _header_row(table)
+    body = [
+        [str(number), fig["name"], display(fig["now"], fig["kind"]), display(fig["last_year"], fig["kind"]),
+         display(fig["previous"], fig["kind"]), display(fig.get("plan"), fig["kind"])]
+        for number, (_code, fig) in enumerate(rows, start=1)
+    ]
+    right = WD_ALIGN_PARAGRAPH.RIGHT
     widths = [Mm(11), Mm(64), Mm(22), Mm(22), Mm(22), Mm(22)]
-    for number, (_code, fig) in enumerate(rows, start=1):
-        cells = table.add_row().cells
-        values = [str(number), fig["name"], display(fig["now"], fig["kind"]), display(fig["last_year"], fig["kind"]),
-                  display(fig["previous"], fig["kind"]), display(fig.get("plan"), fig["kind"])]
-        for index, (cell, text) in enumerate(zip(cells, values, strict=True)):
-            paragraph = _cell_para(cell, text, 12, first=True)
-            paragraph.alignment = WD_ALIGN_PARAGRAPH.LEFT if index == 1 else (
-                WD_ALIGN_PARAGRAPH.CENTER if index == 0 else WD_ALIGN_PARAGRAPH.RIGHT)
     _widths(table, widths)
+    _rows(table, body, 12, [WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.LEFT, right, right, right, right], widths)
     _para(document, "", after=0)
 
 
@@ -282,21 +321,20 @@ def _children_table(document: Any, review: Review) -> None:
     if not rows or not codes:
         return
     kinds = {c: review.figures.get(c, {}).get("kind", "count") for c in codes}
-    _para(document, _("Table 2. Key figures of the units below"), 13, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _caption(document, _("Table 2. Key figures of the units below"))
     table = document.add_table(rows=1, cols=len(codes) + 2)
     table.style = "Table Grid"
     header = [_("No."), _("Unit"), *[children["names"][c] for c in codes]]
     for cell, text in zip(table.rows[0].cells, header, strict=True):
         _cell_para(cell, text, 11, bold=True, first=True)
-    for number, (name, values) in enumerate(rows, start=1):
-        cells = table.add_row().cells
-        texts = [str(number), name, *[display(values.get(c), kinds[c]) for c in codes]]
-        for index, (cell, text) in enumerate(zip(cells, texts, strict=True)):
-            paragraph = _cell_para(cell, text, 11, first=True)
-            if index == 1:
-                paragraph.alignment = WD_ALIGN_PARAGRAPH.LEFT
+    _header_row(table)
+    body = [[str(number), name, *[display(values.get(c), kinds[c]) for c in codes]]
+            for number, (name, values) in enumerate(rows, start=1)]
+    center = WD_ALIGN_PARAGRAPH.CENTER
     rest = (Mm(165) - Mm(11) - Mm(50)) // max(1, len(codes))
-    _widths(table, [Mm(11), Mm(50), *[rest] * len(codes)])
+    widths = [Mm(11), Mm(50), *[rest] * len(codes)]
+    _widths(table, widths)
+    _rows(table, body, 11, [center, WD_ALIGN_PARAGRAPH.LEFT, *[center] * len(codes)], widths)
     _para(document, "", after=0)
 
 
@@ -495,7 +533,9 @@ def to_docx(review: Review, progress: Progress | None = None) -> bytes:
 
 
 def office() -> str | None:
-    return shutil.which("soffice") or shutil.which("libreoffice")
+    from .office import program
+
+    return program()
 
 
 def pdf_available() -> bool:
@@ -503,34 +543,55 @@ def pdf_available() -> bool:
 
 
 def to_pdf(docx: bytes) -> bytes:
-    """Convert with LibreOffice in headless mode (its own profile in a temporary folder)."""
-    program = office()
-    if program is None:
+    """Convert with LibreOffice in headless mode (see ``office``: an instance kept by the worker)."""
+    from . import office as converter
+
+    if office() is None:
         raise UserError(_("PDF export needs LibreOffice on the server: install the packages %(packages)s"
                           " (sudo apt-get install -y %(packages)s).") % {"packages": PDF_PACKAGES})
-    with tempfile.TemporaryDirectory() as folder:
-        source = os.path.join(folder, "review.docx")
-        with open(source, "wb") as handle:
-            handle.write(docx)
-        env = {**os.environ, "HOME": folder}
-        result = subprocess.run(
-            [program, "--headless", "--norestore", f"-env:UserInstallation=file://{folder}/profile",
-             "--convert-to", "pdf", "--outdir", folder, source],
-            capture_output=True, timeout=120, env=env, check=False,
-        )
-        target = os.path.join(folder, "review.pdf")
-        if result.returncode != 0 or not os.path.exists(target):
-            raise UserError(_("LibreOffice could not convert the review to PDF: %(error)s")
-                            % {"error": result.stderr.decode(errors="replace")[-300:]})
-        with open(target, "rb") as handle:
+    try:
+        return converter.convert(docx)
+    except converter.ConversionFailed as exc:
+        raise UserError(_("LibreOffice could not convert the review to PDF: %(error)s") % {"error": str(exc)}) from exc
+
+
+def warm_up() -> None:
+    """Load what the first rendering of a worker would wait for: the chart library and LibreOffice."""
+    charts.load()
+    if pdf_available():
+        from . import office as converter
+
+        converter.warm_up()
+
+
+def latest_word(review: Review) -> bytes | None:
+    """The Word file last made of the review, if nothing it shows has changed since (the review, its
+    unit's document settings): a PDF asked for after the Word file is converted from that file."""
+    from .models import DocumentSettings, JobStatus, ReviewJob
+
+    if review.pk is None:
+        return None
+    since = review.updated_at
+    settings_changed = DocumentSettings.objects.filter(unit=review.unit_id).values_list("updated_at", flat=True).first()
+    if settings_changed is not None and since is not None:
+        since = max(since, settings_changed)
+    job = (ReviewJob.objects.filter(review=review, format="docx", status=JobStatus.DONE, created_at__gte=since)
+           .exclude(file="").order_by("-created_at").first())
+    if job is None:
+        return None
+    try:
+        with job.file.open("rb") as handle:
             return handle.read()
+    except FileNotFoundError:  # cleaned up meanwhile
+        return None
 
 
 def render(review: Review, fmt: str, progress: Progress | None = None) -> bytes:
     if fmt not in ("docx", "pdf"):
         raise UserError(_("The format is docx or pdf, not “%(format)s”.") % {"format": fmt}, field="format")
-    data = to_docx(review, progress)
-    return to_pdf(data) if fmt == "pdf" else data
+    if fmt == "pdf":
+        return to_pdf(latest_word(review) or to_docx(review, progress))
+    return to_docx(review, progress)
 
 
 def filename(review: Review, fmt: str) -> str:

@@ -24,7 +24,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tuyengiao.core import review_sections
+from tuyengiao.core import narrative, review_sections
 from tuyengiao.core.exceptions import ConflictError, UserError
 from tuyengiao.core.html import clean_html
 from tuyengiao.core.numbers import format_number
@@ -119,7 +119,49 @@ def _table_json(tables: Iterable[review_sections.Table]) -> list[dict[str, Any]]
     return [{"caption": t.caption, "header": t.header, "rows": t.rows} for t in tables]
 
 
-def _blocks(context: ReviewContext, progress: Progress | None) -> tuple[
+DATASET_SECTION = "reporting"  # the section that writes the figures of the data sets, field by field
+
+
+def _facts(table: dict[str, dict[str, Any]], field: str) -> list[narrative.Fact]:
+    def number(value: Any) -> Decimal | None:
+        return None if value is None else Decimal(value)
+
+    plans = {fig.get("plan_code") for fig in table.values()} - {None, ""}
+    return [
+        narrative.Fact(code=code, name=fig["name"], kind="plan" if code in plans else fig["kind"],
+                       now=number(fig["now"]),
+                       before=number(fig["last_year"]), plan=number(fig.get("plan")),
+                       unit_label=fig.get("unit_label", ""), numerator=fig.get("numerator", ""),
+                       denominator=fig.get("denominator", ""))
+        for code, fig in table.items() if _field_of(table, code) == field
+    ]
+
+
+def _field_of(table: dict[str, dict[str, Any]], code: str) -> str:
+    """A figure's field of work; a rate without one goes with the count it is the share of."""
+    fig = table[code]
+    own = fig.get("work_field", "")
+    if not own and fig.get("numerator") in table:
+        return str(table[fig["numerator"]].get("work_field", ""))
+    return str(own)
+
+
+def _reword(built: DraftSection, context: ReviewContext, table: dict[str, dict[str, Any]]) -> None:
+    """The data sets' figures of each field of work in the register of the reports (``core.narrative``:
+    each figure with its own verb, a count with its participants, its plan and its rate in one
+    sentence). The section's structure, suggestions and missing figures stay as it drafted them."""
+    from tuyengiao.reporting.models import WorkField
+
+    fields = {str(label): code for code, label in WorkField.choices}
+    for sub in built.subsections:
+        field = fields.get(sub.title, "")
+        facts = _facts(table, field)
+        sub.paragraphs = narrative.field_paragraphs(context.period, context.unit.name, facts) if facts else []
+    built.subsections = [sub for sub in built.subsections if sub.paragraphs or sub.tables]
+
+
+def _blocks(context: ReviewContext, progress: Progress | None,
+            table: dict[str, dict[str, Any]] | None = None) -> tuple[
         list[dict[str, Any]], list[dict[str, Any]], list[str], list[str], dict[str, Decimal]]:
     """Every registered section built for the unit and period: blocks, suggestions, missing figures,
     directions and the figures quoted."""
@@ -135,12 +177,14 @@ def _blocks(context: ReviewContext, progress: Progress | None) -> tuple[
             progress(done, len(sections) + 2)
         if built is None:
             continue
+        if section.code == DATASET_SECTION and table is not None:
+            _reword(built, context, table)
         missing.extend(built.missing)
         quoted.update(built.figures)
         suggestions.extend({"key": s.key, "text": s.text, "kept": True} for s in built.suggestions)
         directions.extend(built.directions)
         part = "results" if section.part == "results" else section.part
-        if part == "results" or built.paragraphs or built.subsections:
+        if built.paragraphs or built.subsections or built.tables:
             generated = _paragraphs_html(built.paragraphs)
             blocks.append({"id": f"{section.code}", "part": part, "level": 1, "title": built.title,
                            "generated": generated, "html": generated, "tables": _table_json(built.tables)})
@@ -191,17 +235,28 @@ def summary_line(unit: Unit, period: Period) -> str:
 def build_draft(unit: Unit, period: Period, structure: str, progress: Progress | None = None) -> dict[str, Any]:
     """Everything drafted from the data for the unit and period (nothing saved)."""
     lookup = figure_service.lookup(unit, structure)
-    context = ReviewContext(unit=unit, period=period, figures=lookup, structure=structure,
-                            children=figure_service.children_lookup(unit, structure))
-    collected = figure_service.collect(unit, period, structure, lookup)
-    blocks, suggestions, missing, directions, quoted = _blocks(context, progress)
+    figure_service.prefetch(lookup, unit, period)
+    below = figure_service.children_lookup(unit, structure)
+    context = ReviewContext(unit=unit, period=period, figures=lookup, structure=structure, children=below)
+    collected = figure_service.collect(unit, period, structure, lookup, below)
+    blocks, suggestions, missing, directions, quoted = _blocks(context, progress, collected["figures"])
     blocks.extend(_own_blocks(directions))
     _add_quoted(collected["figures"], quoted, lookup, period)
     if progress:
         total = len(review_sections.all_sections()) + 2
         progress(total, total)
     return {**collected, "sections": {"blocks": blocks, "suggestions": suggestions},
-            "missing": list(dict.fromkeys(missing))}
+            "missing": list(dict.fromkeys(_named(entry, collected["figures"]) for entry in missing))}
+
+
+def _named(entry: str, table: dict[str, dict[str, Any]]) -> str:
+    """A missing figure as the page lists it: by its name, also when a section gave its code."""
+    from tuyengiao.core import providers
+
+    if entry in table:
+        return str(table[entry]["name"])
+    derived = providers.get(entry)
+    return derived.name if derived is not None else entry
 
 
 def parse_period(code: str) -> Period:
