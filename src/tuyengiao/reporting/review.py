@@ -34,6 +34,9 @@ class Figure:
     work_field: str
     unit_label: str = ""
     plan_code: str = ""
+    # an indicator of one figure over another (participants over those expected): said together
+    numerator: str = ""
+    denominator: str = ""
 
 
 def datasets_for(unit: Unit, period: Period) -> list[DataSet]:
@@ -88,56 +91,28 @@ def figures_for(unit: Unit, period: Period) -> list[Figure]:
         if codes and codes <= known and codes & set(elements):
             label = ind.unit_label.strip()
             kind = "rate" if label == "%" or ind.name.lower().startswith("tỷ lệ") else "measure"
-            out.append(Figure(ind.code, ind.name, kind, ind.work_field, "%" if kind == "rate" else label))
+            top, bottom = parse(ind.numerator).codes, parse(ind.denominator).codes
+            single = len(top) == 1 and len(bottom) == 1
+            out.append(Figure(ind.code, ind.name, kind, ind.work_field, "%" if kind == "rate" else label, "",
+                              next(iter(top)) if single else "", next(iter(bottom)) if single else ""))
     return out
-
-
-def phrase(fig: Figure, now: Decimal | None, before: Decimal | None, against: str | None = None) -> str:
-    """The figure and its change on the same period last year ("" when the figure is missing; a
-    count of none says so, with no change)."""
-    if now is None:
-        return ""
-    if fig.kind == "rate":
-        return narrative.with_change(narrative.rate_phrase(fig.name, now),
-                                     narrative.rate_change(now, before, against))
-    if fig.kind == "measure":
-        return narrative.with_change(
-            narrative.rate_phrase(fig.name, now, fig.unit_label), narrative.count_change(now, before, against)
-        )
-    if now == 0:
-        return narrative.count_phrase(fig.name, now)
-    return narrative.with_change(narrative.count_phrase(fig.name, now), narrative.count_change(now, before, against))
-
-
-def with_plan(text: str, fig: Figure, now: dict[str, Decimal]) -> str:
-    """"285 lớp … đã mở (kế hoạch 344)" when the plan has a figure."""
-    plan = now.get(fig.plan_code) if fig.plan_code and text else None
-    if plan is None:
-        return text
-    head, sep, tail = text.partition(", ")
-    return f"{head} ({_('plan %(value)s') % {'value': narrative.count(plan)}}){sep}{tail}"
 
 
 def field_paragraphs(ctx: ReviewContext, figs: list[Figure], now: dict[str, Decimal],
                      before: dict[str, Decimal]) -> list[str]:
-    """One sentence for the counts of a field, one per rate; a missing figure says nothing; a plan
-    is said beside what was done."""
-    planned = {f.plan_code for f in figs if f.plan_code and f.plan_code in now}
-    against = narrative.against(ctx.period)
-    counts = [with_plan(phrase(f, now.get(f.code), before.get(f.code), against), f, now)
-              for f in figs if f.kind == "count" and f.code not in planned]
-    paragraphs: list[str] = []
-    clauses = narrative.join_clauses(counts)
-    if clauses:
-        paragraphs.append(narrative.sentence(
-            _("%(when)s, the whole %(unit)s recorded %(figures)s")
-            % {"when": narrative.in_period(ctx.period), "unit": ctx.unit.name, "figures": clauses}
-        ))
-    rates = [phrase(f, now.get(f.code), before.get(f.code), against) for f in figs if f.kind != "count"]
-    rate_text = narrative.join_clauses(rates)
-    if rate_text:
-        paragraphs.append(narrative.sentence(rate_text))
-    return paragraphs
+    """The field's figures in the register of the reports (``core.narrative``): each with its own
+    verb, a count with its participants, its plan and its rate in one sentence; a missing figure
+    says nothing."""
+    plans = {f.plan_code for f in figs if f.plan_code}
+    facts = [
+        narrative.Fact(
+            code=f.code, name=f.name, kind="plan" if f.code in plans else f.kind, now=now.get(f.code),
+            before=before.get(f.code), plan=now.get(f.plan_code) if f.plan_code else None, unit_label=f.unit_label,
+            numerator=f.numerator, denominator=f.denominator,
+        )
+        for f in figs
+    ]
+    return narrative.field_paragraphs(ctx.period, ctx.unit.name, facts)
 
 
 def build(ctx: ReviewContext) -> DraftSection | None:
@@ -145,12 +120,20 @@ def build(ctx: ReviewContext) -> DraftSection | None:
     if not figs:
         return None
     codes = [f.code for f in figs]
-    now = ctx.figures(codes, ctx.period)
+    now = ctx.figures(codes + [f.plan_code for f in figs if f.plan_code], ctx.period)
     before = ctx.figures(codes, ctx.last_year)
     section = DraftSection(title=_("Results in the fields of work"))
     labels = dict(WorkField.choices)
+    by_code = {f.code: f for f in figs}
+
+    def field_of(fig: Figure) -> str:
+        """A rate without a field of its own goes with the count it is the share of."""
+        if not fig.work_field and fig.numerator in by_code:
+            return by_code[fig.numerator].work_field
+        return fig.work_field
+
     for field_code, label in [*WorkField.choices, ("", _("Other work"))]:
-        in_field = [f for f in figs if f.work_field == field_code]
+        in_field = [f for f in figs if field_of(f) == field_code]
         if not in_field:
             continue
         paragraphs = field_paragraphs(ctx, in_field, now, before)

@@ -86,21 +86,6 @@ def key_figures(figs: list[Figure]) -> list[Figure]:
     return (rates + counts)[:KEY_CODES]
 
 
-def _shares(figs: list[Figure]) -> dict[str, tuple[str, str]]:
-    """Indicators that are one figure over another (a rate of participants over those expected):
-    code -> (numerator code, denominator code), so the narrative says them together."""
-    from tuyengiao.reporting.expressions import parse
-    from tuyengiao.reporting.models import Indicator
-
-    wanted = {f.code for f in figs if f.kind != "count"}
-    out = {}
-    for ind in Indicator.objects.filter(code__in=wanted):
-        top, bottom = parse(ind.numerator).codes, parse(ind.denominator).codes
-        if len(top) == 1 and len(bottom) == 1:
-            out[ind.code] = (next(iter(top)), next(iter(bottom)))
-    return out
-
-
 def collect(unit: Unit, period: Period, structure: str, figures: Lookup,
             below: Callable[[Sequence[str], Period], dict[str, dict[str, Decimal]]] | None = None) -> dict[str, Any]:
     """Every figure of the unit's data sets: now, same period last year, previous period, plan;
@@ -120,8 +105,9 @@ def collect(unit: Unit, period: Period, structure: str, figures: Lookup,
         }
         for f in figs
     }
-    for code, (top, bottom) in _shares(figs).items():
-        table[code]["numerator"], table[code]["denominator"] = top, bottom
+    for f in figs:
+        if f.numerator:
+            table[f.code]["numerator"], table[f.code]["denominator"] = f.numerator, f.denominator
     key = key_figures(figs)
     below = below or children_lookup(unit, structure)
     rate_codes = [f.code for f in figs if f.kind == "rate"]

@@ -24,7 +24,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tuyengiao.core import narrative, review_sections
+from tuyengiao.core import review_sections
 from tuyengiao.core.exceptions import ConflictError, UserError
 from tuyengiao.core.html import clean_html
 from tuyengiao.core.numbers import format_number
@@ -119,49 +119,7 @@ def _table_json(tables: Iterable[review_sections.Table]) -> list[dict[str, Any]]
     return [{"caption": t.caption, "header": t.header, "rows": t.rows} for t in tables]
 
 
-DATASET_SECTION = "reporting"  # the section that writes the figures of the data sets, field by field
-
-
-def _facts(table: dict[str, dict[str, Any]], field: str) -> list[narrative.Fact]:
-    def number(value: Any) -> Decimal | None:
-        return None if value is None else Decimal(value)
-
-    plans = {fig.get("plan_code") for fig in table.values()} - {None, ""}
-    return [
-        narrative.Fact(code=code, name=fig["name"], kind="plan" if code in plans else fig["kind"],
-                       now=number(fig["now"]),
-                       before=number(fig["last_year"]), plan=number(fig.get("plan")),
-                       unit_label=fig.get("unit_label", ""), numerator=fig.get("numerator", ""),
-                       denominator=fig.get("denominator", ""))
-        for code, fig in table.items() if _field_of(table, code) == field
-    ]
-
-
-def _field_of(table: dict[str, dict[str, Any]], code: str) -> str:
-    """A figure's field of work; a rate without one goes with the count it is the share of."""
-    fig = table[code]
-    own = fig.get("work_field", "")
-    if not own and fig.get("numerator") in table:
-        return str(table[fig["numerator"]].get("work_field", ""))
-    return str(own)
-
-
-def _reword(built: DraftSection, context: ReviewContext, table: dict[str, dict[str, Any]]) -> None:
-    """The data sets' figures of each field of work in the register of the reports (``core.narrative``:
-    each figure with its own verb, a count with its participants, its plan and its rate in one
-    sentence). The section's structure, suggestions and missing figures stay as it drafted them."""
-    from tuyengiao.reporting.models import WorkField
-
-    fields = {str(label): code for code, label in WorkField.choices}
-    for sub in built.subsections:
-        field = fields.get(sub.title, "")
-        facts = _facts(table, field)
-        sub.paragraphs = narrative.field_paragraphs(context.period, context.unit.name, facts) if facts else []
-    built.subsections = [sub for sub in built.subsections if sub.paragraphs or sub.tables]
-
-
-def _blocks(context: ReviewContext, progress: Progress | None,
-            table: dict[str, dict[str, Any]] | None = None) -> tuple[
+def _blocks(context: ReviewContext, progress: Progress | None) -> tuple[
         list[dict[str, Any]], list[dict[str, Any]], list[str], list[str], dict[str, Decimal]]:
     """Every registered section built for the unit and period: blocks, suggestions, missing figures,
     directions and the figures quoted."""
@@ -177,8 +135,6 @@ def _blocks(context: ReviewContext, progress: Progress | None,
             progress(done, len(sections) + 2)
         if built is None:
             continue
-        if section.code == DATASET_SECTION and table is not None:
-            _reword(built, context, table)
         missing.extend(built.missing)
         quoted.update(built.figures)
         suggestions.extend({"key": s.key, "text": s.text, "kept": True} for s in built.suggestions)
@@ -239,7 +195,7 @@ def build_draft(unit: Unit, period: Period, structure: str, progress: Progress |
     below = figure_service.children_lookup(unit, structure)
     context = ReviewContext(unit=unit, period=period, figures=lookup, structure=structure, children=below)
     collected = figure_service.collect(unit, period, structure, lookup, below)
-    blocks, suggestions, missing, directions, quoted = _blocks(context, progress, collected["figures"])
+    blocks, suggestions, missing, directions, quoted = _blocks(context, progress)
     blocks.extend(_own_blocks(directions))
     _add_quoted(collected["figures"], quoted, lookup, period)
     if progress:
