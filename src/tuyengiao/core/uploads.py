@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 import zipfile
+from collections.abc import Collection
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -81,3 +83,28 @@ def safe_original_name(name: str) -> str:
     base = re.split(r"[\\/]", name or "")[-1]
     base = re.sub(r"[\x00-\x1f\x7f]", "", base).strip() or "tep"
     return base[:200]
+
+
+def remove_orphans(folder: str, referenced: Collection[str], older_than: dt.datetime) -> int:
+    """Delete the stored files of ``folder`` no record refers to, last changed before ``older_than``
+    (a file written by a request that failed afterwards); how many went. A file another sweep
+    deleted meanwhile is skipped."""
+    from django.core.files.storage import default_storage
+
+    try:
+        _folders, names = default_storage.listdir(folder)
+    except FileNotFoundError:
+        return 0
+    removed = 0
+    for name in names:
+        path = f"{folder}/{name}"
+        if path in referenced:
+            continue
+        try:
+            modified = default_storage.get_modified_time(path)
+        except FileNotFoundError:
+            continue
+        if modified < older_than:
+            default_storage.delete(path)
+            removed += 1
+    return removed

@@ -19,7 +19,6 @@ import logging
 from typing import Any
 
 from django.conf import settings
-from django.core.files.storage import default_storage
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,6 +27,7 @@ from django_tasks import task
 from tuyengiao.core import tasks as core_tasks
 from tuyengiao.core.exceptions import ImportRejected, UserError
 from tuyengiao.core.numbers import format_number
+from tuyengiao.core.uploads import remove_orphans
 
 from . import excel
 from .models import ImportJob, JobStatus
@@ -298,20 +298,7 @@ def clean_up(now: dt.datetime | None = None) -> bool:
         _finish(job, job.attempts, JobStatus.FAILED, message=reason, errors=[])
     # Files left without a job (an upload whose request failed after the file was written).
     referenced = set(ImportJob.objects.exclude(file="").values_list("file", flat=True))
-    try:
-        _folders, names = default_storage.listdir(UPLOAD_FOLDER)
-    except FileNotFoundError:
-        names = []
-    for name in names:
-        path = f"{UPLOAD_FOLDER}/{name}"
-        if path in referenced:
-            continue
-        try:
-            modified = default_storage.get_modified_time(path)
-        except FileNotFoundError:  # deleted meanwhile by another worker
-            continue
-        if modified < now - keep:
-            default_storage.delete(path)
+    remove_orphans(UPLOAD_FOLDER, referenced, now - keep)
     return ImportJob.objects.filter(status=JobStatus.READY).exists()
 
 

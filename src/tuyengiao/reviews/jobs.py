@@ -15,6 +15,7 @@ from django_tasks import task
 
 from tuyengiao.core import tasks as core_tasks
 from tuyengiao.core.exceptions import UserError
+from tuyengiao.core.uploads import remove_orphans
 
 from .models import JobKind, JobStatus, Review, ReviewJob
 
@@ -125,20 +126,7 @@ def clean_up(now: dt.datetime | None = None) -> bool:
         if ReviewJob.objects.filter(pk=job.pk, file=name).delete()[0]:
             default_storage.delete(name)
     referenced = set(ReviewJob.objects.exclude(file="").values_list("file", flat=True))
-    try:
-        _folders, names = default_storage.listdir(FILE_FOLDER)
-    except FileNotFoundError:
-        names = []
-    for name in names:
-        path = f"{FILE_FOLDER}/{name}"
-        if path in referenced:
-            continue
-        try:
-            modified = default_storage.get_modified_time(path)
-        except FileNotFoundError:  # deleted meanwhile by another sweep
-            continue
-        if modified < now - ORPHAN_GRACE:
-            default_storage.delete(path)
+    remove_orphans(FILE_FOLDER, referenced, now - ORPHAN_GRACE)
     return False
 
 
