@@ -18,35 +18,11 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
+
+from bench.cluster import demo_database  # noqa: E402
+
 RUNS = int(os.environ.get("BENCH_RUNS", "7"))
 
-
-def _setup() -> Any:
-    from tests.support import pgcluster
-
-    cluster = pgcluster.start()
-    import psycopg
-
-    with psycopg.connect(
-        host="127.0.0.1", port=cluster.port, user=cluster.user, dbname="postgres", autocommit=True
-    ) as conn:
-        conn.execute("CREATE DATABASE tuyengiao_bench")
-    os.environ["DATABASE_URL"] = f"postgres://{cluster.user}@127.0.0.1:{cluster.port}/tuyengiao_bench"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tuyengiao.settings")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    started = time.perf_counter()
-    call_command("load_demo", quiet_logins=True, stdout=open(os.devnull, "w"))  # noqa: SIM115
-    print(f"Demo loaded into PostgreSQL in {time.perf_counter() - started:.1f} s")
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
-    return cluster
 
 
 def _time(fn: Callable[[], Any]) -> tuple[float, Any]:
@@ -170,7 +146,7 @@ def cases() -> list[tuple[str, Callable[[], Any], Callable[[], Any]]]:
 
 
 def main() -> int:
-    cluster = _setup()
+    cluster = demo_database()
     try:
         rows = []
         for name, service, sql in cases():

@@ -10,9 +10,11 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from tests.support.pgcluster import Cluster, _bindir, _free_port
 
@@ -91,3 +93,32 @@ def running(scale: str, *, bulk_load: bool = False) -> Iterator[Cluster]:
 
 def database_url(cluster: Cluster, name: str = "tuyengiao") -> str:
     return f"postgres://{cluster.user}@127.0.0.1:{cluster.port}/{name}"
+
+
+def demo_database() -> Any:
+    """A throw-away cluster with the demo province loaded (``SCALE=demo`` and the review timings)."""
+    from tests.support import pgcluster
+
+    cluster = pgcluster.start()
+    import psycopg
+
+    with psycopg.connect(
+        host="127.0.0.1", port=cluster.port, user=cluster.user, dbname="postgres", autocommit=True
+    ) as conn:
+        conn.execute("CREATE DATABASE tuyengiao_bench")
+    os.environ["DATABASE_URL"] = f"postgres://{cluster.user}@127.0.0.1:{cluster.port}/tuyengiao_bench"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tuyengiao.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    started = time.perf_counter()
+    call_command("load_demo", quiet_logins=True, stdout=open(os.devnull, "w"))  # noqa: SIM115
+    print(f"Demo loaded into PostgreSQL in {time.perf_counter() - started:.1f} s")
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    return cluster

@@ -123,9 +123,9 @@ def main() -> int:
         django.setup()
         measure()
         return 0
-    from bench.__main__ import _setup
+    from bench.cluster import demo_database
 
-    cluster = _setup()
+    cluster = demo_database()
     try:
         measure()
     finally:
