@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from tuyengiao.core.exceptions import UserError
 from tuyengiao.core.html import plain_text
+from tuyengiao.core.numbers import format_date
 from tuyengiao.core.records import count_problems, refuse, require_enter
 from tuyengiao.documents.services import visible_documents
 from tuyengiao.events.services import visible_events
@@ -30,8 +31,13 @@ def save_reporter(user: Any, reporter: Reporter) -> Reporter:
     require_enter(user, reporter)
     reporter.name = plain_text(reporter.name)
     reporter.position, reporter.subjects = plain_text(reporter.position), plain_text(reporter.subjects)
+    found = []
     if not reporter.name:
-        refuse([("name", _("Full name: required."))])
+        found.append(("name", _("Full name: required.")))
+    if reporter.active_from and reporter.active_until and reporter.active_until < reporter.active_from:
+        found.append(("active_until", _("Active until: %(until)s is before active from (%(since)s).")
+                      % {"until": format_date(reporter.active_until), "since": format_date(reporter.active_from)}))
+    refuse(found)
     with transaction.atomic():
         reporter.save()
     return reporter
@@ -50,6 +56,11 @@ def save_briefing(user: Any, briefing: Briefing, reporters: Iterable[Reporter] |
         wanted = {r.pk for r in reporters}
         if visible(Reporter, user).filter(pk__in=wanted).count() != len(wanted):
             found.append(("reporters", _("Reporters who spoke: one of them is outside the units you can see.")))
+        elif briefing.held_on:
+            away = [r.name for r in reporters if not r.active_on(briefing.held_on)]
+            if away:
+                found.append(("reporters", _("Reporters who spoke: %(names)s was not an active reporter on %(day)s.")
+                              % {"names": ", ".join(away), "day": format_date(briefing.held_on)}))
     refuse(found)
     with transaction.atomic():
         briefing.save()

@@ -30,7 +30,8 @@ def _scoped(model: Any) -> dict[str, Any]:
 
 def _briefing_choices(request: HttpRequest) -> dict[str, Any]:
     return {"units": entry_units(request.user), "querysets": {
-        "reporters": services.visible(Reporter, request.user).filter(active=True).order_by("name"),
+        # every reporter on the lists: a past briefing names those active then (the service checks the day)
+        "reporters": services.visible(Reporter, request.user).order_by("name"),
         "event": visible_events(request.user).order_by("-start")}}
 
 
@@ -41,6 +42,8 @@ reporters = RecordPages(
         Column(_("Unit"), lambda r: r.unit.name),
         Column(_("Level"), lambda r: r.get_level_display()),
         Column(_("Fields"), lambda r: r.subjects),
+        Column(_("Active from"), lambda r: r.active_from),
+        Column(_("Active until"), lambda r: r.active_until),
         Column(_("Active"), lambda r: r.active),
     ],
     form_class=ReporterForm, filterset=ReporterFilter,
