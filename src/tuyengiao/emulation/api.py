@@ -200,21 +200,11 @@ class ContestViewSet(RecordViewSet):
     @action(detail=True, methods=["patch", "delete"], url_path=r"rounds/(?P<round_pk>\d+)")
     def round_detail(self, request: Request, pk: str | None = None, round_pk: str | None = None) -> Response:
         """Rename or move a round, or remove it while no judge is assigned to it."""
-        contest = self.get_object()
-        round_ = contest.rounds.filter(pk=round_pk).first()
-        if round_ is None:
-            raise NotFound
-        try:
-            if request.method == "DELETE":
-                services.delete_round(request.user, round_)
-                return Response(status=204)
-            incoming = RoundSerializer(round_, data=request.data, partial=True)
-            incoming.is_valid(raise_exception=True)
-            data = incoming.validated_data
-            round_ = services.edit_round(request.user, round_, data.get("name", round_.name), data.get("order"))
-        except UserError as exc:
-            raise _user_error(exc) from exc
-        return Response(RoundSerializer(round_).data)
+        return self._change_part(
+            request, self.get_object().rounds.filter(pk=round_pk).first(), RoundSerializer,
+            lambda round_, data: services.edit_round(request.user, round_, data.get("name", round_.name),
+                                                     data.get("order")),
+            services.delete_round)
 
     @extend_schema(request=CategorySerializer, responses=CategorySerializer(many=True))
     @action(detail=True, methods=["get", "post"])
@@ -237,23 +227,28 @@ class ContestViewSet(RecordViewSet):
     def category_detail(self, request: Request, pk: str | None = None, category_pk: str | None = None
                         ) -> Response:
         """Rename a category or change its quotas, or remove it while it has no entries."""
-        contest = self.get_object()
-        category = contest.categories.filter(pk=category_pk).first()
-        if category is None:
+        def edit(category: Category, data: dict[str, Any]) -> Category:
+            quotas = {grade: (data[f] if f in data else getattr(category, f))
+                      for grade, f in services.QUOTA_FIELDS.items()}
+            return services.edit_category(request.user, category, data.get("name", category.name), quotas)
+
+        return self._change_part(request, self.get_object().categories.filter(pk=category_pk).first(),
+                                 CategorySerializer, edit, services.delete_category)
+
+    def _change_part(self, request: Request, part: Any, serializer_class: Any, edit: Any, delete: Any) -> Response:
+        """PATCH or DELETE a round or category of the contest through its service (404 for another's)."""
+        if part is None:
             raise NotFound
         try:
             if request.method == "DELETE":
-                services.delete_category(request.user, category)
+                delete(request.user, part)
                 return Response(status=204)
-            incoming = CategorySerializer(category, data=request.data, partial=True)
+            incoming = serializer_class(part, data=request.data, partial=True)
             incoming.is_valid(raise_exception=True)
-            data = incoming.validated_data
-            quotas = {grade: (data[f] if f in data else getattr(category, f))
-                      for grade, f in services.QUOTA_FIELDS.items()}
-            category = services.edit_category(request.user, category, data.get("name", category.name), quotas)
+            part = edit(part, dict(incoming.validated_data))
         except UserError as exc:
             raise _user_error(exc) from exc
-        return Response(CategorySerializer(category).data)
+        return Response(serializer_class(part).data)
 
     @extend_schema(responses=RankedSerializer(many=True))
     @action(detail=True, methods=["get"])

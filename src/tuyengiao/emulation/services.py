@@ -212,14 +212,19 @@ def edit_round(user: User, round_: Round, name: str, order: int | None = None) -
         return current
 
 
-def delete_round(user: User, round_: Round) -> None:
+def _delete_unused(user: User, part: Round | Category, used_by: str, refusal: str, field: str) -> None:
+    """Remove a round or category of an open contest unless judges or entries still hang on it."""
     with transaction.atomic():
-        _check_open(user, round_.contest)
-        current = Round.objects.select_for_update().get(pk=round_.pk)
-        if current.assignments.exists():
-            raise UserError(_("Round: “%(r)s” has judges assigned; it can no longer be removed.")
-                            % {"r": current.name}, field="round")
+        _check_open(user, part.contest)
+        current = type(part).objects.select_for_update().get(pk=part.pk)
+        if getattr(current, used_by).exists():
+            raise UserError(refusal % {"r": current.name, "c": current.name}, field=field)
         current.delete()
+
+
+def delete_round(user: User, round_: Round) -> None:
+    _delete_unused(user, round_, "assignments",
+                   _("Round: “%(r)s” has judges assigned; it can no longer be removed."), "round")
 
 
 def _quota_value(raw: Any, grade: str, category_name: str) -> int | None:
@@ -283,13 +288,8 @@ def edit_category(user: User, category: Category, name: str, quotas: Mapping[str
 
 
 def delete_category(user: User, category: Category) -> None:
-    with transaction.atomic():
-        _check_open(user, category.contest)
-        current = Category.objects.select_for_update().get(pk=category.pk)
-        if current.entries.exists():
-            raise UserError(_("Category: “%(c)s” has entries; move them to another category first.")
-                            % {"c": current.name}, field="category")
-        current.delete()
+    _delete_unused(user, category, "entries",
+                   _("Category: “%(c)s” has entries; move them to another category first."), "category")
 
 
 def add_criterion(

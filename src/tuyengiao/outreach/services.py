@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from tuyengiao.core.exceptions import UserError
 from tuyengiao.core.html import plain_text
 from tuyengiao.core.numbers import format_date
-from tuyengiao.core.records import count_problems, refuse, require_enter
+from tuyengiao.core.records import count_problems, delete_checked, refuse, require_enter, save_checked
 from tuyengiao.documents.services import visible_documents
 from tuyengiao.events.services import visible_events
 
@@ -27,20 +27,18 @@ def editable(model: type[Model], user: Any) -> QuerySet[Any]:
     return model.objects.restrict(user, "enter")  # type: ignore[attr-defined]
 
 
-def save_reporter(user: Any, reporter: Reporter) -> Reporter:
-    require_enter(user, reporter)
-    reporter.name = plain_text(reporter.name)
-    reporter.position, reporter.subjects = plain_text(reporter.position), plain_text(reporter.subjects)
+def _reporter_problems(reporter: Reporter) -> list[tuple[str, str]]:
     found = []
     if not reporter.name:
         found.append(("name", _("Full name: required.")))
     if reporter.active_from and reporter.active_until and reporter.active_until < reporter.active_from:
         found.append(("active_until", _("Active until: %(until)s is before active from (%(since)s).")
                       % {"until": format_date(reporter.active_until), "since": format_date(reporter.active_from)}))
-    refuse(found)
-    with transaction.atomic():
-        reporter.save()
-    return reporter
+    return found
+
+
+def save_reporter(user: Any, reporter: Reporter) -> Reporter:
+    return save_checked(user, reporter, _reporter_problems, text=("name", "position", "subjects"))
 
 
 def save_briefing(user: Any, briefing: Briefing, reporters: Iterable[Reporter] | None = None) -> Briefing:
@@ -69,16 +67,15 @@ def save_briefing(user: Any, briefing: Briefing, reporters: Iterable[Reporter] |
     return briefing
 
 
-def save_publication(user: Any, publication: Publication) -> Publication:
-    require_enter(user, publication)
-    publication.title = plain_text(publication.title)
+def _publication_problems(publication: Publication) -> list[tuple[str, str]]:
     found = count_problems(publication, {"views": _("Views"), "shares": _("Shares"), "copies": _("Printed copies")})
     if not publication.title:
         found.append(("title", _("Name of the product: required.")))
-    refuse(found)
-    with transaction.atomic():
-        publication.save()
-    return publication
+    return found
+
+
+def save_publication(user: Any, publication: Publication) -> Publication:
+    return save_checked(user, publication, _publication_problems, text=("title",))
 
 
 def save_guidance(user: Any, guidance: PressGuidance) -> PressGuidance:
@@ -94,5 +91,4 @@ def save_guidance(user: Any, guidance: PressGuidance) -> PressGuidance:
 
 
 def delete_record(user: Any, record: Any) -> None:
-    require_enter(user, record)
-    record.delete()
+    delete_checked(user, record)
