@@ -206,3 +206,19 @@ def test_the_api_changes_rounds_and_categories_and_refuses_once_locked(contest_w
     assert locked.status_code == 400 and "khóa" in str(locked.json())
     assert client.post(f"{base}/categories/", {"name": "Mới"}, format="json").status_code == 400
     assert Round.objects.get(pk=cw.round.pk).name == "Chung khảo"
+
+
+def test_a_quota_lowered_after_the_prizes_were_confirmed_stops_the_publication(world) -> None:  # type: ignore[no-untyped-def]
+    cw = make_contest(world, entries=4, quotas=(2, 1, 0, 0))
+    admin = world.province_admin
+    score_all(cw, {0: (9, 9), 1: (8, 8), 2: (7, 7), 3: (6, 6)})
+    services.close_round(admin, cw.round)
+    services.confirm_prizes(admin, cw.contest, {r.entry.pk: g for r, g in services.preview_prizes(cw.contest)})
+    contest = Contest.objects.get(pk=cw.contest.pk)
+    contest.quota_a = 1
+    services.save_record(admin, contest)
+    with pytest.raises(UserError) as caught:
+        services.publish_results(admin, contest)
+    assert caught.value.field == "quota_a"
+    assert caught.value.message == "Giải A: trao 02 giải, vượt số lượng 01 giải của cuộc thi."
+    assert not Contest.objects.get(pk=contest.pk).locked

@@ -541,6 +541,30 @@ def preview_prizes(contest: Contest) -> list[tuple[Ranked, str]]:
     return out
 
 
+def _check_quotas(contest: Contest, given: list[tuple[str, int | None]]) -> None:
+    """Refuse prizes (grade, the entry's category) beyond the contest's or a category's quota, naming it."""
+    labels = dict(Grade.choices)
+    for grade, quota in contest.quotas().items():
+        n = sum(1 for g, _c in given if g == grade)
+        if n > quota:
+            raise UserError(
+                _("%(grade)s: %(n)s prizes given, more than the contest's quota of %(q)s.")
+                % {"grade": labels[grade], "n": narrative.count(n), "q": narrative.count(quota)},
+                field=QUOTA_FIELDS[grade],
+            )
+    for category in contest.categories.all():
+        for grade, limit in category.quotas().items():
+            n = sum(1 for g, c in given if g == grade and c == category.pk)
+            if limit is not None and n > limit:
+                raise UserError(
+                    _("%(grade)s in the category “%(c)s”: %(n)s prizes given, more than the category's quota"
+                      " of %(q)s.")
+                    % {"grade": labels[grade], "c": category.name, "n": narrative.count(n),
+                       "q": narrative.count(limit)},
+                    field=QUOTA_FIELDS[grade],
+                )
+
+
 def confirm_prizes(user: User, contest: Contest, allocation: Mapping[int, str]) -> list[Prize]:
     """The organiser's confirmed prizes (entry id -> grade, "" for none), within each quota."""
     with transaction.atomic():
@@ -548,7 +572,6 @@ def confirm_prizes(user: User, contest: Contest, allocation: Mapping[int, str]) 
         if current.rounds.filter(closed_at__isnull=True).exists() or not current.rounds.exists():
             raise UserError(_("Prizes: every round must be closed before prizes are confirmed."), field="prizes")
         ranked = {row.entry.pk: row for row in ranking(current)}
-        counts: dict[str, int] = {}
         labels = dict(Grade.choices)
         for entry_id, grade in allocation.items():
             if not grade:
@@ -558,28 +581,8 @@ def confirm_prizes(user: User, contest: Contest, allocation: Mapping[int, str]) 
             if entry_id not in ranked:
                 raise UserError(_("Prizes: an entry without scores in the last round cannot win a prize."),
                                 field="prizes")
-            counts[grade] = counts.get(grade, 0) + 1
-        for grade, quota in current.quotas().items():
-            if counts.get(grade, 0) > quota:
-                raise UserError(
-                    _("%(grade)s: %(n)s prizes given, more than the contest's quota of %(q)s.")
-                    % {"grade": labels[grade], "n": narrative.count(counts[grade]), "q": narrative.count(quota)},
-                    field=QUOTA_FIELDS[grade],
-                )
-        for category in current.categories.all():
-            given: dict[str, int] = {}
-            for entry_id, grade in allocation.items():
-                if grade and ranked[entry_id].entry.category_id == category.pk:
-                    given[grade] = given.get(grade, 0) + 1
-            for grade, limit in category.quotas().items():
-                if limit is not None and given.get(grade, 0) > limit:
-                    raise UserError(
-                        _("%(grade)s in the category “%(c)s”: %(n)s prizes given, more than the category's quota"
-                          " of %(q)s.")
-                        % {"grade": labels[grade], "c": category.name, "n": narrative.count(given[grade]),
-                           "q": narrative.count(limit)},
-                        field=QUOTA_FIELDS[grade],
-                    )
+        _check_quotas(current, [(grade, ranked[entry_id].entry.category_id)
+                                for entry_id, grade in allocation.items() if grade])
         Prize.objects.filter(contest=current).delete()
         prizes = [
             Prize(contest=current, entry_id=entry_id, grade=grade, rank=ranked[entry_id].rank)
@@ -599,6 +602,8 @@ def publish_results(user: User, contest: Contest) -> Contest:
         current = _check_open(user, contest)
         if current.prizes_confirmed_at is None:
             raise UserError(_("Prizes: confirm the prizes before publishing the results."), field="prizes")
+        # the quotas may have changed since the prizes were confirmed
+        _check_quotas(current, list(current.prizes.values_list("grade", "entry__category_id")))
         current.published_at = timezone.now()
         current.save(update_fields=["published_at", "updated_at"])
         contest.published_at = current.published_at
