@@ -380,7 +380,6 @@ _FACTORS = {
     "HT_DV_THAM_GIA": 0.85,
     "HT_QC_THAM_GIA": 1.4,
     "HT_BAI_THU_HOACH": 0.6,
-    "KT_CAN_BO": 0.05,
     "HT_HOI_NGHI": 0.03,
 }
 

@@ -139,3 +139,44 @@ def test_a_contest_runs_from_entries_through_two_blind_judges_to_locked_results(
                                       form={f"grade_{new.pk}": "K"})
     assert response.status in (400, 403)
     assert Prize.objects.get(entry=new).grade == "A"
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_the_organiser_changes_rounds_and_categories_with_their_quotas(  # type: ignore[no-untyped-def]
+    page_at, login, contest, width: int
+) -> None:
+    world, contest, _judges, _content, _form = contest
+    organiser = page_at(width)
+    login(organiser, world.province_admin)
+    organiser.goto(f"/emulation/contests/{contest.pk}/")
+    open_form(organiser, "add-category")
+    organiser.fill("#id_category-name", "Bài viết")
+    organiser.fill("#id_category-quota_a", "2")
+    submit(organiser, "add-category")
+    item = organiser.locator("[data-testid=category]", has_text="Bài viết")
+    assert "A 2" in item.inner_text()
+    item.locator("summary").click()
+    item.locator("input[name$=-quota_a]").fill("9")
+    with organiser.expect_navigation():
+        item.get_by_role("button", name="Lưu").click()
+    assert ("Giải A của thể loại “Bài viết”: các thể loại sẽ chia 09 giải, vượt số giải của cuộc thi là 06."
+            in organiser.content())
+    assert "A 2" in organiser.locator("[data-testid=category]").inner_text()  # unchanged
+    round_item = organiser.locator("[data-testid=round]").first
+    round_item.locator("summary").click()
+    round_item.locator("input[name$=-name]").fill("Vòng chung khảo")
+    with organiser.expect_navigation():
+        round_item.get_by_role("button", name="Lưu").click()
+    assert "Vòng chung khảo" in organiser.locator("[data-testid=rounds]").inner_text()
+    open_form(organiser, "add-round")
+    organiser.fill("#id_round-name", "Vòng phụ")
+    submit(organiser, "add-round")
+    assert "vòng cuối" in organiser.locator("[data-testid=ranking-rule]").inner_text()
+    if width == 390:
+        assert organiser.evaluate("document.documentElement.scrollWidth") <= 390
+    spare = organiser.locator("[data-testid=round]", has_text="Vòng phụ")
+    spare.locator("summary").click()
+    with organiser.expect_navigation():
+        spare.locator("[data-testid=delete-round]").click()
+    assert organiser.locator("[data-testid=round]").count() == 1
+    assert organiser.locator("[data-testid=ranking-rule]").count() == 0

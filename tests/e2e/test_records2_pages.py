@@ -11,6 +11,7 @@ import pytest
 from tests.conftest import World, build_world
 from tests.e2e.conftest import fits_a_phone, high_unit_ids
 from tuyengiao.opinion.models import ConcernReport, ConcernTopic
+from tuyengiao.outreach.models import Reporter
 from tuyengiao.plans.models import KeyTask, WorkPlan
 from tuyengiao.training.models import TrainingClass
 
@@ -92,7 +93,30 @@ def test_a_task_without_owner_or_due_date_is_refused(page, login, world: World) 
     assert not KeyTask.objects.exists()
 
 
-@pytest.mark.parametrize("path", ["/training/", "/outreach/publications/", "/plans/tasks/", "/opinion/",
+def test_a_reporters_dates_are_refused_when_backwards_and_the_year_lists_those_active(  # type: ignore[no-untyped-def]
+    page, login, world: World
+) -> None:
+    login(page, world.commune_officer)
+    page.goto("/outreach/new/")
+    page.select_option("#id_unit", str(world.commune.pk))
+    page.fill("#id_name", "Ngô Văn Dũng")
+    page.select_option("#id_level", "commune")
+    page.fill("#id_active_from", "01/06/2025")
+    page.fill("#id_active_until", "01/01/2025")
+    page.click("main form[method=post] button[type=submit]")
+    assert "Đến ngày: 01/01/2025 trước ngày bắt đầu hoạt động (01/06/2025)." in page.inner_text(
+        "main form[method=post]")
+    assert not Reporter.objects.exists()
+    page.fill("#id_active_until", "31/12/2025")
+    page.click("main form[method=post] button[type=submit]")
+    assert "Ngô Văn Dũng" in page.inner_text("h1")
+    page.goto("/outreach/?year=2025")
+    assert "Ngô Văn Dũng" in page.inner_text("[data-testid=records]")
+    page.goto("/outreach/?year=2026")
+    assert "Ngô Văn Dũng" not in page.content()
+
+
+@pytest.mark.parametrize("path", ["/training/", "/outreach/", "/outreach/publications/", "/plans/tasks/", "/opinion/",
                                   "/history/"])
 def test_the_lists_fit_a_phone(phone_page, login, world: World, path: str) -> None:  # type: ignore[no-untyped-def]
     login(phone_page, world.commune_officer)

@@ -57,5 +57,6 @@ def test_a_judge_scores_through_the_api_and_sees_only_their_sheets(contest_world
 def test_the_schema_lists_the_endpoints(world: World) -> None:
     schema = api_client_for(world.province_admin).get("/api/schema/?format=json").json()
     for path in ("/api/practiceModels/", "/api/contests/{id}/entries/", "/api/exemplars/", "/api/commendations/", "/api/contests/{id}/results/",
-                 "/api/judgeAssignments/{id}/scores/", "/api/inspections/", "/api/recommendations/{id}/"):
+                 "/api/judgeAssignments/{id}/scores/", "/api/contests/{id}/rounds/{round_pk}/",
+                 "/api/contests/{id}/categories/", "/api/inspections/", "/api/recommendations/{id}/"):
         assert path in schema["paths"], path

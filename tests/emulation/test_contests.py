@@ -93,7 +93,7 @@ def test_prizes_follow_the_quota_and_more_than_the_quota_is_refused(world) -> No
     too_many = {r.entry.pk: Grade.A for r, _g in preview[:2]}
     with pytest.raises(UserError) as caught:
         services.confirm_prizes(world.province_admin, cw.contest, too_many)
-    assert caught.value.field == "prizes"
+    assert caught.value.field == "quota_a"
     assert caught.value.message == "Giải A: trao 02 giải, vượt số lượng 01 giải của cuộc thi."
     assert not Prize.objects.exists()
     services.confirm_prizes(world.province_admin, cw.contest, {r.entry.pk: g for r, g in preview})

@@ -105,6 +105,10 @@ def test_providers_equal_the_records(world: World) -> None:
     assert compute("TD_MO_HINH_MOI", "2026") == {c: 2}
     assert compute("TD_MO_HINH_MOI_VAN_HOA", "2026") == {c: 1}
     assert compute("TD_MO_HINH_DUY_TRI", "2026S1") == {c: 1, p: 1}
+    assert compute("TD_MO_HINH_NHAN_RONG", "2026S1") == {}
+    PracticeModel.objects.filter(name="Mô hình 4").update(status=ModelStatus.REPLICATED)
+    assert compute("TD_MO_HINH_NHAN_RONG", "2026S1") == {p: 1}
+    assert compute("TD_MO_HINH_NHAN_RONG", "2024") == {}  # not started yet
     assert compute("TD_DIEN_HINH", "2026S1") == {c: 2}
     assert compute("TD_KHEN_THUONG", "2026Q2") == {p: 2}
     assert compute("TD_BANG_KHEN", "2026") == {p: 1}

@@ -111,3 +111,52 @@ def test_other_units_records_answer_404_on_pages_and_api(world: World) -> None:
     assert form.status_code == 200 and Publication.objects.count() == 2
     export = officer.get("/outreach/publications/export/?year=2025")
     assert export.status_code == 200 and len(export.content) > 1000
+
+
+def reporter(world: World, name: str, since: dt.date | None, until: dt.date | None) -> Reporter:
+    return services.save_reporter(world.province_admin, Reporter(
+        unit=world.commune, name=name, level=ReporterLevel.COMMUNE, active_from=since, active_until=until))
+
+
+def test_a_reporter_counts_only_in_the_periods_they_were_active(world: World) -> None:
+    reporter(world, "Lê Văn An", D(2024, 1, 1), None)
+    reporter(world, "Trần Thị Bích", None, D(2025, 3, 31))  # on the list since before it was kept
+    reporter(world, "Phạm Quốc Cường", D(2025, 8, 1), None)
+    assert figure("BCV_SO_LUONG", "2023", world.province) == 1
+    assert figure("BCV_SO_LUONG", "2025S1", world.province) == 2
+    assert figure("BCV_SO_LUONG", "2025Q2", world.province) == 1
+    assert figure("BCV_SO_LUONG", "2025S2", world.province) == 2
+    assert figure("BCV_SO_LUONG", "202508", world.commune) == 2
+    officer = client_for(world.commune_officer)
+    listed = officer.get("/outreach/?year=2024").content.decode()
+    assert "Lê Văn An" in listed and "Trần Thị Bích" in listed and "Phạm Quốc Cường" not in listed
+    listed = officer.get("/outreach/?year=2026").content.decode()
+    assert "Trần Thị Bích" not in listed and "Phạm Quốc Cường" in listed
+    api = api_client_for(world.commune_officer)
+    rows = api.get("/api/outreach/reporters/?active=false").json()
+    rows = rows["results"] if isinstance(rows, dict) else rows
+    assert [(r["name"], r["active_until"], r["active"]) for r in rows] == [("Trần Thị Bích", "2025-03-31", False)]
+
+
+def test_active_dates_that_run_backwards_and_a_speaker_not_active_that_day_are_refused(world: World) -> None:
+    with pytest.raises(UserError) as refused:
+        reporter(world, "Lê Văn An", D(2025, 5, 1), D(2025, 4, 30))
+    assert refused.value.field == "active_until"
+    assert refused.value.message == "Đến ngày: 30/04/2025 trước ngày bắt đầu hoạt động (01/05/2025)."
+    assert not Reporter.objects.exists()
+    gone = reporter(world, "Trần Thị Bích", None, D(2025, 3, 31))
+    with pytest.raises(UserError) as refused:
+        services.save_briefing(world.province_admin, Briefing(
+            unit=world.commune, kind=BriefingKind.REPORTERS_CONFERENCE, title="Hội nghị báo cáo viên tháng 4",
+            held_on=D(2025, 4, 5), audience=80), [gone])
+    assert refused.value.field == "reporters" and "Trần Thị Bích" in refused.value.message
+    assert "05/04/2025" in refused.value.message
+    assert not Briefing.objects.exists()
+    services.save_briefing(world.province_admin, Briefing(
+        unit=world.commune, kind=BriefingKind.REPORTERS_CONFERENCE, title="Hội nghị báo cáo viên tháng 3",
+        held_on=D(2025, 3, 31), audience=80), [gone])  # their last day still counts
+    page = client_for(world.province_admin).post("/outreach/new/", {
+        "unit": world.commune.pk, "name": "Ngô Văn Dũng", "level": "commune", "active_from": "01/06/2025",
+        "active_until": "01/01/2025"})
+    assert page.status_code == 200 and "trước ngày bắt đầu hoạt động" in page.content.decode()
+    assert not Reporter.objects.filter(name="Ngô Văn Dũng").exists()

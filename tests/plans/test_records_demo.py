@@ -4,10 +4,12 @@ the review report through the providers; a class behind plan and an overdue task
 from __future__ import annotations
 
 import io
+from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
 
+from tests.support.demo_catalogue import assert_catalogue_types_no_derived_figure, figures_against_records
 from tests.support.personas import client_for
 from tests.support.records import draft, figure
 from tuyengiao.history.models import HistoryWork
@@ -51,3 +53,21 @@ def test_the_demo_registers_give_the_reviews_their_figures() -> None:
     assert "Tổng kết 5 năm thực hiện Kết luận 01-KL/TW" in admin.get("/plans/tasks/?overdue=true").content.decode()
     dashboard = admin.get(f"/reporting/?unit={province.pk}&period=2025S1&dx=BCV_HOP_BAO")
     assert dashboard.status_code == 200
+    # the catalogue types none of the registers' figures; what the dashboards read equals the records
+    assert_catalogue_types_no_derived_figure()
+    periods = ["2024S1", "2024S2", "2025S1", "2025S2", "2026S1", "2026"]
+    for unit in (province, *Unit.objects.filter(code__in=["LS.XM01", "LS.XM02"])):
+        differ = figures_against_records(unit, periods)
+        assert not differ, "\n".join(map(str, differ))
+    from tuyengiao.core.periods import Period
+    from tuyengiao.reporting import dashboard as boards
+
+    cards = {c.code: c for c in boards.build(province, Period.parse("2025S1")).cards}
+    classes = TrainingClass.objects.filter(planned_open__range=("2025-01-01", "2025-06-30")).count()
+    opened = TrainingClass.objects.filter(opened_on__range=("2025-01-01", "2025-06-30")).count()
+    assert cards["TL_LOP_MO_KE_HOACH"].value is not None
+    assert abs(cards["TL_LOP_MO_KE_HOACH"].value - Decimal(opened * 100) / classes) < Decimal("0.05")
+    first_half = Publication.objects.filter(published_on__range=("2025-01-01", "2025-06-30"))
+    reach = Decimal(sum(first_half.values_list("views", flat=True))) / first_half.count()
+    assert cards["BQ_TIEP_CAN_TIN_BAI"].value is not None
+    assert abs(cards["BQ_TIEP_CAN_TIN_BAI"].value - reach) < Decimal("0.05")

@@ -465,6 +465,19 @@ API: dict[str, Route] = {
                                         reach="down"),
     "/api/contests/{id}/results/": _api(lambda mw, p: f"/api/contests/{mw.contests[p or 'commune'].pk}/results/",
                                         read="enter", reach="down"),
+    "/api/contests/{id}/rounds/": _api(lambda mw, p: f"/api/contests/{mw.contests[p or 'commune'].pk}/rounds/",
+                                       write="enter", reach="down", ok_write=frozenset({201, 400})),
+    "/api/contests/{id}/rounds/{round_pk}/": _api(
+        lambda mw, p: (f"/api/contests/{mw.contests[p or 'commune'].pk}/rounds/"
+                       f"{mw.judge_assignments[p or 'commune'].round_id}/"),
+        read=None, write="enter", methods=("PATCH", "DELETE"), ok_write=frozenset({200, 400}), reach="down"),
+    "/api/contests/{id}/categories/": _api(
+        lambda mw, p: f"/api/contests/{mw.contests[p or 'commune'].pk}/categories/", write="enter", reach="down",
+        ok_write=frozenset({201, 400})),
+    "/api/contests/{id}/categories/{category_pk}/": _api(
+        lambda mw, p: (f"/api/contests/{mw.contests[p or 'commune'].pk}/categories/"
+                       f"{mw.contest_categories[p or 'commune'].pk}/"),
+        read=None, write="enter", methods=("PATCH", "DELETE"), ok_write=frozenset({200, 204}), reach="down"),
     "/api/judgeAssignments/": _api(_fixed("/api/judgeAssignments/"), ANY_PLACE, read="login"),
     "/api/judgeAssignments/{id}/": _api(
         lambda mw, p: f"/api/judgeAssignments/{mw.judge_assignments[p or 'commune'].pk}/", read="login",

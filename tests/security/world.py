@@ -97,6 +97,7 @@ class MatrixWorld:
     commendations: dict[str, Any] = field(default_factory=dict)
     contests: dict[str, Any] = field(default_factory=dict)
     judge_assignments: dict[str, Any] = field(default_factory=dict)
+    contest_categories: dict[str, Any] = field(default_factory=dict)
     inspections: dict[str, Any] = field(default_factory=dict)
     recommendations: dict[str, Any] = field(default_factory=dict)
 
@@ -193,6 +194,7 @@ def _add_records(mw: MatrixWorld) -> None:
         entry = emulation.add_entry(admin, contest, em.Entry(title=f"Bài {marker(code)}", authors="Tác giả",
                                                              received_on=day))
         mw.contests[place] = contest
+        mw.contest_categories[place] = emulation.add_category(admin, contest, "Thể loại")
         mw.judge_assignments[place] = emulation.assign_judge(admin, round_, [entry], judge)[0]
         inspection = inspections.save_inspection(admin, ins.Inspection(
             unit=unit, title=f"Kiểm tra {marker(code)}", planned_on=day), recommendations=[

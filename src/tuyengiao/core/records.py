@@ -14,11 +14,12 @@ import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Model, PositiveIntegerField, PositiveSmallIntegerField, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -31,6 +32,7 @@ from rest_framework.exceptions import ValidationError
 
 from .exceptions import UserError
 from .forms import CountField
+from .html import plain_text
 from .numbers import format_date, format_number
 from .periods import FIRST_YEAR, LAST_YEAR
 from .tabular import append_row
@@ -40,6 +42,7 @@ if TYPE_CHECKING:
     from django.forms import BaseForm
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+M = TypeVar("M", bound=Model)
 
 
 # --- checks every register's services share -----------------------------------------------------
@@ -82,6 +85,37 @@ def refuse(found: Sequence[tuple[str, str]]) -> None:
     """Raise one ``UserError`` naming every problem; its field is the first problem's."""
     if found:
         raise UserError(" ".join(message for _field, message in found), field=found[0][0])
+
+
+def scoped_querysets(model: Any) -> tuple[Callable[[Any], QuerySet[Any]], Callable[[Any], QuerySet[Any]]]:
+    """A register's (visible, editable) querysets for a user: what they may read, what they may change."""
+
+    def visible(user: Any) -> QuerySet[Any]:
+        return model.objects.restrict(user, "view")
+
+    def editable(user: Any) -> QuerySet[Any]:
+        return model.objects.restrict(user, "enter")
+
+    return visible, editable
+
+
+def save_checked(user: Any, record: M, problems: Callable[[M], list[tuple[str, str]]] | None = None,
+                 text: Sequence[str] = ()) -> M:
+    """The save every register shares: the unit checked, the ``text`` fields made plain, every problem
+    refused at once (nothing saved), then one transaction."""
+    require_enter(user, record)
+    for name in text:
+        setattr(record, name, plain_text(getattr(record, name)))
+    refuse(problems(record) if problems else [])
+    with transaction.atomic():
+        record.save()
+    return record
+
+
+def delete_checked(user: Any, record: Any) -> None:
+    """Delete a record of a unit the user may enter records in."""
+    require_enter(user, record)
+    record.delete()
 
 
 # --- cells and spreadsheets ---------------------------------------------------------------------
@@ -148,6 +182,30 @@ class RecordFilter(filters.FilterSet):
 
 
 # --- pages --------------------------------------------------------------------------------------
+
+
+def saving(service: Callable[..., Model], *many: str) -> Callable[[HttpRequest, Any, Any], Model]:
+    """A ``RecordPages.save`` that hands the app's service the unsaved record (and the form's
+    many-to-many choices named in ``many``, in that order)."""
+
+    def save(request: HttpRequest, form: Any, obj: Any) -> Model:
+        return service(request.user, form.save(commit=False), *(form.cleaned_data[name] for name in many))
+
+    return save
+
+
+def unit_choices(querysets: Callable[[HttpRequest], dict[str, Any]] | None = None
+                 ) -> Callable[[HttpRequest], dict[str, Any]]:
+    """A ``RecordPages.form_kwargs``: the units the user may enter records in, and other choices
+    narrowed by ``querysets(request)``."""
+
+    def kwargs(request: HttpRequest) -> dict[str, Any]:
+        out: dict[str, Any] = {"units": entry_units(request.user)}
+        if querysets is not None:
+            out["querysets"] = querysets(request)
+        return out
+
+    return kwargs
 
 
 @dataclass(frozen=True)

@@ -78,7 +78,8 @@ def _records(province: Unit, communes: list[Unit], rng: random.Random) -> tuple[
     models: list[PracticeModel] = []
     for index, commune in enumerate(communes):
         for n in range(rng.randint(2, 4)):
-            started = dt.date(2024 + (index + n) % 3, 1 + (index * 3 + n) % 12, 1 + n * 7)
+            # a model is started by a commune that exists: on or after the day it was formed
+            started = max(commune.valid_from, dt.date(2024, 1, 1)) + dt.timedelta(days=(index * 37 + n * 113) % 480)
             models.append(PracticeModel(
                 unit=commune,
                 name=f"{MODEL_NAMES[(index + n) % len(MODEL_NAMES)]} – {commune.name.replace('Đảng bộ ', '')}",

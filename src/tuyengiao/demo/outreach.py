@@ -53,16 +53,24 @@ def load(stdout: Any) -> None:
                     .order_by("code")[:10])
     with disable_auditlog(), transaction.atomic():
         reporters = Reporter.objects.bulk_create([
+            # the province's list was renewed for the 2020–2025 term; one reporter retired mid-2025,
+            # one joined in the autumn
             Reporter(unit=province, name=name, position="Báo cáo viên Tỉnh ủy", level=ReporterLevel.PROVINCE,
-                     subjects=SUBJECTS[i % len(SUBJECTS)], active=i != 11)
+                     subjects=SUBJECTS[i % len(SUBJECTS)],
+                     active_from=D(2025, 9, 1) if i == 10 else D(2020, 11, 2),
+                     active_until=D(2025, 6, 30) if i == 11 else None)
             for i, name in enumerate(REPORTERS)
         ] + [
+            # the merged communes named their reporters when they were formed
             Reporter(unit=commune, name=f"Báo cáo viên {n} {commune.name.replace('Đảng bộ ', '')}",
                      position="Phó Bí thư Đảng ủy" if n == 1 else "Trưởng Ban Tuyên giáo và Dân vận",
-                     level=ReporterLevel.COMMUNE, subjects="Thời sự, chính sách địa phương")
+                     level=ReporterLevel.COMMUNE, subjects="Thời sự, chính sách địa phương",
+                     active_from=max(commune.valid_from, D(2025, 7, 1)))
             for commune in communes for n in (1, 2)
         ])
-        speakers = [r for r in reporters if r.level == ReporterLevel.PROVINCE and r.active]
+        # the speakers of a whole year: reporters on the list all year
+        speakers = [r for r in reporters if r.level == ReporterLevel.PROVINCE and r.active_on(D(2025, 1, 1))
+                    and r.active_on(D(2025, 12, 31))]
         briefings = []
         for month in range(1, 13):
             briefings.append(Briefing(unit=province, kind=BriefingKind.REPORTERS_CONFERENCE,

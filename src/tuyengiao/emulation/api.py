@@ -10,7 +10,7 @@ from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
@@ -19,7 +19,7 @@ from tuyengiao.core.exceptions import UserError
 from tuyengiao.org.access import Scope
 
 from . import services
-from .models import Commendation, Contest, Entry, Exemplar, JudgeAssignment, PracticeModel
+from .models import Category, Commendation, Contest, Entry, Exemplar, JudgeAssignment, PracticeModel, Round
 
 
 def _under(queryset: QuerySet[Any], name: str, value: Any) -> QuerySet[Any]:
@@ -65,6 +65,25 @@ class EntrySerializer(serializers.ModelSerializer[Entry]):
     class Meta:
         model = Entry
         fields = ["id", "title", "authors", "author_unit", "category", "category_name", "received_on"]
+
+
+class RoundSerializer(serializers.ModelSerializer[Round]):
+    order = serializers.IntegerField(min_value=1, required=False)
+
+    class Meta:
+        model = Round
+        fields = ["id", "name", "order", "closed_at"]
+        read_only_fields = ["closed_at"]
+
+
+class CategorySerializer(serializers.ModelSerializer[Category]):
+    class Meta:
+        model = Category
+        fields = ["id", "name", "quota_a", "quota_b", "quota_c", "quota_consolation"]
+
+
+def _user_error(exc: UserError) -> ValidationError:
+    return ValidationError({exc.field or "detail": [exc.message]})
 
 
 class RankedSerializer(serializers.Serializer[Any]):
@@ -161,6 +180,76 @@ class ContestViewSet(RecordViewSet):
         entries = contest.entries.select_related("category").order_by("received_on", "pk")
         return Response(EntrySerializer(entries, many=True).data)
 
+    @extend_schema(request=RoundSerializer, responses=RoundSerializer(many=True))
+    @action(detail=True, methods=["get", "post"])
+    def rounds(self, request: Request, pk: str | None = None) -> Response:
+        """The contest's rounds in order; the organiser adds one (refused once the results are locked)."""
+        contest = self.get_object()
+        if request.method == "POST":
+            incoming = RoundSerializer(data=request.data)
+            incoming.is_valid(raise_exception=True)
+            try:
+                services.add_round(request.user, contest, incoming.validated_data["name"],
+                                   incoming.validated_data.get("order"))
+            except UserError as exc:
+                raise _user_error(exc) from exc
+        return Response(RoundSerializer(contest.rounds.order_by("order", "pk"), many=True).data,
+                        status=201 if request.method == "POST" else 200)
+
+    @extend_schema(request=RoundSerializer, responses=RoundSerializer)
+    @action(detail=True, methods=["patch", "delete"], url_path=r"rounds/(?P<round_pk>\d+)")
+    def round_detail(self, request: Request, pk: str | None = None, round_pk: str | None = None) -> Response:
+        """Rename or move a round, or remove it while no judge is assigned to it."""
+        return self._change_part(
+            request, self.get_object().rounds.filter(pk=round_pk).first(), RoundSerializer,
+            lambda round_, data: services.edit_round(request.user, round_, data.get("name", round_.name),
+                                                     data.get("order")),
+            services.delete_round)
+
+    @extend_schema(request=CategorySerializer, responses=CategorySerializer(many=True))
+    @action(detail=True, methods=["get", "post"])
+    def categories(self, request: Request, pk: str | None = None) -> Response:
+        """The contest's categories and their prize quotas; the organiser adds one."""
+        contest = self.get_object()
+        if request.method == "POST":
+            incoming = CategorySerializer(data=request.data)
+            incoming.is_valid(raise_exception=True)
+            try:
+                services.add_category(request.user, contest, incoming.validated_data["name"],
+                                      _quotas(incoming.validated_data))
+            except UserError as exc:
+                raise _user_error(exc) from exc
+        return Response(CategorySerializer(contest.categories.order_by("pk"), many=True).data,
+                        status=201 if request.method == "POST" else 200)
+
+    @extend_schema(request=CategorySerializer, responses=CategorySerializer)
+    @action(detail=True, methods=["patch", "delete"], url_path=r"categories/(?P<category_pk>\d+)")
+    def category_detail(self, request: Request, pk: str | None = None, category_pk: str | None = None
+                        ) -> Response:
+        """Rename a category or change its quotas, or remove it while it has no entries."""
+        def edit(category: Category, data: dict[str, Any]) -> Category:
+            quotas = {grade: (data[f] if f in data else getattr(category, f))
+                      for grade, f in services.QUOTA_FIELDS.items()}
+            return services.edit_category(request.user, category, data.get("name", category.name), quotas)
+
+        return self._change_part(request, self.get_object().categories.filter(pk=category_pk).first(),
+                                 CategorySerializer, edit, services.delete_category)
+
+    def _change_part(self, request: Request, part: Any, serializer_class: Any, edit: Any, delete: Any) -> Response:
+        """PATCH or DELETE a round or category of the contest through its service (404 for another's)."""
+        if part is None:
+            raise NotFound
+        try:
+            if request.method == "DELETE":
+                delete(request.user, part)
+                return Response(status=204)
+            incoming = serializer_class(part, data=request.data, partial=True)
+            incoming.is_valid(raise_exception=True)
+            part = edit(part, dict(incoming.validated_data))
+        except UserError as exc:
+            raise _user_error(exc) from exc
+        return Response(serializer_class(part).data)
+
     @extend_schema(responses=RankedSerializer(many=True))
     @action(detail=True, methods=["get"])
     def results(self, request: Request, pk: str | None = None) -> Response:
@@ -174,6 +263,10 @@ class ContestViewSet(RecordViewSet):
             for r in services.ranking(contest)
         ]
         return Response(RankedSerializer(rows, many=True).data)
+
+
+def _quotas(data: dict[str, Any]) -> dict[str, Any]:
+    return {grade: data.get(f) for grade, f in services.QUOTA_FIELDS.items()}
 
 
 class ScoreInSerializer(serializers.Serializer[Any]):

@@ -70,6 +70,28 @@ class NameForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
 
 
+class RoundForm(forms.Form):
+    name = forms.CharField(label=_("Round"), max_length=200)
+    order = forms.IntegerField(label=_("Order"), min_value=1, required=False)
+
+
+class CategoryForm(forms.Form):
+    """A category's name and quotas; a blank quota sets no limit of that grade in the category (the
+    service checks the numbers and names the field)."""
+
+    name = forms.CharField(label=_("Name"), max_length=200)
+    quota_a = forms.CharField(label=_("prizes A in the category"), max_length=6, required=False)
+    quota_b = forms.CharField(label=_("prizes B in the category"), max_length=6, required=False)
+    quota_c = forms.CharField(label=_("prizes C in the category"), max_length=6, required=False)
+    quota_consolation = forms.CharField(label=_("consolation prizes in the category"), max_length=6,
+                                        required=False)
+
+    def quotas(self) -> dict[str, Any]:
+        return {Grade.A: self.cleaned_data.get("quota_a"), Grade.B: self.cleaned_data.get("quota_b"),
+                Grade.C: self.cleaned_data.get("quota_c"),
+                Grade.CONSOLATION: self.cleaned_data.get("quota_consolation")}
+
+
 class CriterionForm(forms.ModelForm):
     class Meta:
         model = Criterion

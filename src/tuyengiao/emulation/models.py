@@ -274,8 +274,15 @@ class Round(models.Model):
 
 
 class Category(models.Model):
+    """A category of a contest; its own prize quotas, when set, share out the contest's."""
+
     contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="categories")
     name = models.CharField(_("contest category"), max_length=200)
+    quota_a = models.PositiveIntegerField(_("prizes A in the category"), null=True, blank=True)
+    quota_b = models.PositiveIntegerField(_("prizes B in the category"), null=True, blank=True)
+    quota_c = models.PositiveIntegerField(_("prizes C in the category"), null=True, blank=True)
+    quota_consolation = models.PositiveIntegerField(_("consolation prizes in the category"), null=True,
+                                                    blank=True)
 
     objects = ContestPartQuerySet.as_manager()
 
@@ -286,6 +293,17 @@ class Category(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def has_quotas(self) -> bool:
+        return any(q is not None for q in (self.quota_a, self.quota_b, self.quota_c, self.quota_consolation))
+
+    def quotas(self) -> dict[str, int | None]:
+        """The category's quota of each grade; ``None``: the category sets no limit of that grade."""
+        return {
+            Grade.A: self.quota_a, Grade.B: self.quota_b, Grade.C: self.quota_c,
+            Grade.CONSOLATION: self.quota_consolation,
+        }
 
 
 class Criterion(models.Model):

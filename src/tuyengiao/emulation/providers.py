@@ -42,6 +42,12 @@ def maintained_models(unit_ids: Iterable[int] | None, period: Period) -> dict[in
     return per_unit(qs, unit_ids, Count("pk"))
 
 
+def replicated_models(unit_ids: Iterable[int] | None, period: Period) -> dict[int, Decimal]:
+    """Models started by the period's end that other units took up: a stock, kept as the last value."""
+    qs = PracticeModel.objects.filter(started_on__lte=period.end, status=ModelStatus.REPLICATED)
+    return per_unit(qs, unit_ids, Count("pk"))
+
+
 def _models_in_field(field: str) -> Compute:
     def compute(unit_ids: Iterable[int] | None, period: Period) -> dict[int, Decimal]:
         qs = PracticeModel.objects.filter(_between("started_on", period), field=field)
@@ -94,6 +100,9 @@ NEW_MODELS = _element("TD_MO_HINH_MOI", "Số mô hình học tập và làm the
                       "Mô hình có ngày bắt đầu trong kỳ, tính cho đơn vị xây dựng mô hình.")
 MAINTAINED_MODELS = _element("TD_MO_HINH_DUY_TRI", "Số mô hình học tập và làm theo Bác đang duy trì",
                              maintained_models, "Mô hình bắt đầu đến hết kỳ và chưa dừng.", aggregation="last")
+REPLICATED_MODELS = _element("TD_MO_HINH_NHAN_RONG", "Số mô hình học tập và làm theo Bác được nhân rộng",
+                             replicated_models, "Mô hình bắt đầu đến hết kỳ, đang ở trạng thái được nhân rộng.",
+                             aggregation="last")
 FIELD_CODES = {
     "follow_ho": ("TD_MO_HINH_MOI_LAM_THEO_BAC", "làm theo Bác"),
     "culture": ("TD_MO_HINH_MOI_VAN_HOA", "văn hóa, văn nghệ"),

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -52,6 +52,13 @@ if TYPE_CHECKING:
     User = AbstractBaseUser | AnonymousUser
 
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
+QUOTA_FIELDS: dict[str, str] = {Grade.A: "quota_a", Grade.B: "quota_b", Grade.C: "quota_c",
+                                Grade.CONSOLATION: "quota_consolation"}
+GRADE_LABELS: dict[str, Any] = dict(Grade.choices)
+RANKING_RULE = _lazy(
+    "Entries are ranked on their scores in the last round; the earlier rounds only select the entries that"
+    " go on, and only an entry scored in the round before can be given to a judge of the next."
+)
 RECORDS: dict[str, type[Model]] = {
     "models": PracticeModel,
     "exemplars": Exemplar,
@@ -95,6 +102,13 @@ def record_problems(user: User, record: Model) -> list[tuple[str, str]]:
             saved = Contest.objects.filter(pk=record.pk).values_list("published_at", flat=True).first()
             if saved is not None:
                 found.append(("title", _locked_message(record)))
+            categories = list(Category.objects.filter(contest_id=record.pk))
+            for grade, quota in record.quotas().items():
+                shared = sum(c.quotas()[grade] or 0 for c in categories)
+                if shared > quota:
+                    found.append((QUOTA_FIELDS[grade], _(
+                        "%(grade)s: the contest's quota of %(q)s is less than the %(n)s its categories share out."
+                    ) % {"grade": GRADE_LABELS[grade], "q": narrative.count(quota), "n": narrative.count(shared)}))
     return found
 
 
@@ -162,6 +176,10 @@ def _check_open(user: User, contest: Contest) -> Contest:
     return current
 
 
+def _has_judging(contest: Contest) -> bool:
+    return JudgeAssignment.objects.filter(round__contest=contest).exists()
+
+
 def add_round(user: User, contest: Contest, name: str, order: int | None = None) -> Round:
     with transaction.atomic():
         _check_open(user, contest)
@@ -169,17 +187,109 @@ def add_round(user: User, contest: Contest, name: str, order: int | None = None)
         if not name:
             raise UserError(_("Round: the name is required."), field="name")
         if order is None:
-            order = (contest.rounds.count() or 0) + 1
+            order = max(contest.rounds.values_list("order", flat=True), default=0) + 1
         return Round.objects.create(contest=contest, name=name, order=order)
 
 
-def add_category(user: User, contest: Contest, name: str) -> Category:
+def edit_round(user: User, round_: Round, name: str, order: int | None = None) -> Round:
+    """Rename a round or move it; its place cannot change once judges were assigned in the contest,
+    since the round before selects the entries of the next."""
     with transaction.atomic():
-        _check_open(user, contest)
+        _check_open(user, round_.contest)
+        current = Round.objects.select_for_update().get(pk=round_.pk)
         name = plain_text(name)
         if not name:
-            raise UserError(_("Category: the name is required."), field="name")
-        return Category.objects.create(contest=contest, name=name)
+            raise UserError(_("Round: the name is required."), field="name")
+        if order is not None and order != current.order:
+            if order < 1:
+                raise UserError(_("Order: must be 1 or more."), field="order")
+            if _has_judging(current.contest):
+                raise UserError(_("Order: judges are already assigned; the order of the rounds can no longer"
+                                  " change."), field="order")
+            current.order = order
+        current.name = name
+        current.save(update_fields=["name", "order"])
+        return current
+
+
+def _delete_unused(user: User, part: Round | Category, used_by: str, refusal: str, field: str) -> None:
+    """Remove a round or category of an open contest unless judges or entries still hang on it."""
+    with transaction.atomic():
+        _check_open(user, part.contest)
+        current = type(part).objects.select_for_update().get(pk=part.pk)
+        if getattr(current, used_by).exists():
+            raise UserError(refusal % {"r": current.name, "c": current.name}, field=field)
+        current.delete()
+
+
+def delete_round(user: User, round_: Round) -> None:
+    _delete_unused(user, round_, "assignments",
+                   _("Round: “%(r)s” has judges assigned; it can no longer be removed."), "round")
+
+
+def _quota_value(raw: Any, grade: str, category_name: str) -> int | None:
+    if raw is None or str(raw).strip() == "":
+        return None
+    try:
+        value = int(str(raw).strip())
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise UserError(_("%(grade)s in the category “%(c)s”: “%(v)s” is not a whole number of 0 or more.")
+                        % {"grade": GRADE_LABELS[grade], "c": category_name, "v": raw}, field=QUOTA_FIELDS[grade])
+    return value
+
+
+def _save_category(user: User, contest: Contest, category: Category, name: str,
+                   quotas: Mapping[str, Any] | None) -> Category:
+    """Check the name and quotas (the categories together within the contest's quota of each grade)."""
+    current = _check_open(user, contest)
+    name = plain_text(name)
+    if not name:
+        raise UserError(_("Category: the name is required."), field="name")
+    category.contest = current
+    category.name = name
+    if quotas is not None:
+        changed = False
+        others = list(current.categories.exclude(pk=category.pk)) if category.pk else list(current.categories.all())
+        for grade, quota in current.quotas().items():
+            value = _quota_value(quotas.get(grade), grade, name)
+            shared = value or 0
+            shared += sum(c.quotas()[grade] or 0 for c in others)
+            if shared > quota:
+                raise UserError(
+                    _("%(grade)s in the category “%(c)s”: the categories would share out %(n)s, more than the"
+                      " contest's quota of %(q)s.")
+                    % {"grade": GRADE_LABELS[grade], "c": name, "n": narrative.count(shared),
+                       "q": narrative.count(quota)},
+                    field=QUOTA_FIELDS[grade],
+                )
+            changed |= getattr(category, QUOTA_FIELDS[grade]) != value
+            setattr(category, QUOTA_FIELDS[grade], value)
+        if changed and current.prizes_confirmed_at is not None:
+            # the confirmed prizes may no longer fit: the organiser confirms them again
+            current.prizes_confirmed_at = None
+            current.save(update_fields=["prizes_confirmed_at", "updated_at"])
+            contest.prizes_confirmed_at = None
+    category.save()
+    return category
+
+
+def add_category(user: User, contest: Contest, name: str, quotas: Mapping[str, Any] | None = None) -> Category:
+    with transaction.atomic():
+        return _save_category(user, contest, Category(), name, quotas)
+
+
+def edit_category(user: User, category: Category, name: str, quotas: Mapping[str, Any] | None = None) -> Category:
+    """Rename a category or change its prize quotas (a blank quota: no limit of that grade in it)."""
+    with transaction.atomic():
+        current = Category.objects.select_for_update().get(pk=category.pk)
+        return _save_category(user, category.contest, current, name, quotas)
+
+
+def delete_category(user: User, category: Category) -> None:
+    _delete_unused(user, category, "entries",
+                   _("Category: “%(c)s” has entries; move them to another category first."), "category")
 
 
 def add_criterion(
@@ -229,11 +339,20 @@ def assign_judge(user: User, round_: Round, entries: Sequence[Entry], judge: Any
                             field="round")
         if judge is None or not getattr(judge, "is_active", False):
             raise UserError(_("Judge: choose an active user."), field="judge")
+        before = previous_round(round_)
+        if before is not None and not before.closed:
+            raise UserError(_("Round: the round before, “%(b)s”, must be closed before entries go on to “%(r)s”.")
+                            % {"b": before.name, "r": round_.name}, field="round")
+        went_on = set(JudgeAssignment.objects.filter(round=before, submitted_at__isnull=False)
+                      .values_list("entry_id", flat=True)) if before is not None else set()
         made = []
         for entry in entries:
             if entry.contest_id != round_.contest_id:
                 raise UserError(_("Entries: “%(e)s” is not an entry of this contest.") % {"e": entry.title},
                                 field="entries")
+            if before is not None and entry.pk not in went_on:
+                raise UserError(_("Entries: “%(e)s” was not scored in the round before, “%(b)s”; only entries"
+                                  " scored there go on.") % {"e": entry.title, "b": before.name}, field="entries")
             assignment, _created = JudgeAssignment.objects.get_or_create(round=round_, entry=entry, judge=judge)
             made.append(assignment)
         return made
@@ -359,8 +478,16 @@ def final_round(contest: Contest) -> Round | None:
     return contest.rounds.order_by("-order", "-pk").first()
 
 
+def previous_round(round_: Round) -> Round | None:
+    """The round whose scores select the entries of this one (none for the first)."""
+    return (Round.objects.filter(contest_id=round_.contest_id)
+            .filter(Q(order__lt=round_.order) | Q(order=round_.order, pk__lt=round_.pk))
+            .order_by("-order", "-pk").first())
+
+
 def ranking(contest: Contest) -> list[Ranked]:
-    """Entries of the last round by weighted score; equal totals ordered by the contest's tie rule."""
+    """Entries of the last round by weighted score; equal totals ordered by the contest's tie rule
+    (``RANKING_RULE``: the earlier rounds' scores select, they do not rank)."""
     last = final_round(contest)
     if last is None:
         return []
@@ -398,11 +525,44 @@ def ranking(contest: Contest) -> list[Ranked]:
 
 
 def preview_prizes(contest: Contest) -> list[tuple[Ranked, str]]:
-    """The ranking with prizes handed out down the list by quota: A first, then B, C, consolation."""
-    grades: list[str] = []
+    """The ranking with prizes handed out down the list: each entry the best grade still left in the
+    contest's quota and in its category's (a category without a quota of a grade sets no limit)."""
+    left = dict(contest.quotas())
+    in_category = {c.pk: dict(c.quotas()) for c in contest.categories.all()}
+    out: list[tuple[Ranked, str]] = []
+    for row in ranking(contest):
+        mine = in_category.get(row.entry.category_id or 0, {})
+        grade = next((g for g in Grade.values if left[g] > 0 and (mine.get(g) is None or mine[g] > 0)), "")
+        if grade:
+            left[grade] -= 1
+            if mine.get(grade) is not None:
+                mine[grade] -= 1
+        out.append((row, grade))
+    return out
+
+
+def _check_quotas(contest: Contest, given: list[tuple[str, int | None]]) -> None:
+    """Refuse prizes (grade, the entry's category) beyond the contest's or a category's quota, naming it."""
+    labels = dict(Grade.choices)
     for grade, quota in contest.quotas().items():
-        grades += [grade] * quota
-    return [(row, grades[i] if i < len(grades) else "") for i, row in enumerate(ranking(contest))]
+        n = sum(1 for g, _c in given if g == grade)
+        if n > quota:
+            raise UserError(
+                _("%(grade)s: %(n)s prizes given, more than the contest's quota of %(q)s.")
+                % {"grade": labels[grade], "n": narrative.count(n), "q": narrative.count(quota)},
+                field=QUOTA_FIELDS[grade],
+            )
+    for category in contest.categories.all():
+        for grade, limit in category.quotas().items():
+            n = sum(1 for g, c in given if g == grade and c == category.pk)
+            if limit is not None and n > limit:
+                raise UserError(
+                    _("%(grade)s in the category “%(c)s”: %(n)s prizes given, more than the category's quota"
+                      " of %(q)s.")
+                    % {"grade": labels[grade], "c": category.name, "n": narrative.count(n),
+                       "q": narrative.count(limit)},
+                    field=QUOTA_FIELDS[grade],
+                )
 
 
 def confirm_prizes(user: User, contest: Contest, allocation: Mapping[int, str]) -> list[Prize]:
@@ -412,7 +572,6 @@ def confirm_prizes(user: User, contest: Contest, allocation: Mapping[int, str]) 
         if current.rounds.filter(closed_at__isnull=True).exists() or not current.rounds.exists():
             raise UserError(_("Prizes: every round must be closed before prizes are confirmed."), field="prizes")
         ranked = {row.entry.pk: row for row in ranking(current)}
-        counts: dict[str, int] = {}
         labels = dict(Grade.choices)
         for entry_id, grade in allocation.items():
             if not grade:
@@ -422,14 +581,8 @@ def confirm_prizes(user: User, contest: Contest, allocation: Mapping[int, str]) 
             if entry_id not in ranked:
                 raise UserError(_("Prizes: an entry without scores in the last round cannot win a prize."),
                                 field="prizes")
-            counts[grade] = counts.get(grade, 0) + 1
-        for grade, quota in current.quotas().items():
-            if counts.get(grade, 0) > quota:
-                raise UserError(
-                    _("%(grade)s: %(n)s prizes given, more than the contest's quota of %(q)s.")
-                    % {"grade": labels[grade], "n": narrative.count(counts[grade]), "q": narrative.count(quota)},
-                    field="prizes",
-                )
+        _check_quotas(current, [(grade, ranked[entry_id].entry.category_id)
+                                for entry_id, grade in allocation.items() if grade])
         Prize.objects.filter(contest=current).delete()
         prizes = [
             Prize(contest=current, entry_id=entry_id, grade=grade, rank=ranked[entry_id].rank)
@@ -449,6 +602,8 @@ def publish_results(user: User, contest: Contest) -> Contest:
         current = _check_open(user, contest)
         if current.prizes_confirmed_at is None:
             raise UserError(_("Prizes: confirm the prizes before publishing the results."), field="prizes")
+        # the quotas may have changed since the prizes were confirmed
+        _check_quotas(current, list(current.prizes.values_list("grade", "entry__category_id")))
         current.published_at = timezone.now()
         current.save(update_fields=["published_at", "updated_at"])
         contest.published_at = current.published_at
@@ -491,6 +646,8 @@ def results_xlsx(contest: Contest) -> bytes:
     sheet.title = _("Results")[:31]
     append_row(sheet, [contest.title])
     append_row(sheet, [_("Tie rule") + ": " + str(contest.get_tie_rule_display())])
+    if contest.rounds.count() > 1:
+        append_row(sheet, [_("Ranking rule") + ": " + str(RANKING_RULE)])
     append_row(sheet, [_("Rank"), _("Entry title"), _("Authors"), _("Authors' unit"), _("Contest category"),
                        _("Weighted score"), _("Prize")])
     prizes = dict(contest.prizes.values_list("entry_id", "grade"))

@@ -141,7 +141,16 @@ def _contest_context(request: HttpRequest, contest: Contest) -> dict[str, Any]:
         "prize_sentence": services.prize_sentence(services.prize_counts(contest)),
         "organiser": organiser and not contest.locked,
         "round_form": forms.NameForm(prefix="round"),
-        "category_form": forms.NameForm(prefix="category"),
+        "category_form": forms.CategoryForm(prefix="category"),
+        "round_forms": [(r, forms.RoundForm(prefix=f"round{r.pk}", initial={"name": r.name, "order": r.order}))
+                        for r in rounds],
+        "category_forms": [
+            (c, forms.CategoryForm(prefix=f"category{c.pk}", initial={
+                "name": c.name, "quota_a": c.quota_a, "quota_b": c.quota_b, "quota_c": c.quota_c,
+                "quota_consolation": c.quota_consolation}))
+            for c in contest.categories.all()
+        ],
+        "ranking_rule": services.RANKING_RULE if len(rounds) > 1 else "",
         "criterion_form": forms.CriterionForm(prefix="criterion"),
         "entry_form": forms.EntryForm(prefix="entry", contest=contest, visible_units=_visible_units(request)),
         "assign_form": forms.AssignForm(prefix="assign", contest=contest),
@@ -232,10 +241,18 @@ def _contest_rw(request: HttpRequest, pk: int) -> Contest:
                            services.editable(request.user, Contest), pk)
 
 
+def _pk(raw: Any) -> int:
+    try:
+        return int(raw)
+    except (TypeError, ValueError) as exc:
+        raise Http404 from exc
+
+
 @login_required
 @require_POST
 def contest_setup(request: HttpRequest, pk: int) -> HttpResponse:
-    """The organiser's additions: a round, a category, a criterion, an entry, a judge's entries."""
+    """The organiser's additions and changes: a round or category (added, changed, removed), a
+    criterion, an entry, a judge's entries; all refused once the results are locked."""
     contest = _contest_rw(request, pk)
     action = request.POST.get("action", "")
     try:
@@ -243,10 +260,26 @@ def contest_setup(request: HttpRequest, pk: int) -> HttpResponse:
             form: Any = forms.NameForm(request.POST, prefix="round")
             if form.is_valid():
                 services.add_round(request.user, contest, form.cleaned_data["name"])
+        elif action in ("round_edit", "round_delete"):
+            round_ = get_for_user(contest.rounds.all(), _pk(request.POST.get("round")))
+            form = forms.RoundForm(request.POST, prefix=f"round{round_.pk}")
+            if action == "round_delete":
+                services.delete_round(request.user, round_)
+                form = None
+            elif form.is_valid():
+                services.edit_round(request.user, round_, form.cleaned_data["name"], form.cleaned_data["order"])
         elif action == "category":
-            form = forms.NameForm(request.POST, prefix="category")
+            form = forms.CategoryForm(request.POST, prefix="category")
             if form.is_valid():
-                services.add_category(request.user, contest, form.cleaned_data["name"])
+                services.add_category(request.user, contest, form.cleaned_data["name"], form.quotas())
+        elif action in ("category_edit", "category_delete"):
+            category = get_for_user(contest.categories.all(), _pk(request.POST.get("category")))
+            form = forms.CategoryForm(request.POST, prefix=f"category{category.pk}")
+            if action == "category_delete":
+                services.delete_category(request.user, category)
+                form = None
+            elif form.is_valid():
+                services.edit_category(request.user, category, form.cleaned_data["name"], form.quotas())
         elif action == "criterion":
             form = forms.CriterionForm(request.POST, prefix="criterion")
             if form.is_valid():
@@ -269,7 +302,7 @@ def contest_setup(request: HttpRequest, pk: int) -> HttpResponse:
     except UserError as exc:
         messages.error(request, exc.message)
     else:
-        if form.is_valid():
+        if form is None or form.is_valid():
             messages.success(request, _("Saved."))
         else:
             for field, errors in form.errors.items():
@@ -315,6 +348,9 @@ def contest_prizes(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "emulation/contest_prizes.html", {
         "contest": contest, "preview": preview, "grades": forms.GRADE_CHOICES, "error": error,
         "quotas": [(label, contest.quotas()[grade]) for grade, label in Grade.choices],
+        "category_quotas": [(c, [(label, c.quotas()[grade]) for grade, label in Grade.choices])
+                            for c in contest.categories.all() if c.has_quotas],
+        "ranking_rule": services.RANKING_RULE if contest.rounds.count() > 1 else "",
     }, status=400 if error else 200)
 
 

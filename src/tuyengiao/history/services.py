@@ -4,22 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
-from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from tuyengiao.core.html import plain_text
-from tuyengiao.core.records import count_problems, refuse, require_enter
+from tuyengiao.core.records import count_problems, delete_checked, save_checked, scoped_querysets
 
 from .models import HistoryWork, Stage
 
-
-def visible_works(user: Any) -> QuerySet[HistoryWork]:
-    return HistoryWork.objects.restrict(user, "view")
-
-
-def editable_works(user: Any) -> QuerySet[HistoryWork]:
-    return HistoryWork.objects.restrict(user, "enter")
+visible_works, editable_works = scoped_querysets(HistoryWork)
 
 
 def work_problems(work: HistoryWork) -> list[tuple[str, str]]:
@@ -40,15 +31,8 @@ def work_problems(work: HistoryWork) -> list[tuple[str, str]]:
 
 
 def save_work(user: Any, work: HistoryWork) -> HistoryWork:
-    require_enter(user, work)
-    work.title, work.notes = plain_text(work.title), plain_text(work.notes)
-    work.appraisal_decision, work.covers = plain_text(work.appraisal_decision), plain_text(work.covers)
-    refuse(work_problems(work))
-    with transaction.atomic():
-        work.save()
-    return work
+    return save_checked(user, work, work_problems, text=("title", "notes", "appraisal_decision", "covers"))
 
 
 def delete_work(user: Any, work: HistoryWork) -> None:
-    require_enter(user, work)
-    work.delete()
+    delete_checked(user, work)

@@ -15,9 +15,11 @@ from .models import Briefing, PressGuidance, Publication, Reporter
 
 
 class ReporterSerializer(serializers.ModelSerializer[Reporter]):
+    active = serializers.BooleanField(read_only=True, help_text="active today (from the dates)")
+
     class Meta:
         model = Reporter
-        fields = ["id", "unit", "name", "position", "level", "subjects", "active"]
+        fields = ["id", "unit", "name", "position", "level", "subjects", "active_from", "active_until", "active"]
 
 
 class OutreachBriefingSerializer(serializers.ModelSerializer[Briefing]):

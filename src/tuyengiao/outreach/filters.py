@@ -1,5 +1,10 @@
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 
@@ -15,16 +20,28 @@ from .models import (
     PublicationKind,
     Reporter,
     ReporterLevel,
+    active_between,
 )
 
 
 class ReporterFilter(RecordFilter):
+    """``year``: the reporters active at some time in that year; ``active``: active today, or not."""
+
     level = filters.ChoiceFilter(choices=ReporterLevel.choices, label=_("Level"))
-    active = filters.BooleanFilter(label=_("Active"))
+    active = filters.BooleanFilter(method="filter_active", label=_("Active"))
 
     class Meta:
         model = Reporter
-        fields = ["level", "active"]
+        fields = ["level"]
+
+    def filter_year(self, queryset: QuerySet[Any], name: str, value: Any) -> QuerySet[Any]:
+        year = int(value)
+        return queryset.filter(active_between(dt.date(year, 1, 1), dt.date(year, 12, 31)))
+
+    def filter_active(self, queryset: QuerySet[Any], name: str, value: Any) -> QuerySet[Any]:
+        today = timezone.localdate()
+        now = active_between(today, today)
+        return queryset.filter(now) if value else queryset.exclude(now)
 
 
 class BriefingFilter(RecordFilter):

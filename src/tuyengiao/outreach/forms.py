@@ -8,7 +8,7 @@ from .models import Briefing, PressGuidance, Publication, Reporter
 class ReporterForm(RecordForm):
     class Meta:
         model = Reporter
-        fields = ["unit", "name", "position", "level", "subjects", "active"]
+        fields = ["unit", "name", "position", "level", "subjects", "active_from", "active_until"]
 
 
 class BriefingForm(RecordForm):

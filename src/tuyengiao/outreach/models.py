@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tuyengiao.core.models import TimeStampedModel
@@ -33,13 +37,25 @@ class ReporterLevel(models.TextChoices):
     OUTREACH = "outreach", _("Outreach worker")
 
 
+def active_between(start: dt.date, end: dt.date, prefix: str = "") -> Q:
+    """Reporters active on some day from ``start`` to ``end``: begun by the end, not ended before the start."""
+    return (Q(**{f"{prefix}active_from__isnull": True}) | Q(**{f"{prefix}active_from__lte": end})) & (
+        Q(**{f"{prefix}active_until__isnull": True}) | Q(**{f"{prefix}active_until__gte": start}))
+
+
 class Reporter(_UnitRecord):
+    """A reporter on the unit's list from ``active_from`` to ``active_until`` (both days included;
+    blank: since before the list was kept, and still active)."""
+
     name = models.CharField(_("full name"), max_length=120)
     position = models.CharField(_("position"), max_length=200, blank=True, default="")
     level = models.CharField(_("level"), max_length=12, choices=ReporterLevel.choices)
     subjects = models.CharField(_("fields"), max_length=300, blank=True, default="",
                               help_text=_("The subjects the reporter briefs on, e.g. current affairs, economy."))
-    active = models.BooleanField(_("active"), default=True)
+    active_from = models.DateField(_("active from"), null=True, blank=True,
+                                   help_text=_("Blank: on the list since before it was kept here."))
+    active_until = models.DateField(_("active until"), null=True, blank=True,
+                                    help_text=_("The last day as a reporter; blank while still active."))
 
     class Meta:
         verbose_name = _("reporter")
@@ -51,6 +67,15 @@ class Reporter(_UnitRecord):
 
     def get_absolute_url(self) -> str:
         return reverse("outreach:reporter_detail", args=[self.pk])
+
+    def active_on(self, day: dt.date) -> bool:
+        return (self.active_from is None or self.active_from <= day) and (
+            self.active_until is None or self.active_until >= day)
+
+    @property
+    def active(self) -> bool:
+        """Active today."""
+        return self.active_on(timezone.localdate())
 
 
 class BriefingKind(models.TextChoices):

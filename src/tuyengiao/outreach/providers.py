@@ -13,7 +13,16 @@ from django.db.models import Count, Sum
 from tuyengiao.core.periods import Period
 from tuyengiao.core.providers import DerivedElement, per_unit, register
 
-from .models import Briefing, BriefingKind, GuidanceKind, PressGuidance, Publication, PublicationKind, Reporter
+from .models import (
+    Briefing,
+    BriefingKind,
+    GuidanceKind,
+    PressGuidance,
+    Publication,
+    PublicationKind,
+    Reporter,
+    active_between,
+)
 
 
 def _briefings(period: Period, kind: str | None = None):
@@ -31,8 +40,8 @@ def _guidance(period: Period, kind: str):
 
 
 def active_reporters(unit_ids: Iterable[int] | None, period: Period) -> dict[int, Decimal]:
-    """Reporters on the list and active now (the list keeps no history of when each joined or left)."""
-    return per_unit(Reporter.objects.filter(active=True), unit_ids, Count("pk"))
+    """Reporters active on some day of the period (from their first to their last day on the list)."""
+    return per_unit(Reporter.objects.filter(active_between(period.start, period.end)), unit_ids, Count("pk"))
 
 
 def _make(compute_qs, aggregate):
@@ -44,8 +53,8 @@ def _make(compute_qs, aggregate):
 
 VISUAL = (PublicationKind.INFOGRAPHIC, PublicationKind.VIDEO)
 ELEMENTS = [
-    ("BCV_SO_LUONG", "Số báo cáo viên đang hoạt động", active_reporters, "last",
-     "Báo cáo viên, tuyên truyền viên còn hoạt động."),
+    ("BCV_SO_LUONG", "Số báo cáo viên hoạt động trong kỳ", active_reporters, "last",
+     "Báo cáo viên, tuyên truyền viên hoạt động trong kỳ, theo ngày bắt đầu và ngày thôi hoạt động."),
     ("BCV_HOI_NGHI", "Số hội nghị báo cáo viên đã tổ chức",
      _make(lambda p: _briefings(p, BriefingKind.REPORTERS_CONFERENCE), Count("pk")), "sum",
      "Hội nghị báo cáo viên định kỳ trong kỳ."),

@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 
 from tuyengiao.core.exceptions import UserError
 from tuyengiao.core.html import plain_text
-from tuyengiao.core.records import count_problems, refuse, require_enter
+from tuyengiao.core.numbers import format_date
+from tuyengiao.core.records import count_problems, delete_checked, refuse, require_enter, save_checked
 from tuyengiao.documents.services import visible_documents
 from tuyengiao.events.services import visible_events
 
@@ -26,15 +27,18 @@ def editable(model: type[Model], user: Any) -> QuerySet[Any]:
     return model.objects.restrict(user, "enter")  # type: ignore[attr-defined]
 
 
-def save_reporter(user: Any, reporter: Reporter) -> Reporter:
-    require_enter(user, reporter)
-    reporter.name = plain_text(reporter.name)
-    reporter.position, reporter.subjects = plain_text(reporter.position), plain_text(reporter.subjects)
+def _reporter_problems(reporter: Reporter) -> list[tuple[str, str]]:
+    found = []
     if not reporter.name:
-        refuse([("name", _("Full name: required."))])
-    with transaction.atomic():
-        reporter.save()
-    return reporter
+        found.append(("name", _("Full name: required.")))
+    if reporter.active_from and reporter.active_until and reporter.active_until < reporter.active_from:
+        found.append(("active_until", _("Active until: %(until)s is before active from (%(since)s).")
+                      % {"until": format_date(reporter.active_until), "since": format_date(reporter.active_from)}))
+    return found
+
+
+def save_reporter(user: Any, reporter: Reporter) -> Reporter:
+    return save_checked(user, reporter, _reporter_problems, text=("name", "position", "subjects"))
 
 
 def save_briefing(user: Any, briefing: Briefing, reporters: Iterable[Reporter] | None = None) -> Briefing:
@@ -50,6 +54,11 @@ def save_briefing(user: Any, briefing: Briefing, reporters: Iterable[Reporter] |
         wanted = {r.pk for r in reporters}
         if visible(Reporter, user).filter(pk__in=wanted).count() != len(wanted):
             found.append(("reporters", _("Reporters who spoke: one of them is outside the units you can see.")))
+        elif briefing.held_on:
+            away = [r.name for r in reporters if not r.active_on(briefing.held_on)]
+            if away:
+                found.append(("reporters", _("Reporters who spoke: %(names)s was not an active reporter on %(day)s.")
+                              % {"names": ", ".join(away), "day": format_date(briefing.held_on)}))
     refuse(found)
     with transaction.atomic():
         briefing.save()
@@ -58,16 +67,15 @@ def save_briefing(user: Any, briefing: Briefing, reporters: Iterable[Reporter] |
     return briefing
 
 
-def save_publication(user: Any, publication: Publication) -> Publication:
-    require_enter(user, publication)
-    publication.title = plain_text(publication.title)
+def _publication_problems(publication: Publication) -> list[tuple[str, str]]:
     found = count_problems(publication, {"views": _("Views"), "shares": _("Shares"), "copies": _("Printed copies")})
     if not publication.title:
         found.append(("title", _("Name of the product: required.")))
-    refuse(found)
-    with transaction.atomic():
-        publication.save()
-    return publication
+    return found
+
+
+def save_publication(user: Any, publication: Publication) -> Publication:
+    return save_checked(user, publication, _publication_problems, text=("title",))
 
 
 def save_guidance(user: Any, guidance: PressGuidance) -> PressGuidance:
@@ -83,5 +91,4 @@ def save_guidance(user: Any, guidance: PressGuidance) -> PressGuidance:
 
 
 def delete_record(user: Any, record: Any) -> None:
-    require_enter(user, record)
-    record.delete()
+    delete_checked(user, record)

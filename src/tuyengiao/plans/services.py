@@ -14,35 +14,15 @@ from django.utils.translation import gettext as _
 
 from tuyengiao.core.exceptions import UserError
 from tuyengiao.core.html import plain_text
-from tuyengiao.core.records import refuse, require_enter
+from tuyengiao.core.records import refuse, require_enter, scoped_querysets
 from tuyengiao.documents.services import visible_documents
 from tuyengiao.org.access import Scope
 
 from .models import DocumentReview, KeyTask, ReviewKind, TaskStatus, WorkPlan
 
-
-def visible_plans(user: Any) -> QuerySet[WorkPlan]:
-    return WorkPlan.objects.restrict(user, "view")
-
-
-def editable_plans(user: Any) -> QuerySet[WorkPlan]:
-    return WorkPlan.objects.restrict(user, "enter")
-
-
-def visible_tasks(user: Any) -> QuerySet[KeyTask]:
-    return KeyTask.objects.restrict(user, "view")
-
-
-def editable_tasks(user: Any) -> QuerySet[KeyTask]:
-    return KeyTask.objects.restrict(user, "enter")
-
-
-def visible_reviews(user: Any) -> QuerySet[DocumentReview]:
-    return DocumentReview.objects.restrict(user, "view")
-
-
-def editable_reviews(user: Any) -> QuerySet[DocumentReview]:
-    return DocumentReview.objects.restrict(user, "enter")
+visible_plans, editable_plans = scoped_querysets(WorkPlan)
+visible_tasks, editable_tasks = scoped_querysets(KeyTask)
+visible_reviews, editable_reviews = scoped_querysets(DocumentReview)
 
 
 def _check_documents(user: Any, ids: Iterable[int], field: str) -> None:

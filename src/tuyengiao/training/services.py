@@ -5,32 +5,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db import transaction
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tuyengiao.core.html import plain_text
 from tuyengiao.core.numbers import format_number
-from tuyengiao.core.records import count_problems, refuse, require_enter
+from tuyengiao.core.records import count_problems, delete_checked, save_checked, scoped_querysets
 
 from .models import TrainingClass, TrainingPlan
 
-
-def visible_classes(user: Any) -> QuerySet[TrainingClass]:
-    return TrainingClass.objects.restrict(user, "view")
-
-
-def editable_classes(user: Any) -> QuerySet[TrainingClass]:
-    return TrainingClass.objects.restrict(user, "enter")
-
-
-def visible_plans(user: Any) -> QuerySet[TrainingPlan]:
-    return TrainingPlan.objects.restrict(user, "view")
-
-
-def editable_plans(user: Any) -> QuerySet[TrainingPlan]:
-    return TrainingPlan.objects.restrict(user, "enter")
+visible_classes, editable_classes = scoped_querysets(TrainingClass)
+visible_plans, editable_plans = scoped_querysets(TrainingPlan)
 
 
 def class_problems(c: TrainingClass) -> list[tuple[str, str]]:
@@ -67,17 +52,11 @@ def class_problems(c: TrainingClass) -> list[tuple[str, str]]:
 
 
 def save_class(user: Any, c: TrainingClass) -> TrainingClass:
-    require_enter(user, c)
-    c.title, c.centre, c.notes = plain_text(c.title), plain_text(c.centre), plain_text(c.notes)
-    refuse(class_problems(c))
-    with transaction.atomic():
-        c.save()
-    return c
+    return save_checked(user, c, class_problems, text=("title", "centre", "notes"))
 
 
 def delete_class(user: Any, c: TrainingClass) -> None:
-    require_enter(user, c)
-    c.delete()
+    delete_checked(user, c)
 
 
 def plan_problems(plan: TrainingPlan) -> list[tuple[str, str]]:
@@ -97,11 +76,7 @@ def plan_problems(plan: TrainingPlan) -> list[tuple[str, str]]:
 
 
 def save_plan(user: Any, plan: TrainingPlan) -> TrainingPlan:
-    require_enter(user, plan)
-    refuse(plan_problems(plan))
-    with transaction.atomic():
-        plan.save()
-    return plan
+    return save_checked(user, plan, plan_problems)
 
 
 def plan_against_actual(plan: TrainingPlan) -> dict[str, Any]:
