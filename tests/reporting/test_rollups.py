@@ -12,6 +12,7 @@ import pytest
 from django.db import connection
 
 from tests.conftest import World
+from tuyengiao.core import providers
 from tuyengiao.core.periods import Period
 from tuyengiao.org import tree
 from tuyengiao.org.choices import UnitKind
@@ -78,3 +79,19 @@ def test_members_of_a_split_cell_are_carried_in_its_shares(world: World) -> None
                 assert rolled == carried, (ou.code, mode, structure)
     rolled, _carried = both(world.other_commune, "self", "current", [before])
     assert rolled[(MEMBERS.code, before.code, world.other_commune.pk)] == 40 + 18  # 60% of the 30
+
+
+def test_a_figure_of_a_unit_that_closed_during_the_period_counts_where_it_stood_on_its_last_day(
+    world: World,
+) -> None:
+    reorganise(Reorganisation(
+        date=dt.date(2024, 7, 1),
+        close=[world.district],
+        open=[NewUnit(code="T.H9", name="Đảng bộ huyện Đông Sơn mới", kind=UnitKind.DISTRICT, parent=world.province)],
+    ))
+    held = providers.DerivedElement(code="TEST_LOP", name="Lớp đã mở", compute=lambda ids, period: {
+        world.district.pk: Decimal(5)} if period.start.year == 2024 else {})
+    year = Period.parse("2024")
+    targets = analytics._targets_by_period(world.province, "self", "period", [year], None)
+    found = analytics._derived([held], [year], "period", targets)
+    assert found == {("TEST_LOP", "2024", world.province.pk): 5}

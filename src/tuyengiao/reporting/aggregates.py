@@ -679,7 +679,7 @@ class _Delta:
     lowered: bool = False  # a value that may have been the maximum went down or away
 
 
-def _dated_ancestors(pairs: set[tuple[int, dt.date]]) -> dict[tuple[int, dt.date], list[int]]:
+def dated_ancestors(pairs: set[tuple[int, dt.date]]) -> dict[tuple[int, dt.date], list[int]]:
     """(unit, day) -> the units strictly above it that day, one recursive query for all pairs."""
     if not pairs:
         return {}
@@ -752,7 +752,7 @@ def apply_changes(changes: Iterable[ValueChange]) -> None:
             plain_changes.append(change)
     deltas: dict[tuple[str, int, str, int], _Delta] = defaultdict(_Delta)
     ends = {c.period: Period.parse(c.period).end for c in plain_changes}
-    dated = _dated_ancestors({(c.unit_id, ends[c.period]) for c in plain_changes})
+    dated = dated_ancestors({(c.unit_id, ends[c.period]) for c in plain_changes})
     current = _current_ancestors({c.unit_id for c in plain_changes})
     for change in plain_changes:
         old, new = change.old, change.new

@@ -386,6 +386,21 @@ def _dated_ancestors(periods: list[Period], wanted: set[int]) -> dict[tuple[int,
     return out
 
 
+def _closed_during(period: Period, owners: list[int], wanted: set[int]) -> dict[int, list[tuple[int, Decimal]]]:
+    """Owners that closed during the period (a district merged in July) count where they stood on
+    their last day, as their stored values count where they stood each month."""
+    last_days = {
+        pk: valid_to - dt.timedelta(days=1)
+        for pk, valid_to in Unit.objects.filter(pk__in=owners, valid_to__gt=period.start,
+                                                valid_to__lte=period.end).values_list("pk", "valid_to")
+    }
+    above = aggregates.dated_ancestors({(pk, day) for pk, day in last_days.items()})
+    return {
+        pk: [(a, Decimal(1)) for a in [pk, *above.get((pk, day), [])] if a in wanted]
+        for pk, day in last_days.items()
+    }
+
+
 def _derived(
     elements: list[providers.DerivedElement],
     periods: list[Period],
@@ -420,6 +435,7 @@ def _derived(
                 dated = _dated_ancestors(periods, {u.pk for us in period_targets.values() for u in us})
             for uid in owners:
                 chains[uid] = [(a, Decimal(1)) for a in dated.get((uid, period.end), [])]
+            chains.update(_closed_during(period, [uid for uid in owners if not chains[uid]], wanted))
         else:
             mapping = _current_map(owners)
             paths = dict(
