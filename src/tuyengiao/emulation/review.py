@@ -33,7 +33,7 @@ def build(ctx: ReviewContext) -> DraftSection | None:
         text = _("%(n)s new practice models of studying and following Ho Chi Minh were built") % {
             "n": narrative.count(new)
         }
-        change = narrative.count_change(new, before.get(providers.NEW_MODELS.code))
+        change = narrative.count_change(new, before.get(providers.NEW_MODELS.code), narrative.against(ctx.period))
         maintained = figures.get(providers.MAINTAINED_MODELS.code)
         if change:
             text += f" ({change})"

@@ -15,12 +15,21 @@ def build(ctx: ReviewContext) -> DraftSection | None:
     if not any(f.get(c) for c in CODES):
         return None
     section = DraftSection(title=_("Compiling the Party's history"), figures=dict(f))
-    section.paragraphs.append(
-        _("%(hand)s are being compiled or appraised; %(appraised)s were appraised and %(published)s published "
-          "in the period.") % {
-            "hand": narrative.count(f.get("LSD_DANG_BIEN_SOAN", 0), _("party history works")),
-            "appraised": narrative.count(f.get("LSD_THAM_DINH", 0)),
-            "published": narrative.count(f.get("LSD_XUAT_BAN", 0))})
+    hand = f.get("LSD_DANG_BIEN_SOAN")
+    if hand:
+        section.paragraphs.append(_("%(n)s are being compiled or appraised.") % {
+            "n": narrative.count(hand, _("party history works"))})
+    appraised = narrative.count(f.get("LSD_THAM_DINH") or None, _("history works counted"))
+    published = narrative.count(f.get("LSD_XUAT_BAN") or None, _("history works counted"))
+    if appraised and published:
+        done = _("In the period %(a)s were appraised and %(p)s published.") % {"a": appraised, "p": published}
+    elif appraised or published:
+        done = (_("In the period %(n)s were appraised.") % {"n": appraised} if appraised
+                else _("In the period %(n)s were published.") % {"n": published})
+    else:
+        done = ""
+    if done:
+        section.paragraphs.append(done)
     return section
 
 

@@ -24,7 +24,7 @@ def build(ctx: ReviewContext) -> DraftSection | None:
     if f.get("BCV_THOI_SU"):
         parts.append(_("held %(n)s") % {"n": narrative.count(f["BCV_THOI_SU"], _("current-affairs briefings"))})
     if f.get("BCV_LUOT_NGHE"):
-        parts.append(_("reaching %(n)s") % {"n": narrative.count(f["BCV_LUOT_NGHE"], _("listeners"))})
+        parts.append(_("reaching %(n)s") % {"n": narrative.count(f["BCV_LUOT_NGHE"], _("listener attendances"))})
     if f.get("DH_VAN_BAN_DINH_HUONG") or f.get("DH_HUONG_DAN"):
         parts.append(_("issued %(o)s and %(g)s") % {
             "o": narrative.count(f.get("DH_VAN_BAN_DINH_HUONG", 0), _("orientation documents")),
