@@ -16,7 +16,7 @@ from rest_framework.test import APIClient
 from tuyengiao.handbook import bulletins, services
 from tuyengiao.handbook.models import Bookmark, Bulletin, InboxItem, Meeting, Reading
 
-from .fixtures import Handbook, right_answers
+from .fixtures import Handbook, deliver, right_answers
 
 
 def client_for(user) -> Client:  # type: ignore[no-untyped-def]
@@ -155,7 +155,9 @@ def test_the_api_serves_the_library_quizzes_commitments_points_and_inbox(hb: Han
     assert "/api/handbook/quizzes/{id}/start/" in schema
 
 
-def test_a_bulletin_carries_the_months_figures_and_renders_vietnamese_pngs_and_a_pdf(hb: Handbook) -> None:
+def test_a_bulletin_carries_the_months_figures_and_renders_vietnamese_pngs_and_a_pdf(
+    hb: Handbook, django_capture_on_commit_callbacks  # type: ignore[no-untyped-def]
+) -> None:
     services.record_reading(hb.member, hb.document, 90)
     month = timezone.localdate().strftime("%Y%m")
     title = unicodedata.normalize("NFD", "Tiếp tục đẩy mạnh học tập và làm theo Bác")
@@ -165,9 +167,12 @@ def test_a_bulletin_carries_the_months_figures_and_renders_vietnamese_pngs_and_a
     assert ["Lượt đọc xong văn bản", "1"] in bulletin.figures
     with pytest.raises(Exception):  # noqa: B017 - a member does not publish
         bulletins.publish(hb.world.member, bulletin)
-    bulletins.publish(hb.world.province_admin, bulletin)
+    with django_capture_on_commit_callbacks(execute=True):
+        bulletins.publish(hb.world.province_admin, bulletin)
+    deliver()  # the notices and the drawing, by a worker
     assert InboxItem.objects.filter(member=hb.stranger, kind="bulletin").exists()
-    assert bulletins.render(bulletin) >= 1
+    bulletin.refresh_from_db()
+    assert bulletin.images.exists()
     image = Image.open(bulletin.images.first().image.open("rb"))
     assert image.size == (1080, 1920)
     assert bulletin.pdf.open("rb").read(5) == b"%PDF-"
@@ -217,7 +222,9 @@ def _bank(rows: list[list[str]]) -> bytes:
     return buffer.getvalue()
 
 
-def test_a_board_creates_a_quiz_from_a_question_bank_and_members_are_told(hb: Handbook) -> None:
+def test_a_board_creates_a_quiz_from_a_question_bank_and_members_are_told(
+    hb: Handbook, django_capture_on_commit_callbacks  # type: ignore[no-untyped-def]
+) -> None:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from tuyengiao.handbook.models import Quiz
@@ -230,10 +237,14 @@ def test_a_board_creates_a_quiz_from_a_question_bank_and_members_are_told(hb: Ha
     assert "Dòng 3" in page.content.decode()
     assert not Quiz.objects.filter(title="Kiểm tra tháng 12").exists()
     good = _bank([["Câu một", "Đúng", "Sai", "", "A"], ["Câu hai", "Một", "Hai", "Ba", "B,C"]])
-    response = client.post(reverse("handbook:quiz_add"), {**form, "bank": SimpleUploadedFile("q.xlsx", good)})
+    form["opens_at"] = (timezone.localtime() - dt.timedelta(hours=1)).strftime("%d/%m/%Y %H:%M")
+    form["deadline"] = (timezone.localtime() + dt.timedelta(days=20)).strftime("%d/%m/%Y %H:%M")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("handbook:quiz_add"), {**form, "bank": SimpleUploadedFile("q.xlsx", good)})
     quiz = Quiz.objects.get(title="Kiểm tra tháng 12")
     assert response["Location"] == quiz.get_absolute_url()
     assert quiz.questions.count() == 2
+    deliver()
     assert InboxItem.objects.filter(member=hb.stranger, kind="quiz").exists()
     assert client_for(hb.world.member).post(reverse("handbook:quiz_add"), form).status_code == 403
 
@@ -276,7 +287,7 @@ def test_members_hear_of_new_documents_and_near_deadlines_once(hb: Handbook) -> 
     notify_documents_and_deadlines()
     notify_documents_and_deadlines()
     kinds = sorted(InboxItem.objects.filter(member=hb.member).values_list("kind", flat=True))
-    assert kinds == ["deadline", "document"]
+    assert kinds == ["deadline", "document", "quiz"]  # the quiz opened yesterday is caught up too
     assert InboxItem.objects.filter(member=hb.stranger, kind="document").count() == 1
 
 

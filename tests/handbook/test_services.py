@@ -17,6 +17,7 @@ from tuyengiao.core.periods import Period
 from tuyengiao.handbook import providers, services
 from tuyengiao.handbook.models import (
     Attempt,
+    InboxItem,
     Meeting,
     Member,
     PointAction,
@@ -27,7 +28,9 @@ from tuyengiao.handbook.models import (
 )
 from tuyengiao.org.models import Unit
 
-from .fixtures import Handbook, make_quiz, right_answers
+from tuyengiao.handbook.jobs import notify_documents_and_deadlines
+
+from .fixtures import Handbook, deliver, make_quiz, right_answers
 
 HEADER = ["Họ và tên", "Năm sinh", "Ngày vào Đảng", "Ngày chính thức", "Chức vụ", "Mã chi bộ", "Tên đăng nhập"]
 
@@ -217,16 +220,26 @@ def test_a_question_bank_comes_from_excel_all_or_nothing(hb: Handbook) -> None:
 # --- meetings --------------------------------------------------------------------------------
 
 
-def _meeting(hb: Handbook, days: int = 3) -> Meeting:
-    meeting = Meeting(unit=hb.world.cell, title="Sinh hoạt chi bộ tháng", campaign=hb.campaign,
-                      start=timezone.now() + dt.timedelta(days=days))
-    return services.schedule_meeting(hb.world.cell_secretary, meeting, [hb.document])
+def _meeting(hb: Handbook, days: int = 3, campaigns: list | None = None) -> Meeting:  # type: ignore[type-arg]
+    meeting = Meeting(unit=hb.world.cell, title="Sinh hoạt chi bộ tháng", start=timezone.now() + dt.timedelta(days=days))
+    return services.schedule_meeting(hb.world.cell_secretary, meeting, [hb.document],
+                                     [hb.campaign] if campaigns is None else campaigns)
 
 
-def test_a_meeting_invites_every_member_and_they_confirm_or_give_a_reason(hb: Handbook) -> None:
-    meeting = _meeting(hb)
+def test_a_meeting_invites_every_member_and_they_confirm_or_give_a_reason(
+    hb: Handbook, django_capture_on_commit_callbacks  # type: ignore[no-untyped-def]
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        meeting = _meeting(hb)
     assert meeting.attendances.count() == 3
+    assert services.unread_count(hb.member) == 0  # the invitation is sent by a worker once the meeting is saved
+    deliver()
     assert services.unread_count(hb.member) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        services.schedule_meeting(hb.world.cell_secretary, meeting, [hb.document])  # edited: not invited twice
+    deliver()
+    notify_documents_and_deadlines()
+    assert InboxItem.objects.filter(member=hb.member, kind="meeting").count() == 1
     services.reply_to_meeting(hb.member, meeting, "yes")
     with pytest.raises(UserError, match="Lý do"):
         services.reply_to_meeting(hb.neighbour, meeting, "no")
@@ -241,8 +254,8 @@ def test_attendance_makes_the_meeting_the_cells_study_session_for_its_campaign(h
     meeting = _meeting(hb, days=-1)
     services.record_attendance(hb.world.cell_secretary, meeting, {
         hb.member.pk: "present", hb.offline.pk: "present", hb.neighbour.pk: "excused"}, "Biên bản họp")
-    meeting.refresh_from_db()
-    assert meeting.event is not None and meeting.event.present_attendees == 2
+    (event,) = meeting.events.all()
+    assert event.present_attendees == 2 and event.campaign_id == hb.campaign.pk
     row = CampaignParticipation.objects.get(campaign=hb.campaign, unit=hb.world.cell)
     assert row.attended == 2  # counted for the campaign through the events service
     offline = meeting.attendances.get(member=hb.offline)

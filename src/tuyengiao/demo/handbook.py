@@ -18,7 +18,7 @@ from django.utils import timezone
 from tuyengiao.campaigns.models import Audience, Campaign
 from tuyengiao.core.exceptions import UserError
 from tuyengiao.documents.models import Document
-from tuyengiao.handbook import bulletins, services
+from tuyengiao.handbook import bulletins, notices, services
 from tuyengiao.handbook.models import (
     Attempt,
     Attendance,
@@ -199,8 +199,8 @@ def load(stdout: Any) -> None:
             last = Meeting.objects.filter(unit=cells[0]).order_by("-start").first()
             if last is not None:
                 last.kind = MeetingKind.THEMATIC
-                last.campaign = campaign
                 last.save()
+                last.campaigns.set([campaign])
                 marks: dict[int, str] = dict(last.attendances.values_list("member_id", "presence"))
                 try:
                     with transaction.atomic():
@@ -250,12 +250,13 @@ def load(stdout: Any) -> None:
                 services.confirm_commitment(secretary, commitment)
 
         # Something to do for the demo member today: a meeting to answer, the open quiz, unread documents.
-        upcoming = Meeting(unit=cells[0], kind=MeetingKind.THEMATIC, campaign=campaign,
+        upcoming = Meeting(unit=cells[0], kind=MeetingKind.THEMATIC,
                            title="Sinh hoạt chuyên đề: học tập và làm theo Bác năm 2026",
                            start=_at(today + dt.timedelta(days=6)), venue="Nhà văn hóa thôn",
                            agenda="Quán triệt chuyên đề năm; đăng ký làm theo Bác; kiểm điểm cuối năm.")
         if secretary is not None:
-            services.schedule_meeting(secretary, upcoming, documents[:2])
+            services.schedule_meeting(secretary, upcoming, documents[:2], [campaign] if campaign else [])
+            notices.meeting_task.call(upcoming.pk)  # the invitation at once, without waiting for a worker
         services.notify(every, InboxKind.QUIZ, current.title, current.get_absolute_url())
         for member in every:
             _stamp(Member, member.pk, _at(start))
