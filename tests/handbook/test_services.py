@@ -15,6 +15,7 @@ from tuyengiao.campaigns.models import CampaignParticipation
 from tuyengiao.core.exceptions import ImportRejected, UserError
 from tuyengiao.core.periods import Period
 from tuyengiao.handbook import providers, services
+from tuyengiao.handbook.jobs import notify_documents_and_deadlines
 from tuyengiao.handbook.models import (
     Attempt,
     InboxItem,
@@ -27,8 +28,6 @@ from tuyengiao.handbook.models import (
     Transfer,
 )
 from tuyengiao.org.models import Unit
-
-from tuyengiao.handbook.jobs import notify_documents_and_deadlines
 
 from .fixtures import Handbook, deliver, make_quiz, right_answers
 

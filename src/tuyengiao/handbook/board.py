@@ -112,7 +112,7 @@ def member_rows(unit: Unit, filters: Filters) -> list[MemberRow]:
     passed = dict(Attempt.objects.filter(member__in=ids, passed=True, submitted_at__gte=start, submitted_at__lt=after)
                   .values("member").annotate(n=Count("quiz", distinct=True)).values_list("member", "n"))
     commitments = {c.member_id: c for c in Commitment.objects.filter(member__in=ids, year=filters.year)}
-    return [MemberRow(m, m.finished, m.present, m.recorded, passed.get(m.pk, 0), m.quizzes,  # type: ignore[attr-defined]
+    return [MemberRow(m, m.finished, m.present, m.recorded, passed.get(m.pk, 0), m.quizzes,
                       commitments.get(m.pk)) for m in rows]
 
 
