@@ -334,3 +334,69 @@ def test_the_review_section_writes_the_rates(hb: Handbook) -> None:
     section = build(ReviewContext(unit=hb.world.province, period=Period.parse(str(year)), figures=figures))
     assert section is not None
     assert "04 đảng viên" in section.paragraphs[0] and "25%" in section.paragraphs[0]
+
+
+# --- campaigns: meetings as study sessions, members expected ---------------------------------
+
+
+def _second_campaign(hb: Handbook):  # type: ignore[no-untyped-def]
+    from tuyengiao.campaigns import services as campaigns
+
+    today = timezone.localdate()
+    return campaigns.create_campaign(hb.world.province_admin, campaigns.CampaignData(
+        title="Học tập chuyên đề năm", unit=hb.world.province, scope=hb.world.commune,
+        start=today - dt.timedelta(days=5), deadline=today + dt.timedelta(days=40), documents=[hb.document]))
+
+
+def test_a_meeting_covering_two_campaigns_is_the_cells_study_session_for_each(hb: Handbook) -> None:
+    second = _second_campaign(hb)
+    meeting = _meeting(hb, days=-1, campaigns=[hb.campaign, second])
+    services.record_attendance(hb.world.cell_secretary, meeting, {
+        hb.member.pk: "present", hb.offline.pk: "present", hb.neighbour.pk: "absent"})
+    assert sorted(meeting.events.values_list("campaign_id", "present_attendees")) == sorted(
+        [(hb.campaign.pk, 2), (second.pk, 2)])
+    for campaign in (hb.campaign, second):
+        assert CampaignParticipation.objects.get(campaign=campaign, unit=hb.world.cell).attended == 2
+    # no longer covering the second: its session goes, and its figure with it
+    services.schedule_meeting(hb.world.cell_secretary, meeting, [hb.document], [hb.campaign])
+    services.record_attendance(hb.world.cell_secretary, meeting, {hb.neighbour.pk: "present"})
+    assert list(meeting.events.values_list("campaign_id", "present_attendees")) == [(hb.campaign.pk, 3)]
+    assert CampaignParticipation.objects.get(campaign=second, unit=hb.world.cell).attended is None
+    assert CampaignParticipation.objects.get(campaign=hb.campaign, unit=hb.world.cell).attended == 3
+
+
+def test_a_meeting_cannot_cover_a_campaign_that_does_not_reach_its_cell(hb: Handbook) -> None:
+    from tuyengiao.campaigns import services as campaigns
+
+    elsewhere = campaigns.create_campaign(hb.world.province_admin, campaigns.CampaignData(
+        title="Đợt của xã khác", unit=hb.world.province, scope=hb.world.other_commune,
+        start=timezone.localdate(), deadline=timezone.localdate() + dt.timedelta(days=9)))
+    with pytest.raises(UserError, match="không bao gồm chi bộ này"):
+        _meeting(hb, campaigns=[elsewhere])
+    assert not Meeting.objects.exists()
+
+
+def test_campaigns_expect_the_active_members_of_cells_with_member_records(hb: Handbook) -> None:
+    from tuyengiao.campaigns.models import Source
+
+    row = CampaignParticipation.objects.get(campaign=hb.campaign, unit=hb.world.cell)
+    other_row = CampaignParticipation.objects.get(campaign=hb.campaign, unit=hb.world.other_cell)
+    typed = other_row.expected
+    services.recount_members([hb.world.cell.pk])
+    row.refresh_from_db()
+    assert row.expected == 3  # from the records, whatever the figure entered before
+    hb.offline.status = "exempt"
+    hb.offline.save()
+    services.recount_members([hb.world.cell.pk])
+    row.refresh_from_db()
+    assert row.expected == 2
+    assert _second_campaign(hb).participations.get(unit=hb.world.cell).expected == 2  # new campaigns too
+    # a cell that typed its own figures keeps them
+    other_row.expected, other_row.attended, other_row.source = typed, 1, Source.DIRECT
+    other_row.save()
+    services.recount_members([hb.world.other_cell.pk])
+    other_row.refresh_from_db()
+    assert other_row.expected == typed
+    # a cell without member records keeps its figure as entered
+    no_records = Unit.objects.get(code="T.X1.C2")
+    assert services.expected_members([no_records.pk]) == {}

@@ -18,6 +18,8 @@ from django.utils import timezone
 from tuyengiao.campaigns.models import Audience, Campaign
 from tuyengiao.core.exceptions import UserError
 from tuyengiao.documents.models import Document
+from tuyengiao.events.models import Event, EventKind
+from tuyengiao.events.services import delete_event
 from tuyengiao.handbook import bulletins, notices, services
 from tuyengiao.handbook.models import (
     Attempt,
@@ -194,17 +196,22 @@ def load(stdout: Any) -> None:
                                        on=meeting.start.date())
                 Attendance.objects.bulk_create(rows)
                 day = (day.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
-        # The last meeting covered the year's campaign: through the services, so it counts as a study session.
+        # The meeting held during the year's campaign was the first cell's study session for it: through the
+        # services, so it counts for the campaign in place of the session entered before the cell kept records.
         if campaign is not None and secretary is not None:
-            last = Meeting.objects.filter(unit=cells[0]).order_by("-start").first()
-            if last is not None:
-                last.kind = MeetingKind.THEMATIC
-                last.save()
-                last.campaigns.set([campaign])
-                marks: dict[int, str] = dict(last.attendances.values_list("member_id", "presence"))
+            held = Meeting.objects.filter(unit=cells[0])
+            during = (held.filter(start__date__gte=campaign.start, start__date__lte=campaign.deadline).order_by("start")
+                      .first() or held.order_by("-start").first())
+            if during is not None:
+                for session in Event.objects.filter(unit=cells[0], campaign=campaign, kind=EventKind.STUDY_SESSION):
+                    delete_event(secretary, session)
+                during.kind = MeetingKind.THEMATIC
+                during.save()
+                during.campaigns.set([campaign])
+                marks: dict[int, str] = dict(during.attendances.values_list("member_id", "presence"))
                 try:
                     with transaction.atomic():
-                        services.record_attendance(secretary, last, marks)
+                        services.record_attendance(secretary, during, marks)
                 except UserError as exc:
                     stdout.write(f"  sổ tay đảng viên: buổi sinh hoạt chưa tính cho đợt học tập ({exc.message})")
 
