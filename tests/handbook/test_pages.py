@@ -301,3 +301,20 @@ def test_publishing_queues_the_drawing_for_a_worker(hb: Handbook, django_capture
     job = DBTaskResult.objects.get(task_path="tuyengiao.handbook.bulletins.render_bulletin_task")
     assert job.args_kwargs["args"] == [bulletin.pk]
     assert bulletins.render_bulletin_task.call(bulletin.pk) >= 1
+
+
+def test_every_letter_a_bulletin_draws_has_its_own_glyph_in_the_font(hb: Handbook) -> None:
+    """No tofu: each character of the pages (NFC, so "ổ" is one character) is a real glyph of the font,
+    not the box the font draws for what it lacks; a decomposed title is drawn the same as a composed one."""
+    month = timezone.localdate().strftime("%Y%m")
+    title = unicodedata.normalize("NFD", "Ổn định tư tưởng, đoàn kết thống nhất — Quyết tâm hành động")
+    bulletin = bulletins.compose(hb.world.province_admin, hb.world.province, month, title,
+                                 "Ưu tiên học tập nghị quyết; ghi nhận thay cho đảng viên không có điện thoại.")
+    for bold in (False, True):
+        font = bulletins._font(40, bold)
+        missing = bytes(font.getmask("\U000f0000"))  # a private character: the font's box
+        for _style, text in bulletins._blocks(bulletin):
+            drawn = bulletins.nfc(text)
+            assert drawn == unicodedata.normalize("NFC", drawn)
+            lacking = {ch for ch in drawn if not ch.isspace() and bytes(font.getmask(ch)) == missing}
+            assert lacking == set(), f"{text!r}: {lacking}"
