@@ -318,3 +318,13 @@ def test_every_letter_a_bulletin_draws_has_its_own_glyph_in_the_font(hb: Handboo
             assert drawn == unicodedata.normalize("NFC", drawn)
             lacking = {ch for ch in drawn if not ch.isspace() and bytes(font.getmask(ch)) == missing}
             assert lacking == set(), f"{text!r}: {lacking}"
+
+
+def test_a_paper_score_that_is_not_a_number_is_refused_naming_the_field_and_member(hb: Handbook) -> None:
+    client = client_for(hb.world.cell_secretary)
+    url = reverse("handbook:cell_record", args=[hb.world.cell.pk, hb.offline.pk])
+    page = client.post(url, {"what": "quiz", "quiz": hb.quiz.pk, "score": "chín"}, follow=True).content.decode()
+    assert "Nguyễn Thị Ổn: Điểm bài làm trên giấy: “chín” không phải là số nguyên." in page
+    page = client.post(url, {"what": "quiz", "quiz": hb.quiz.pk, "score": "120"}, follow=True).content.decode()
+    assert "Nguyễn Thị Ổn: Điểm: từ 0 đến 100." in page
+    assert not hb.offline.attempts.exists()

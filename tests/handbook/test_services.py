@@ -400,3 +400,12 @@ def test_campaigns_expect_the_active_members_of_cells_with_member_records(hb: Ha
     # a cell without member records keeps its figure as entered
     no_records = Unit.objects.get(code="T.X1.C2")
     assert services.expected_members([no_records.pk]) == {}
+
+
+def test_a_transferred_member_is_invited_to_the_new_cells_meetings_not_the_old_ones(hb: Handbook) -> None:
+    coming = _meeting(hb, days=4, campaigns=[])
+    there = services.schedule_meeting(hb.world.province_admin, Meeting(
+        unit=hb.world.other_cell, title="Sinh hoạt chi bộ bạn", start=timezone.now() + dt.timedelta(days=4)))
+    services.transfer_member(hb.world.province_admin, hb.neighbour, hb.world.other_cell)
+    assert not coming.attendances.filter(member=hb.neighbour).exists()
+    assert there.attendances.filter(member=hb.neighbour).exists()

@@ -336,6 +336,11 @@ def transfer_member(user: User, member: Member, to_unit: Unit, on: dt.date | Non
         member.save(update_fields=["unit", "status", "updated_at"])
         if member.user_id:
             _viewer(member.user, to_unit)
+        # invited to the meetings still to come of the new cell, no longer to those of the old one
+        upcoming = Meeting.objects.filter(start__gt=now())
+        Attendance.objects.filter(member=member, meeting__in=upcoming.filter(unit_id=old), presence="").delete()
+        Attendance.objects.bulk_create([Attendance(meeting=m, member=member) for m in upcoming.filter(unit=to_unit)],
+                                       ignore_conflicts=True)
         recount_members([old, to_unit.pk])
     return member
 

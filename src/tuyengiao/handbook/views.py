@@ -418,6 +418,15 @@ def cell(request: HttpRequest, pk: int) -> HttpResponse:
     })
 
 
+def _number(request: HttpRequest, name: str, label: str) -> int:
+    """A whole number sent by a form, or a refusal naming the field."""
+    raw = request.POST.get(name, "").strip()
+    if not raw.isdigit():
+        raise UserError(_("%(field)s: “%(value)s” is not a whole number.") % {"field": label, "value": raw[:20]},
+                        field=name)
+    return int(raw)
+
+
 @login_required
 @require_POST
 def cell_record(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
@@ -427,19 +436,19 @@ def cell_record(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
     what = request.POST.get("what")
     try:
         if what == "reading":
-            doc = services.get_document(request.user, member, int(request.POST.get("document") or 0))
+            doc = services.get_document(request.user, member, _number(request, "document", _("Document")))
             services.record_reading(member, doc, 0, finished=True, by_secretary=True)
         elif what == "quiz":
-            quiz = services.get_quiz(member, int(request.POST.get("quiz") or 0))
-            services.record_paper_quiz(request.user, member, quiz, int(request.POST.get("score") or -1))
+            quiz = services.get_quiz(member, _number(request, "quiz", _("quiz")))
+            services.record_paper_quiz(request.user, member, quiz, _number(request, "score", _("Score on paper")))
         elif what == "commitment":
             services.register_commitment(member, timezone.localdate().year, request.POST.get("text", ""),
                                          by_secretary=True)
         else:
             raise Http404
         messages.success(request, _("Recorded for %(name)s.") % {"name": member.full_name})
-    except (UserError, ValueError) as exc:
-        messages.error(request, getattr(exc, "message", str(exc)))
+    except UserError as exc:
+        messages.error(request, f"{member.full_name}: {exc.message}")
     return redirect("handbook:cell", pk=unit.pk)
 
 
