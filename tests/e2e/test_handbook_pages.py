@@ -1,18 +1,24 @@
-"""The member handbook on a 390-px phone: read, bookmark, pass a quiz, confirm a meeting, commit, see points,
-read again offline; then the cell secretary records for a member without a phone and confirms the commitment."""
+"""The member handbook on a 390-px phone, the whole check: a member reads, bookmarks, passes a quiz, confirms a
+meeting, commits, sees points and reads again offline; the cell secretary records for a member without a phone,
+confirms the commitment and keeps the cell's member list; the province's dashboard shows the new rates at once;
+the bulletin's PNG is drawn; another member's records answer 404."""
 
 from __future__ import annotations
 
 import datetime as dt
+import io
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
+from PIL import Image
 
 from tests.conftest import build_world
 from tests.e2e.conftest import CHROMIUM_ARGS  # noqa: F401 - the same browser as every page test
-from tests.handbook.fixtures import SUMMARY, Handbook, build_handbook
+from tests.handbook.fixtures import SUMMARY, Handbook, build_handbook, deliver, make_quiz
 from tuyengiao.handbook import services
-from tuyengiao.handbook.models import Meeting
+from tuyengiao.handbook.models import Bulletin, Commitment, Meeting
+from tuyengiao.reporting.models import Indicator
 
 pytestmark = pytest.mark.e2e
 
@@ -23,7 +29,13 @@ def hb(transactional_db: None) -> Handbook:
     handbook = build_handbook(world)
     services.schedule_meeting(world.cell_secretary, Meeting(
         unit=world.cell, title="Sinh hoạt chi bộ tháng 12", start=timezone.now() + dt.timedelta(days=5),
-        campaign=handbook.campaign, venue="Nhà văn hóa thôn Đông"), [handbook.document])
+        venue="Nhà văn hóa thôn Đông"), [handbook.document], [handbook.campaign])
+    deliver(worker=True)  # the invitations, sent by a worker once the meeting is saved
+    # the province's board follows two of the handbook's rates on its dashboard
+    Indicator.objects.create(code="TL_DU_SINH_HOAT", name="Tỷ lệ dự sinh hoạt chi bộ", numerator="#{ST_SH_CO_MAT}",
+                             denominator="#{ST_SH_DIEM_DANH}", factor=Decimal(100), unit_label="%")
+    Indicator.objects.create(code="TL_DANG_KY_LTB", name="Tỷ lệ đăng ký làm theo Bác", numerator="#{ST_LTB_DANG_KY}",
+                             denominator="#{ST_DV_HO_SO}", factor=Decimal(100), unit_label="%")
     return handbook
 
 
@@ -112,4 +124,59 @@ def test_a_member_uses_the_handbook_on_a_phone_and_reads_offline(  # type: ignor
     assert "Đã xác nhận cam kết." in page.inner_text("main")
     assert "đã xác nhận" in page.locator("[data-testid=member-row]", has_text="Hoàng Minh Quân").inner_text()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+    # The cell's members with their rates; one is exempted from activities and leaves the denominators
+    page.click("[data-testid=member-board]")
+    assert page.locator("[data-testid=member-board-row]").count() == 3
+    mine = page.locator("[data-testid=member-board-row]", has_text="Hoàng Minh Quân")
+    assert "1 / 1 (100%)" in mine.inner_text() and "đã xác nhận" in mine.inner_text()
+    assert page.inner_text("[data-testid=rate-registered]") == "33,3%"
+    row = page.locator("[data-testid=member-board-row]", has_text="Lê Văn Tám")
+    row.locator("select[name=status]").select_option("exempt")
+    row.locator("[data-testid=change-status]").click()
+    assert "Lê Văn Tám: đã chuyển sang “Miễn sinh hoạt”." in page.inner_text("main")
+    assert page.inner_text("[data-testid=rate-registered]") == "50%"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    context.close()
+
+    # The province's dashboard shows the new rates at once (no one typed or refreshed anything)
+    context = phone_context(browser, live_server)
+    page = context.new_page()
+    login(page, hb.world.province_approver)
+    year = timezone.localdate(Meeting.objects.get(unit=hb.world.cell).start).year
+    page.goto(f"/reporting/?unit={hb.world.province.pk}&period=năm {year}")
+    assert page.inner_text(".card[data-code=TL_DU_SINH_HOAT] .value").startswith("100")
+    assert page.inner_text(".card[data-code=TL_DANG_KY_LTB] .value").startswith("33,3")  # 1 of 3 active members
+    context.close()
+
+    # The province's bulletin carries the figures and is drawn as phone-sized PNG pages by a worker
+    context = phone_context(browser, live_server)
+    page = context.new_page()
+    login(page, hb.world.province_admin)
+    page.goto("/handbook/bulletins/new/")
+    page.fill("input[name=title]", "Đẩy mạnh học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh")
+    page.fill("input[name=month]", timezone.localdate().strftime("%Y%m"))
+    page.click("main button[type=submit]")
+    assert "Dự sinh hoạt chi bộ" in page.inner_text("[data-testid=figures]")
+    page.click("[data-testid=publish]")
+    deliver(worker=True)
+    bulletin = Bulletin.objects.get()
+    context.close()
+    context = phone_context(browser, live_server)
+    page = context.new_page()
+    login(page, hb.world.member)
+    page.goto(f"/handbook/bulletins/{bulletin.pk}/")
+    assert "Đẩy mạnh học tập và làm theo tư tưởng" in page.inner_text("h1")
+    response = page.request.get(f"/handbook/bulletins/{bulletin.pk}/pages/1.png")
+    assert response.status == 200 and response.headers["content-type"] == "image/png"
+    assert Image.open(io.BytesIO(response.body())).size == (1080, 1920)
+
+    # Another member's records answer 404, on the pages and in the API
+    stranger_quiz = make_quiz(hb.world, hb.other_document, unit=hb.world.other_commune, title="Kiểm tra xã khác")
+    attempt = services.start_attempt(hb.stranger, stranger_quiz)
+    commitment = Commitment.objects.create(member=hb.stranger, year=year, text="Cam kết của người khác, không xem.")
+    for url in (f"/handbook/attempts/{attempt.pk}/", f"/handbook/quizzes/{stranger_quiz.pk}/",
+                f"/handbook/documents/{hb.other_document.pk}/", f"/api/handbook/commitments/{commitment.pk}/",
+                f"/handbook/cells/{hb.world.cell.pk}/members/"):
+        assert page.request.get(url).status == 404, url
     context.close()

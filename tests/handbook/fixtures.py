@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.contrib.auth.models import User
+from django.core.management import call_command
 from django.utils import timezone
 
 from tests.conftest import World, make_user
@@ -80,3 +81,22 @@ def build_handbook(world: World) -> Handbook:
         document=document, other_document=other, campaign=campaign,
         quiz=make_quiz(world, document),
     )
+
+
+def deliver(worker: bool = False) -> int:
+    """Run the tasks queued on commit and due now (notices, drawings), as a worker would.
+
+    ``worker``: the real ``db_worker`` (it closes the connection: only in transactional tests);
+    otherwise each due row is claimed and run here, inside the test's transaction.
+    """
+    from django_tasks_db.models import DBTaskResult
+
+    if worker:
+        call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+        return 0
+    ran = 0
+    for job in DBTaskResult.objects.ready().order_by("run_after", "enqueued_at"):
+        job.claim("test")
+        job.set_successful(job.task.call(*job.args_kwargs["args"], **job.args_kwargs["kwargs"]))
+        ran += 1
+    return ran

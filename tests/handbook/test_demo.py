@@ -10,14 +10,21 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from tuyengiao.campaigns.models import CampaignParticipation
 from tuyengiao.handbook import services
-from tuyengiao.handbook.models import Attendance, Bulletin, Commitment, Member, Reading
+from tuyengiao.handbook.models import Attendance, Bulletin, Commitment, Meeting, Member, Reading
 
 
 @pytest.mark.django_db
 def test_the_demo_handbook_is_realistic_idempotent_and_gives_the_member_something_to_do() -> None:
-    call_command("load_demo", "--quiet-logins", stdout=io.StringIO())
+    out = io.StringIO()
+    call_command("load_demo", "--quiet-logins", stdout=out)
+    assert "chưa tính cho đợt học tập" not in out.getvalue()  # the meeting counted for its campaign
     members = Member.objects.count()
+    for row in CampaignParticipation.objects.filter(unit__members__isnull=False, campaign__audience="all_members",
+                                                    source__in=["", "events"]).distinct():
+        assert row.expected == Member.objects.filter(unit=row.unit, status="active").count()
+    assert Meeting.objects.filter(events__isnull=False).exists()
     call_command("load_demo", "--quiet-logins", stdout=io.StringIO())
     assert Member.objects.count() == members >= 30
     assert Member.objects.filter(user__isnull=True).exists()  # some members have no smartphone

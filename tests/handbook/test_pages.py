@@ -16,7 +16,7 @@ from rest_framework.test import APIClient
 from tuyengiao.handbook import bulletins, services
 from tuyengiao.handbook.models import Bookmark, Bulletin, InboxItem, Meeting, Reading
 
-from .fixtures import Handbook, right_answers
+from .fixtures import Handbook, deliver, right_answers
 
 
 def client_for(user) -> Client:  # type: ignore[no-untyped-def]
@@ -155,7 +155,9 @@ def test_the_api_serves_the_library_quizzes_commitments_points_and_inbox(hb: Han
     assert "/api/handbook/quizzes/{id}/start/" in schema
 
 
-def test_a_bulletin_carries_the_months_figures_and_renders_vietnamese_pngs_and_a_pdf(hb: Handbook) -> None:
+def test_a_bulletin_carries_the_months_figures_and_renders_vietnamese_pngs_and_a_pdf(
+    hb: Handbook, django_capture_on_commit_callbacks  # type: ignore[no-untyped-def]
+) -> None:
     services.record_reading(hb.member, hb.document, 90)
     month = timezone.localdate().strftime("%Y%m")
     title = unicodedata.normalize("NFD", "Tiếp tục đẩy mạnh học tập và làm theo Bác")
@@ -165,9 +167,12 @@ def test_a_bulletin_carries_the_months_figures_and_renders_vietnamese_pngs_and_a
     assert ["Lượt đọc xong văn bản", "1"] in bulletin.figures
     with pytest.raises(Exception):  # noqa: B017 - a member does not publish
         bulletins.publish(hb.world.member, bulletin)
-    bulletins.publish(hb.world.province_admin, bulletin)
+    with django_capture_on_commit_callbacks(execute=True):
+        bulletins.publish(hb.world.province_admin, bulletin)
+    deliver()  # the notices and the drawing, by a worker
     assert InboxItem.objects.filter(member=hb.stranger, kind="bulletin").exists()
-    assert bulletins.render(bulletin) >= 1
+    bulletin.refresh_from_db()
+    assert bulletin.images.exists()
     image = Image.open(bulletin.images.first().image.open("rb"))
     assert image.size == (1080, 1920)
     assert bulletin.pdf.open("rb").read(5) == b"%PDF-"
@@ -217,7 +222,9 @@ def _bank(rows: list[list[str]]) -> bytes:
     return buffer.getvalue()
 
 
-def test_a_board_creates_a_quiz_from_a_question_bank_and_members_are_told(hb: Handbook) -> None:
+def test_a_board_creates_a_quiz_from_a_question_bank_and_members_are_told(
+    hb: Handbook, django_capture_on_commit_callbacks  # type: ignore[no-untyped-def]
+) -> None:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from tuyengiao.handbook.models import Quiz
@@ -230,10 +237,14 @@ def test_a_board_creates_a_quiz_from_a_question_bank_and_members_are_told(hb: Ha
     assert "Dòng 3" in page.content.decode()
     assert not Quiz.objects.filter(title="Kiểm tra tháng 12").exists()
     good = _bank([["Câu một", "Đúng", "Sai", "", "A"], ["Câu hai", "Một", "Hai", "Ba", "B,C"]])
-    response = client.post(reverse("handbook:quiz_add"), {**form, "bank": SimpleUploadedFile("q.xlsx", good)})
+    form["opens_at"] = (timezone.localtime() - dt.timedelta(hours=1)).strftime("%d/%m/%Y %H:%M")
+    form["deadline"] = (timezone.localtime() + dt.timedelta(days=20)).strftime("%d/%m/%Y %H:%M")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("handbook:quiz_add"), {**form, "bank": SimpleUploadedFile("q.xlsx", good)})
     quiz = Quiz.objects.get(title="Kiểm tra tháng 12")
     assert response["Location"] == quiz.get_absolute_url()
     assert quiz.questions.count() == 2
+    deliver()
     assert InboxItem.objects.filter(member=hb.stranger, kind="quiz").exists()
     assert client_for(hb.world.member).post(reverse("handbook:quiz_add"), form).status_code == 403
 
@@ -276,7 +287,7 @@ def test_members_hear_of_new_documents_and_near_deadlines_once(hb: Handbook) -> 
     notify_documents_and_deadlines()
     notify_documents_and_deadlines()
     kinds = sorted(InboxItem.objects.filter(member=hb.member).values_list("kind", flat=True))
-    assert kinds == ["deadline", "document"]
+    assert kinds == ["deadline", "document", "quiz"]  # the quiz opened yesterday is caught up too
     assert InboxItem.objects.filter(member=hb.stranger, kind="document").count() == 1
 
 
@@ -290,3 +301,30 @@ def test_publishing_queues_the_drawing_for_a_worker(hb: Handbook, django_capture
     job = DBTaskResult.objects.get(task_path="tuyengiao.handbook.bulletins.render_bulletin_task")
     assert job.args_kwargs["args"] == [bulletin.pk]
     assert bulletins.render_bulletin_task.call(bulletin.pk) >= 1
+
+
+def test_every_letter_a_bulletin_draws_has_its_own_glyph_in_the_font(hb: Handbook) -> None:
+    """No tofu: each character of the pages (NFC, so "ổ" is one character) is a real glyph of the font,
+    not the box the font draws for what it lacks; a decomposed title is drawn the same as a composed one."""
+    month = timezone.localdate().strftime("%Y%m")
+    title = unicodedata.normalize("NFD", "Ổn định tư tưởng, đoàn kết thống nhất — Quyết tâm hành động")
+    bulletin = bulletins.compose(hb.world.province_admin, hb.world.province, month, title,
+                                 "Ưu tiên học tập nghị quyết; ghi nhận thay cho đảng viên không có điện thoại.")
+    for bold in (False, True):
+        font = bulletins._font(40, bold)
+        missing = bytes(font.getmask("\U000f0000"))  # a private character: the font's box
+        for _style, text in bulletins._blocks(bulletin):
+            drawn = bulletins.nfc(text)
+            assert drawn == unicodedata.normalize("NFC", drawn)
+            lacking = {ch for ch in drawn if not ch.isspace() and bytes(font.getmask(ch)) == missing}
+            assert lacking == set(), f"{text!r}: {lacking}"
+
+
+def test_a_paper_score_that_is_not_a_number_is_refused_naming_the_field_and_member(hb: Handbook) -> None:
+    client = client_for(hb.world.cell_secretary)
+    url = reverse("handbook:cell_record", args=[hb.world.cell.pk, hb.offline.pk])
+    page = client.post(url, {"what": "quiz", "quiz": hb.quiz.pk, "score": "chín"}, follow=True).content.decode()
+    assert "Nguyễn Thị Ổn: Điểm bài làm trên giấy: “chín” không phải là số nguyên." in page
+    page = client.post(url, {"what": "quiz", "quiz": hb.quiz.pk, "score": "120"}, follow=True).content.decode()
+    assert "Nguyễn Thị Ổn: Điểm: từ 0 đến 100." in page
+    assert not hb.offline.attempts.exists()

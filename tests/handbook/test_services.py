@@ -15,8 +15,10 @@ from tuyengiao.campaigns.models import CampaignParticipation
 from tuyengiao.core.exceptions import ImportRejected, UserError
 from tuyengiao.core.periods import Period
 from tuyengiao.handbook import providers, services
+from tuyengiao.handbook.jobs import notify_documents_and_deadlines
 from tuyengiao.handbook.models import (
     Attempt,
+    InboxItem,
     Meeting,
     Member,
     PointAction,
@@ -27,7 +29,7 @@ from tuyengiao.handbook.models import (
 )
 from tuyengiao.org.models import Unit
 
-from .fixtures import Handbook, make_quiz, right_answers
+from .fixtures import Handbook, deliver, make_quiz, right_answers
 
 HEADER = ["Họ và tên", "Năm sinh", "Ngày vào Đảng", "Ngày chính thức", "Chức vụ", "Mã chi bộ", "Tên đăng nhập"]
 
@@ -217,16 +219,26 @@ def test_a_question_bank_comes_from_excel_all_or_nothing(hb: Handbook) -> None:
 # --- meetings --------------------------------------------------------------------------------
 
 
-def _meeting(hb: Handbook, days: int = 3) -> Meeting:
-    meeting = Meeting(unit=hb.world.cell, title="Sinh hoạt chi bộ tháng", campaign=hb.campaign,
-                      start=timezone.now() + dt.timedelta(days=days))
-    return services.schedule_meeting(hb.world.cell_secretary, meeting, [hb.document])
+def _meeting(hb: Handbook, days: int = 3, campaigns: list | None = None) -> Meeting:  # type: ignore[type-arg]
+    meeting = Meeting(unit=hb.world.cell, title="Sinh hoạt chi bộ tháng", start=timezone.now() + dt.timedelta(days=days))
+    return services.schedule_meeting(hb.world.cell_secretary, meeting, [hb.document],
+                                     [hb.campaign] if campaigns is None else campaigns)
 
 
-def test_a_meeting_invites_every_member_and_they_confirm_or_give_a_reason(hb: Handbook) -> None:
-    meeting = _meeting(hb)
+def test_a_meeting_invites_every_member_and_they_confirm_or_give_a_reason(
+    hb: Handbook, django_capture_on_commit_callbacks  # type: ignore[no-untyped-def]
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        meeting = _meeting(hb)
     assert meeting.attendances.count() == 3
+    assert services.unread_count(hb.member) == 0  # the invitation is sent by a worker once the meeting is saved
+    deliver()
     assert services.unread_count(hb.member) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        services.schedule_meeting(hb.world.cell_secretary, meeting, [hb.document])  # edited: not invited twice
+    deliver()
+    notify_documents_and_deadlines()
+    assert InboxItem.objects.filter(member=hb.member, kind="meeting").count() == 1
     services.reply_to_meeting(hb.member, meeting, "yes")
     with pytest.raises(UserError, match="Lý do"):
         services.reply_to_meeting(hb.neighbour, meeting, "no")
@@ -241,8 +253,8 @@ def test_attendance_makes_the_meeting_the_cells_study_session_for_its_campaign(h
     meeting = _meeting(hb, days=-1)
     services.record_attendance(hb.world.cell_secretary, meeting, {
         hb.member.pk: "present", hb.offline.pk: "present", hb.neighbour.pk: "excused"}, "Biên bản họp")
-    meeting.refresh_from_db()
-    assert meeting.event is not None and meeting.event.present_attendees == 2
+    (event,) = meeting.events.all()
+    assert event.present_attendees == 2 and event.campaign_id == hb.campaign.pk
     row = CampaignParticipation.objects.get(campaign=hb.campaign, unit=hb.world.cell)
     assert row.attended == 2  # counted for the campaign through the events service
     offline = meeting.attendances.get(member=hb.offline)
@@ -322,3 +334,78 @@ def test_the_review_section_writes_the_rates(hb: Handbook) -> None:
     section = build(ReviewContext(unit=hb.world.province, period=Period.parse(str(year)), figures=figures))
     assert section is not None
     assert "04 đảng viên" in section.paragraphs[0] and "25%" in section.paragraphs[0]
+
+
+# --- campaigns: meetings as study sessions, members expected ---------------------------------
+
+
+def _second_campaign(hb: Handbook):  # type: ignore[no-untyped-def]
+    from tuyengiao.campaigns import services as campaigns
+
+    today = timezone.localdate()
+    return campaigns.create_campaign(hb.world.province_admin, campaigns.CampaignData(
+        title="Học tập chuyên đề năm", unit=hb.world.province, scope=hb.world.commune,
+        start=today - dt.timedelta(days=5), deadline=today + dt.timedelta(days=40), documents=[hb.document]))
+
+
+def test_a_meeting_covering_two_campaigns_is_the_cells_study_session_for_each(hb: Handbook) -> None:
+    second = _second_campaign(hb)
+    meeting = _meeting(hb, days=-1, campaigns=[hb.campaign, second])
+    services.record_attendance(hb.world.cell_secretary, meeting, {
+        hb.member.pk: "present", hb.offline.pk: "present", hb.neighbour.pk: "absent"})
+    assert sorted(meeting.events.values_list("campaign_id", "present_attendees")) == sorted(
+        [(hb.campaign.pk, 2), (second.pk, 2)])
+    for campaign in (hb.campaign, second):
+        assert CampaignParticipation.objects.get(campaign=campaign, unit=hb.world.cell).attended == 2
+    # no longer covering the second: its session goes, and its figure with it
+    services.schedule_meeting(hb.world.cell_secretary, meeting, [hb.document], [hb.campaign])
+    services.record_attendance(hb.world.cell_secretary, meeting, {hb.neighbour.pk: "present"})
+    assert list(meeting.events.values_list("campaign_id", "present_attendees")) == [(hb.campaign.pk, 3)]
+    assert CampaignParticipation.objects.get(campaign=second, unit=hb.world.cell).attended is None
+    assert CampaignParticipation.objects.get(campaign=hb.campaign, unit=hb.world.cell).attended == 3
+
+
+def test_a_meeting_cannot_cover_a_campaign_that_does_not_reach_its_cell(hb: Handbook) -> None:
+    from tuyengiao.campaigns import services as campaigns
+
+    elsewhere = campaigns.create_campaign(hb.world.province_admin, campaigns.CampaignData(
+        title="Đợt của xã khác", unit=hb.world.province, scope=hb.world.other_commune,
+        start=timezone.localdate(), deadline=timezone.localdate() + dt.timedelta(days=9)))
+    with pytest.raises(UserError, match="không bao gồm chi bộ này"):
+        _meeting(hb, campaigns=[elsewhere])
+    assert not Meeting.objects.exists()
+
+
+def test_campaigns_expect_the_active_members_of_cells_with_member_records(hb: Handbook) -> None:
+    from tuyengiao.campaigns.models import Source
+
+    row = CampaignParticipation.objects.get(campaign=hb.campaign, unit=hb.world.cell)
+    other_row = CampaignParticipation.objects.get(campaign=hb.campaign, unit=hb.world.other_cell)
+    typed = other_row.expected
+    services.recount_members([hb.world.cell.pk])
+    row.refresh_from_db()
+    assert row.expected == 3  # from the records, whatever the figure entered before
+    hb.offline.status = "exempt"
+    hb.offline.save()
+    services.recount_members([hb.world.cell.pk])
+    row.refresh_from_db()
+    assert row.expected == 2
+    assert _second_campaign(hb).participations.get(unit=hb.world.cell).expected == 2  # new campaigns too
+    # a cell that typed its own figures keeps them
+    other_row.expected, other_row.attended, other_row.source = typed, 1, Source.DIRECT
+    other_row.save()
+    services.recount_members([hb.world.other_cell.pk])
+    other_row.refresh_from_db()
+    assert other_row.expected == typed
+    # a cell without member records keeps its figure as entered
+    no_records = Unit.objects.get(code="T.X1.C2")
+    assert services.expected_members([no_records.pk]) == {}
+
+
+def test_a_transferred_member_is_invited_to_the_new_cells_meetings_not_the_old_ones(hb: Handbook) -> None:
+    coming = _meeting(hb, days=4, campaigns=[])
+    there = services.schedule_meeting(hb.world.province_admin, Meeting(
+        unit=hb.world.other_cell, title="Sinh hoạt chi bộ bạn", start=timezone.now() + dt.timedelta(days=4)))
+    services.transfer_member(hb.world.province_admin, hb.neighbour, hb.world.other_cell)
+    assert not coming.attendances.filter(member=hb.neighbour).exists()
+    assert there.attendances.filter(member=hb.neighbour).exists()

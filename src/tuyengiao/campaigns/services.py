@@ -116,14 +116,27 @@ def _check(user: User, data: CampaignData) -> None:
         raise UserError(_("The campaign title is required."), field="title")
 
 
+# Apps that keep member records (the handbook) count the members a campaign expects in their cells.
+_member_counters: list[Any] = []
+
+
+def register_member_counter(counter: Any) -> None:
+    """``counter(cell ids)`` -> {cell id: members expected} for the cells it keeps records of."""
+    if counter not in _member_counters:
+        _member_counters.append(counter)
+
+
 def expected_counts(audience: str, cells: list[Unit]) -> dict[int, int]:
     """How many of each cell's people a campaign expects, where the system knows it.
 
-    All members: the cell's members. Cadres and key cadres are not counted anywhere yet, so they
-    are missing here and the cell is asked to type its number.
+    All members: the cell's members (from its member records where it has them). Cadres and key
+    cadres are not counted anywhere yet, so they are missing here and the cell is asked to type its number.
     """
     if audience == Audience.ALL_MEMBERS:
-        return {c.pk: c.member_count for c in cells}
+        counts = {c.pk: c.member_count for c in cells}
+        for counter in _member_counters:
+            counts.update(counter(list(counts)))
+        return counts
     return {}
 
 

@@ -18,7 +18,9 @@ from django.utils import timezone
 from tuyengiao.campaigns.models import Audience, Campaign
 from tuyengiao.core.exceptions import UserError
 from tuyengiao.documents.models import Document
-from tuyengiao.handbook import bulletins, services
+from tuyengiao.events.models import Event, EventKind
+from tuyengiao.events.services import delete_event
+from tuyengiao.handbook import bulletins, notices, services
 from tuyengiao.handbook.models import (
     Attempt,
     Attendance,
@@ -194,17 +196,22 @@ def load(stdout: Any) -> None:
                                        on=meeting.start.date())
                 Attendance.objects.bulk_create(rows)
                 day = (day.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
-        # The last meeting covered the year's campaign: through the services, so it counts as a study session.
+        # The meeting held during the year's campaign was the first cell's study session for it: through the
+        # services, so it counts for the campaign in place of the session entered before the cell kept records.
         if campaign is not None and secretary is not None:
-            last = Meeting.objects.filter(unit=cells[0]).order_by("-start").first()
-            if last is not None:
-                last.kind = MeetingKind.THEMATIC
-                last.campaign = campaign
-                last.save()
-                marks: dict[int, str] = dict(last.attendances.values_list("member_id", "presence"))
+            held = Meeting.objects.filter(unit=cells[0])
+            during = (held.filter(start__date__gte=campaign.start, start__date__lte=campaign.deadline).order_by("start")
+                      .first() or held.order_by("-start").first())
+            if during is not None:
+                for session in Event.objects.filter(unit=cells[0], campaign=campaign, kind=EventKind.STUDY_SESSION):
+                    delete_event(secretary, session)
+                during.kind = MeetingKind.THEMATIC
+                during.save()
+                during.campaigns.set([campaign])
+                marks: dict[int, str] = dict(during.attendances.values_list("member_id", "presence"))
                 try:
                     with transaction.atomic():
-                        services.record_attendance(secretary, last, marks)
+                        services.record_attendance(secretary, during, marks)
                 except UserError as exc:
                     stdout.write(f"  sổ tay đảng viên: buổi sinh hoạt chưa tính cho đợt học tập ({exc.message})")
 
@@ -250,12 +257,13 @@ def load(stdout: Any) -> None:
                 services.confirm_commitment(secretary, commitment)
 
         # Something to do for the demo member today: a meeting to answer, the open quiz, unread documents.
-        upcoming = Meeting(unit=cells[0], kind=MeetingKind.THEMATIC, campaign=campaign,
+        upcoming = Meeting(unit=cells[0], kind=MeetingKind.THEMATIC,
                            title="Sinh hoạt chuyên đề: học tập và làm theo Bác năm 2026",
                            start=_at(today + dt.timedelta(days=6)), venue="Nhà văn hóa thôn",
                            agenda="Quán triệt chuyên đề năm; đăng ký làm theo Bác; kiểm điểm cuối năm.")
         if secretary is not None:
-            services.schedule_meeting(secretary, upcoming, documents[:2])
+            services.schedule_meeting(secretary, upcoming, documents[:2], [campaign] if campaign else [])
+            notices.meeting_task.call(upcoming.pk)  # the invitation at once, without waiting for a worker
         services.notify(every, InboxKind.QUIZ, current.title, current.get_absolute_url())
         for member in every:
             _stamp(Member, member.pk, _at(start))

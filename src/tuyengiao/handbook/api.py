@@ -51,7 +51,7 @@ class BookmarkSerializer(serializers.ModelSerializer[Bookmark]):
 class MeetingSerializer(serializers.ModelSerializer[Meeting]):
     class Meta:
         model = Meeting
-        fields = ["id", "unit", "kind", "title", "start", "venue", "agenda", "documents", "campaign", "minutes"]
+        fields = ["id", "unit", "kind", "title", "start", "venue", "agenda", "documents", "campaigns", "minutes"]
 
 
 class ReplySerializer(serializers.Serializer[Any]):

@@ -8,4 +8,14 @@ class HandbookConfig(AppConfig):
     verbose_name = _("Member handbook")
 
     def ready(self) -> None:
-        from . import providers, review  # noqa: F401 - registers the derived elements and review section
+        from auditlog.registry import auditlog
+
+        from tuyengiao.campaigns.services import register_member_counter
+
+        from . import notices, providers, review  # noqa: F401 - registers the derived elements and review section
+        from .models import Member
+        from .services import expected_members
+
+        auditlog.register(Member, include_fields=["unit", "full_name", "position", "status", "has_smartphone"])
+        register_member_counter(expected_members)
+        notices.connect()

@@ -29,7 +29,7 @@ from tuyengiao.core.tasks import enqueue_on_commit
 from tuyengiao.org.choices import UnitKind
 from tuyengiao.org.models import Unit
 
-from .models import Bulletin, BulletinImage, InboxKind, Member, MemberStatus
+from .models import Bulletin, BulletinImage
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -106,7 +106,7 @@ def compose(user: User, unit: Unit, month: str, title: str, message: str,
 
 def publish(user: User, bulletin: Bulletin) -> Bulletin:
     """Publish to the subtree: every member below gets it in the inbox; the images are drawn by a worker."""
-    from .services import notify
+    from .notices import announce_bulletin
 
     if not composer_units(user).filter(pk=bulletin.unit_id).exists():
         raise PermissionDenied
@@ -115,9 +115,7 @@ def publish(user: User, bulletin: Bulletin) -> Bulletin:
     with transaction.atomic():
         bulletin.published_at = timezone.now()
         bulletin.save(update_fields=["published_at", "updated_at"])
-        members = Member.objects.filter(unit__path__startswith=bulletin.unit.path).exclude(
-            status=MemberStatus.TRANSFERRED)
-        notify(members, InboxKind.BULLETIN, bulletin.title, bulletin.get_absolute_url())
+        announce_bulletin(bulletin)
         enqueue_on_commit(render_bulletin_task, bulletin.pk)
     return bulletin
 

@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Meeting, Reply
+from .models import Meeting, MemberStatus, Reply
 
 DT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"]
 DT_ATTRS = {"placeholder": "28/12/2026 08:00", "autocomplete": "off"}
@@ -25,14 +25,15 @@ class MeetingForm(forms.ModelForm):
 
     class Meta:
         model = Meeting
-        fields = ["unit", "kind", "title", "start", "venue", "agenda", "documents", "campaign"]
-        widgets = {"agenda": forms.Textarea(attrs={"rows": 4}), "documents": forms.SelectMultiple(attrs={"size": 5})}
+        fields = ["unit", "kind", "title", "start", "venue", "agenda", "documents", "campaigns"]
+        widgets = {"agenda": forms.Textarea(attrs={"rows": 4}), "documents": forms.SelectMultiple(attrs={"size": 5}),
+                   "campaigns": forms.SelectMultiple(attrs={"size": 4})}
 
     def __init__(self, *args: Any, units: Any, documents: Any, campaigns: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units  # type: ignore[attr-defined]
         self.fields["documents"].queryset = documents  # type: ignore[attr-defined]
-        self.fields["campaign"].queryset = campaigns  # type: ignore[attr-defined]
+        self.fields["campaigns"].queryset = campaigns  # type: ignore[attr-defined]
 
 
 class ReplyForm(forms.Form):
@@ -85,3 +86,18 @@ class QuizForm(forms.Form):
         self.fields["unit"].queryset = units  # type: ignore[attr-defined]
         self.fields["document"].queryset = documents  # type: ignore[attr-defined]
         self.fields["campaign"].queryset = campaigns  # type: ignore[attr-defined]
+
+
+class MemberFilterForm(forms.Form):
+    """The filters of a cell's member list (and of its export)."""
+
+    q = forms.CharField(label=_("Name or position"), required=False, max_length=120)
+    status = forms.ChoiceField(label=_("status"), required=False,
+                               choices=[("", _("All statuses")), *MemberStatus.choices])
+    phone = forms.ChoiceField(label=_("uses the app"), required=False,
+                              choices=[("", _("All")), ("yes", _("Yes")), ("no", _("No"))])
+    year = forms.IntegerField(label=_("year"), required=False, min_value=2000, max_value=2100)
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("status"), choices=MemberStatus.choices)

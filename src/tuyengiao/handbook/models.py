@@ -142,7 +142,7 @@ class MeetingQuerySet(ScopedQuerySet):
 
 
 class Meeting(TimeStampedModel):
-    """Sinh hoạt chi bộ. Once attendance is recorded it is the cell's study session for its campaign."""
+    """Sinh hoạt chi bộ. Once attendance is recorded it is the cell's study session for each campaign it covers."""
 
     unit = models.ForeignKey("org.Unit", verbose_name=_("cell"), on_delete=models.PROTECT, related_name="meetings")
     kind = models.CharField(_("kind"), max_length=10, choices=MeetingKind.choices, default=MeetingKind.MONTHLY)
@@ -152,10 +152,11 @@ class Meeting(TimeStampedModel):
     agenda = models.TextField(_("agenda"), blank=True, default="")
     documents = models.ManyToManyField("documents.Document", verbose_name=_("documents"), blank=True,
                                        related_name="+")
-    campaign = models.ForeignKey("campaigns.Campaign", verbose_name=_("study campaign"), null=True, blank=True,
-                                 on_delete=models.SET_NULL, related_name="+")
+    campaigns = models.ManyToManyField("campaigns.Campaign", verbose_name=_("study campaigns"), blank=True,
+                                       related_name="+")
     minutes = models.TextField(_("minutes"), blank=True, default="")
-    event = models.OneToOneField("events.Event", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # one study session per campaign covered (an event counts towards one campaign)
+    events = models.ManyToManyField("events.Event", blank=True, related_name="+")
 
     objects = MeetingQuerySet.as_manager()
 
@@ -409,3 +410,5 @@ class InboxItem(TimeStampedModel):
     class Meta:
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["member", "read_at"])]
+        # a notice is sent once per thing, whether the event or the sweep sends it first
+        constraints = [models.UniqueConstraint(fields=["member", "kind", "url"], name="one_notice_per_thing")]

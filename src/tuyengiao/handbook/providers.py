@@ -1,7 +1,9 @@
 """Figures the handbook derives, per cell (the member's cell today), for the boards' dashboards.
 
 Rates between cells and units are always per member (active per members, passed per attempts,
-present per recorded), never raw point totals, so no unit is pushed to inflate clicks.
+present per recorded), never raw point totals, so no unit is pushed to inflate clicks. The members
+counted are the active ones: a member exempt from activities or transferred away is in no
+denominator, nor in the numerators over members (used the handbook, registered a commitment).
 """
 
 from __future__ import annotations
@@ -27,9 +29,9 @@ def _span(period: Period) -> tuple[dt.datetime, dt.datetime]:
 
 
 def members_recorded(unit_ids: Iterable[int] | None, period: Period) -> dict[int, Decimal]:
-    """Members with a record in the cell (active or exempt) at the end of the period."""
+    """Active members with a record in the cell at the end of the period (not exempt, not transferred)."""
     _start, after = _span(period)
-    qs = Member.objects.filter(created_at__lt=after).exclude(status=MemberStatus.TRANSFERRED)
+    qs = Member.objects.filter(created_at__lt=after, status=MemberStatus.ACTIVE)
     return per_unit(qs, unit_ids, Count("pk"))
 
 
@@ -47,7 +49,7 @@ def active_condition(start: dt.datetime, after: dt.datetime) -> Q:
 def members_active(unit_ids: Iterable[int] | None, period: Period) -> dict[int, Decimal]:
     """Members who read, took a quiz or attended a meeting in the period (on their own or through the secretary)."""
     start, after = _span(period)
-    qs = Member.objects.filter(active_condition(start, after)).exclude(status=MemberStatus.TRANSFERRED)
+    qs = Member.objects.filter(active_condition(start, after), status=MemberStatus.ACTIVE)
     return per_unit(qs, unit_ids, Count("pk"))
 
 
@@ -86,14 +88,15 @@ def meeting_present(unit_ids: Iterable[int] | None, period: Period) -> dict[int,
 def commitments_registered(unit_ids: Iterable[int] | None, period: Period) -> dict[int, Decimal]:
     """Commitments of the period's year registered by its end."""
     _start, after = _span(period)
-    qs = Commitment.objects.filter(year=period.start.year, created_at__lt=after)
+    qs = Commitment.objects.filter(year=period.start.year, created_at__lt=after, member__status=MemberStatus.ACTIVE)
     return per_unit(qs, unit_ids, Count("pk"), "member__unit_id")
 
 
 def commitments_completed(unit_ids: Iterable[int] | None, period: Period) -> dict[int, Decimal]:
     """Commitments of the period's year completed and confirmed by the cell by its end."""
     _start, after = _span(period)
-    qs = Commitment.objects.filter(year=period.start.year, completed=True, confirmed_at__lt=after)
+    qs = Commitment.objects.filter(year=period.start.year, completed=True, confirmed_at__lt=after,
+                                   member__status=MemberStatus.ACTIVE)
     return per_unit(qs, unit_ids, Count("pk"), "member__unit_id")
 
 
@@ -103,7 +106,8 @@ def _register(code: str, name: str, compute: object, aggregation: str, descripti
 
 
 MEMBERS = _register("ST_DV_HO_SO", "Số đảng viên có hồ sơ trên Sổ tay", members_recorded, "last",
-                    "Đảng viên đang sinh hoạt có hồ sơ trong Sổ tay đảng viên, tính đến cuối kỳ.")
+                    "Đảng viên đang sinh hoạt có hồ sơ trong Sổ tay đảng viên, tính đến cuối kỳ "
+                    "(không tính đảng viên được miễn sinh hoạt hoặc đã chuyển đi).")
 ACTIVE = _register("ST_DV_HOAT_DONG", "Số đảng viên sử dụng Sổ tay trong kỳ", members_active, "max",
                    "Tỷ lệ sử dụng = #{ST_DV_HOAT_DONG} / #{ST_DV_HO_SO} × 100.")
 FINISHED = _register("ST_VB_DOC_XONG", "Số lượt đọc xong văn bản trên Sổ tay", documents_finished, "sum",

@@ -42,7 +42,6 @@ from .models import (
     Bookmark,
     Commitment,
     InboxItem,
-    InboxKind,
     Meeting,
     Member,
     MemberStatus,
@@ -117,10 +116,53 @@ def managed_cells(user: User) -> list[Unit]:
 
 
 def recount_members(unit_ids: Iterable[int]) -> None:
-    """A cell with member records counts its members from them (active and exempt, not transferred)."""
-    for unit_id in set(unit_ids):
+    """A cell with member records counts its members from them (active and exempt, not transferred),
+    and the campaigns it takes part in expect its active members."""
+    unit_ids = set(unit_ids)
+    for unit_id in unit_ids:
         count = Member.objects.filter(unit_id=unit_id).exclude(status=MemberStatus.TRANSFERRED).count()
         Unit.objects.filter(pk=unit_id).update(member_count=count)
+    sync_campaign_expected(unit_ids)
+
+
+def expected_members(unit_ids: Iterable[int]) -> dict[int, int]:
+    """How many members a campaign expects in each cell that has member records: the active ones
+    (a member exempt from activities or transferred away is not expected). Cells without records
+    are absent, so their figure stays as entered."""
+    unit_ids = list(unit_ids)
+    with_records = set(Member.objects.filter(unit_id__in=unit_ids).values_list("unit_id", flat=True).distinct())
+    counts = dict.fromkeys(with_records, 0)
+    active = (Member.objects.filter(unit_id__in=with_records, status=MemberStatus.ACTIVE)
+              .values("unit_id").annotate(n=Count("pk")).values_list("unit_id", "n"))
+    counts.update(active)
+    return counts
+
+
+def sync_campaign_expected(unit_ids: Iterable[int]) -> int:
+    """Campaign rows of these cells that the cell has not typed itself follow the member records.
+
+    Sessions already counted are never made impossible: the expected count stays at least the attended.
+    Each row is saved on its own so the campaign figures kept as values follow.
+    """
+    from tuyengiao.campaigns.models import Audience, CampaignParticipation, Source
+
+    counts = expected_members(unit_ids)
+    if not counts:
+        return 0
+    rows = (CampaignParticipation.objects.filter(unit_id__in=list(counts), campaign__audience=Audience.ALL_MEMBERS)
+            .exclude(source=Source.DIRECT))
+    changed = 0
+    for row in rows:
+        wanted = max(counts[row.unit_id], row.attended or 0)
+        if row.expected != wanted:
+            row.expected = wanted
+            row.save(update_fields=["expected", "updated_at"])
+            changed += 1
+    return changed
+
+
+def active_count(unit_id: int) -> int:
+    return Member.objects.filter(unit_id=unit_id, status=MemberStatus.ACTIVE).count()
 
 
 INVITE_COLUMNS = {
@@ -294,6 +336,11 @@ def transfer_member(user: User, member: Member, to_unit: Unit, on: dt.date | Non
         member.save(update_fields=["unit", "status", "updated_at"])
         if member.user_id:
             _viewer(member.user, to_unit)
+        # invited to the meetings still to come of the new cell, no longer to those of the old one
+        upcoming = Meeting.objects.filter(start__gt=now())
+        Attendance.objects.filter(member=member, meeting__in=upcoming.filter(unit_id=old), presence="").delete()
+        Attendance.objects.bulk_create([Attendance(meeting=m, member=member) for m in upcoming.filter(unit=to_unit)],
+                                       ignore_conflicts=True)
         recount_members([old, to_unit.pk])
     return member
 
@@ -437,7 +484,12 @@ def visible_meetings(user: User) -> QuerySet[Meeting]:
     return Meeting.objects.filter(own | Q(pk__in=Meeting.objects.restrict(user, "enter").values("pk")))
 
 
-def schedule_meeting(user: User, meeting: Meeting, documents: Sequence[Document] = ()) -> Meeting:
+def schedule_meeting(user: User, meeting: Meeting, documents: Sequence[Document] = (),
+                     campaigns: Sequence[Any] | None = None) -> Meeting:
+    """Save a meeting with its documents and the campaigns it covers; members are invited once it commits.
+
+    ``campaigns`` None keeps those already set (a new meeting then covers none).
+    """
     if not meeting.unit_id or not is_secretary_of(user, meeting.unit):
         raise PermissionDenied
     meeting.title = plain_text(meeting.title)
@@ -446,17 +498,21 @@ def schedule_meeting(user: User, meeting: Meeting, documents: Sequence[Document]
         raise UserError(_("Heading: required."), field="title")
     if meeting.unit.kind != UnitKind.CELL:
         raise UserError(_("A cell meeting is held by a Party cell."), field="unit")
-    new = meeting.pk is None
+    for campaign in campaigns or ():
+        if not meeting.unit.path.startswith(campaign.scope.path):
+            raise UserError(_("Study campaigns: “%(c)s” does not cover this cell.") % {"c": campaign.title},
+                            field="campaigns")
     with transaction.atomic():
         meeting.save()
         meeting.documents.set(documents)
+        if campaigns is not None:
+            meeting.campaigns.set(campaigns)
         members = Member.objects.filter(unit_id=meeting.unit_id, status=MemberStatus.ACTIVE)
         have = set(meeting.attendances.values_list("member_id", flat=True))
         Attendance.objects.bulk_create([Attendance(meeting=meeting, member=m) for m in members if m.pk not in have])
-        if new:
-            notify(members, InboxKind.MEETING,
-                   _("Meeting invitation: %(t)s, %(d)s") % {"t": meeting.title, "d": format_date(meeting.start)},
-                   meeting.get_absolute_url())
+        from .notices import announce_meeting
+
+        announce_meeting(meeting)
     return meeting
 
 
@@ -507,27 +563,33 @@ def record_attendance(user: User, meeting: Meeting, presence: dict[int, str], mi
 
 
 def _as_study_session(user: User, meeting: Meeting) -> None:
+    """One study session per campaign the meeting covers, through the events service (which counts
+    it for its campaign); sessions of campaigns no longer covered are removed the same way."""
     from tuyengiao.events.models import Event, EventKind
-    from tuyengiao.events.services import save_event
+    from tuyengiao.events.services import delete_event, save_event
 
-    if meeting.campaign_id is None and meeting.event_id is None:
+    covered = list(meeting.campaigns.values_list("pk", flat=True))
+    sessions: dict[int | None, Event] = {e.campaign_id: e for e in meeting.events.select_related("unit")}
+    if not covered and not sessions:
         return
     counted = meeting.attendances.exclude(presence="")
     present = counted.filter(presence=Presence.PRESENT).count()
-    expected = max(meeting.attendances.count(), meeting.unit.member_count, present)
-    event = meeting.event or Event(unit=meeting.unit, kind=EventKind.STUDY_SESSION)
-    event.title = meeting.title[:300]
-    event.start = meeting.start
-    event.end = meeting.start + dt.timedelta(hours=2)
-    event.venue = meeting.venue
-    event.campaign_id = meeting.campaign_id
-    event.expected_attendees = expected
-    event.present_attendees = present
+    expected = max(meeting.attendances.count(), active_count(meeting.unit_id), present) or meeting.unit.member_count
     documents = list(meeting.documents.all())
-    event = save_event(user, event, documents=documents)
-    if meeting.event_id != event.pk:
-        meeting.event = event
-        meeting.save(update_fields=["event", "updated_at"])
+    for campaign_id in sorted(covered):
+        event = sessions.pop(campaign_id, None) or Event(unit=meeting.unit, kind=EventKind.STUDY_SESSION)
+        event.title = meeting.title[:300]
+        event.start = meeting.start
+        event.end = meeting.start + dt.timedelta(hours=2)
+        event.venue = meeting.venue
+        event.campaign_id = campaign_id
+        event.expected_attendees = expected
+        event.present_attendees = present
+        event = save_event(user, event, documents=documents)
+        meeting.events.add(event)
+    for event in sessions.values():
+        meeting.events.remove(event)
+        delete_event(user, event)
 
 
 def attendance_rate(meetings: QuerySet[Meeting]) -> tuple[int, int]:
@@ -632,8 +694,9 @@ def create_quiz(user: User, data: QuizData, bank: bytes | None = None, filename:
                                    campaign=data.campaign)
         if bank is not None:
             import_questions(user, quiz, bank, filename)
-        members = Member.objects.filter(unit__path__startswith=data.unit.path, status=MemberStatus.ACTIVE)
-        notify(members, InboxKind.QUIZ, _("Quiz open: %(t)s") % {"t": title}, quiz.get_absolute_url())
+        from .notices import announce_quiz
+
+        announce_quiz(quiz)
     return quiz
 
 
@@ -788,9 +851,10 @@ def confirm_commitment(user: User, commitment: Commitment) -> Commitment:
 
 
 def notify(members: Iterable[Member], kind: str, title: str, url: str) -> int:
-    items = [InboxItem(member=m, kind=kind, title=title[:300], url=url) for m in members]
-    InboxItem.objects.bulk_create(items, batch_size=1000)
-    return len(items)
+    """Add a notice for members who do not have it yet (see ``notices``)."""
+    from .notices import notify_once
+
+    return notify_once(members, kind, title, url)
 
 
 def unread_count(member: Member | None) -> int:

@@ -9,8 +9,9 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -19,20 +20,23 @@ from django.views.decorators.http import require_POST
 from tuyengiao.campaigns.services import visible_campaigns
 from tuyengiao.core import pages as core_pages
 from tuyengiao.core.exceptions import ImportRejected, UserError
+from tuyengiao.core.records import xlsx_response
 from tuyengiao.core.views import form_view, get_for_user
 from tuyengiao.documents.services import visible_documents
 from tuyengiao.org.access import Scope
 from tuyengiao.org.models import Unit
 
-from . import bulletins, services
+from . import board, bulletins, services
 from .forms import (
     AssessForm,
     BulletinForm,
     CommitmentForm,
     MeetingForm,
+    MemberFilterForm,
     QuizForm,
     ReplyForm,
     SearchForm,
+    StatusForm,
     UploadForm,
 )
 from .models import (
@@ -44,6 +48,7 @@ from .models import (
     InboxItem,
     Meeting,
     Member,
+    MemberStatus,
     PointEntry,
     Presence,
     Quiz,
@@ -177,7 +182,8 @@ def meeting_add(request: HttpRequest) -> HttpResponse:
 
     def save() -> Meeting:
         meeting: Meeting = form.save(commit=False)
-        return services.schedule_meeting(request.user, meeting, list(form.cleaned_data["documents"]))
+        return services.schedule_meeting(request.user, meeting, list(form.cleaned_data["documents"]),
+                                         list(form.cleaned_data["campaigns"]))
 
     return form_view(request, form, save, "handbook/meeting_form.html",
                      success=_("Meeting scheduled; members invited."))
@@ -185,7 +191,7 @@ def meeting_add(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = get_for_user(services.visible_meetings(request.user).select_related("unit", "campaign"), pk)
+    meeting = get_for_user(services.visible_meetings(request.user).select_related("unit"), pk)
     member = services.member_of(request.user)
     mine = Attendance.objects.filter(meeting=meeting, member=member).first() if member else None
     secretary = services.is_secretary_of(request.user, meeting.unit)
@@ -193,6 +199,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "handbook/meeting_detail.html", {
         "meeting": meeting, "mine": mine, "secretary": secretary, "rows": rows, "reply_form": ReplyForm(),
         "presences": [(p.value, p.label) for p in Presence if p.value], "documents": meeting.documents.all(),
+        "campaigns": meeting.campaigns.all(),
     })
 
 
@@ -411,6 +418,15 @@ def cell(request: HttpRequest, pk: int) -> HttpResponse:
     })
 
 
+def _number(request: HttpRequest, name: str, label: str) -> int:
+    """A whole number sent by a form, or a refusal naming the field."""
+    raw = request.POST.get(name, "").strip()
+    if not raw.isdigit():
+        raise UserError(_("%(field)s: “%(value)s” is not a whole number.") % {"field": label, "value": raw[:20]},
+                        field=name)
+    return int(raw)
+
+
 @login_required
 @require_POST
 def cell_record(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
@@ -420,19 +436,19 @@ def cell_record(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
     what = request.POST.get("what")
     try:
         if what == "reading":
-            doc = services.get_document(request.user, member, int(request.POST.get("document") or 0))
+            doc = services.get_document(request.user, member, _number(request, "document", _("Document")))
             services.record_reading(member, doc, 0, finished=True, by_secretary=True)
         elif what == "quiz":
-            quiz = services.get_quiz(member, int(request.POST.get("quiz") or 0))
-            services.record_paper_quiz(request.user, member, quiz, int(request.POST.get("score") or -1))
+            quiz = services.get_quiz(member, _number(request, "quiz", _("quiz")))
+            services.record_paper_quiz(request.user, member, quiz, _number(request, "score", _("Score on paper")))
         elif what == "commitment":
             services.register_commitment(member, timezone.localdate().year, request.POST.get("text", ""),
                                          by_secretary=True)
         else:
             raise Http404
         messages.success(request, _("Recorded for %(name)s.") % {"name": member.full_name})
-    except (UserError, ValueError) as exc:
-        messages.error(request, getattr(exc, "message", str(exc)))
+    except UserError as exc:
+        messages.error(request, f"{member.full_name}: {exc.message}")
     return redirect("handbook:cell", pk=unit.pk)
 
 
@@ -452,6 +468,54 @@ def cell_transfer(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse
     except UserError as exc:
         messages.error(request, exc.message)
     return redirect("handbook:cell", pk=unit.pk)
+
+
+def _member_filters(request: HttpRequest) -> tuple[MemberFilterForm, board.Filters]:
+    form = MemberFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    filters = board.Filters(year=data.get("year") or timezone.localdate().year, status=data.get("status") or "",
+                            phone=data.get("phone") or "", q=data.get("q") or "")
+    return form, filters
+
+
+@login_required
+def cell_members(request: HttpRequest, pk: int) -> HttpResponse:
+    """The cell's members with their position, status and rates; only for who administers the cell."""
+    unit = _cell(request, pk)
+    form, filters = _member_filters(request)
+    rates = board.cell_rates(unit, filters.year)
+    return render(request, "handbook/cell_members.html", {
+        "unit": unit, "form": form, "filters": filters, "rows": board.member_rows(unit, filters), "rates": rates,
+        "statuses": MemberStatus.choices, "export_query": request.GET.urlencode(),
+    })
+
+
+@login_required
+def cell_members_export(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = _cell(request, pk)
+    _form, filters = _member_filters(request)
+    documents = board.cell_rates(unit, filters.year)["documents"]
+    header, rows = board.export_rows(board.member_rows(unit, filters), documents)
+    return xlsx_response(f"dang-vien-{unit.code}-{filters.year}", str(_("Members")), header, rows)
+
+
+@login_required
+@require_POST
+def cell_member_status(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
+    unit = _cell(request, pk)
+    member = get_for_user(services.managed_members(request.user).filter(unit=unit), member_pk)
+    form = StatusForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Status: choose active, transferred or exempt from activities."))
+    else:
+        try:
+            board.change_status(request.user, member, form.cleaned_data["status"])
+            messages.success(request, _("%(name)s: status changed to “%(status)s”.")
+                             % {"name": member.full_name, "status": member.get_status_display()})
+        except UserError as exc:
+            messages.error(request, exc.message)
+    kept = QueryDict(request.POST.get("next_query", "")).urlencode()  # the filters the list had
+    return redirect(reverse("handbook:cell_members", args=[unit.pk]) + (f"?{kept}" if kept else ""))
 
 
 @login_required
