@@ -41,14 +41,14 @@ def build(context: ReviewContext) -> DraftSection | None:
     if present is not None:
         parts.append(_("cell meeting attendance %(r)s") % {"r": narrative.rate(present)})
     registered = _rate(figures, "ST_LTB_DANG_KY", "ST_DV_HO_SO")
-    if registered is not None:
+    if registered is not None and figures.get("ST_LTB_DANG_KY"):
         parts.append(_("%(n)s members registered their commitment to follow Uncle Ho (%(r)s)")
                      % {"n": narrative.count(figures.get("ST_LTB_DANG_KY", 0)), "r": narrative.rate(registered)})
     completed = _rate(figures, "ST_LTB_HOAN_THANH", "ST_LTB_DANG_KY")
     if completed is not None and figures.get("ST_LTB_HOAN_THANH"):
         parts.append(_("%(r)s of them completed it") % {"r": narrative.rate(completed)})
     if parts:
-        section.paragraphs.append("; ".join(parts).capitalize() + ".")
+        section.paragraphs.append(narrative.sentence("; ".join(parts)))
     if active is not None and active < 70:
         section.suggestions.append(Suggestion("handbook-low-use", _(
             "Some members do not use the member handbook regularly (%(r)s); cell secretaries record for members "
