@@ -328,3 +328,13 @@ def test_a_paper_score_that_is_not_a_number_is_refused_naming_the_field_and_memb
     page = client.post(url, {"what": "quiz", "quiz": hb.quiz.pk, "score": "120"}, follow=True).content.decode()
     assert "Nguyễn Thị Ổn: Điểm: từ 0 đến 100." in page
     assert not hb.offline.attempts.exists()
+
+
+def test_the_site_menu_counts_the_members_unread_notices(hb: Handbook) -> None:
+    client = client_for(hb.world.member)
+    assert 'data-testid="menu-badge"' not in client.get(reverse("reporting:dashboard")).content.decode()
+    for number, title in enumerate(("Tài liệu mới", "Lịch sinh hoạt chi bộ")):
+        InboxItem.objects.create(member=hb.member, kind="document", title=title, url=f"/handbook/{number}/")
+    InboxItem.objects.create(member=hb.neighbour, kind="document", title="Của người khác", url="/handbook/")
+    body = client.get(reverse("reporting:dashboard")).content.decode()
+    assert 'data-testid="menu-badge">2 mới</span>' in body

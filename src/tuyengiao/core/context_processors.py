@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
@@ -24,6 +27,15 @@ NAV = [
 ]
 
 
+# Menu entry (URL name) -> how many things wait there for the user (unread notices…); apps
+# register from ``ready`` so core never imports them.
+_BADGES: dict[str, Callable[[Any], int]] = {}
+
+
+def register_badge(url_name: str, count: Callable[[Any], int]) -> None:
+    _BADGES[url_name] = count
+
+
 def person_name(user: object) -> str:
     """The person's name the Vietnamese way, family name first (Nguyễn Thị Thu Hà); the login if unset."""
     parts = [getattr(user, "last_name", "").strip(), getattr(user, "first_name", "").strip()]
@@ -37,7 +49,8 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     items = []
     for name, label in NAV:
         try:
-            items.append({"url": reverse(name), "label": label})
+            items.append({"url": reverse(name), "label": label, "badge": _BADGES[name](request.user)
+                          if name in _BADGES else 0})
         except NoReverseMatch:
             continue
     from tuyengiao.core.scoping import scope_of
