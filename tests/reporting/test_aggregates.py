@@ -195,3 +195,30 @@ def test_the_command_checks_rebuilds_and_checks_one_period(world: World, element
     call_command("rebuild_aggregates", verbosity=0)
     call_command("rebuild_aggregates", "--check", verbosity=0)
     assert Aggregate.objects.get(unit=world.province, period="202401", structure="p").total == 5
+
+
+def test_a_unit_split_and_merged_back_counts_once_on_todays_structure(
+    world: World, elements: list[DataElement]
+) -> None:
+    attendees, rate, _last, _top = elements
+    write(rate, world.commune, "202401", 80)
+    write(rate, world.other_commune, "202401", 50)
+    write(attendees, world.commune, "202401", 30)
+    reorganise(Reorganisation(
+        date=dt.date(2024, 7, 1), close=[world.commune],
+        open=[NewUnit(code=code, name=f"Xã tách {code}", kind=UnitKind.COMMUNE, parent=world.district)
+              for code in ("SA", "SB")],
+        successions=[(world.commune.code, "SA", Decimal("0.3")), (world.commune.code, "SB", Decimal("0.7"))],
+        moves={world.cell.code: "SA", "T.X1.C2": "SA"},
+    ))
+    halves = list(Unit.objects.filter(code__in=["SA", "SB"]))
+    reorganise(Reorganisation(
+        date=dt.date(2024, 10, 1), close=halves,
+        open=[NewUnit(code="SM", name="Xã hợp nhất lại", kind=UnitKind.COMMUNE, parent=world.district)],
+        moves={c.code: "SM" for u in halves for c in u.children.filter(valid_to__isnull=True)},
+    ))
+    aggregates.rebuild()
+    assert_exact(elements)
+    kept = aggregates.read([rate, attendees], [Period.parse("2024")], {"2024": [world.district]}, "current")
+    assert kept[(rate.code, "2024", world.district.pk)] == Decimal(65)  # (80 + 50) / 2: the old commune once
+    assert kept[(attendees.code, "2024", world.district.pk)] == Decimal(30)

@@ -517,7 +517,8 @@ def _own_sources(structure: str, unit_ids: Iterable[int]) -> dict[int, list[tupl
             f" WHERE id IN ({_in(targets)})"
             f" UNION ALL SELECT b.t, s.{_c(UnitSuccession, 'predecessor')}, b.sh * s.{_c(UnitSuccession, 'share')}"
             f" FROM back b JOIN {succ} s ON s.{_c(UnitSuccession, 'successor')} = b.u)"
-            " SELECT t, u, sh FROM back WHERE u <> t"
+            # a unit reached along two chains (split, then merged back) counts once, with both shares
+            " SELECT t, u, SUM(sh) FROM back WHERE u <> t GROUP BY t, u"
         )
         for target, unit_id, share in cursor.fetchall():
             out[target].append((unit_id, Decimal(share)))

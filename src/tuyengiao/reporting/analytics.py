@@ -307,7 +307,9 @@ def _stored_sql(
         " UNION ALL SELECT succ.orig, s.successor_id, succ.sh * s.share FROM succ"
         " JOIN org_unitsuccession s ON s.predecessor_id = succ.cur),"
         " mapped AS (SELECT x.el, s.cur, x.outp, x.d, x.v AS v, x.v * s.sh AS vs"
-        " FROM src x JOIN succ s ON s.orig = x.u JOIN org_unit cu ON cu.id = s.cur"
+        # a unit reached along two chains (split, then merged back) is one landing with both shares
+        " FROM src x JOIN (SELECT orig, cur, SUM(sh) AS sh FROM succ GROUP BY orig, cur) s ON s.orig = x.u"
+        " JOIN org_unit cu ON cu.id = s.cur"
         f" AND (cu.valid_to IS NULL OR cu.valid_to > {date})){rank_filter},"
         " canc(cur, a) AS (SELECT DISTINCT cur, cur FROM mapped"
         " UNION ALL SELECT canc.cur, u.parent_id FROM canc JOIN org_unit u ON u.id = canc.a"
