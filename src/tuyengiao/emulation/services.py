@@ -664,24 +664,6 @@ def results_xlsx(contest: Contest) -> bytes:
     return out.getvalue()
 
 
-def records_xlsx(kind: str, records: Iterable[Any]) -> bytes:
-    """A list page's records as a workbook, every text cell through the formula escaping."""
-    from openpyxl import Workbook
-
-    from tuyengiao.core.tabular import append_row
-
-    columns = LIST_COLUMNS[kind]
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    append_row(sheet, [str(label) for label, _get in columns])
-    for record in records:
-        append_row(sheet, [_get(record) for _label, _get in columns])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
 def _date(value: Any) -> str:
     return value.strftime("%d/%m/%Y") if value else ""
 

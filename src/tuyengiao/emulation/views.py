@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tuyengiao.core.exceptions import UserError
+from tuyengiao.core.records import XLSX_TYPE, xlsx_response
 from tuyengiao.core.text import fold
 from tuyengiao.core.views import form_view, get_for_user, get_rw_for_user, require
 from tuyengiao.events.models import Event
@@ -22,7 +23,6 @@ from tuyengiao.org.models import Unit
 from . import forms, services
 from .models import Contest, Exemplar, Grade, JudgeAssignment, Photo, PracticeModel
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TITLES = {
     "models": _("Practice models"),
     "exemplars": _("Exemplars"),
@@ -91,9 +91,9 @@ def record_list(request: HttpRequest, kind: str) -> HttpResponse:
 @login_required
 def record_export(request: HttpRequest, kind: str) -> HttpResponse:
     records, _form, _unit = _filtered(request, kind)
-    response = HttpResponse(services.records_xlsx(kind, records), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{kind}.xlsx"'
-    return response
+    columns = services.LIST_COLUMNS[kind]
+    return xlsx_response(kind, str(TITLES[kind]), [label for label, _get in columns],
+                         [[get(record) for _label, get in columns] for record in records])
 
 
 def _get(request: HttpRequest, kind: str, pk: int) -> Any:
@@ -372,7 +372,7 @@ def contest_results_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     contest = get_for_user(services.visible(request.user, Contest), pk)
     if not contest.locked:
         raise Http404
-    response = HttpResponse(services.results_xlsx(contest), content_type=XLSX)
+    response = HttpResponse(services.results_xlsx(contest), content_type=XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="ket-qua-cuoc-thi-{contest.pk}.xlsx"'
     return response
 

@@ -7,7 +7,6 @@ overdue, listed for the board and suggested for the review report's "Hạn chế
 from __future__ import annotations
 
 import datetime as dt
-import io
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -180,19 +179,3 @@ COLUMNS: list[tuple[Any, Any]] = [
     (_lazy("Organisations covered"), lambda i: i.organisations_covered),
     (_lazy("Recommendations"), lambda i: len(i.recommendations.all())),
 ]
-
-
-def inspections_xlsx(inspections: Iterable[Inspection]) -> bytes:
-    from openpyxl import Workbook
-
-    from tuyengiao.core.tabular import append_row
-
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    append_row(sheet, [str(label) for label, _get in COLUMNS])
-    for inspection in inspections:
-        append_row(sheet, [get(inspection) for _label, get in COLUMNS])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()

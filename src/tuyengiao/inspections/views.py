@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tuyengiao.core.exceptions import UserError
+from tuyengiao.core.records import xlsx_response
 from tuyengiao.core.text import fold
 from tuyengiao.core.views import form_view, get_for_user, get_rw_for_user, require
 from tuyengiao.documents.services import visible_documents
@@ -23,8 +24,6 @@ from tuyengiao.org.models import Unit
 from . import services
 from .forms import FollowUpForm, InspectionForm, ListFilter, RecommendationForm
 from .models import Inspection, InspectionStatus
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _visible_units(request: HttpRequest) -> Any:
@@ -68,9 +67,8 @@ def inspection_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def inspection_export(request: HttpRequest) -> HttpResponse:
     records, _form, _unit = _filtered(request)
-    response = HttpResponse(services.inspections_xlsx(records), content_type=XLSX)
-    response["Content-Disposition"] = 'attachment; filename="kiem-tra-giam-sat.xlsx"'
-    return response
+    return xlsx_response("kiem-tra-giam-sat", _("Inspections"), [label for label, _get in services.COLUMNS],
+                         [[get(record) for _label, get in services.COLUMNS] for record in records])
 
 
 @login_required
