@@ -5,7 +5,6 @@ body beyond its length. Each answer names the reason in Vietnamese, quickly, and
 from __future__ import annotations
 
 import json
-import time
 from typing import Any
 
 import pytest
@@ -99,14 +98,12 @@ def test_the_request_size_limits_are_set_deliberately(settings: Any) -> None:
     assert settings.DATA_UPLOAD_MAX_MEMORY_SIZE <= 10 * 1024 * 1024
 
 
-def test_a_million_values_answer_quickly_naming_the_limit(world: World, catalogue: Catalogue,
-                                                          settings: Any) -> None:
+def test_a_million_values_are_refused_before_they_are_read_naming_the_limit(world: World, catalogue: Catalogue,
+                                                                           settings: Any) -> None:
     row = {"dataElement": "HT_SO_BUOI", "value": 1}
     body = json.dumps({"dataSet": "BC_THANG", "period": "202405", "orgUnit": "T.X1", "dataValues": [row] * 1_000_000})
-    started = time.perf_counter()
     answer = _api(world).post("/api/dataValueSets/", body, content_type="application/json")
-    assert time.perf_counter() - started < 2
-    assert answer.status_code == 413
+    assert answer.status_code == 413  # how fast is for the benchmarks; here: refused, nothing written
     with translation.override("vi"):
         assert "10 MB" in answer.json()["detail"]  # DATA_UPLOAD_MAX_MEMORY_SIZE
     assert not DataValue.objects.exists()
