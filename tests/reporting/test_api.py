@@ -207,3 +207,36 @@ def test_data_sets_list_their_elements_in_order(world: World, catalogue: Catalog
         "HT_TY_LE_TU_DANH_GIA",
         "GHI_CHU",
     ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_analytics_answer_is_reused_until_the_data_changes(world: World, catalogue: Catalogue) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    admin = world.province_admin
+    services.save_value(admin, catalogue.attendees, world.commune, "202403", "100", None)
+    client = api_client_for(world.province_approver)
+    ask = {"dx": "HT_LUOT_DV", "pe": "2024Q1", "ou": "T.H1", "ou_mode": "children"}
+    first = client.get("/api/analytics/", ask)
+    assert first.status_code == 200 and first["Content-Type"] == "application/json"
+    assert ["HT_LUOT_DV", "2024Q1", "T.X1", "100"] in first.json()["rows"]
+    with CaptureQueriesContext(connection) as again:
+        second = client.get("/api/analytics/", ask)
+    assert second.content == first.content
+    assert not any("reporting_aggregate" in q["sql"] or "reporting_datavalue" in q["sql"] for q in again.captured_queries)
+    # a save through any path is in the very next answer
+    services.save_value(admin, catalogue.attendees, world.commune, "202402", "20", None)
+    assert ["HT_LUOT_DV", "2024Q1", "T.X1", "120"] in client.get("/api/analytics/", ask).json()["rows"]
+    # any committed write, even outside the application, makes earlier answers unreachable
+    from tuyengiao.core import snapshots
+
+    before = snapshots.current()
+    assert before is not None and snapshots.current() == before
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE org_unit SET name = name WHERE code = 'T'")
+    assert snapshots.current() != before
+    # another unit's question is its own answer, and a browser asking for HTML still gets the page
+    other = client.get("/api/analytics/", {**ask, "ou": "T"})
+    assert other.status_code == 200 and other.content != first.content
+    assert client.get("/api/analytics/", ask, HTTP_ACCEPT="text/html").status_code == 200

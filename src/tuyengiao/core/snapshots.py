@@ -1,0 +1,58 @@
+"""Answers kept for as long as the data they were computed from has not changed.
+
+PostgreSQL names what a statement can see: its snapshot (``pg_current_snapshot()``: the oldest
+transaction still running, the next transaction number and the ones in flight). Two requests
+whose snapshots are equal see exactly the same committed rows, so an answer computed under one
+snapshot is the answer under the other. Keying kept answers by the snapshot needs no
+invalidation anywhere: any committed write, through any path (the ORM, raw SQL, COPY, another
+program), changes the snapshot of every later request, and a value is visible the moment its
+save returns.
+
+Not kept: answers computed inside a transaction that has written (they may hold rows nobody else
+can see yet), and anything on a database without snapshots (SQLite in development).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Hashable
+from typing import TypeVar
+
+from django.core.cache import cache
+from django.db import connection
+
+T = TypeVar("T")
+
+# Long enough for a dashboard polled by many readers, short enough that memory turns over: a
+# key that any write makes unreachable is never read again and ages out.
+TIMEOUT = 300
+
+
+def current() -> str | None:
+    """The snapshot later reads will see, or ``None`` when answers must not be shared."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_current_snapshot()::text, pg_current_xact_id_if_assigned() IS NULL")
+        snapshot, clean = cursor.fetchone()
+    return str(snapshot) if clean else None
+
+
+def key(namespace: str, parts: tuple[Hashable, ...], snapshot: str) -> str:
+    digest = hashlib.sha256(repr((parts, snapshot)).encode()).hexdigest()
+    return f"snap:{namespace}:{digest}"
+
+
+def kept(namespace: str, parts: tuple[Hashable, ...], compute: Callable[[], T]) -> T:
+    """``compute()``, or the answer an earlier call with the same ``parts`` and snapshot kept."""
+    snapshot = current()
+    if snapshot is None:
+        return compute()
+    name = key(namespace, parts, snapshot)
+    found = cache.get(name)
+    if found is not None:
+        return found
+    answer = compute()
+    if answer is not None:
+        cache.set(name, answer, TIMEOUT)
+    return answer
