@@ -172,9 +172,10 @@ def test_each_walk_is_one_query(history: World, django_assert_num_queries) -> No
     for call in calls:
         with django_assert_num_queries(1):
             call()
-    # on PostgreSQL totals first read when the tree last changed (on today's tree the paths answer)
+    # on PostgreSQL totals first read the tree's version (kept totals) and when the tree last
+    # changed (on today's tree the paths answer)
     for day in (BEFORE, today()):
-        with django_assert_num_queries(2 if connection.vendor == "postgresql" else 1):
+        with django_assert_num_queries(3 if connection.vendor == "postgresql" else 1):
             tree.member_totals_on([w.province, w.district], day)
 
 
@@ -195,3 +196,36 @@ def test_a_long_chain_of_history_is_walked_whole(world: World) -> None:
     assert tree.successors(world.cell) == [(current, Decimal(1))]
     assert world.cell.pk in tree.predecessor_ids([current.pk])[current.pk]
     assert current.member_count == 30
+
+
+@pytest.mark.django_db(transaction=True)
+def test_figures_of_the_tree_are_kept_until_the_tree_changes(world: World) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("the tree's version is kept by PostgreSQL triggers")
+    from django.test.utils import CaptureQueriesContext
+
+    from tuyengiao.reporting.models import DataValue
+
+    first = tree.version()
+    assert first is not None
+    totals = tree.member_totals_on([world.province], today())
+    with CaptureQueriesContext(connection) as again:
+        assert tree.member_totals_on([world.province], today()) == totals
+    assert len(again.captured_queries) == 1  # the version only
+    # writes elsewhere leave the tree's version alone
+    DataValue.objects.all().delete()
+    assert tree.version() == first
+    # any change of the tree, by any path, makes a new version and a fresh answer
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE org_unit SET member_count = member_count + 7 WHERE id = %s", [world.cell.pk])
+    assert tree.version() not in (None, first)
+    assert tree.member_totals_on([world.province], today())[world.province.pk] == totals[world.province.pk] + 7
+    # inside a transaction that changed the tree, nothing is kept or read from the kept answers
+    from django.db import transaction
+
+    with transaction.atomic():
+        Unit.objects.filter(pk=world.cell.pk).update(member_count=0)
+        assert tree.version() is None
+        assert tree.member_totals_on([world.province], today())[world.province.pk] < totals[world.province.pk]
+        transaction.set_rollback(True)
+    assert tree.member_totals_on([world.province], today())[world.province.pk] == totals[world.province.pk] + 7

@@ -38,21 +38,30 @@ def current() -> str | None:
     return str(snapshot) if clean else None
 
 
-def key(namespace: str, parts: tuple[Hashable, ...], snapshot: str) -> str:
-    digest = hashlib.sha256(repr((parts, snapshot)).encode()).hexdigest()
+def key(namespace: str, parts: tuple[Hashable, ...], version: str) -> str:
+    # several databases of one server (tests, benchmarks) share transaction numbers
+    digest = hashlib.sha256(repr((connection.settings_dict["NAME"], parts, version)).encode()).hexdigest()
     return f"snap:{namespace}:{digest}"
 
 
 def kept(namespace: str, parts: tuple[Hashable, ...], compute: Callable[[], T]) -> T:
     """``compute()``, or the answer an earlier call with the same ``parts`` and snapshot kept."""
-    snapshot = current()
-    if snapshot is None:
+    return kept_under(current(), namespace, parts, compute)
+
+
+def kept_under(
+    version: str | None, namespace: str, parts: tuple[Hashable, ...], compute: Callable[[], T], timeout: int = TIMEOUT
+) -> T:
+    """``compute()``, or the answer an earlier call kept under the same ``version`` of what it
+    reads (``None``: nothing is kept). The caller names a version that changes whenever any
+    input of ``compute`` changes: the snapshot, or a narrower one such as ``org.tree.version``."""
+    if version is None:
         return compute()
-    name = key(namespace, parts, snapshot)
+    name = key(namespace, parts, version)
     found = cache.get(name)
     if found is not None:
         return found
     answer = compute()
     if answer is not None:
-        cache.set(name, answer, TIMEOUT)
+        cache.set(name, answer, timeout)
     return answer

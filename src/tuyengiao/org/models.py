@@ -168,6 +168,25 @@ class UnitSuccession(models.Model):
         return {"unit_path": self.successor.path}
 
 
+class TreeVersion(models.Model):
+    """The transaction that last changed a unit, a placement or a succession (PostgreSQL).
+
+    Kept by statement triggers on the three tables (migration 0004), so no write path, raw SQL
+    or bulk load can forget it: figures that depend on the tree alone (members carried through
+    the successions, units expected to report) are kept per version and recomputed only after
+    the tree changes, not after every saved value.
+    """
+
+    xact = models.BigIntegerField()
+
+    class Meta:
+        verbose_name = _("tree version")
+        verbose_name_plural = _("tree versions")
+
+    def __str__(self) -> str:
+        return str(self.xact)
+
+
 class Board(TimeStampedModel):
     """The propaganda & education board (Ban Tuyên giáo) of a unit's Party committee."""
 

@@ -10,19 +10,25 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import connection
 from django.db.models import Model
 from django.db.models.expressions import RawSQL
 
-from .models import Unit, UnitPlacement, UnitSuccession, open_on_q, today
+from tuyengiao.core import snapshots
+
+from .models import TreeVersion, Unit, UnitPlacement, UnitSuccession, open_on_q, today
+
+T = TypeVar("T")
 
 # A guard against a corrupt history (a placement loop); real trees are a dozen levels deep.
 MAX_LEVELS = 64
+# Figures of the tree alone are kept this long while the tree does not change (see ``version``).
+KEPT_SECONDS = 6 * 3600
 
 
 @dataclass(frozen=True)
@@ -134,6 +140,27 @@ def last_change() -> dt.date | None:
     return max(days) if days else None
 
 
+def version() -> str | None:
+    """The tree's version: the transaction that last wrote a unit, a placement or a succession.
+
+    ``None`` when figures of the tree must not be kept: off PostgreSQL (no triggers keep it), or
+    inside a transaction that has written and may hold a tree nobody else can see yet.
+    """
+    if connection.vendor != "postgresql":
+        return None
+    table = connection.ops.quote_name(TreeVersion._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT (SELECT xact FROM {table} WHERE id = 1), pg_current_xact_id_if_assigned() IS NULL")
+        xact, clean = cursor.fetchone()
+    return str(xact) if xact is not None and clean else None
+
+
+def _kept(namespace: str, parts: tuple[Any, ...], compute: Callable[[], T]) -> T:
+    """``compute()`` once per tree version and day: a dashboard read after a saved value finds
+    the tree's figures ready; a reorganisation, a moved member or a new unit recomputes them."""
+    return snapshots.kept_under(version(), f"tree:{namespace}", (*parts, today()), compute, KEPT_SECONDS)
+
+
 def is_todays_tree(day: dt.date) -> bool:
     """True when the tree of ``day`` is today's, so the materialised paths describe it."""
     changed = last_change()
@@ -182,7 +209,8 @@ def contributors_sql(root: Unit, day: dt.date, structure: str) -> tuple[str, lis
     successions, recursively, of those open that day (three merged communes count as three);
     ``branch`` and ``lvl`` are then not told (NULL, 0).
     """
-    if structure != "current":
+    if structure != "current" or (connection.vendor == "postgresql" and is_todays_tree(day)):
+        # unchanged since ``day``: no unit open that day has closed, so no predecessor adds up
         return branches_sql(root, day)
     n = _names()
     d = _day(day)
@@ -227,14 +255,32 @@ def subtree_ids(unit: Unit, on: dt.date | None = None) -> RawSQL:
     return _subquery(f"{with_sql} SELECT id FROM sub", params)
 
 
+def kind_counts(root: Unit, day: dt.date, structure: str) -> dict[str, int]:
+    """How many units of each kind add up onto ``root`` for a period ending on ``day``
+    (``contributors_sql``), kept per tree version."""
+
+    def count() -> dict[str, int]:
+        with_sql, params = contributors_sql(root, day, structure)
+        with connection.cursor() as cursor:
+            cursor.execute(f"{with_sql} SELECT kind, COUNT(*) FROM sub GROUP BY kind", params)
+            return {kind: int(number) for kind, number in cursor.fetchall()}
+
+    return _kept("kinds", (root.pk, day, structure), count)
+
+
 def member_totals_on(units: Iterable[Unit], on: dt.date) -> dict[int, int]:
-    """Members in each unit's subtree as the tree stood on a date, in one query."""
+    """Members in each unit's subtree as the tree stood on a date, in one query (kept per tree
+    version)."""
     units = list(units)
     if not units:
         return {}
-    if connection.vendor == "postgresql" and is_todays_tree(on):
-        return _member_totals_by_path(units, on)
-    return _member_totals_walked(units, on)
+
+    def total() -> dict[int, int]:
+        if connection.vendor == "postgresql" and is_todays_tree(on):
+            return _member_totals_by_path(units, on)
+        return _member_totals_walked(units, on)
+
+    return _kept("members", (tuple(sorted(u.pk for u in units)), on), total)
 
 
 def _member_totals_walked(units: list[Unit], on: dt.date) -> dict[int, int]:
@@ -285,6 +331,10 @@ def member_totals_carried(units: list[Unit], on: dt.date) -> dict[int, Decimal] 
     """
     if connection.vendor != "postgresql":
         return None
+    return _kept("carried", (tuple(sorted(u.pk for u in units)), on), lambda: _member_totals_carried(units, on))
+
+
+def _member_totals_carried(units: list[Unit], on: dt.date) -> dict[int, Decimal]:
     n = _names()
     d = _day(on)
     path, depth = connection.ops.quote_name("path"), connection.ops.quote_name("depth")

@@ -14,9 +14,10 @@ from typing import Any
 from django.conf import settings
 from django.db import connection
 from django.db.models import Max
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from tuyengiao.core import providers
+from tuyengiao.core import providers, snapshots
 from tuyengiao.core.numbers import format_number, format_percent
 from tuyengiao.core.periods import Period, PeriodType
 from tuyengiao.core.tabular import append_row, csv_row
@@ -245,17 +246,15 @@ def coverage(
         day = period.end if chosen == "current" else min(period.end, unit.last_day())
         if chosen != "current" and not unit.is_open_on(day):
             continue
-        with_sql, with_params = org_tree.contributors_sql(unit, day, chosen)
-        pe = [(sp.code,) for sp in analytics._stored_periods(period)]
-        with connection.cursor() as cursor:
-            # expected: the units of each kind, counted once; a figure expects the kinds of its elements
-            cursor.execute(f"{with_sql} SELECT kind, COUNT(*) FROM sub GROUP BY kind", with_params)
-            per_kind = {kind: int(count) for kind, count in cursor.fetchall()}
+        # expected: the units of each kind, counted once; a figure expects the kinds of its elements
+        per_kind = org_tree.kind_counts(unit, day, chosen)
         if sum(per_kind.values()) > exact_coverage_units():
             # a whole country: the kept rows say how many units have each element (see reporting_units)
             counts = aggregates.reporting_units(sorted(wanted), period, unit, chosen)
             reported = {code: max((counts.get(el, 0) for el in els), default=0) for code, els in figures.items()}
         else:
+            with_sql, with_params = org_tree.contributors_sql(unit, day, chosen)
+            pe = [(sp.code,) for sp in analytics._stored_periods(period)]
             reported = _reported_exactly(with_sql, with_params, fe, ek, pe)
         for code in figures:
             expected = sum(per_kind.get(kind, 0) for kind in fig_kinds[code])
@@ -383,6 +382,18 @@ def build(unit: Unit, period: Period, structure: str = "period") -> Dashboard:
         chart_index,
         back_structure,
     )
+
+
+def kept_build(unit: Unit, period: Period, structure: str = "period") -> Dashboard:
+    """``build``, computed once per database snapshot (``core.snapshots``): a dashboard that many
+    readers open between two writes is computed for the first of them only."""
+    parts = (unit.pk, period.code, structure, get_language(), today())
+    return snapshots.kept("dashboard", parts, lambda: build(unit, period, structure))
+
+
+def kept_default_period(unit: Unit) -> Period:
+    """``default_period``, computed once per database snapshot and day."""
+    return snapshots.kept("dashboard-period", (unit.pk, today()), lambda: default_period(unit))
 
 
 def _float(value: Decimal | None) -> float | None:

@@ -307,7 +307,7 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
     unit = _unit_param(request, data.get("unit"))
     period: Period | None = None
     if "period" not in form.errors:
-        period = Period.parse(data["period"]) if data.get("period") else dash.default_period(unit)
+        period = Period.parse(data["period"]) if data.get("period") else dash.kept_default_period(unit)
     # today's units compare like with like across a reorganisation; closed units only have their own
     structure = data.get("structure") or ("current" if unit.is_open else "period")
     if structure == "current" and not unit.is_open:
@@ -315,7 +315,7 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
     board = None
     if period is not None:
         try:
-            board = dash.build(unit, period, structure)
+            board = dash.kept_build(unit, period, structure)
         except UserError as exc:
             messages.error(request, exc.message)
     datasets = [ds for ds in DataSet.objects.order_by("name")]
