@@ -182,10 +182,13 @@ def default_period(unit: Unit | None = None, day: dt.date | None = None) -> Peri
             mostly_in = bool(got and got.expected and got.enough)
         if not mostly_in:
             candidate = candidate.previous
+    # named elements let the (element, period, unit) key answer from its first entries; the
+    # period alone would scan the value table of a whole country
+    elements = list(DataElement.objects.values_list("pk", flat=True))
     for back in range(7):
         period = candidate.shift(-back)
         codes = [p.code for p in analytics._stored_periods(period)]
-        if DataValue.objects.filter(period__in=codes).exists():
+        if DataValue.objects.filter(element_id__in=elements, period__in=codes).exists():
             return period
     return candidate
 
