@@ -183,7 +183,7 @@ def _more_rows() -> list[Result]:
     steps: list[tuple[str, Callable[[], list[Any]]]] = [
         ("completeness", rows.completeness_rows),
         ("saves", lambda: rows.save_rows(user)),
-        ("dashboard page", lambda: [rows.page_row(user)]),
+        ("dashboard page", lambda: rows.page_rows(user)),
     ]
     if os.environ.get("BENCH_HTTP", "1") != "0":
         steps.append(("HTTP", lambda: rows.http_rows(user, os.environ["DATABASE_URL"],

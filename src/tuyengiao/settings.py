@@ -204,6 +204,18 @@ DASHBOARD_MIN_COVERAGE = int(os.environ.get("DASHBOARD_MIN_COVERAGE", "80"))
 # Up to this many units under a dashboard's unit, coverage counts distinct units over every value;
 # above it (a whole country), the kept aggregate rows give the count.
 DASHBOARD_EXACT_COVERAGE_UNITS = envint("DASHBOARD_EXACT_COVERAGE_UNITS", 5000)
+# Answers computed under one database snapshot (or one version of the tree) are kept in the cache
+# and served again until the data changes (``core.snapshots``); 0 computes every answer afresh.
+KEEP_ANSWERS = envbool("KEEP_ANSWERS", True)
+# Per process: a kept answer is found again by the same worker. Several app servers may share one
+# cache (e.g. Redis) by setting it here; correctness does not depend on it (the keys name the data).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "TIMEOUT": 300,
+        "OPTIONS": {"MAX_ENTRIES": 500},  # a national answer is about 160 KB: at most ~80 MB a worker
+    }
+}
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]

@@ -225,6 +225,11 @@ def test_an_analytics_answer_is_reused_until_the_data_changes(world: World, cata
         second = client.get("/api/analytics/", ask)
     assert second.content == first.content
     assert not any("reporting_aggregate" in q["sql"] or "reporting_datavalue" in q["sql"] for q in again.captured_queries)
+    from django.test import override_settings
+
+    with override_settings(KEEP_ANSWERS=False), CaptureQueriesContext(connection) as afresh:
+        assert client.get("/api/analytics/", ask).content == first.content
+    assert any("reporting_aggregate" in q["sql"] for q in afresh.captured_queries)
     # a save through any path is in the very next answer
     services.save_value(admin, catalogue.attendees, world.commune, "202402", "20", None)
     assert ["HT_LUOT_DV", "2024Q1", "T.X1", "120"] in client.get("/api/analytics/", ask).json()["rows"]
