@@ -577,15 +577,16 @@ def save_value(
     expected_version: int | None,
     comment: str | None = None,
     dataset: DataSet | None = None,
-) -> DataValue:
-    """Store one value through the same check and write as a whole data set."""
+) -> DataValue | None:
+    """Store one value through the same check and write as a whole data set; the stored row, or
+    ``None`` when the value was cleared."""
     period = Period.parse(period) if isinstance(period, str) else period
     entry = Entry(unit, period, element, raw, expected_version, comment, dataset=dataset)
     changes, errors = _check(user, [entry])
     if errors:
         raise errors[0][1]
     do_save_entries(user, changes)
-    return DataValue.objects.select_related("stored_by").get(element=element, unit=unit, period=period.code)
+    return DataValue.objects.select_related("stored_by").filter(element=element, unit=unit, period=period.code).first()
 
 
 @dataclass
