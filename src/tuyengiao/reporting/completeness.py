@@ -1,10 +1,16 @@
 """Completeness and timeliness: how many reports are due, sent, on time and approved under a unit.
 
-Counted in the database: the tree of the period's end (the materialised paths when it is today's,
-a recursive walk of the dated placements otherwise) tags every unit with the child of the asked
-unit it lies under, and one grouped statement counts the reports expected (units of
-the kinds that report the data set), sent, sent on time and approved per child. Python sees
-one row per child, never the tens of thousands of units below.
+On today's tree (PostgreSQL) the answer is read from what is kept: the reports sent, on time and
+approved below each unit (``report_counts``, moved with every status change) and the units of
+each kind below each unit (counted once per version of the tree). Python reads a row per child,
+never the tens of thousands of units below; the late units are found by walking in tree order
+or, when few are late, only under the units that miss a report below them.
+
+Otherwise (an earlier tree, a unit closed before the period's end, a due date changed since the
+reports were counted) it is counted on read: the tree of the period's end (the materialised paths
+when it is today's, a recursive walk of the dated placements otherwise) tags every unit with the
+child of the asked unit it lies under, and one grouped statement counts the reports expected
+(units of the kinds that report the data set), sent, sent on time and approved per child.
 """
 
 from __future__ import annotations
@@ -22,7 +28,8 @@ from tuyengiao.core.periods import Period
 from tuyengiao.org import tree as org_tree
 from tuyengiao.org.models import Unit, today
 
-from .models import DataSet, Status, Submission
+from . import report_counts
+from .models import DataSet, ReportCount, ReportCountBasis, Status, Submission
 
 
 @dataclass
@@ -75,11 +82,18 @@ def _reporting(dataset: DataSet) -> tuple[str, list[Any]]:
 def completeness(
     dataset: DataSet, unit: Unit, period: Period | str, late_shown: int = LATE_SHOWN
 ) -> CompletenessReport:
-    """Expected, submitted, on-time and approved reports under a unit (tree of the period end).
+    """Expected, submitted, on-time and approved reports under a unit (tree of the period end),
+    with the first ``late_shown`` late units by place in the tree (``late_count`` says how many)."""
+    period = dataset.period(period) if isinstance(period, str) else period
+    kept = _from_kept(dataset, unit, period, late_shown)
+    return kept if kept is not None else counted_on_read(dataset, unit, period, late_shown)
 
-    Three statements whatever the size: the counts per child, the children, the first
-    ``late_shown`` late units (``late_count`` says how many there are).
-    """
+
+def counted_on_read(
+    dataset: DataSet, unit: Unit, period: Period | str, late_shown: int = LATE_SHOWN
+) -> CompletenessReport:
+    """The same answer counted from the units and their reports: three statements whatever the
+    size (the counts per child, the children, the late units)."""
     period = dataset.period(period) if isinstance(period, str) else period
     day = min(period.end, unit.last_day())
     due = dataset.due_date(period)
@@ -134,7 +148,133 @@ def completeness(
         )
         late_count = root.expected - root.submitted
         late = list(late_qs.order_by("path")[:late_shown]) if late_count else []
+    return _report(dataset, period, root, children, late, due, late_count)
+
+
+def _report(dataset: DataSet, period: Period, root: Completeness, children: list[Completeness], late: list[Unit],
+            due: dt.date, late_count: int) -> CompletenessReport:
     from tuyengiao.core.text import vn_sorted
 
     return CompletenessReport(dataset, period, root, vn_sorted(children, key=lambda c: c.unit.name), late, due,
                               late_count)
+
+
+# --- from the kept counts ---------------------------------------------------------------------
+
+# Finding the late units in tree order reads about ``late_shown × expected / late`` units; below
+# this many it is done at once, above it the units missing a report below them are looked at first.
+_SCAN_AT_ONCE = 2000
+
+
+def _from_kept(dataset: DataSet, unit: Unit, period: Period, late_shown: int) -> CompletenessReport | None:
+    """The answer from the kept counts, or ``None`` when they do not describe this question."""
+    day = min(period.end, unit.last_day())
+    if connection.vendor != "postgresql" or not unit.is_open_on(day):
+        return None
+    version = report_counts.tree_version()
+    changed = report_counts.last_change(version)
+    if changed is not None and changed > day:
+        return None  # an earlier tree than today's: the paths and the tree summary do not describe it
+    moment = report_counts.cutoff(dataset, period)
+    basis = ReportCountBasis.objects.filter(dataset=dataset, period=period.code).values_list("cutoff", flat=True)
+    kept_cutoff = next(iter(basis), None)
+    if kept_cutoff is not None and kept_cutoff != moment:
+        return None  # the due date changed since the reports were counted
+    kinds = list(dataset.unit_kinds or [])
+    summary = report_counts.tree_summary(version)
+    kids = org_tree.children(unit, day)
+    ids = [unit.pk, *(k.pk for k in kids)]
+    below: dict[int, tuple[int, int, int]] = {}
+    rows = (
+        ReportCount.objects.filter(dataset=dataset, period=period.code, unit_id__in=ids, kind__in=kinds)
+        .values_list("unit_id", "sent", "on_time", "approved")
+    )
+    for unit_id, sent, on_time, approved in rows:
+        have = below.get(unit_id, (0, 0, 0))
+        below[unit_id] = (have[0] + sent, have[1] + on_time, have[2] + approved)
+    own = {
+        unit_id: report_counts.ReportState(status, submitted_at)
+        for unit_id, status, submitted_at in Submission.objects.filter(
+            dataset=dataset, period=period.code, unit_id__in=ids
+        ).values_list("unit_id", "status", "submitted_at")
+    }
+
+    def stats(node: Unit) -> Completeness:
+        reports = dataset.reports(node)
+        sent, on_time, approved = below.get(node.pk, (0, 0, 0))
+        result = Completeness(node, int(reports) + report_counts.expected_below(summary, node.pk, kinds),
+                              sent, on_time, approved)
+        if reports:
+            report = own.get(node.pk, report_counts.NOTHING)
+            counts = report.counts(moment)
+            result.submitted += counts[0]
+            result.on_time += counts[1]
+            result.approved += counts[2]
+            result.status = report.status or Status.DRAFT
+        return result
+
+    root = stats(unit)
+    children = []
+    for kid in kids:
+        child = stats(kid)
+        child.has_children = any(summary.below.get(kid.pk, {}).values())
+        children.append(child)
+    root.has_children = bool(children)
+    due = dataset.due_date(period)
+    late: list[Unit] = []
+    late_count = 0
+    if today() > due:
+        late_count = root.expected - root.submitted
+        if late_count:
+            late = _late_units(dataset, unit, period, day, kinds, summary, root, late_shown)
+    return _report(dataset, period, root, children, late, due, late_count)
+
+
+def _late_units(dataset: DataSet, unit: Unit, period: Period, day: dt.date, kinds: list[str],
+                summary: report_counts.TreeSummary, root: Completeness, late_shown: int) -> list[Unit]:
+    """The first ``late_shown`` units by path that report the data set and have not sent it.
+
+    Walking the asked unit's subtree in path order stops after ``late_shown`` of them, cheap when
+    many are late. When few are, only the children of the units with a report missing below them
+    (known from the kept counts) can be late: those are looked at instead.
+    """
+    late_count = root.expected - root.submitted
+    scan = late_shown * root.expected / late_count
+    candidates = f"u.{_q('path')} LIKE %s"
+    where_params: list[Any] = [unit.path + "%"]
+    if scan > _SCAN_AT_ONCE:
+        missing = _missing_below(dataset, unit, period, kinds, summary)
+        if sum(summary.children.get(pk, 0) for pk in missing) < scan:
+            candidates = f"(u.{_q('parent_id')} = ANY(%s) OR u.{_q('id')} = %s)"
+            where_params = [missing, unit.pk]
+    u, s = _q(Unit._meta.db_table), _q(Submission._meta.db_table)
+    sql = (
+        f"SELECT u.{_q('id')} FROM {u} u WHERE {candidates} AND u.{_q('kind')} = ANY(%s)"
+        f" AND u.{_q('valid_from')} <= %s AND (u.{_q('valid_to')} IS NULL OR u.{_q('valid_to')} > %s)"
+        f" AND NOT EXISTS (SELECT 1 FROM {s} s WHERE s.{_q('unit_id')} = u.{_q('id')}"
+        f" AND s.{_q('dataset_id')} = %s AND s.{_q('period')} = %s AND s.{_q('status')} IN (%s, %s))"
+        f" ORDER BY u.{_q('path')} LIMIT %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*where_params, kinds, day, day, dataset.pk, period.code, Status.SUBMITTED,
+                             Status.APPROVED, late_shown])
+        ids = [row[0] for row in cursor.fetchall()]
+    found = Unit.objects.in_bulk(ids)
+    return [found[pk] for pk in ids]
+
+
+def _missing_below(dataset: DataSet, unit: Unit, period: Period, kinds: list[str],
+                   summary: report_counts.TreeSummary) -> list[int]:
+    """The units (the asked one or below it) with fewer reports sent below them than expected."""
+    sent: dict[int, int] = {}
+    rows = ReportCount.objects.filter(dataset=dataset, period=period.code, kind__in=kinds).values_list(
+        "unit_id", "sent"
+    )
+    for unit_id, count in rows:
+        sent[unit_id] = sent.get(unit_id, 0) + count
+    return [pk for pk, path in summary.paths.items() if path.startswith(unit.path)
+            and report_counts.expected_below(summary, pk, kinds) > sent.get(pk, 0)]
+
+
+def _q(name: str) -> str:
+    return connection.ops.quote_name(name)
