@@ -176,28 +176,34 @@ def _from_kept(dataset: DataSet, unit: Unit, period: Period, late_shown: int) ->
     if changed is not None and changed > day:
         return None  # an earlier tree than today's: the paths and the tree summary do not describe it
     moment = report_counts.cutoff(dataset, period)
-    basis = ReportCountBasis.objects.filter(dataset=dataset, period=period.code).values_list("cutoff", flat=True)
-    kept_cutoff = next(iter(basis), None)
-    if kept_cutoff is not None and kept_cutoff != moment:
-        return None  # the due date changed since the reports were counted
-    kinds = list(dataset.unit_kinds or [])
-    summary = report_counts.tree_summary(version)
+    kinds = list(dataset.unit_kinds or []) or [""]
     kids = org_tree.children(unit, day)
     ids = [unit.pk, *(k.pk for k in kids)]
-    below: dict[int, tuple[int, int, int]] = {}
-    rows = (
-        ReportCount.objects.filter(dataset=dataset, period=period.code, unit_id__in=ids, kind__in=kinds)
-        .values_list("unit_id", "sent", "on_time", "approved")
+    # One round trip: the cutoff the counts were kept against, the counts below the unit and its
+    # children, and their own reports.
+    basis, counts, reports = (_q(m._meta.db_table) for m in (ReportCountBasis, ReportCount, Submission))
+    which = f"{_q('dataset_id')} = %s AND {_q('period')} = %s"
+    sql = (
+        f"SELECT 0, 0, 0, 0, 0, {_q('cutoff')}, '' FROM {basis} WHERE {which}"
+        f" UNION ALL SELECT 1, {_q('unit_id')}, SUM({_q('sent')}), SUM({_q('on_time')}), SUM({_q('approved')}),"
+        f" NULL, '' FROM {counts} WHERE {which} AND {_q('unit_id')} = ANY(%s) AND {_q('kind')} = ANY(%s)"
+        f" GROUP BY {_q('unit_id')}"
+        f" UNION ALL SELECT 2, {_q('unit_id')}, 0, 0, 0, {_q('submitted_at')}, {_q('status')} FROM {reports}"
+        f" WHERE {which} AND {_q('unit_id')} = ANY(%s)"
     )
-    for unit_id, sent, on_time, approved in rows:
-        have = below.get(unit_id, (0, 0, 0))
-        below[unit_id] = (have[0] + sent, have[1] + on_time, have[2] + approved)
-    own = {
-        unit_id: report_counts.ReportState(status, submitted_at)
-        for unit_id, status, submitted_at in Submission.objects.filter(
-            dataset=dataset, period=period.code, unit_id__in=ids
-        ).values_list("unit_id", "status", "submitted_at")
-    }
+    below: dict[int, tuple[int, int, int]] = {}
+    own: dict[int, report_counts.ReportState] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [dataset.pk, period.code, dataset.pk, period.code, ids, kinds, dataset.pk, period.code,
+                             ids])
+        for tag, unit_id, sent, on_time, approved, at, status in cursor.fetchall():
+            if tag == 0 and at != moment:
+                return None  # the due date changed since the reports were counted
+            if tag == 1:
+                below[unit_id] = (int(sent), int(on_time), int(approved))
+            elif tag == 2:
+                own[unit_id] = report_counts.ReportState(status, at)
+    summary = report_counts.tree_summary(version)
 
     def stats(node: Unit) -> Completeness:
         reports = dataset.reports(node)
@@ -245,33 +251,32 @@ def _late_units(dataset: DataSet, unit: Unit, period: Period, day: dt.date, kind
     if scan > _SCAN_AT_ONCE:
         missing = _missing_below(dataset, unit, period, kinds, summary)
         if sum(summary.children.get(pk, 0) for pk in missing) < scan:
-            candidates = f"(u.{_q('parent_id')} = ANY(%s) OR u.{_q('id')} = %s)"
-            where_params = [missing, unit.pk]
+            candidates = f"u.{_q('parent_id')} = ANY(%s)"
+            where_params = [missing]
     u, s = _q(Unit._meta.db_table), _q(Submission._meta.db_table)
     sql = (
-        f"SELECT u.{_q('id')} FROM {u} u WHERE {candidates} AND u.{_q('kind')} = ANY(%s)"
-        f" AND u.{_q('valid_from')} <= %s AND (u.{_q('valid_to')} IS NULL OR u.{_q('valid_to')} > %s)"
+        f"SELECT u.* FROM {u} u WHERE u.{_q('kind')} = ANY(%s) AND (u.{_q('id')} = %s OR {candidates}"
+        f" AND u.{_q('valid_from')} <= %s AND (u.{_q('valid_to')} IS NULL OR u.{_q('valid_to')} > %s))"
         f" AND NOT EXISTS (SELECT 1 FROM {s} s WHERE s.{_q('unit_id')} = u.{_q('id')}"
         f" AND s.{_q('dataset_id')} = %s AND s.{_q('period')} = %s AND s.{_q('status')} IN (%s, %s))"
         f" ORDER BY u.{_q('path')} LIMIT %s"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*where_params, kinds, day, day, dataset.pk, period.code, Status.SUBMITTED,
-                             Status.APPROVED, late_shown])
-        ids = [row[0] for row in cursor.fetchall()]
-    found = Unit.objects.in_bulk(ids)
-    return [found[pk] for pk in ids]
+    # the asked unit counts whether or not it is open, as on read
+    params = [kinds, unit.pk, *where_params, day, day, dataset.pk, period.code, Status.SUBMITTED, Status.APPROVED,
+              late_shown]
+    return list(Unit.objects.raw(sql, params))
 
 
 def _missing_below(dataset: DataSet, unit: Unit, period: Period, kinds: list[str],
                    summary: report_counts.TreeSummary) -> list[int]:
     """The units (the asked one or below it) with fewer reports sent below them than expected."""
-    sent: dict[int, int] = {}
-    rows = ReportCount.objects.filter(dataset=dataset, period=period.code, kind__in=kinds).values_list(
-        "unit_id", "sent"
-    )
-    for unit_id, count in rows:
-        sent[unit_id] = sent.get(unit_id, 0) + count
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {_q('unit_id')}, SUM({_q('sent')}) FROM {_q(ReportCount._meta.db_table)} WHERE"
+            f" {_q('dataset_id')} = %s AND {_q('period')} = %s AND {_q('kind')} = ANY(%s) GROUP BY {_q('unit_id')}",
+            [dataset.pk, period.code, kinds],
+        )
+        sent = {unit_id: int(count) for unit_id, count in cursor.fetchall()}
     return [pk for pk, path in summary.paths.items() if path.startswith(unit.path)
             and report_counts.expected_below(summary, pk, kinds) > sent.get(pk, 0)]
 

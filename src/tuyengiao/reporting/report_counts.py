@@ -332,6 +332,12 @@ def tree_summary(version: tuple[Any, ...]) -> TreeSummary:
     return summary
 
 
+def forget_trees() -> None:
+    """Drop the summaries counted so far (the next question counts its tree again)."""
+    with _summary_lock:
+        _summaries.clear()
+
+
 def expected_below(summary: TreeSummary, unit_id: int, kinds: Iterable[str]) -> int:
     counts = summary.below.get(unit_id, {})
     return sum(counts.get(kind, 0) for kind in kinds)
