@@ -160,3 +160,31 @@ def test_an_earlier_tree_is_counted_on_read(world: World, catalogue: Catalogue) 
     assert answer == completeness.counted_on_read(catalogue.monthly, world.district, PAST)
     assert (answer.root.expected, answer.root.submitted) == (3, 1)
     assert report_counts.check() == []
+
+
+@pytest.mark.parametrize("at_once", [True, False])
+def test_late_units_bunched_at_the_end_are_found_in_tree_order(
+    world: World, catalogue: Catalogue, monkeypatch: pytest.MonkeyPatch, at_once: bool
+) -> None:
+    from tuyengiao.org.services import create_unit
+
+    cells = DataSet.objects.get(code="BC_CHI_BO")
+    made = [create_unit(code=f"T.X1.N{n:02d}", name=f"Chi bộ {n}", kind=UnitKind.CELL, parent=world.commune,
+                        valid_from=dt.date(2020, 1, 1)) for n in range(40)]
+    everyone = sorted([*Unit.objects.filter(kind=UnitKind.CELL, valid_to__isnull=True)], key=lambda u: u.path)
+    assert len(everyone) == len(made) + 3
+    for unit in everyone[:-4]:  # all but the last four in tree order sent, after the due date
+        Submission.objects.create(dataset=cells, unit=unit, period=PAST, status=Status.SUBMITTED,
+                                  submitted_at=dt.datetime(2024, 5, 1, tzinfo=dt.UTC))
+    report_counts.rebuild()
+    # the first guess of how far to read in tree order is too short, and is read further
+    monkeypatch.setattr(completeness, "_SCAN_SLACK", 0)
+    monkeypatch.setattr(completeness, "_SCAN_AT_ONCE", 10**9 if at_once else 0)
+    period = cells.period(PAST)
+    for unit in (world.province, world.commune):
+        for shown in (1, 3, 200):
+            fast = completeness._from_kept(cells, unit, period, shown)
+            assert fast is not None
+            assert fast == completeness.counted_on_read(cells, unit, period, shown)
+            late = [u.pk for u in everyone[-4:] if u.path.startswith(unit.path)]
+            assert [u.pk for u in fast.late] == late[:shown] and fast.late_count == len(late)

@@ -30,6 +30,7 @@ from tuyengiao.org.models import Unit, today
 
 from . import report_counts
 from .models import DataSet, ReportCount, ReportCountBasis, Status, Submission
+from .report_counts import SENT
 
 
 @dataclass
@@ -164,6 +165,7 @@ def _report(dataset: DataSet, period: Period, root: Completeness, children: list
 # Finding the late units in tree order reads about ``late_shown × expected / late`` units; below
 # this many it is done at once, above it the units missing a report below them are looked at first.
 _SCAN_AT_ONCE = 2000
+_SCAN_SLACK = 50  # read this many more than the estimate, which assumes late units spread evenly
 
 
 def _from_kept(dataset: DataSet, unit: Unit, period: Period, late_shown: int) -> CompletenessReport | None:
@@ -240,31 +242,84 @@ def _late_units(dataset: DataSet, unit: Unit, period: Period, day: dt.date, kind
                 summary: report_counts.TreeSummary, root: Completeness, late_shown: int) -> list[Unit]:
     """The first ``late_shown`` units by path that report the data set and have not sent it.
 
-    Walking the asked unit's subtree in path order stops after ``late_shown`` of them, cheap when
-    many are late. When few are, only the children of the units with a report missing below them
-    (known from the kept counts) can be late: those are looked at instead.
+    The asked unit comes first when it is late (its path begins every other). Below it, when many
+    are late, the first units in path order are read (about ``late_shown × expected / late`` of
+    them, more if that was too few) and those without a report kept; when few are, only the
+    children of the units with a report missing below them (known from the kept counts) can be
+    late, and those are looked at instead.
     """
-    late_count = root.expected - root.submitted
-    scan = late_shown * root.expected / late_count
-    candidates = f"u.{_q('path')} LIKE %s"
-    where_params: list[Any] = [unit.path + "%"]
+    first = [unit] if dataset.reports(unit) and root.status not in SENT else []
+    need = late_shown - len(first)
+    late_below = root.expected - root.submitted - len(first)
+    if need <= 0 or late_below <= 0:
+        return first[:late_shown]
+    expected_below = report_counts.expected_below(summary, unit.pk, kinds)
+    scan = int(need * expected_below / late_below * 1.5) + _SCAN_SLACK
+    u = _q(Unit._meta.db_table)
     if scan > _SCAN_AT_ONCE:
         missing = _missing_below(dataset, unit, period, kinds, summary)
         if sum(summary.children.get(pk, 0) for pk in missing) < scan:
-            candidates = f"u.{_q('parent_id')} = ANY(%s)"
-            where_params = [missing]
-    u, s = _q(Unit._meta.db_table), _q(Submission._meta.db_table)
+            unsent, unsent_params = _unsent("u", dataset, period)
+            sql = (
+                f"SELECT u.* FROM {u} u WHERE u.{_q('parent_id')} = ANY(%s) AND u.{_q('kind')} = ANY(%s)"
+                f" AND {_open('u')} AND {unsent} ORDER BY u.{_q('path')} LIMIT %s"
+            )
+            return first + list(Unit.objects.raw(sql, [missing, kinds, day, day, *unsent_params, need]))
+    prefix, prefix_params = _path_prefix("u", unit)
+    unsent, unsent_params = _unsent("c", dataset, period)
+    while True:
+        # The first ``scan`` reporting units below in path order, read in order from the path index
+        # and each looked up in the reports: the late among them are the first late of all.
+        sql = (
+            f"SELECT c.* FROM (SELECT u.* FROM {u} u WHERE {prefix} AND u.{_q('depth')} > %s"
+            f" AND u.{_q('kind')} = ANY(%s) AND {_open('u')} ORDER BY u.{_q('path')} LIMIT %s) c"
+            f" WHERE {unsent} ORDER BY c.{_q('path')} LIMIT %s"
+        )
+        found = list(Unit.objects.raw(sql, [*prefix_params, unit.depth, kinds, day, day, scan, *unsent_params,
+                                            need]))
+        if len(found) >= need or scan >= expected_below:
+            return first + found
+        scan *= 4
+
+
+def _open(alias: str) -> str:
+    """Open on the date given twice."""
+    return f"{alias}.{_q('valid_from')} <= %s AND ({alias}.{_q('valid_to')} IS NULL OR {alias}.{_q('valid_to')} > %s)"
+
+
+def _unsent(alias: str, dataset: DataSet, period: Period) -> tuple[str, list[Any]]:
+    """The unit has not sent its report: one lookup by key per unit (a join would read every
+    report of the period)."""
+    s = _q(Submission._meta.db_table)
     sql = (
-        f"SELECT u.* FROM {u} u WHERE u.{_q('kind')} = ANY(%s) AND (u.{_q('id')} = %s OR {candidates}"
-        f" AND u.{_q('valid_from')} <= %s AND (u.{_q('valid_to')} IS NULL OR u.{_q('valid_to')} > %s))"
-        f" AND NOT EXISTS (SELECT 1 FROM {s} s WHERE s.{_q('unit_id')} = u.{_q('id')}"
-        f" AND s.{_q('dataset_id')} = %s AND s.{_q('period')} = %s AND s.{_q('status')} IN (%s, %s))"
-        f" ORDER BY u.{_q('path')} LIMIT %s"
+        f"COALESCE((SELECT s.{_q('status')} FROM {s} s WHERE s.{_q('dataset_id')} = %s"
+        f" AND s.{_q('unit_id')} = {alias}.{_q('id')} AND s.{_q('period')} = %s), '') NOT IN (%s, %s)"
     )
-    # the asked unit counts whether or not it is open, as on read
-    params = [kinds, unit.pk, *where_params, day, day, dataset.pk, period.code, Status.SUBMITTED, Status.APPROVED,
-              late_shown]
-    return list(Unit.objects.raw(sql, params))
+    return sql, [dataset.pk, period.code, Status.SUBMITTED, Status.APPROVED]
+
+
+_bytewise: dict[tuple[str, Any], bool] = {}
+
+
+def _path_prefix(alias: str, unit: Unit) -> tuple[str, list[Any]]:
+    """The units whose path begins with the unit's. Where paths sort byte by byte (a C collation)
+    the same units are a range of the path index, which it then reads in order from the start."""
+    path = f"{alias}.{_q('path')}"
+    key = (connection.alias, connection.settings_dict.get("NAME"))
+    if key not in _bytewise:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT COALESCE((SELECT collation_name FROM information_schema.columns WHERE table_name = %s"
+                " AND column_name = 'path' AND table_schema = current_schema()),"
+                " (SELECT datcollate FROM pg_database WHERE datname = current_database()))",
+                [Unit._meta.db_table],
+            )
+            name = str(cursor.fetchone()[0] or "")
+        _bytewise[key] = name.upper() in ("C", "POSIX") or name.upper().startswith("C.")
+    if _bytewise[key] and unit.path.endswith("/"):
+        upper = unit.path[:-1] + chr(ord("/") + 1)
+        return f"{path} LIKE %s AND {path} >= %s AND {path} < %s", [unit.path + "%", unit.path, upper]
+    return f"{path} LIKE %s", [unit.path + "%"]
 
 
 def _missing_below(dataset: DataSet, unit: Unit, period: Period, kinds: list[str],
