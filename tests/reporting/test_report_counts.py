@@ -125,8 +125,8 @@ def test_counts_move_with_each_step_and_a_recount_finds_drift(world: World, cata
     # a report written past the approval steps is not counted until a rebuild
     Submission.objects.create(dataset=catalogue.monthly, unit=world.other_commune, period=code,
                               status=Status.SUBMITTED, submitted_at=sub.submitted_at)
-    assert [(m.unit_id, m.stored, m.expected) for m in report_counts.check()] == [
-        (world.province.pk, (1, 1, 1), (2, 2, 1)), (world.district.pk, (1, 1, 1), (2, 2, 1))]
+    assert sorted((m.unit_id, m.stored, m.expected) for m in report_counts.check()) == sorted([
+        (world.province.pk, (1, 1, 1), (2, 2, 1)), (world.district.pk, (1, 1, 1), (2, 2, 1))])
     assert report_counts.rebuild() == 2
     assert report_counts.check() == []
     assert completeness.completeness(catalogue.monthly, world.district, code).root.submitted == 2
