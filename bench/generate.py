@@ -549,6 +549,10 @@ def generate(scale_name: str) -> None:
                     catalogue()
                 with transaction.atomic():
                     load_values(progress)
+                    from tuyengiao.reporting import report_counts
+
+                    progress.step("báo cáo đã gửi theo từng đơn vị cấp trên")
+                    progress.done(f"{_vn(report_counts.rebuild())} dòng")  # the reports were written by COPY
                 with transaction.atomic():
                     load_campaigns(progress)
         progress.step("VACUUM ANALYZE")

@@ -54,7 +54,8 @@ def completeness_rows() -> list[tuple[str, list[float], float | None, float | No
     from django.db import connection
 
     from tuyengiao.org.models import Unit
-    from tuyengiao.reporting.completeness import completeness
+    from tuyengiao.reporting import report_counts
+    from tuyengiao.reporting.completeness import completeness, counted_on_read
     from tuyengiao.reporting.models import DataSet
 
     monthly = DataSet.objects.get(code="BC_THANG")
@@ -80,11 +81,21 @@ def completeness_rows() -> list[tuple[str, list[float], float | None, float | No
                 cursor.fetchall()
 
         times = _ms(lambda unit=unit: completeness(monthly, unit, month))
-        rows.append((
-            f"completeness of one month, {report.root.expected:,} reporting units under {unit.code}, per {label}"
-            f" ({len(report.children)})".replace(",", "."),
-            times, statistics.median(_ms(sql)), None, "–",
-        ))
+        name = (f"completeness of one month, {report.root.expected:,} reporting units under {unit.code}, per {label}"
+                f" ({len(report.children)})").replace(",", ".")
+        same = "yes" if report == counted_on_read(monthly, unit, month) else "NO"
+        rows.append((name, times, statistics.median(_ms(sql)), None, same))
+        # the reference: the same answer counted from the units and their reports on every read
+        rows.append((f"{name}, counted on read", _ms(lambda unit=unit: counted_on_read(monthly, unit, month)),
+                     None, None, "–"))
+
+    def afresh() -> None:
+        """The first answer after the tree changed: the units expected under each unit counted again."""
+        report_counts.forget_trees()
+        completeness(monthly, top, month)
+
+    rows.append((f"completeness under {top.code}, the first time after the tree changed", _ms(afresh), None, None,
+                 "–"))
     return rows
 
 

@@ -22,7 +22,7 @@ from django.utils import timezone
 from tuyengiao.core.periods import Period, PeriodType
 from tuyengiao.org.choices import UnitKind
 from tuyengiao.org.models import Unit, UnitPlacement
-from tuyengiao.reporting import aggregates
+from tuyengiao.reporting import aggregates, report_counts
 from tuyengiao.reporting.models import (
     DataElement,
     DataSet,
@@ -417,6 +417,7 @@ def load(stdout: Any) -> None:
             return
         count, subs = figures(monthly, half)
         rows = aggregates.rebuild()  # the figures were written in bulk, past the write path
+        report_counts.rebuild()  # so were the reports
     stdout.write(
         f"  báo cáo: {len(ELEMENTS)} chỉ tiêu, {len(INDICATORS)} chỉ số, {count} giá trị, {subs} báo cáo,"
         f" {rows} dòng tổng hợp"

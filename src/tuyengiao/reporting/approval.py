@@ -25,6 +25,7 @@ from tuyengiao.org.access import Scope
 from tuyengiao.org.choices import Action
 from tuyengiao.org.models import Unit
 
+from . import report_counts
 from .models import DataSet, DataValue, Status, Submission
 from .validation import check_rules
 
@@ -78,6 +79,7 @@ def submit(user: AnyUser, dataset: DataSet, unit: Unit, period: Period | str) ->
             _("%(unit)s does not report “%(dataset)s”.") % {"unit": unit.name, "dataset": dataset.name}
         )
     sub = _locked_submission(dataset, unit, period)
+    before = report_counts.state(sub)
     if sub.status in (Status.SUBMITTED, Status.APPROVED):
         raise UserError(
             _("The report for %(period)s is already “%(status)s”.")
@@ -100,6 +102,7 @@ def submit(user: AnyUser, dataset: DataSet, unit: Unit, period: Period | str) ->
     sub.submitted_by = user  # type: ignore[assignment]
     sub.reason = ""
     sub.save()
+    report_counts.record(sub, before)
     return sub
 
 
@@ -107,6 +110,7 @@ def submit(user: AnyUser, dataset: DataSet, unit: Unit, period: Period | str) ->
 def withdraw(user: AnyUser, submission: Submission) -> Submission:
     """Take back a sent report before it is decided, to correct it; only whoever sent it may."""
     sub = Submission.objects.select_for_update().select_related("dataset", "unit").get(pk=submission.pk)
+    before = report_counts.state(sub)
     if sub.status != Status.SUBMITTED:
         raise UserError(
             _("Only a sent report can be withdrawn; this one is “%(status)s”.")
@@ -117,6 +121,7 @@ def withdraw(user: AnyUser, submission: Submission) -> Submission:
     sub.status = Status.DRAFT
     sub.reason = ""
     sub.save()
+    report_counts.record(sub, before)
     return sub
 
 
@@ -160,12 +165,14 @@ def _check_approve(user: AnyUser, sub: Submission) -> None:
 @transaction.atomic
 def approve(user: AnyUser, submission: Submission) -> Submission:
     sub = Submission.objects.select_for_update().select_related("dataset", "unit").get(pk=submission.pk)
+    before = report_counts.state(sub)
     _check_approve(user, sub)
     sub.status = Status.APPROVED
     sub.decided_at = timezone.now()
     sub.decided_by = user
     sub.reason = ""
     sub.save()
+    report_counts.record(sub, before)
     return sub
 
 
@@ -190,6 +197,7 @@ def approve_many(user: AnyUser, submissions: Iterable[Submission]) -> BulkResult
 def return_(user: AnyUser, submission: Submission, reason: str) -> Submission:
     """Send a submitted report back to the unit with a reason it can act on."""
     sub = Submission.objects.select_for_update().select_related("dataset", "unit").get(pk=submission.pk)
+    before = report_counts.state(sub)
     _check_approver(user, sub)
     reason = (reason or "").strip()
     if not reason:
@@ -204,6 +212,7 @@ def return_(user: AnyUser, submission: Submission, reason: str) -> Submission:
     sub.decided_at = timezone.now()
     sub.decided_by = user
     sub.save()
+    report_counts.record(sub, before)
     return sub
 
 
@@ -211,6 +220,7 @@ def return_(user: AnyUser, submission: Submission, reason: str) -> Submission:
 def unlock(user: AnyUser, submission: Submission, reason: str = "") -> Submission:
     """Reopen an approved report for correction (the parent's approval must be undone first)."""
     sub = Submission.objects.select_for_update().select_related("dataset", "unit").get(pk=submission.pk)
+    before = report_counts.state(sub)
     _check_approver(user, sub)
     if sub.status != Status.APPROVED:
         raise UserError(_("Only an approved report can be unlocked."))
@@ -229,6 +239,7 @@ def unlock(user: AnyUser, submission: Submission, reason: str = "") -> Submissio
     sub.decided_at = timezone.now()
     sub.decided_by = user
     sub.save()
+    report_counts.record(sub, before)
     return sub
 
 

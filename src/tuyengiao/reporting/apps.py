@@ -14,11 +14,12 @@ class ReportingConfig(AppConfig):
         from tuyengiao.org.audit import CodedRecords, register_coded
         from tuyengiao.org.signals import tree_changed
 
-        from . import aggregates, audit_names, derived, models
+        from . import aggregates, audit_names, derived, models, report_counts
 
         providers.on_records_changed(derived.changed)  # kept figures are refreshed by reporting
 
         tree_changed.connect(aggregates.on_tree_changed, dispatch_uid="reporting.aggregates")
+        tree_changed.connect(report_counts.on_tree_changed, dispatch_uid="reporting.report_counts")
         from .review import register_section
 
         register_section()  # its part of the review reports

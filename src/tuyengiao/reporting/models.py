@@ -479,3 +479,49 @@ class Aggregate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.structure} {self.period} {self.pk}"
+
+
+class ReportCount(models.Model):
+    """Reports of the units of one kind strictly below a unit on the tree of the period's end:
+    sent, sent on time, approved. Kept exact by ``reporting.report_counts``, written only there."""
+
+    pk = models.CompositePrimaryKey("dataset", "period", "unit", "kind")
+    dataset = models.ForeignKey(
+        DataSet, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
+    period = models.CharField(max_length=8)
+    unit = models.ForeignKey(Unit, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+")
+    kind = models.CharField(max_length=20)
+    sent = models.IntegerField()
+    on_time = models.IntegerField()
+    approved = models.IntegerField()
+
+    objects: models.Manager[ReportCount] = models.Manager()
+
+    class Meta:
+        verbose_name = _("report count")
+        verbose_name_plural = _("report counts")
+
+    def __str__(self) -> str:
+        return f"{self.period} {self.pk}"
+
+
+class ReportCountBasis(models.Model):
+    """The on-time cutoff the ``ReportCount`` rows of a data set and period were counted against
+    (a changed due date makes completeness count on read until they are rebuilt)."""
+
+    pk = models.CompositePrimaryKey("dataset", "period")
+    dataset = models.ForeignKey(
+        DataSet, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
+    period = models.CharField(max_length=8)
+    cutoff = models.DateTimeField()
+
+    objects: models.Manager[ReportCountBasis] = models.Manager()
+
+    class Meta:
+        verbose_name = _("report count basis")
+        verbose_name_plural = _("report count bases")
+
+    def __str__(self) -> str:
+        return f"{self.period} {self.pk}"

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from tuyengiao.reporting import aggregates
+from tuyengiao.reporting import aggregates, report_counts
 
 # About how many steps a recomputation reports (one per statement that matters).
 _STEPS = 26
@@ -64,7 +64,15 @@ class Command(BaseCommand):
             for code, written in kept.keep_all(first, last).items():
                 self.stdout.write(f"{code}: {written} values")
         if check:
+            counts = report_counts.check(limit=limit, progress=bar)
+            for c in counts:
+                self.stdout.write(f"reports dataset={c.dataset_id} unit={c.unit_id} kind={c.kind} period={c.period}:"
+                                  f" stored={c.stored} expected={c.expected}")
             mismatches = aggregates.check(limit=limit, progress=bar)
+            if counts and not mismatches:
+                bar.finish(f"{len(counts)} report count rows differ")
+                raise CommandError("The report counts differ from a recomputation: run rebuild_aggregates.",
+                                   returncode=1)
             if mismatches:
                 bar.finish(f"{len(mismatches)} rows differ")
                 for m in mismatches:
@@ -77,7 +85,8 @@ class Command(BaseCommand):
             bar.finish("the aggregate rows equal a recomputation")
             return
         rows = aggregates.rebuild(progress=bar)
-        bar.finish(f"{rows} aggregate rows written")
+        counted = report_counts.rebuild(progress=bar)
+        bar.finish(f"{rows} aggregate rows and {counted} report count rows written")
 
 
 class _Null:
