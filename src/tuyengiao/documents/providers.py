@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal
 
 from django.db.models import Count
 
 from tuyengiao.core.periods import Period
-from tuyengiao.core.providers import DerivedElement, register
+from tuyengiao.core.providers import Dependency, DerivedElement, Locate, depends_on, register
 
 from .choices import DocumentKind
 from .models import Document
@@ -48,3 +49,18 @@ ORIENTATION_ISSUED = register(
         description="Văn bản định hướng tuyên truyền có ngày ban hành trong kỳ, tính cho đơn vị đăng ký.",
     )
 )
+
+
+def _registered(kind: str) -> Locate:
+    def locate(document: Document) -> list[tuple[int, dt.date]]:
+        """A document of the kind counts for the unit that registered it, in the month it was issued."""
+        if document.kind != kind or not document.unit_id or not document.issued_on:
+            return []
+        return [(document.unit_id, document.issued_on)]
+
+    return locate
+
+
+# Kept as values, refreshed when a document is registered, edited or removed.
+for _element, _kind in ((GUIDANCE_ISSUED, DocumentKind.GUIDANCE), (ORIENTATION_ISSUED, DocumentKind.ORIENTATION)):
+    depends_on(_element.code, Dependency("documents.Document", _registered(_kind)))

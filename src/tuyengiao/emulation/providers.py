@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
 from tuyengiao.core.periods import Period
-from tuyengiao.core.providers import Compute, DerivedElement, per_unit, register
+from tuyengiao.core.providers import Compute, Dependency, DerivedElement, Locate, depends_on, per_unit, register
 
 from .models import (
     Commendation,
@@ -149,3 +150,52 @@ PRIZES = {
                     "Giải của các cuộc thi công bố kết quả trong kỳ.", work_field="outreach")
     for grade, code in GRADE_CODES.items()
 }
+
+
+# --- kept as values ----------------------------------------------------------------------------
+# A record counts for its unit in the month of its date; the parts of a contest (entries, prizes)
+# for the contest's organising unit in the month its results were published.
+
+Places = list[tuple[int, Any]]
+
+
+def _dated(date_field: str, **where: str) -> Locate:
+    def locate(record: Any) -> Places:
+        day = getattr(record, date_field)
+        if not record.unit_id or day is None or any(getattr(record, k) != v for k, v in where.items()):
+            return []
+        return [(record.unit_id, day)]
+
+    return locate
+
+
+def _published_contest(contest: Contest) -> Places:
+    """Where a contest counts: its organising unit, the local day its results were published."""
+    return [(contest.unit_id, contest.published_at)] if contest.unit_id and contest.published_at else []
+
+
+def _contest_part(**where: str) -> Locate:
+    def locate(part: Entry | Prize) -> Places:
+        if any(getattr(part, k) != v for k, v in where.items()):
+            return []
+        contest = Contest.objects.filter(pk=part.contest_id).only("unit_id", "published_at").first()
+        return _published_contest(contest) if contest is not None else []
+
+    return locate
+
+
+depends_on(NEW_MODELS.code, Dependency("emulation.PracticeModel", _dated("started_on")))
+for _field, _kept in MODELS_BY_FIELD.items():
+    depends_on(_kept.code, Dependency("emulation.PracticeModel", _dated("started_on", field=_field)))
+depends_on(EXEMPLARS.code, Dependency("emulation.Exemplar", _dated("honoured_on")))
+depends_on(COMMENDATIONS.code, Dependency("emulation.Commendation", _dated("awarded_on")))
+for _form, _kept in BY_FORM.items():
+    depends_on(_kept.code, Dependency("emulation.Commendation", _dated("awarded_on", form=_form)))
+for _issuer, _kept in BY_ISSUER.items():
+    depends_on(_kept.code, Dependency("emulation.Commendation", _dated("awarded_on", issuer=_issuer)))
+depends_on(CONTESTS.code, Dependency("emulation.Contest", _published_contest))
+depends_on(ENTRIES.code, Dependency("emulation.Contest", _published_contest),
+           Dependency("emulation.Entry", _contest_part()))
+for _grade, _kept in PRIZES.items():
+    depends_on(_kept.code, Dependency("emulation.Contest", _published_contest),
+               Dependency("emulation.Prize", _contest_part(grade=_grade)))

@@ -11,14 +11,16 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from tuyengiao.core.periods import Period
-from tuyengiao.core.providers import DerivedElement, per_unit, register
+from tuyengiao.core.providers import Dependency, DerivedElement, Locate, depends_on, per_unit, register
 
-from .models import Attempt, Attendance, Commitment, Member, MemberStatus, Presence, Reading
+from .models import Attempt, Attendance, Commitment, Meeting, Member, MemberStatus, Presence, Reading
 
 
 def _span(period: Period) -> tuple[dt.datetime, dt.datetime]:
@@ -132,3 +134,72 @@ RATES = [
     ("ST_LTB_DANG_KY", "ST_DV_HO_SO"),
     ("ST_LTB_HOAN_THANH", "ST_LTB_DANG_KY"),
 ]
+
+
+# --- kept as values ----------------------------------------------------------------------------
+# Readings and quiz attempts count for the member's cell today, in the local month they were
+# finished or submitted: a member who moves takes them along. Attendance counts for the meeting's
+# cell in the month of the meeting. The other figures are stocks or maxima: computed on read.
+
+Places = list[tuple[int, Any]]
+
+
+def _cell_of(member_id: int) -> int | None:
+    return Member.objects.filter(pk=member_id).values_list("unit_id", flat=True).first()
+
+
+def _reading_place(reading: Reading) -> Places:
+    unit_id = _cell_of(reading.member_id) if reading.finished_at else None
+    return [(unit_id, reading.finished_at)] if unit_id else []
+
+
+def _attempt_place(only_passed: bool) -> Locate:
+    def locate(attempt: Attempt) -> Places:
+        if attempt.submitted_at is None or (only_passed and not attempt.passed):
+            return []
+        unit_id = _cell_of(attempt.member_id)
+        return [(unit_id, attempt.submitted_at)] if unit_id else []
+
+    return locate
+
+
+def _member_places(model: type[Reading] | type[Attempt], field: str, **where: Any) -> Locate:
+    def locate(member: Member) -> Places:
+        """Every month a member's records count in, for the member's cell."""
+        rows = model.objects.filter(member_id=member.pk, **{f"{field}__isnull": False}, **where)
+        months = rows.annotate(month=TruncMonth(field)).values_list("month", flat=True).distinct()
+        return [(member.unit_id, month) for month in months] if member.unit_id else []
+
+    return locate
+
+
+def _attendance_place(only_present: bool) -> Locate:
+    def locate(attendance: Attendance) -> Places:
+        if attendance.presence == "" or (only_present and attendance.presence != Presence.PRESENT):
+            return []
+        meeting = Meeting.objects.filter(pk=attendance.meeting_id).only("unit_id", "start").first()
+        return [(meeting.unit_id, meeting.start)] if meeting is not None else []
+
+    return locate
+
+
+def _meeting_place(only_present: bool) -> Locate:
+    def locate(meeting: Meeting) -> Places:
+        """A meeting moved to another day or cell takes its recorded attendance along."""
+        marked = Attendance.objects.filter(meeting_id=meeting.pk)
+        marked = marked.filter(presence=Presence.PRESENT) if only_present else marked.exclude(presence="")
+        return [(meeting.unit_id, meeting.start)] if meeting.unit_id and marked.exists() else []
+
+    return locate
+
+
+depends_on(FINISHED.code, Dependency("handbook.Reading", _reading_place),
+           Dependency("handbook.Member", _member_places(Reading, "finished_at")))
+depends_on(ATTEMPTS.code, Dependency("handbook.Attempt", _attempt_place(only_passed=False)),
+           Dependency("handbook.Member", _member_places(Attempt, "submitted_at")))
+depends_on(PASSED.code, Dependency("handbook.Attempt", _attempt_place(only_passed=True)),
+           Dependency("handbook.Member", _member_places(Attempt, "submitted_at", passed=True)))
+depends_on(RECORDED.code, Dependency("handbook.Attendance", _attendance_place(only_present=False)),
+           Dependency("handbook.Meeting", _meeting_place(only_present=False)))
+depends_on(PRESENT.code, Dependency("handbook.Attendance", _attendance_place(only_present=True)),
+           Dependency("handbook.Meeting", _meeting_place(only_present=True)))

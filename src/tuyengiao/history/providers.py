@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Count, Q
 
 from tuyengiao.core.periods import Period
-from tuyengiao.core.providers import DerivedElement, per_unit, register
+from tuyengiao.core.providers import Dependency, DerivedElement, Locate, depends_on, per_unit, register
 
 from .models import HistoryWork
 
@@ -43,3 +44,18 @@ APPRAISED = register(DerivedElement(
 PUBLISHED = register(DerivedElement(
     code="LSD_XUAT_BAN", name="Số công trình lịch sử đảng bộ được xuất bản", compute=published, aggregation="sum",
     value_type="integer", work_field="history", description="Công trình xuất bản trong kỳ."))
+
+
+
+def _on(field: str) -> Locate:
+    def locate(work: HistoryWork) -> list[tuple[int, Any]]:
+        """A work counts for its compiling unit in the month it was appraised or published."""
+        day = getattr(work, field)
+        return [(work.unit_id, day)] if work.unit_id and day else []
+
+    return locate
+
+
+# Kept as values, refreshed when a work changes (works in hand are a stock: computed on read).
+depends_on(APPRAISED.code, Dependency("history.HistoryWork", _on("appraised_on")))
+depends_on(PUBLISHED.code, Dependency("history.HistoryWork", _on("published_on")))

@@ -9,11 +9,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Count, QuerySet, Sum
 
 from tuyengiao.core.periods import Period
-from tuyengiao.core.providers import DerivedElement, per_unit, register
+from tuyengiao.core.providers import Dependency, DerivedElement, depends_on, per_unit, register
 
 from .models import Inspection, InspectionStatus, Recommendation
 from .services import overdue_q
@@ -68,3 +69,23 @@ OVERDUE = register(DerivedElement(
     aggregation="last", work_field="ideology",
     description="Kiến nghị đến hết kỳ đã quá hạn mà chưa hoàn thành, tính cho đơn vị chịu trách nhiệm.",
 ))
+
+
+
+def _planned_for(inspection: Inspection) -> list[tuple[int, Any]]:
+    """An inspection counts as planned for the inspecting unit in the month it was planned for."""
+    return [(inspection.unit_id, inspection.planned_on)] if inspection.unit_id and inspection.planned_on else []
+
+
+def _held_until(inspection: Inspection) -> list[tuple[int, Any]]:
+    """A held inspection counts for the inspecting unit in the month it ended."""
+    if inspection.status != InspectionStatus.HELD or not inspection.unit_id or not inspection.held_to:
+        return []
+    return [(inspection.unit_id, inspection.held_to)]
+
+
+# Kept as values, refreshed when an inspection changes (overdue recommendations are a stock that
+# grows with today's date: computed on read).
+depends_on(PLANNED.code, Dependency("inspections.Inspection", _planned_for))
+for _element in (HELD, CADRES, ORGANISATIONS):
+    depends_on(_element.code, Dependency("inspections.Inspection", _held_until))

@@ -7,11 +7,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Count, Sum
+from django.db.models.signals import m2m_changed, post_save, pre_delete
 
 from tuyengiao.core.periods import Period
-from tuyengiao.core.providers import DerivedElement, per_unit, register
+from tuyengiao.core.providers import Dependency, DerivedElement, Locate, depends_on, per_unit, register
 
 from .models import (
     Briefing,
@@ -89,3 +91,86 @@ ELEMENTS = [
 for _code, _name, _compute, _aggregation, _description in ELEMENTS:
     register(DerivedElement(code=_code, name=_name, compute=_compute, aggregation=_aggregation,
                             value_type="integer", work_field="outreach", description=_description))
+
+
+# --- kept as values ----------------------------------------------------------------------------
+# A record counts for its unit in the month of its date; a reporter's turn at a briefing (a link
+# between the two) where the briefing counts.
+
+Places = list[tuple[int, Any]]
+Link = Briefing.reporters.through
+
+
+def _dated(field: str, kinds: Iterable[str] | None = None) -> Locate:
+    wanted = None if kinds is None else set(kinds)
+
+    def locate(record: Any) -> Places:
+        day = getattr(record, field)
+        if not record.unit_id or day is None or (wanted is not None and record.kind not in wanted):
+            return []
+        return [(record.unit_id, day)]
+
+    return locate
+
+
+def _link(link: Any) -> Places:
+    briefing = Briefing.objects.filter(pk=link.briefing_id).only("unit_id", "held_on").first()
+    return [(briefing.unit_id, briefing.held_on)] if briefing is not None else []
+
+
+def _briefing_dependency(kind: str | None = None) -> Dependency:
+    return Dependency("outreach.Briefing", _dated("held_on", None if kind is None else [kind]))
+
+
+def _publication_dependency(kinds: Iterable[str] | None = None) -> Dependency:
+    return Dependency("outreach.Publication", _dated("published_on", kinds))
+
+
+def _guidance_dependency(kind: str) -> Dependency:
+    return Dependency("outreach.PressGuidance", _dated("issued_on", [kind]))
+
+
+KEPT: dict[str, tuple[Dependency, ...]] = {
+    "BCV_HOI_NGHI": (_briefing_dependency(BriefingKind.REPORTERS_CONFERENCE),),
+    "BCV_THOI_SU": (_briefing_dependency(BriefingKind.CURRENT_AFFAIRS),),
+    "BCV_HOP_BAO": (_briefing_dependency(BriefingKind.PRESS_CONFERENCE),),
+    "BCV_LUOT_NGHE": (_briefing_dependency(),),
+    "BCV_LUOT_BCV": (_briefing_dependency(), Dependency(Link._meta.label, _link)),
+    "XB_SAN_PHAM": (_publication_dependency(),),
+    "XB_TRUC_QUAN": (_publication_dependency(VISUAL),),
+    "XB_TIN_BAI": (_publication_dependency([PublicationKind.ARTICLE]),),
+    "XB_LUOT_XEM": (_publication_dependency(),),
+    "XB_LUOT_CHIA_SE": (_publication_dependency(),),
+    "DH_VAN_BAN_DINH_HUONG": (_guidance_dependency(GuidanceKind.ORIENTATION),),
+    "DH_HUONG_DAN": (_guidance_dependency(GuidanceKind.GUIDANCE),),
+}
+for _code, _dependencies in KEPT.items():
+    depends_on(_code, *_dependencies)
+
+
+def _announce(briefing_ids: Iterable[int], using: str) -> None:
+    """Links are inserted and deleted in bulk, without the save and delete signals a kept figure
+    follows: send the save signal of each briefing's link, so the figure is refreshed where it counts."""
+    for pk in sorted(set(briefing_ids)):
+        post_save.send(sender=Link, instance=Link(briefing_id=pk), created=False, update_fields=None, raw=False,
+                       using=using)
+
+
+def _links_changed(sender: Any, instance: Any, action: str, reverse: bool, pk_set: set[int] | None, using: str,
+                   **kwargs: Any) -> None:
+    if not reverse:  # a briefing's reporters were set, added, removed or cleared
+        if action in ("post_add", "post_remove", "post_clear"):
+            _announce([instance.pk], using)
+    elif action == "pre_clear":  # a reporter is taken off every briefing: which ones, while the links exist
+        _announce(instance.briefings.values_list("pk", flat=True), using)
+    elif action in ("post_add", "post_remove"):
+        _announce(pk_set or (), using)
+
+
+def _reporter_deleted(sender: Any, instance: Reporter, using: str, **kwargs: Any) -> None:
+    """Deleting a reporter deletes their links without a signal: their briefings change."""
+    _announce(instance.briefings.values_list("pk", flat=True), using)
+
+
+m2m_changed.connect(_links_changed, sender=Link, dispatch_uid="outreach.kept_links")
+pre_delete.connect(_reporter_deleted, sender=Reporter, dispatch_uid="outreach.kept_reporter_deleted")

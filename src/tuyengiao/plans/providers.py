@@ -7,14 +7,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Count, F, Q
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from tuyengiao.core.periods import Period
-from tuyengiao.core.providers import DerivedElement, per_unit, register
+from tuyengiao.core.providers import Dependency, DerivedElement, Locate, depends_on, per_unit, register
 
-from .models import OPEN, DocumentReview, KeyTask, TaskStatus
+from .models import OPEN, DocumentReview, KeyTask, TaskStatus, WorkPlan
 
 
 def _tasks(period: Period):
@@ -72,3 +74,55 @@ for _code, _name, _compute, _description in [
 ]:
     register(DerivedElement(code=_code, name=_name, compute=_compute, aggregation="sum", value_type="integer",
                             work_field="plans", description=_description))
+
+
+# --- kept as values ----------------------------------------------------------------------------
+# A task counts for the unit whose plan holds it, in the month it is due; a review for the unit
+# that owes it, in the month it is due or was done. The overdue counts grow with today's date
+# without any record changing: they are computed on read.
+
+Places = list[tuple[int, Any]]
+
+
+def _on_time(task: KeyTask) -> bool:
+    """As ``tasks_on_time`` counts it: done, and not after its due date."""
+    if task.status != TaskStatus.DONE or task.done_on is None or task.due_on is None:
+        return False
+    return task.done_on <= task.due_on
+
+
+def _task(only_on_time: bool) -> Locate:
+    def locate(task: KeyTask) -> Places:
+        if task.due_on is None or (only_on_time and not _on_time(task)):
+            return []
+        unit_id = WorkPlan.objects.filter(pk=task.plan_id).values_list("unit_id", flat=True).first()
+        return [(unit_id, task.due_on)] if unit_id else []
+
+    return locate
+
+
+def _plan(only_on_time: bool) -> Locate:
+    def locate(plan: WorkPlan) -> Places:
+        """A plan moved to another unit takes its tasks' figures along."""
+        tasks = KeyTask.objects.filter(plan_id=plan.pk, due_on__isnull=False)
+        if only_on_time:
+            tasks = tasks.filter(status=TaskStatus.DONE, done_on__lte=F("due_on"))
+        months = tasks.annotate(month=TruncMonth("due_on")).values_list("month", flat=True).distinct()
+        return [(plan.unit_id, month) for month in months] if plan.unit_id else []
+
+    return locate
+
+
+def _review(field: str) -> Locate:
+    def locate(review: DocumentReview) -> Places:
+        day = getattr(review, field)
+        return [(review.unit_id, day)] if review.unit_id and day else []
+
+    return locate
+
+
+for _code, _on_time_only in (("KHN_NHIEM_VU", False), ("KHN_DUNG_HAN", True)):
+    depends_on(_code, Dependency("plans.KeyTask", _task(_on_time_only)),
+               Dependency("plans.WorkPlan", _plan(_on_time_only)))
+depends_on("SKTK_DEN_HAN", Dependency("plans.DocumentReview", _review("due_on")))
+depends_on("SKTK_DA_LAM", Dependency("plans.DocumentReview", _review("done_on")))

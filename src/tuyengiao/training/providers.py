@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Count, Sum
 from django.utils import timezone
 
 from tuyengiao.core.periods import Period
-from tuyengiao.core.providers import DerivedElement, per_unit, register
+from tuyengiao.core.providers import Dependency, DerivedElement, Locate, depends_on, per_unit, register
 
 from .models import TrainingClass, TrainingPlan
 
@@ -86,3 +87,20 @@ COMPLETED_OFF = _element("BD_HV_HOAN_THANH_NBC", "Số học viên không hưở
                          completed_off_payroll, "Học viên ngoài biên chế hoàn thành các lớp bế giảng trong kỳ.")
 YEAR_PLAN = _element("BD_KE_HOACH_NAM", "Số lớp lý luận chính trị trong kế hoạch năm", yearly_plan,
                      "Số lớp trong kế hoạch năm của đơn vị; chỉ có giá trị cho kỳ năm.")
+
+
+
+def _on(field: str) -> Locate:
+    def locate(training_class: TrainingClass) -> list[tuple[int, Any]]:
+        """A class counts for its organising unit in the month of the day the figure follows."""
+        day = getattr(training_class, field)
+        return [(training_class.unit_id, day)] if training_class.unit_id and day else []
+
+    return locate
+
+
+# Kept as values, refreshed when a class changes. Classes behind plan depend on today's date and
+# the year's plan is a figure of whole years only: both are computed on read.
+for _kept, _field in ((PLANNED, "planned_open"), (OPENED, "opened_on"), (ENROLLED, "opened_on"),
+                         (OFF_PAYROLL, "opened_on"), (COMPLETED, "closed_on"), (COMPLETED_OFF, "closed_on")):
+    depends_on(_kept.code, Dependency("training.TrainingClass", _on(_field)))
