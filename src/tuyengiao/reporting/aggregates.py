@@ -654,7 +654,8 @@ def _read_sql(
         joined = " WHERE EXISTS (SELECT 1 FROM own)"
     else:
         alone = joined = ""
-    answer = by_kind([(avg, "SUM(x) / SUM(c)"), (top, "MAX(m)")], "SUM(x)")
+    mean = "SUM(x) / SUM(c)" if pg else "CAST(SUM(x) AS REAL) / SUM(c)"  # not SQLite's integer division
+    answer = by_kind([(avg, mean), (top, "MAX(m)")], "SUM(x)")
     sql = (
         f"WITH RECURSIVE {pe_sql}, {tu_sql}{sources},{kept}{own}{parts}{alone}"
         f" SELECT el, outp, t, {rounded_sql(answer)} FROM parts{joined} GROUP BY el, outp, t HAVING SUM(c) <> 0"
