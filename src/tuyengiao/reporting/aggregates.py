@@ -684,7 +684,7 @@ def read(
     inside: list[tuple[str, str, dt.date, int]] = []
     seen: set[str] = set()
     for period in periods:
-        ids = tuple(u.id for u in targets.get(period.code, []))
+        ids = tuple(dict.fromkeys(u.id for u in targets.get(period.code, [])))  # each unit once
         if not ids or period.code in seen:
             continue
         seen.add(period.code)
@@ -696,7 +696,7 @@ def read(
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     if connection.vendor == "postgresql":
-        return {(codes[el], outp, t): value for el, outp, t, value in rows}
+        return {(codes[el], outp, t): value for el, outp, t, value in rows if value is not None}
     return {(codes[el], outp, t): rounded(value) for el, outp, t, value in rows if value is not None}
 
 
