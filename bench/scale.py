@@ -134,6 +134,12 @@ def questions() -> list[Question]:
         " JOIN org_unit c ON c.id = u.parent_id WHERE e.code = %s AND v.period = ANY(%s) AND u.path LIKE %s"
         " GROUP BY e.code, c.code"
     )
+    month_sql = (
+        "SELECT e.code, v.period, c.code, SUM(v.value) FROM reporting_datavalue v"
+        " JOIN reporting_dataelement e ON e.id = v.element_id JOIN org_unit u ON u.id = v.unit_id"
+        " JOIN org_unit c ON c.id = u.parent_id WHERE e.code = ANY(%s) AND v.period = ANY(%s) AND u.path LIKE %s"
+        " GROUP BY e.code, v.period, c.code"
+    )
     half_sql = (
         "SELECT e.code, '2025S1', p.code, SUM(v.value) FROM reporting_datavalue v"
         " JOIN reporting_dataelement e ON e.id = v.element_id JOIN org_unit u ON u.id = v.unit_id"
@@ -153,6 +159,12 @@ def questions() -> list[Question]:
             _service(codes, months_2025, "TW", "children", "current"),
             _sql(_BY_PROVINCE, [codes, months_2025]),
             _bare(codes, months_2025, province_ids, "c"),
+        ),
+        Question(
+            f"dashboard of one province: {len(codes)} elements × {len(communes)} communes × 12 months",
+            _service(codes, months_2025, first.code, "children", "current"),
+            _sql(month_sql, [codes, months_2025, first.path + "%"]),
+            _bare(codes, months_2025, communes, "c"),
         ),
         Question(
             f"one element, a half-year, the {len(provinces)} provinces",

@@ -30,11 +30,11 @@ import secrets
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import F, Q
+from django.db.models import Q
 
 from tuyengiao.core.periods import Period, PeriodType
 from tuyengiao.org.models import Unit, UnitPlacement, UnitSuccession, today
@@ -476,53 +476,191 @@ def _norm(value: Any) -> Any:
 
 # --- reading ------------------------------------------------------------------------------------
 
-
-@dataclass(slots=True)
-class Cell:
-    """What is known of one (element, period, unit): enough to answer any aggregation type."""
-
-    total: Decimal = Decimal(0)
-    plain: Decimal = Decimal(0)
-    count: int = 0
-    maximum: Decimal | None = None
-
-    def add(self, total: Decimal, plain: Decimal, count: int, maximum: Decimal | None) -> None:
-        self.total += total
-        self.plain += plain
-        self.count += count
-        if maximum is not None and (self.maximum is None or maximum > self.maximum):
-            self.maximum = maximum
-
-    def value(self, aggregation: str) -> Decimal | None:
-        if not self.count:
-            return None
-        if aggregation == "avg":
-            return self.plain / self.count
-        if aggregation == "max":
-            return self.maximum
-        return self.total
+_QUANT = Decimal("0.0001")
 
 
-def _own_sources(structure: str, unit_ids: Iterable[int]) -> dict[int, list[tuple[int, Decimal]]]:
-    """target -> [(unit whose own values count for it, share)]: itself, and on today's structure
-    the units that became it."""
-    targets = sorted(set(unit_ids))
-    out: dict[int, list[tuple[int, Decimal]]] = {t: [(t, Decimal(1))] for t in targets}
-    if structure != CURRENT or not targets:
-        return out
-    succ = _t(UnitSuccession)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"WITH RECURSIVE back(t, u, sh) AS (SELECT id, id, CAST(1 AS numeric) FROM {_t(Unit)}"
-            f" WHERE id IN ({_in(targets)})"
-            f" UNION ALL SELECT b.t, s.{_c(UnitSuccession, 'predecessor')}, b.sh * s.{_c(UnitSuccession, 'share')}"
-            f" FROM back b JOIN {succ} s ON s.{_c(UnitSuccession, 'successor')} = b.u)"
+def rounded(value: Any) -> Decimal:
+    """A figure as answers show it: four decimals at most (half away from zero), no trailing zeros
+    and never exponent notation (1200, not 1.2E+3). The read statement rounds the same way in
+    PostgreSQL (``trim_scale(round(x, 4))``)."""
+    number = value if isinstance(value, Decimal) else Decimal(str(value))
+    number = number.quantize(_QUANT, rounding=ROUND_HALF_UP)
+    return number.quantize(Decimal(1)) if number == number.to_integral_value() else number.normalize()
+
+
+def _relation(name: str, columns: Sequence[tuple[str, str]], rows: Sequence[Sequence[Any]]) -> tuple[str, list[Any]]:
+    """``name(columns)`` of literal rows: one array parameter per column on PostgreSQL (the
+    statement text stays the same whatever the number of rows, so psycopg converts it once and
+    PostgreSQL never parses thousands of placeholders), a ``VALUES`` list elsewhere."""
+    names = ", ".join(column for column, _kind in columns)
+    if connection.vendor == "postgresql":
+        arrays = ", ".join(f"CAST(%s AS {kind}[])" for _column, kind in columns)
+        return f"{name}({names}) AS (SELECT * FROM unnest({arrays}))", [
+            [row[i] for row in rows] for i in range(len(columns))
+        ]
+    marks = "(" + ", ".join("%s" for _ in columns) + ")"
+    return f"{name}({names}) AS (VALUES {', '.join(marks for _ in rows)})", [x for row in rows for x in row]
+
+
+def _among(column: str, values: Sequence[Any], kind: str) -> tuple[str, list[Any]]:
+    """``column`` is one of ``values``: one array parameter on PostgreSQL, an ``IN`` list elsewhere."""
+    if connection.vendor == "postgresql":
+        return f"{column} = ANY(CAST(%s AS {kind}[]))", [list(values)]
+    return f"{column} IN ({', '.join('%s' for _ in values)})", list(values)
+
+
+# Target ids spanning at most this many times their number (the provinces, the communes of one
+# province) are read as one index range per element and stored period instead of a probe per unit.
+_DENSE = 4
+
+
+def _read_sql(
+    code: str,
+    by_aggregation: dict[str, list[int]],
+    inside: list[tuple[str, str, dt.date, int]],
+    groups: list[list[int]],
+) -> tuple[str, list[Any]]:
+    """The one statement behind ``read``: the kept rows of the targets plus the targets' own values
+    (on today's structure, those of the units that became them, with their shares), summed by the
+    database for every asked period, answered by each element's aggregation type and rounded.
+
+    ``inside``: (stored period, asked period, its end, target group); ``groups``: the target ids
+    of each group (the periods of one tree share one group)."""
+    pg = connection.vendor == "postgresql"
+    single = False  # every kept row answers one asked period alone
+    element_ids = sorted(pk for ids in by_aggregation.values() for pk in ids)
+    last, avg, top = (by_aggregation.get(kind, []) for kind in ("last", "avg", "max"))
+    unit_ids = sorted({t for group in groups for t in group})
+    stored = sorted({row[0] for row in inside})
+    params: list[Any] = []
+
+    def among(column: str, values: Sequence[Any], kind: str = "bigint") -> str:
+        sql, values_params = _among(column, values, kind)
+        params.extend(values_params)
+        return sql
+
+    def value(param: Any) -> str:
+        params.append(param)
+        return "%s"
+
+    def rounded_sql(number: str) -> str:
+        return f"trim_scale(round({number}, 4))" if pg else number
+
+    def by_kind(branches: list[tuple[list[int], str]], otherwise: str) -> str:
+        """Per element, the expression of the first branch listing it, else ``otherwise`` (no test
+        where one expression serves every element)."""
+        branches = [(ids, expr) for ids, expr in branches if ids]
+        if not branches:
+            return otherwise
+        if len(branches[0][0]) == len(element_ids):
+            return branches[0][1]
+        whens = " ".join(f"WHEN {among('el', ids)} THEN {expr}" for ids, expr in branches)
+        return f"CASE {whens} ELSE {otherwise} END"
+
+    pe_sql, pe_params = _relation("pe", [("sp", "text"), ("outp", "text"), ("d", "date" if pg else "text"),
+                                         ("g", "integer")],
+                                  [(sp, outp, d if pg else d.isoformat(), g) for sp, outp, d, g in inside])
+    tu_sql, tu_params = _relation("tu", [("g", "integer"), ("t", "bigint")],
+                                  [(g, t) for g, group in enumerate(groups) for t in group])
+    params.extend(pe_params + tu_params)
+    if code == CURRENT:
+        succ = _t(UnitSuccession)
+        pred, succ_id, share = (_c(UnitSuccession, n) for n in ("predecessor", "successor", "share"))
+        sources = (
+            f", back(t, u, sh) AS (SELECT t, t, CAST(1 AS numeric) FROM (SELECT DISTINCT t FROM tu) x"
+            f" UNION ALL SELECT b.t, s.{pred}, b.sh * s.{share} FROM back b JOIN {succ} s ON s.{succ_id} = b.u),"
             # a unit reached along two chains (split, then merged back) counts once, with both shares
-            " SELECT t, u, SUM(sh) FROM back WHERE u <> t GROUP BY t, u"
+            " src(t, u, sh) AS (SELECT DISTINCT t, t, CAST(1 AS numeric) FROM tu"
+            " UNION ALL SELECT t, u, SUM(sh) FROM back WHERE u <> t GROUP BY t, u)"
         )
-        for target, unit_id, share in cursor.fetchall():
-            out[target].append((unit_id, Decimal(share)))
-    return out
+    else:
+        sources = ", src(t, u, sh) AS (SELECT DISTINCT t, t, CAST(1 AS numeric) FROM tu)"
+    agg, dv = _t(Aggregate), _t(DataValue)
+    a_el, a_pe, a_unit = _c(Aggregate, "element"), _c(Aggregate, "period"), _c(Aggregate, "unit")
+    v_el, v_pe, v_unit, v_value = (_c(DataValue, n) for n in ("element", "period", "unit", "value"))
+    outs: dict[str, list[str]] = defaultdict(list)
+    for sp, outp, _day, _group in inside:
+        outs[sp].append(outp)
+    if pg and len(groups) == 1 and all(len(codes) == 1 for codes in outs.values()):
+        # One tree for every asked period and each stored period inside one of them: the rows are
+        # read straight from the key, their asked period looked up, nothing joined.
+        if all(codes == [sp] for sp, codes in outs.items()):
+            outp = f"a.{a_pe}"
+            single = True
+        else:
+            outp = (f"(CAST({value([codes[0] for codes in outs.values()])} AS text[]))"
+                    f"[array_position(CAST({value(list(outs))} AS text[]), CAST(a.{a_pe} AS text))]")
+        lo, hi = unit_ids[0], unit_ids[-1]
+
+        def units() -> str:
+            if hi - lo + 1 <= _DENSE * len(unit_ids):
+                # ``+ 0``: the list filters the range; as an index condition it would be a probe per unit
+                return (f"a.{a_unit} >= {value(lo)} AND a.{a_unit} <= {value(hi)}"
+                        f" AND {among(f'a.{a_unit} + 0', unit_ids)}")
+            return among(f"a.{a_unit}", unit_ids)
+
+        asked = sorted({outp for codes in outs.values() for outp in codes})
+        kept = (
+            # read where an answer needs it, never copied aside
+            f" kept AS NOT MATERIALIZED (SELECT a.{a_el} AS el, {outp} AS outp, a.{a_unit} AS t,"
+            " a.total, a.plain, a.count, a.maximum"
+            f" FROM {agg} a WHERE a.structure = {value(code)} AND {among(f'a.{a_el}', element_ids)}"
+            f" AND {among(f'a.{a_pe}', stored, 'text')} AND {units()}"
+            # sums, counts and maxima are kept per stored period, ``last`` rows per asked period
+            f" AND (NOT {among(f'a.{a_el}', last)} OR {among(f'a.{a_pe}', asked, 'text')})),"
+        )
+    else:
+        # Each wanted (stored period, target) pair probes the key (structure, element, period, unit).
+        kept = (
+            f" kept AS (SELECT a.{a_el} AS el, pe.outp, tu.t, a.total, a.plain, a.count, a.maximum"
+            f" FROM pe JOIN tu ON tu.g = pe.g JOIN {agg} a ON a.structure = {value(code)}"
+            f" AND {among(f'a.{a_el}', element_ids)} AND a.{a_pe} = pe.sp AND a.{a_unit} = tu.t"
+            f" WHERE pe.sp = pe.outp OR NOT {among(f'a.{a_el}', last)}),"
+        )
+    # The own values of the sources: one range of the (unit, period) index per unit (every period
+    # code of a year sorts between the year and its second half), matched to the asked periods
+    # after; ``+ 0`` keeps the planner off the (element, period, unit) key, which it would
+    # otherwise walk across the whole country.
+    own = (
+        f" raw AS{' MATERIALIZED' if pg else ''} (SELECT s.t, s.sh, v.{v_el} AS el, v.{v_pe} AS sp, v.{v_value} AS v"
+        f" FROM src s JOIN {dv} v ON v.{v_unit} = s.u WHERE v.{v_pe} >= {value(stored[0])}"
+        f" AND v.{v_pe} <= {value(stored[-1])} AND v.{v_value} IS NOT NULL"
+        f" AND {among(f'v.{v_el} + 0', element_ids)}),"
+        " own AS (SELECT r.el, pe.outp, r.t, pe.d, r.v, r.v * r.sh AS vs FROM raw r JOIN pe ON pe.sp = r.sp"
+        " JOIN tu ON tu.g = pe.g AND tu.t = r.t),"
+    )
+    # Each part gives what its element's aggregation needs: x (the sum with shares; for averages,
+    # the plain sum), m (maxima) and c (how many values).
+    # ``last``: the target's own latest value (dated tree), or every value of the units that became
+    # it at the latest date (today's structure, ties kept)
+    nothing = "CAST(NULL AS numeric)"
+    parts = (
+        f" parts AS (SELECT el, outp, t, {by_kind([(avg, 'plain'), (top, nothing)], 'total')} AS x,"
+        f" {by_kind([(top, 'maximum')], nothing)} AS m, count AS c FROM kept"
+        f" UNION ALL SELECT el, outp, t, {by_kind([(avg, 'v'), (top, nothing)], 'vs')},"
+        f" {by_kind([(top, 'v')], nothing)}, 1 FROM own WHERE NOT {among('el', last)}"
+        f" UNION ALL SELECT el, outp, t, vs, {nothing}, 1 FROM (SELECT el, outp, t, vs,"
+        f" {'ROW_NUMBER()' if code == DATED else 'RANK()'} OVER (PARTITION BY el, outp, t ORDER BY d DESC) AS rk"
+        f" FROM own WHERE {among('el', last)}) x WHERE rk = 1)"
+    )
+    if single:
+        # Every asked period is stored alone (months): without own values of the targets (the usual
+        # case, tested once), each kept row is an answer by itself and nothing is grouped.
+        one = by_kind([(avg, "plain / count"), (top, "maximum")], "total")
+        alone = (
+            f" SELECT el, outp, t, {rounded_sql(one)} FROM kept WHERE count <> 0"
+            " AND NOT EXISTS (SELECT 1 FROM own) UNION ALL"
+        )
+        joined = " WHERE EXISTS (SELECT 1 FROM own)"
+    else:
+        alone = joined = ""
+    mean = "SUM(x) / SUM(c)" if pg else "CAST(SUM(x) AS REAL) / SUM(c)"  # not SQLite's integer division
+    answer = by_kind([(avg, mean), (top, "MAX(m)")], "SUM(x)")
+    sql = (
+        f"WITH RECURSIVE {pe_sql}, {tu_sql}{sources},{kept}{own}{parts}{alone}"
+        f" SELECT el, outp, t, {rounded_sql(answer)} FROM parts{joined} GROUP BY el, outp, t HAVING SUM(c) <> 0"
+    )
+    return sql, params
 
 
 def read(
@@ -531,46 +669,35 @@ def read(
     targets: dict[str, list[Unit]],
     structure: str,
 ) -> dict[tuple[str, str, int], Decimal]:
-    """(element code, period code, unit id) -> value, for stored numeric elements."""
+    """(element code, period code, unit id) -> value (rounded, see ``rounded``), for stored numeric
+    elements: one statement, whatever the elements, periods and units asked."""
     code = STRUCTURE_CODES[structure]
     numeric = [e for e in elements if e.is_numeric]
     if not numeric or not any(targets.values()):
         return {}
-    by_id = {e.pk: e for e in numeric}
-    cells: dict[tuple[int, str, int], Cell] = {}
-    wanted = {(p.code, u.id) for p in periods for u in targets.get(p.code, [])}
-    unit_ids = {u for _p, u in wanted}
-    # Rows of sums, counts and maxima are kept per stored period: an asked period adds those of
-    # every period inside it. Rows of elements aggregated by ``last`` are kept per asked period.
-    inside: dict[str, list[str]] = defaultdict(list)
+    codes = {e.pk: e.code for e in numeric}
+    by_aggregation: dict[str, list[int]] = defaultdict(list)
+    for element in numeric:
+        by_aggregation[element.aggregation].append(element.pk)
+    # Periods of one tree share a group of target ids (on today's structure, all of them).
+    group_of: dict[tuple[int, ...], int] = {}
+    inside: list[tuple[str, str, dt.date, int]] = []
+    seen: set[str] = set()
     for period in periods:
-        for kind in PeriodType:
-            if kind.months <= period.type.months:
-                for sp in period.subperiods(kind):
-                    inside[sp.code].append(period.code)
-    rows = Aggregate.objects.filter(
-        structure=code, element_id__in=list(by_id), period__in=sorted(inside), unit_id__in=unit_ids
-    ).values_list("element_id", "period", "unit_id", "total", "plain", "count", "maximum")
-    asked = {p.code for p in periods}
-    last_ids = {pk for pk, e in by_id.items() if e.aggregation == "last"}
-    for el, row_period, unit_id, total, plain, count, maximum in rows:
-        last_only = [row_period] if row_period in asked else []
-        outs = last_only if el in last_ids else inside.get(row_period, [])
-        for asked_code in outs:
-            if (asked_code, unit_id) in wanted:
-                key = (el, asked_code, unit_id)
-                cell = cells.get(key)
-                if cell is None:
-                    cells[key] = Cell(total, plain, count, maximum)
-                else:
-                    cell.add(total, plain, count, maximum)
-    _add_own(cells, by_id, periods, targets, code, wanted)
-    out: dict[tuple[str, str, int], Decimal] = {}
-    for (el, period_code, unit_id), cell in cells.items():
-        value = cell.value(by_id[el].aggregation)
-        if value is not None:
-            out[(by_id[el].code, period_code, unit_id)] = value
-    return out
+        ids = tuple(dict.fromkeys(u.id for u in targets.get(period.code, [])))  # each unit once
+        if not ids or period.code in seen:
+            continue
+        seen.add(period.code)
+        group = group_of.setdefault(ids, len(group_of))
+        inside.extend((sp.code, period.code, sp.end, group) for kind in PeriodType if kind.months <= period.type.months
+                      for sp in period.subperiods(kind))
+    sql, params = _read_sql(code, by_aggregation, inside, [list(ids) for ids in group_of])
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    if connection.vendor == "postgresql":
+        return {(codes[el], outp, t): value for el, outp, t, value in rows if value is not None}
+    return {(codes[el], outp, t): rounded(value) for el, outp, t, value in rows if value is not None}
 
 
 def reporting_units(element_ids: Sequence[int], period: Period, unit: Unit, structure: str) -> dict[int, int]:
@@ -597,64 +724,6 @@ def reporting_units(element_ids: Sequence[int], period: Period, unit: Unit, stru
     for el in own:
         found[el] = found.get(el, 0) + 1
     return found
-
-
-def _add_own(
-    cells: dict[tuple[int, str, int], Cell],
-    by_id: dict[int, DataElement],
-    periods: Sequence[Period],
-    targets: dict[str, list[Unit]],
-    code: str,
-    wanted: set[tuple[str, int]],
-) -> None:
-    """The targets' own values (and, on today's structure, those of the units that became them)."""
-    sources = _own_sources(code, {u for _p, u in wanted})
-    source_ids = {u for pairs in sources.values() for u, _s in pairs}
-    inner: dict[str, list[Period]] = {}
-    for period in periods:
-        inner[period.code] = [sp for kind in PeriodType if kind.months <= period.type.months
-                              for sp in period.subperiods(kind)]
-    sub_codes = {sp.code for subs in inner.values() for sp in subs}
-    values: dict[tuple[int, int], list[tuple[str, Decimal]]] = defaultdict(list)
-    # Reached by the (unit, period) index: the few asked units, not every unit of the element
-    # (``element_id + 0`` keeps the planner off the (element, period, unit) key, which it
-    # otherwise walks across the whole country).
-    own = DataValue.objects.filter(unit_id__in=source_ids, period__in=sub_codes, value__isnull=False).annotate(
-        element_plus=F("element_id") + 0
-    ).filter(element_plus__in=list(by_id))
-    for el, unit_id, period, value in own.values_list("element_id", "unit_id", "period", "value"):
-        values[(el, unit_id)].append((period, value))
-    if not values:
-        return
-    for period in periods:
-        ends = {sp.code: sp.end for sp in inner[period.code]}
-        for target in targets.get(period.code, []):
-            for el, element in by_id.items():
-                mapped = [
-                    (ends[p], v, share)
-                    for unit_id, share in sources[target.id]
-                    for p, v in values.get((el, unit_id), [])
-                    if p in ends
-                ]
-                if not mapped:
-                    continue
-                cell = cells.setdefault((el, period.code, target.id), Cell())
-                if element.aggregation == "last":
-                    _add_last(cell, code, mapped, sources[target.id])
-                else:
-                    for _end, v, share in mapped:
-                        cell.add(v * share, v, 1, v)
-
-
-def _add_last(cell: Cell, code: str, mapped: list[tuple[dt.date, Decimal, Decimal]],
-              sources: list[tuple[int, Decimal]]) -> None:
-    """Dated: the unit's own latest value; today's: every value at the latest date (ties kept)."""
-    latest = max(end for end, _v, _s in mapped)
-    chosen = [(v, s) for end, v, s in mapped if end == latest]
-    if code == DATED:
-        chosen = chosen[:1]
-    for v, share in chosen:
-        cell.add(v * share, v, 1, v)
 
 
 # --- keeping the rows exact on every write ---------------------------------------------------

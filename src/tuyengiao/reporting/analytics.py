@@ -22,7 +22,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.db import OperationalError, connection, transaction
@@ -41,11 +41,11 @@ from .models import DataElement, DataValue, Indicator
 
 OU_MODES = ("self", "children", "descendants")
 STRUCTURES = ("period", "current")
-_QUANT = Decimal("0.0001")
 
 
-@dataclass(frozen=True)
-class Row:
+class Row(NamedTuple):
+    """One answer. A named tuple: a national dashboard builds thousands of them per request."""
+
     dx: str
     pe: str
     ou: str  # unit code
@@ -141,30 +141,40 @@ def _fmt(number: int) -> str:
 
 @contextmanager
 def _time_limit() -> Iterator[None]:
-    """Every statement of one analytics call under ``ANALYTICS_STATEMENT_TIMEOUT_MS`` on PostgreSQL.
+    """Every statement of one analytics call under ``ANALYTICS_STATEMENT_TIMEOUT_MS`` on PostgreSQL,
+    without JIT compilation or parallel workers.
 
-    ``set_config(..., true)`` is local to the transaction: outside one, the call gets its own
-    and the limit ends with it; inside one (a savepoint), a cancelled call rolls the limit back
-    with the savepoint and a finished one puts the previous value back, so the rest of the
-    request is not limited.
+    The reads are short indexed statements: PostgreSQL overestimates the recursive parts by orders
+    of magnitude and would spend ~80 ms compiling or ~10 ms starting workers for a query that runs
+    in a few. ``set_config(..., true)`` is local to the transaction: outside one, the call gets its
+    own and the settings end with it; inside one (a savepoint), a cancelled call rolls them back with
+    the savepoint and a finished one puts the previous values back, so the rest of the request is
+    not limited. One statement sets them all.
     """
     limit = int(getattr(settings, "ANALYTICS_STATEMENT_TIMEOUT_MS", 15_000))
-    if connection.vendor != "postgresql" or limit <= 0:
+    if connection.vendor != "postgresql":
         yield
         return
+    wanted = {"jit": "off", "max_parallel_workers_per_gather": "0"}
+    if limit > 0:
+        wanted["statement_timeout"] = f"{limit}ms"
+    names = list(wanted)
     nested = connection.in_atomic_block
     try:
         with transaction.atomic():
             with connection.cursor() as cursor:
                 cursor.execute(
-                    "SELECT current_setting('statement_timeout'), set_config('statement_timeout', %s, true)",
-                    [f"{limit}ms"],
+                    "SELECT " + ", ".join("current_setting(%s), set_config(%s, %s, true)" for _ in names),
+                    [x for name in names for x in (name, name, wanted[name])],
                 )
-                previous = cursor.fetchone()[0]
+                previous = dict(zip(names, cursor.fetchone()[0::2], strict=True))
             yield
             if nested:
                 with connection.cursor() as cursor:
-                    cursor.execute("SELECT set_config('statement_timeout', %s, true)", [previous])
+                    cursor.execute(
+                        "SELECT " + ", ".join("set_config(%s, %s, true)" for _ in names),
+                        [x for name in names for x in (name, previous[name])],
+                    )
     except OperationalError as exc:
         if getattr(exc.__cause__, "sqlstate", None) != "57014":  # query_canceled
             raise
@@ -191,6 +201,8 @@ def targets(ou: Unit, ou_mode: str, structure: str, period: Period, level: int |
         return [ou]
     depth_limit = 1 if ou_mode == "children" else level
     if structure == "current":
+        if ou_mode == "children":  # by the parent's index: a prefix of the path is the whole subtree
+            return list(Unit.objects.current().filter(parent_id=ou.pk).order_by("path"))
         qs = Unit.objects.current().filter(path__startswith=ou.path).exclude(pk=ou.pk)
         if depth_limit is not None:
             qs = qs.filter(depth=ou.depth + depth_limit)
@@ -242,8 +254,7 @@ def plain(number: Decimal) -> Decimal:
 
 
 def _number(value: object) -> Decimal:
-    number = value if isinstance(value, Decimal) else Decimal(str(value))
-    return plain(number.quantize(_QUANT, rounding=ROUND_HALF_UP))
+    return aggregates.rounded(value)
 
 
 def _stored_sql(
@@ -325,9 +336,9 @@ def _stored_sql(
 def _stored(
     elements: list[DataElement], periods: list[Period], structure: str, period_targets: dict[str, list[Unit]]
 ) -> dict[tuple[str, str, int], Decimal]:
-    """Stored values rolled up: read from the aggregate rows kept on every write."""
-    found = aggregates.read(elements, periods, period_targets, structure)
-    return {key: _number(value) for key, value in found.items()}
+    """Stored values rolled up: read from the aggregate rows kept on every write, summed and
+    rounded by the database."""
+    return aggregates.read(elements, periods, period_targets, structure)
 
 
 def _stored_on_read(
@@ -520,12 +531,17 @@ def _values(
                 found[(ind.code, period.code, unit.id)] = result
     wanted = [c.strip().upper() for c in dx if c and c.strip()]
     rows: list[Row] = []
+    append = rows.append
+    get = found.get
+    make = tuple.__new__  # half the cost of calling Row(...), thousands of times per dashboard
     for period in periods:
-        for unit in period_targets[period.code]:
+        pe_code = period.code
+        for unit in period_targets[pe_code]:
+            unit_id, unit_code, unit_name = unit.id, unit.code, unit.name
             for code in wanted:
-                value = found.get((code, period.code, unit.id))
+                value = get((code, pe_code, unit_id))
                 if value is not None:
-                    rows.append(Row(code, period.code, unit.code, value, unit.id, unit.name))
+                    append(make(Row, (code, pe_code, unit_code, value, unit_id, unit_name)))
     return rows
 
 
