@@ -155,7 +155,7 @@ def version() -> str | None:
     return str(xact) if xact is not None and clean else None
 
 
-def _kept(namespace: str, parts: tuple[Any, ...], compute: Callable[[], T]) -> T:
+def kept(namespace: str, parts: tuple[Any, ...], compute: Callable[[], T]) -> T:
     """``compute()`` once per tree version and day: a dashboard read after a saved value finds
     the tree's figures ready; a reorganisation, a moved member or a new unit recomputes them."""
     return snapshots.kept_under(version(), f"tree:{namespace}", (*parts, today()), compute, KEPT_SECONDS)
@@ -265,7 +265,7 @@ def kind_counts(root: Unit, day: dt.date, structure: str) -> dict[str, int]:
             cursor.execute(f"{with_sql} SELECT kind, COUNT(*) FROM sub GROUP BY kind", params)
             return {kind: int(number) for kind, number in cursor.fetchall()}
 
-    return _kept("kinds", (root.pk, day, structure), count)
+    return kept("kinds", (root.pk, day, structure), count)
 
 
 def member_totals_on(units: Iterable[Unit], on: dt.date) -> dict[int, int]:
@@ -280,7 +280,7 @@ def member_totals_on(units: Iterable[Unit], on: dt.date) -> dict[int, int]:
             return _member_totals_by_path(units, on)
         return _member_totals_walked(units, on)
 
-    return _kept("members", (tuple(sorted(u.pk for u in units)), on), total)
+    return kept("members", (tuple(sorted(u.pk for u in units)), on), total)
 
 
 def _member_totals_walked(units: list[Unit], on: dt.date) -> dict[int, int]:
@@ -331,7 +331,7 @@ def member_totals_carried(units: list[Unit], on: dt.date) -> dict[int, Decimal] 
     """
     if connection.vendor != "postgresql":
         return None
-    return _kept("carried", (tuple(sorted(u.pk for u in units)), on), lambda: _member_totals_carried(units, on))
+    return kept("carried", (tuple(sorted(u.pk for u in units)), on), lambda: _member_totals_carried(units, on))
 
 
 def _member_totals_carried(units: list[Unit], on: dt.date) -> dict[int, Decimal]:

@@ -173,8 +173,7 @@ def _from_kept(dataset: DataSet, unit: Unit, period: Period, late_shown: int) ->
     day = min(period.end, unit.last_day())
     if connection.vendor != "postgresql" or not unit.is_open_on(day):
         return None
-    version = report_counts.tree_version()
-    changed = report_counts.last_change(version)
+    changed = org_tree.last_change()
     if changed is not None and changed > day:
         return None  # an earlier tree than today's: the paths and the tree summary do not describe it
     moment = report_counts.cutoff(dataset, period)
@@ -205,7 +204,7 @@ def _from_kept(dataset: DataSet, unit: Unit, period: Period, late_shown: int) ->
                 below[unit_id] = (int(sent), int(on_time), int(approved))
             elif tag == 2:
                 own[unit_id] = report_counts.ReportState(status, at)
-    summary = report_counts.tree_summary(version)
+    summary = report_counts.tree_summary()
 
     def stats(node: Unit) -> Completeness:
         reports = dataset.reports(node)

@@ -15,7 +15,6 @@ below it, the open units of each kind below it and its children, once per versio
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -25,6 +24,7 @@ from django.db import connection
 from django.utils import timezone
 
 from tuyengiao.core.periods import Period
+from tuyengiao.org import tree as org_tree
 from tuyengiao.org.models import Unit, UnitPlacement, today
 
 from .aggregates import dated_ancestors
@@ -275,39 +275,13 @@ class TreeSummary:
     below: dict[int, dict[str, int]]
 
 
-_summaries: dict[tuple[Any, ...], TreeSummary] = {}
-_summary_lock = threading.Lock()
+def tree_summary() -> TreeSummary:
+    """Counted once per version of the tree (``org.tree.kept``: one grouped statement over the
+    paths of the open units), then read from what is kept."""
+    return org_tree.kept("summary", (), _summarise)
 
 
-def tree_version() -> tuple[Any, ...]:
-    """Changes with every change of the tree: the latest day a unit or placement began or ended,
-    the newest unit and placement (a move opens a placement), the number of closed units (a
-    reorganisation closes some); index reads only.
-    """
-    unit, placement = _t(Unit), _t(UnitPlacement)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT (SELECT MAX(valid_from) FROM {unit}), (SELECT MAX(valid_to) FROM {unit}),"
-            f" (SELECT MAX(valid_from) FROM {placement}), (SELECT MAX(valid_to) FROM {placement}),"
-            f" (SELECT MAX(id) FROM {unit}), (SELECT MAX(id) FROM {placement}),"
-            f" (SELECT COUNT(*) FROM {unit} WHERE valid_to IS NOT NULL)"
-        )
-        return tuple(cursor.fetchone())
-
-
-def last_change(version: tuple[Any, ...]) -> dt.date | None:
-    """The latest day in a ``tree_version``, as ``org.tree.last_change`` tells it."""
-    days = [d for d in version[:4] if d is not None]
-    return max(days) if days else None
-
-
-def tree_summary(version: tuple[Any, ...]) -> TreeSummary:
-    """Counted once per version of the tree in each process (one grouped statement over the paths
-    of the open units), then read from memory."""
-    key = (connection.alias, connection.settings_dict.get("NAME"), *version)
-    found = _summaries.get(key)
-    if found is not None:
-        return found
+def _summarise() -> TreeSummary:
     unit = _t(Unit)
     day = today()
     below: dict[int, dict[str, int]] = defaultdict(dict)
@@ -324,18 +298,7 @@ def tree_summary(version: tuple[Any, ...]) -> TreeSummary:
             below[ancestor][kind] = int(count)
             children[ancestor] += int(direct)
         paths = dict(Unit.objects.filter(pk__in=list(below)).values_list("pk", "path"))
-    summary = TreeSummary(paths, dict(children), dict(below))
-    with _summary_lock:
-        if len(_summaries) >= 4:
-            _summaries.clear()
-        _summaries[key] = summary
-    return summary
-
-
-def forget_trees() -> None:
-    """Drop the summaries counted so far (the next question counts its tree again)."""
-    with _summary_lock:
-        _summaries.clear()
+    return TreeSummary(paths, dict(children), dict(below))
 
 
 def expected_below(summary: TreeSummary, unit_id: int, kinds: Iterable[str]) -> int:
