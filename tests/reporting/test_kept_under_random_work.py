@@ -16,7 +16,7 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import World
@@ -84,7 +84,9 @@ steps = st.lists(
 )
 
 
-@settings(max_examples=4, deadline=None, suppress_health_check=list(HealthCheck))
+# no shrinking: the examples share the database, so a smaller example would not replay the same state
+@settings(max_examples=4, deadline=None, suppress_health_check=list(HealthCheck),
+          phases=[Phase.explicit, Phase.generate])
 @given(work=steps)
 def test_everything_kept_equals_a_recomputation_after_any_work(
     world: World, catalogue: Catalogue, work: list[tuple[str, int, int, str, int | None]]
