@@ -30,7 +30,7 @@ from tuyengiao.org import tree
 from tuyengiao.org.choices import UnitKind
 from tuyengiao.org.models import Unit
 from tuyengiao.org.services import NewUnit, Reorganisation, ReorganisationError, reorganise
-from tuyengiao.reporting import aggregates, analytics, approval, derived, services
+from tuyengiao.reporting import aggregates, analytics, approval, derived, report_counts, services
 from tuyengiao.reporting.models import DataElement, DataSet, DataSetElement, Status, Submission
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -158,5 +158,6 @@ def test_everything_kept_equals_a_recomputation_after_any_work(
             continue  # refused as a board would be refused: nothing changed
     _run_worker()
     assert aggregates.check() == []
+    assert report_counts.check() == []
     assert_exact(elements)
     _kept_equal_on_read(world.province)
