@@ -154,7 +154,12 @@ def save_rows(user: Any) -> list[tuple[str, list[float], float | None, float | N
         raise SystemExit(f"bulk import refused: {errors[0][1]}")
     entry.do_save_entries(user, changes)
     took = (time.perf_counter() - started) * 1000
-    DataValue.objects.filter(period=import_period).delete()
+    # put the country back as it was: the imported values go and their aggregate rows are recomputed
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM reporting_datavalue WHERE period = %s", [import_period])
+        from tuyengiao.reporting import aggregates
+
+        aggregates.refresh([(element.pk, import_period) for element in elements])
     rows.append((f"bulk import of {len(entries):,} values through the write path".replace(",", "."), [took],
                  None, None, "–"))
     return rows
