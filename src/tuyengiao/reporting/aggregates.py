@@ -241,7 +241,7 @@ def _depths(cursor: Any, tables: _Tables, parents: str) -> str:
 @dataclass
 class _Rows:
     """Rows of one structure to write: queries of ``(el, pid, e, a, t, pl, c, m)``, sums in
-    ten-thousandths (``pl`` null where it equals ``t``)."""
+    ten-thousandths (``pl`` null where it equals ``t``), the maximum as it is."""
 
     code: str
     parts: list[str] = field(default_factory=list)
@@ -390,22 +390,27 @@ def recompute(
                 # The one pass over the values (sum / average / maximum elements).
                 grouped, create = tables.create("g")
                 cursor.execute(
-                    f"{create} AS SELECT el, pid, k, CAST(SUM(CAST(v / {_HIGH} AS integer)) AS numeric) * {_HIGH}"
-                    f" + SUM(CAST(v % {_HIGH} AS integer)) AS s, CAST(COUNT(*) AS integer) AS c, MAX(v) AS m"
-                    f" FROM (SELECT dv.element_id AS el, p.pid, m.k, {_scaled('dv.value')} AS v"
+                    f"{create} AS SELECT el, pid, k, SUM(CAST(v / {_HIGH} AS integer)) AS sh,"
+                    f" SUM(CAST(v % {_HIGH} AS integer)) AS sl, CAST(COUNT(*) AS integer) AS c, MAX(value) AS m"
+                    f" FROM (SELECT dv.element_id AS el, p.pid, m.k, dv.value, {_scaled('dv.value')} AS v"
                     f" FROM {dv} dv JOIN {ep} p ON p.sp = dv.period JOIN {mk} m ON m.u = dv.unit_id AND m.e = p.e"
                     f" WHERE {values.format(ids=_in(plain_ids))}) x GROUP BY el, pid, k"
                 )
                 say(f"values grouped by slot: {_analyse(cursor, grouped)} rows")
-                for rows, key, dep, many, total, plain, label in (
-                    (dated, "da", "dadep", "nda", "g.s", "CAST(NULL AS numeric)", "dated"),  # plain is the total
-                    (current, "ca", "cadep", "nca", "CASE WHEN k.share = 1 THEN g.s ELSE g.s * k.share END", "g.s",
-                     "today's"),
+                # a group's sum, and the sum of merged groups (sums of bigints, not of numerics)
+                one = f"(CAST(g.sh AS numeric) * {_HIGH} + g.sl)"
+                many_sum = f"(SUM(g.sh) * {_HIGH} + SUM(g.sl))"
+                shared = f"COALESCE(SUM(CASE WHEN k.share <> 1 THEN {one} * (k.share - 1) END), 0)"
+                for rows, key, dep, many, total, plain, sums, label in (  # dated: plain is the total
+                    (dated, "da", "dadep", "nda", one, "CAST(NULL AS numeric)", (many_sum, "NULL"), "dated"),
+                    (current, "ca", "cadep", "nca", f"CASE WHEN k.share = 1 THEN {one} ELSE {one} * k.share END",
+                     one, (f"{many_sum} + {shared}", many_sum), "today's"),
                 ):
                     merged, create = tables.create(f"{label[0]}1")
                     cursor.execute(
-                        f"{create} AS SELECT g.el, g.pid, k.e, k.{key} AS a, k.{dep} AS dep, SUM({total}) AS t,"
-                        f" SUM({plain}) AS pl, CAST(SUM(g.c) AS integer) AS c, MAX(g.m) AS m FROM {grouped} g"
+                        f"{create} AS SELECT g.el, g.pid, k.e, k.{key} AS a, k.{dep} AS dep, {sums[0]} AS t,"
+                        f" CAST({sums[1]} AS numeric) AS pl, CAST(SUM(g.c) AS integer) AS c, MAX(g.m) AS m"
+                        f" FROM {grouped} g"
                         f" JOIN {slots} k ON k.k = g.k WHERE k.{key} IS NOT NULL AND k.{many} > 1"
                         f" GROUP BY g.el, g.pid, k.e, k.{key}, k.{dep}"
                     )
@@ -425,8 +430,8 @@ def recompute(
                 dl1, create = tables.create("dl1")
                 cursor.execute(
                     f"{create} AS SELECT r.el, c.pid, r.e, p.a, dd.dep, SUM(r.v) AS t, CAST(NULL AS numeric) AS pl,"
-                    " CAST(COUNT(*) AS integer) AS c, MAX(r.v) AS m FROM ("
-                    f"SELECT dv.element_id AS el, dv.unit_id AS u, pe.outp, x.e, {_scaled('dv.value')} AS v,"
+                    " CAST(COUNT(*) AS integer) AS c, MAX(r.value) AS m FROM ("
+                    f"SELECT dv.element_id AS el, dv.unit_id AS u, pe.outp, x.e, dv.value, {_scaled('dv.value')} AS v,"
                     " ROW_NUMBER() OVER (PARTITION BY dv.element_id, dv.unit_id, pe.outp ORDER BY pe.d DESC) AS rn"
                     f" FROM {dv} dv JOIN {pe} pe ON pe.sp = dv.period JOIN {ep} x ON x.sp = pe.sp"
                     f" WHERE {values.format(ids=_in(last_ids))}) r JOIN {dmap} p ON p.u = r.u AND p.e = r.e"
@@ -451,8 +456,8 @@ def recompute(
                 cl1, create = tables.create("cl1")
                 cursor.execute(
                     f"{create} AS SELECT r.el, c.pid, 0 AS e, cu.parent_id AS a, td.dep, SUM(r.vs) AS t,"
-                    " SUM(r.v) AS pl, CAST(COUNT(*) AS integer) AS c, MAX(r.v) AS m FROM ("
-                    f"SELECT dv.element_id AS el, m.cur, pe.outp, {_scaled('dv.value')} AS v,"
+                    " SUM(r.v) AS pl, CAST(COUNT(*) AS integer) AS c, MAX(r.value) AS m FROM ("
+                    f"SELECT dv.element_id AS el, m.cur, pe.outp, dv.value, {_scaled('dv.value')} AS v,"
                     f" {_scaled('dv.value')} * m.share AS vs, RANK() OVER"
                     " (PARTITION BY dv.element_id, m.cur, pe.outp ORDER BY pe.d DESC) AS rk"
                     f" FROM {dv} dv JOIN {pe} pe ON pe.sp = dv.period JOIN {cmap} m ON m.u = dv.unit_id"
@@ -520,7 +525,7 @@ def _write(cursor: Any, into: str, codes: str, structures: list[_Rows], ordered:
     cursor.execute(
         f"INSERT INTO {into} (structure, element_id, unit_id, period, total, plain, count, maximum)"
         f" SELECT CASE x.s {labels} END, x.el, x.a, c.code, x.t * {_UNSCALE}, COALESCE(x.pl, x.t) * {_UNSCALE}, x.c,"
-        f" x.m * {_UNSCALE} FROM ({' UNION ALL '.join(parts)}) x JOIN {codes} c ON c.pid = x.pid{order}"
+        f" x.m FROM ({' UNION ALL '.join(parts)}) x JOIN {codes} c ON c.pid = x.pid{order}"
     )
 
 
