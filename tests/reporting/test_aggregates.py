@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.db import transaction
@@ -230,3 +231,24 @@ def test_a_unit_split_and_merged_back_counts_once_on_todays_structure(
     kept = aggregates.read([rate, attendees], [Period.parse("2024")], {"2024": [world.district]}, "current")
     assert kept[(rate.code, "2024", world.district.pk)] == Decimal(65)  # (80 + 50) / 2: the old commune once
     assert kept[(attendees.code, "2024", world.district.pk)] == Decimal(30)
+
+
+def test_a_rebuild_inside_a_transaction_leaves_its_plans_as_they_were(
+    world: World, elements: list[DataElement]
+) -> None:
+    """A reorganisation rebuilds inside its own transaction: the rest of it keeps its own plans."""
+    from django.db import connection
+
+    write(elements[0], world.cell, "202401", 5)
+    names = ["enable_nestloop", "enable_mergejoin", "work_mem", "parallel_setup_cost", "jit"]
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL work_mem = '5MB'")
+        before = [_setting(cursor, name) for name in names]
+        aggregates.rebuild()
+        assert [_setting(cursor, name) for name in names] == before
+    assert Aggregate.objects.get(unit=world.province, period="202401", structure="p").total == 5
+
+
+def _setting(cursor: Any, name: str) -> str:
+    cursor.execute("SELECT current_setting(%s)", [name])
+    return str(cursor.fetchone()[0])

@@ -188,26 +188,112 @@ def _in(ids: Sequence[int]) -> str:
     return ", ".join(str(int(i)) for i in ids) or "NULL"
 
 
-def _roll_up(cursor: Any, tables: _Tables, first: str, parent: str, join: str, into: str, say: Progress) -> None:
-    """Carry rows of ``first`` (el, a, sp, d, t, pl, c, m) up the tree until no parent is left.
+_SCALE = 10000
+_UNSCALE = "0.0001"
+# A scaled value splits into two integers (v = hi * _HIGH + lo, |hi|, |lo| < 2^31) whose sums are
+# bigints kept in the hash table itself, where a sum of bigints needs a 128-bit state per group.
+_HIGH = 2 ** 31
 
-    ``join`` finds the parent of ``x.a`` (as ``parent``); one grouped statement per level, each
-    level a few times smaller than the one below.
+
+def _scaled(column: str) -> str:
+    """A value as a whole number of ten-thousandths: exact for ``numeric(18, 4)`` and summed in
+    integer arithmetic (a sum of bigints is exact in PostgreSQL); ``_UNSCALE`` turns it back."""
+    if connection.vendor == "postgresql":
+        return f"CAST({column} * {_SCALE} AS bigint)"
+    return f"CAST(ROUND({column} * {_SCALE}) AS bigint)"
+
+
+def _epochs(cursor: Any, tables: _Tables, pe: str, spd: str) -> tuple[str, str]:
+    """(code, pid) for every period a row is kept for, numbered in the order of the key, and
+    (stored period, pid, end date, tree version) where a tree version is the number of
+    placement changes on or before the end date: periods of one version share one tree."""
+    pl = _t(UnitPlacement)
+    codes, create = tables.create("codes")
+    cursor.execute(
+        f"{create} AS SELECT code, CAST(ROW_NUMBER() OVER (ORDER BY code) AS integer) AS pid"
+        f" FROM (SELECT sp AS code FROM {spd} UNION SELECT outp FROM {pe}) x"
+    )
+    _analyse(cursor, codes)
+    ep, create = tables.create("ep")
+    cursor.execute(
+        f"{create} AS WITH chg AS (SELECT valid_from AS x FROM {pl} UNION SELECT valid_to FROM {pl}"
+        " WHERE valid_to IS NOT NULL)"
+        " SELECT s.sp, c.pid, s.d, CAST((SELECT COUNT(*) FROM chg WHERE chg.x <= s.d) AS integer) AS e"
+        f" FROM {spd} s JOIN {codes} c ON c.code = s.sp"
+    )
+    _analyse(cursor, ep)
+    return codes, ep
+
+
+def _depths(cursor: Any, tables: _Tables, parents: str) -> str:
+    """(unit, version, depth) for every unit of the trees in ``parents`` (u, e, a)."""
+    depth, create = tables.create("dep")
+    cursor.execute(
+        f"{create} AS WITH RECURSIVE t(u, e, dep) AS (SELECT DISTINCT m.a, m.e, 0 FROM {parents} m"
+        f" WHERE NOT EXISTS (SELECT 1 FROM {parents} x WHERE x.u = m.a AND x.e = m.e)"
+        f" UNION ALL SELECT m.u, m.e, t.dep + 1 FROM t JOIN {parents} m ON m.a = t.u AND m.e = t.e"
+        f" WHERE t.dep < {_MAX_LEVELS}) SELECT u, e, MAX(dep) AS dep FROM t GROUP BY u, e"
+    )
+    _analyse(cursor, depth)
+    return depth
+
+
+@dataclass
+class _Rows:
+    """Rows of one structure to write: queries of ``(el, pid, e, a, t, pl, c, m)``, sums in
+    ten-thousandths (``pl`` null where it equals ``t``), the maximum as it is."""
+
+    code: str
+    parts: list[str] = field(default_factory=list)
+
+
+def _roll_up(
+    cursor: Any, tables: _Tables, first: str, combos: set[tuple[int, int]], up: str, out: _Rows, say: Progress,
+    label: str,
+) -> None:
+    """Carry the first-level rows ``first`` (el, pid, e, a, dep, t, pl, c, m) up to the root.
+
+    Levels are taken by absolute depth from the deepest, so an ancestor is written once even when
+    values sit at several depths below it: rows reaching a depth are merged with the first-level
+    rows of that depth only for the tree versions both have (``combos``: (version, depth) of the
+    first-level rows). ``up`` joins ``x`` (rows of one depth) to their parent ``p.a``.
     """
-    current = first
-    for level in range(_MAX_LEVELS):
-        cursor.execute(f"INSERT INTO {into} SELECT * FROM {current}")
-        nxt, create = tables.create(f"up{level}")
-        cursor.execute(
-            f"{create} AS SELECT x.el, {parent} AS a, x.sp, x.d,"
-            " SUM(x.t) AS t, SUM(x.pl) AS pl, CAST(SUM(x.c) AS integer) AS c, MAX(x.m) AS m"
-            f" FROM {current} x {join} WHERE {parent} IS NOT NULL GROUP BY x.el, {parent}, x.sp, x.d"
-        )
-        rows = _analyse(cursor, nxt)
-        say(f"level {level + 2}: {rows} rows")
-        if not rows:
-            return
-        current = nxt
+    cols = "el, pid, e, a, t, pl, c, m"
+    below: str | None = None
+    below_versions: set[int] = set()
+    depths = sorted({d for _e, d in combos}, reverse=True)
+    deepest = depths[0] if depths else -1
+    for depth in range(deepest, -1, -1):
+        here = {e for e, d in combos if d == depth}
+        direct = sorted(here - below_versions)
+        merged = sorted(here & below_versions)
+        level_parts = []
+        if direct:
+            query = f"SELECT {cols} FROM {first} WHERE dep = {depth} AND e IN ({_in(direct)})"
+            level_parts.append(query)
+            out.parts.append(query)
+        grouped: list[str] = []
+        if merged:
+            grouped.append(f"SELECT {cols} FROM {first} WHERE dep = {depth} AND e IN ({_in(merged)})")
+        if below is not None:
+            grouped.append(f"SELECT x.el, x.pid, x.e, p.a, x.t, x.pl, x.c, x.m FROM ({below}) x {up}")
+        if grouped:
+            level, create = tables.create("".join(ch for ch in label if ch.isalnum()) + str(depth))
+            cursor.execute(
+                f"{create} AS SELECT el, pid, e, a, SUM(t) AS t, SUM(pl) AS pl, CAST(SUM(c) AS integer) AS c,"
+                f" MAX(m) AS m FROM ({' UNION ALL '.join(grouped)}) g GROUP BY el, pid, e, a"
+            )
+            rows = _analyse(cursor, level)
+            say(f"{label}, depth {depth}: {rows} rows")
+            if rows:
+                level_parts.append(f"SELECT {cols} FROM {level}")
+                out.parts.append(f"SELECT {cols} FROM {level}")
+        if not level_parts:
+            below, below_versions = None, set()
+            continue
+        # the versions of the rows at this depth (a superset: merging more than needed is only slower)
+        below_versions = here | (below_versions if below is not None else set())
+        below = " UNION ALL ".join(level_parts)
 
 
 def recompute(
@@ -215,50 +301,51 @@ def recompute(
     progress: Progress | None = None,
     element_ids: Sequence[int] | None = None,
     periods: Sequence[str] | None = None,
+    ordered: bool = False,
 ) -> None:
     """Compute aggregate rows from the values into the (empty) table ``into``: all of them, or
-    those of some elements and periods.
+    those of some elements and periods; ``ordered``: written in the order of the primary key, so
+    building the key afterwards reads them once instead of sorting them.
 
-    The values are read twice (dated and today's structure), each time joined to a small map:
-    (unit, stored period) → parent on that period's last day for the dated tree (a hash join
-    against a million rows instead of a date-range join per value), (unit) → (today's parent,
-    share) for today's. Shares multiply group sums, never single values, and each level above
-    the first reads only the level below it.
+    The values are read once, each joined to a small map (unit, tree version) → slot, where a
+    slot is one (dated parent, today's parent, share) a unit's values go to, and grouped per
+    (element, period, slot) with sums in whole ten-thousandths. The first level of each
+    structure is those groups (merged where several slots share a parent); each level above is
+    built from the one below it. Shares multiply group sums, never single values.
     """
     say = progress or (lambda _msg: None)
     full = element_ids is None and periods is None
     tables = _Tables(f"agg_{secrets.token_hex(3)}" if full else "agg_part", unlogged=full)
     dv, pl, unit = _t(DataValue), _t(UnitPlacement), _t(Unit)
-    cols = "structure, element_id, unit_id, period, total, plain, count, maximum"
     with connection.cursor() as cursor:
+        settings: dict[str, str] = {}
         try:
             if connection.vendor == "postgresql":
-                cursor.execute("SET LOCAL jit = off")
-                if full:  # hash tables of millions of groups stay in memory instead of spilling
-                    cursor.execute("SET LOCAL work_mem = '768MB'")
+                settings = _plan_settings(cursor, full)
             pe, spd = _fill_periods(cursor, tables, periods)
+            codes, ep = _epochs(cursor, tables, pe, spd)
             say("periods")
             plain_ids, last_ids = _element_ids()
             if element_ids is not None:
                 plain_ids = [pk for pk in plain_ids if pk in element_ids]
                 last_ids = [pk for pk in last_ids if pk in element_ids]
-            value_ok = "dv.value IS NOT NULL"
-            # (unit, day) -> parent that day, for every distinct last day of a stored period.
+            values = "dv.value IS NOT NULL AND dv.element_id IN ({ids})"
+            # Dated parents: (unit, tree version) -> parent on that version's tree.
             dmap, create = tables.create("dmap")
             cursor.execute(
-                f"{create} AS SELECT p.unit_id AS u, s.d, p.parent_id AS a FROM {pl} p"
-                f" JOIN (SELECT DISTINCT d FROM {spd}) s ON p.valid_from <= s.d"
-                " AND (p.valid_to IS NULL OR p.valid_to > s.d) WHERE p.parent_id IS NOT NULL"
+                f"{create} AS SELECT p.unit_id AS u, r.e, p.parent_id AS a FROM {pl} p"
+                f" JOIN (SELECT e, MIN(d) AS d FROM {ep} GROUP BY e) r ON p.valid_from <= r.d"
+                " AND (p.valid_to IS NULL OR p.valid_to > r.d) WHERE p.parent_id IS NOT NULL"
             )
             _analyse(cursor, dmap)
-            pmap, create = tables.create("pmap")
-            cursor.execute(f"{create} AS SELECT m.u, s.sp, s.d, m.a FROM {dmap} m JOIN {spd} s ON s.d = m.d")
-            say(f"parents of each stored period: {_analyse(cursor, pmap)} rows")
-            acc, create = tables.create("acc")
+            ddep = _depths(cursor, tables, dmap)
+            # Today's tree: (unit, 0) -> parent, and (unit, landing's parent, share) per landing.
+            tpar, create = tables.create("tpar")
             cursor.execute(
-                f"{create} (el integer, a integer, sp varchar(8), d date, t numeric, pl numeric, c integer, m numeric)"
+                f"{create} AS SELECT id AS u, 0 AS e, parent_id AS a FROM {unit} WHERE parent_id IS NOT NULL"
             )
-            # Today's map: (unit, today's parent of a unit it landed on, share), one row per landing.
+            _analyse(cursor, tpar)
+            tdep = _depths(cursor, tables, tpar)
             cmap, create = tables.create("cmap")
             cursor.execute(f"{create} (u integer, cur integer, share numeric)")
             cursor.execute(
@@ -273,109 +360,173 @@ def recompute(
                 " ROW_NUMBER() OVER (PARTITION BY m.u ORDER BY cu.parent_id, m.share) AS n"
                 f" FROM {cmap} m JOIN {unit} cu ON cu.id = m.cur WHERE cu.parent_id IS NOT NULL"
             )
-            say(f"today's parents: {_analyse(cursor, camap)} rows")
-            # One map for both structures: (unit, stored period) -> dated parent, today's parent and
-            # share; a unit split onto several units has one row per landing, the first of which
-            # alone counts for the dated tree.
+            say(f"parents: {_analyse(cursor, dmap)} dated, {_analyse(cursor, camap)} today's")
+            # Slots: where a unit's values go on each tree version; a unit split onto several units
+            # has one slot per landing, the first of which alone counts for the dated tree.
             both, create = tables.create("both")
             cursor.execute(
-                f"{create} AS SELECT COALESCE(p.u, c.u) AS u, COALESCE(p.sp, c.sp) AS sp, COALESCE(p.d, c.d) AS d,"
+                f"{create} AS SELECT COALESCE(p.u, c.u) AS u, COALESCE(p.e, c.e) AS e,"
                 " CASE WHEN c.n IS NULL OR c.n = 1 THEN p.a END AS da, c.a AS ca, c.share"
-                f" FROM {pmap} p FULL JOIN (SELECT x.u, x.a, x.share, x.n, s.sp, s.d FROM {camap} x"
-                f" CROSS JOIN {spd} s) c ON c.u = p.u AND c.sp = p.sp"
+                f" FROM {dmap} p FULL JOIN (SELECT x.u, x.a, x.share, x.n, r.e FROM {camap} x"
+                f" CROSS JOIN (SELECT DISTINCT e FROM {ep}) r) c ON c.u = p.u AND c.e = p.e"
             )
-            say(f"both maps: {_analyse(cursor, both)} rows")
-            # The one pass over the values (sum / average / maximum elements).
-            grouped, create = tables.create("g")
+            mk, create = tables.create("mk")
             cursor.execute(
-                f"{create} AS SELECT dv.element_id AS el, dv.period AS sp, m.d, m.da, m.ca, m.share,"
-                " SUM(dv.value) AS t, CAST(COUNT(*) AS integer) AS c, MAX(dv.value) AS m"
-                f" FROM {dv} dv JOIN {both} m ON m.u = dv.unit_id AND m.sp = dv.period"
-                f" WHERE {value_ok} AND dv.element_id IN ({_in(plain_ids)})"
-                " GROUP BY dv.element_id, dv.period, m.d, m.da, m.ca, m.share"
+                f"{create} AS SELECT u, e, da, ca, share,"
+                " CAST(DENSE_RANK() OVER (ORDER BY e, da, ca, share) AS integer) AS k"
+                f" FROM {both} WHERE da IS NOT NULL OR ca IS NOT NULL"
             )
-            say(f"values grouped by parents: {_analyse(cursor, grouped)} rows")
-            # Dated structure, sum / average / maximum: one level at a time, per stored period.
-            first, create = tables.create("d1")
+            _analyse(cursor, mk)
+            slots, create = tables.create("k")
             cursor.execute(
-                f"{create} AS SELECT el, da AS a, sp, d, SUM(t) AS t, CAST(NULL AS numeric) AS pl,"
-                f" CAST(SUM(c) AS integer) AS c, MAX(m) AS m FROM {grouped} WHERE da IS NOT NULL GROUP BY el, da, sp, d"
+                f"{create} AS SELECT s.k, s.e, s.da, dd.dep AS dadep, s.ca, td.dep AS cadep, s.share,"
+                " COUNT(*) OVER (PARTITION BY s.e, s.da) AS nda, COUNT(*) OVER (PARTITION BY s.e, s.ca) AS nca"
+                f" FROM (SELECT DISTINCT k, e, da, ca, share FROM {mk}) s"
+                f" LEFT JOIN {ddep} dd ON dd.u = s.da AND dd.e = s.e LEFT JOIN {tdep} td ON td.u = s.ca"
             )
-            say(f"dated, first level: {_analyse(cursor, first)} rows")
-            dated_join = f"JOIN {dmap} p ON p.u = x.a AND p.d = x.d"
-            _roll_up(cursor, tables, first, "p.a", dated_join, acc, say)
-            _analyse(cursor, acc)
-            cursor.execute(
-                f"INSERT INTO {into} ({cols}) SELECT '{DATED}', x.el, x.a, x.sp, SUM(x.t), SUM(x.t),"
-                f" CAST(SUM(x.c) AS integer), MAX(x.m) FROM {acc} x GROUP BY x.el, x.a, x.sp"
-            )
-            say("dated: written")
-            # Dated structure, last: each unit's latest value in each containing period, then up.
-            cursor.execute(f"DELETE FROM {acc}")
-            first, create = tables.create("dl1")
-            cursor.execute(
-                f"{create} AS SELECT r.el, p.a, r.outp AS sp, r.d,"
-                " SUM(r.v) AS t, CAST(NULL AS numeric) AS pl, CAST(COUNT(*) AS integer) AS c, MAX(r.v) AS m FROM ("
-                "SELECT dv.element_id AS el, dv.unit_id AS u, pe.outp, pe.d, dv.value AS v, ROW_NUMBER() OVER"
-                " (PARTITION BY dv.element_id, dv.unit_id, pe.outp ORDER BY pe.d DESC) AS rn"
-                f" FROM {dv} dv JOIN {pe} pe ON pe.sp = dv.period"
-                f" WHERE {value_ok} AND dv.element_id IN ({_in(last_ids)})) r JOIN {dmap} p ON p.u = r.u AND p.d = r.d"
-                " WHERE r.rn = 1 GROUP BY r.el, p.a, r.outp, r.d"
-            )
-            say(f"dated, last: {_analyse(cursor, first)} rows")
-            _roll_up(cursor, tables, first, "p.a", dated_join, acc, say)
-            _analyse(cursor, acc)
-            cursor.execute(
-                f"INSERT INTO {into} ({cols}) SELECT '{DATED}', el, a, sp, t, t, c, m FROM (SELECT x.el, x.a, x.sp,"
-                f" SUM(x.t) AS t, CAST(SUM(x.c) AS integer) AS c, MAX(x.m) AS m FROM {acc} x"
-                " GROUP BY x.el, x.a, x.sp) g"
-            )
-            say("dated, last: written")
-            # Today's structure: values carried through the successions, then up today's parents.
-            cursor.execute(f"DELETE FROM {acc}")
-            by_share, create = tables.create("c0")
-            cursor.execute(
-                f"{create} AS SELECT el, ca AS a, sp, share, SUM(t) AS pl, CAST(SUM(c) AS integer) AS c, MAX(m) AS m"
-                f" FROM {grouped} WHERE ca IS NOT NULL GROUP BY el, ca, sp, share"
-            )
-            say(f"today's structure, first level: {_analyse(cursor, by_share)} rows")
-            first, create = tables.create("c1")
-            cursor.execute(
-                f"{create} AS SELECT el, a, sp, CAST(NULL AS date) AS d, SUM(pl * share) AS t, SUM(pl) AS pl,"
-                f" CAST(SUM(c) AS integer) AS c, MAX(m) AS m FROM {by_share} GROUP BY el, a, sp"
-            )
-            _analyse(cursor, first)
-            current_join = f"JOIN {unit} u ON u.id = x.a"
-            _roll_up(cursor, tables, first, "u.parent_id", current_join, acc, say)
-            _analyse(cursor, acc)
-            cursor.execute(
-                f"INSERT INTO {into} ({cols}) SELECT '{CURRENT}', x.el, x.a, x.sp, SUM(x.t), SUM(x.pl),"
-                f" CAST(SUM(x.c) AS integer), MAX(x.m) FROM {acc} x GROUP BY x.el, x.a, x.sp"
-            )
-            say("today's structure: written")
-            cursor.execute(f"DELETE FROM {acc}")
-            first, create = tables.create("cl1")
-            cursor.execute(
-                f"{create} AS SELECT r.el, cu.parent_id AS a, r.outp AS sp, CAST(NULL AS date) AS d,"
-                " SUM(r.vs) AS t, SUM(r.v) AS pl, CAST(COUNT(*) AS integer) AS c, MAX(r.v) AS m FROM ("
-                "SELECT dv.element_id AS el, m.cur, pe.outp, dv.value AS v, dv.value * m.share AS vs, RANK() OVER"
-                " (PARTITION BY dv.element_id, m.cur, pe.outp ORDER BY pe.d DESC) AS rk"
-                f" FROM {dv} dv JOIN {pe} pe ON pe.sp = dv.period JOIN {cmap} m ON m.u = dv.unit_id"
-                f" WHERE {value_ok} AND dv.element_id IN ({_in(last_ids)})) r JOIN {unit} cu ON cu.id = r.cur"
-                " WHERE r.rk = 1 AND cu.parent_id IS NOT NULL GROUP BY r.el, cu.parent_id, r.outp"
-            )
-            say(f"today's structure, last: {_analyse(cursor, first)} rows")
-            _roll_up(cursor, tables, first, "u.parent_id", current_join, acc, say)
-            _analyse(cursor, acc)
-            cursor.execute(
-                f"INSERT INTO {into} ({cols}) SELECT '{CURRENT}', x.el, x.a, x.sp, SUM(x.t), SUM(x.pl),"
-                " CAST(SUM(x.c) AS integer),"
-                f" MAX(x.m) FROM {acc} x GROUP BY x.el, x.a, x.sp"
-            )
-            say("today's structure, last: written")
+            say(f"slots: {_analyse(cursor, slots)}")
+            dated, current = _Rows(DATED), _Rows(CURRENT)
+            if plain_ids:
+                # The one pass over the values (sum / average / maximum elements).
+                grouped, create = tables.create("g")
+                cursor.execute(
+                    f"{create} AS SELECT el, pid, k, SUM(CAST(v / {_HIGH} AS integer)) AS sh,"
+                    f" SUM(CAST(v % {_HIGH} AS integer)) AS sl, CAST(COUNT(*) AS integer) AS c, MAX(value) AS m"
+                    f" FROM (SELECT dv.element_id AS el, p.pid, m.k, dv.value, {_scaled('dv.value')} AS v"
+                    f" FROM {dv} dv JOIN {ep} p ON p.sp = dv.period JOIN {mk} m ON m.u = dv.unit_id AND m.e = p.e"
+                    f" WHERE {values.format(ids=_in(plain_ids))}) x GROUP BY el, pid, k"
+                )
+                say(f"values grouped by slot: {_analyse(cursor, grouped)} rows")
+                # a group's sum, and the sum of merged groups (sums of bigints, not of numerics)
+                one = f"(CAST(g.sh AS numeric) * {_HIGH} + g.sl)"
+                many_sum = f"(SUM(g.sh) * {_HIGH} + SUM(g.sl))"
+                shared = f"COALESCE(SUM(CASE WHEN k.share <> 1 THEN {one} * (k.share - 1) END), 0)"
+                for rows, key, dep, many, total, plain, sums, label in (  # dated: plain is the total
+                    (dated, "da", "dadep", "nda", one, "CAST(NULL AS numeric)", (many_sum, "NULL"), "dated"),
+                    (current, "ca", "cadep", "nca", f"CASE WHEN k.share = 1 THEN {one} ELSE {one} * k.share END",
+                     one, (f"{many_sum} + {shared}", many_sum), "today's"),
+                ):
+                    merged, create = tables.create(f"{label[0]}1")
+                    cursor.execute(
+                        f"{create} AS SELECT g.el, g.pid, k.e, k.{key} AS a, k.{dep} AS dep, {sums[0]} AS t,"
+                        f" CAST({sums[1]} AS numeric) AS pl, CAST(SUM(g.c) AS integer) AS c, MAX(g.m) AS m"
+                        f" FROM {grouped} g"
+                        f" JOIN {slots} k ON k.k = g.k WHERE k.{key} IS NOT NULL AND k.{many} > 1"
+                        f" GROUP BY g.el, g.pid, k.e, k.{key}, k.{dep}"
+                    )
+                    _analyse(cursor, merged)
+                    first = (
+                        f"(SELECT g.el, g.pid, k.e, k.{key} AS a, k.{dep} AS dep, {total} AS t, {plain} AS pl, g.c, g.m"
+                        f" FROM {grouped} g JOIN {slots} k ON k.k = g.k WHERE k.{key} IS NOT NULL AND k.{many} = 1"
+                        f" UNION ALL SELECT el, pid, e, a, dep, t, pl, c, m FROM {merged}) f"
+                    )
+                    cursor.execute(f"SELECT DISTINCT e, {dep} FROM {slots} WHERE {key} IS NOT NULL")
+                    combos = {(int(e), int(d)) for e, d in cursor.fetchall()}
+                    up = (f"JOIN {dmap} p ON p.u = x.a AND p.e = x.e" if rows is dated
+                          else f"JOIN {tpar} p ON p.u = x.a")
+                    _roll_up(cursor, tables, first, combos, up, rows, say, label)
+            if last_ids:
+                # Last: each unit's latest value in each containing period, then up.
+                dl1, create = tables.create("dl1")
+                cursor.execute(
+                    f"{create} AS SELECT r.el, c.pid, r.e, p.a, dd.dep, SUM(r.v) AS t, CAST(NULL AS numeric) AS pl,"
+                    " CAST(COUNT(*) AS integer) AS c, MAX(r.value) AS m FROM ("
+                    f"SELECT dv.element_id AS el, dv.unit_id AS u, pe.outp, x.e, dv.value, {_scaled('dv.value')} AS v,"
+                    " ROW_NUMBER() OVER (PARTITION BY dv.element_id, dv.unit_id, pe.outp ORDER BY pe.d DESC) AS rn"
+                    f" FROM {dv} dv JOIN {pe} pe ON pe.sp = dv.period JOIN {ep} x ON x.sp = pe.sp"
+                    f" WHERE {values.format(ids=_in(last_ids))}) r JOIN {dmap} p ON p.u = r.u AND p.e = r.e"
+                    f" JOIN {ddep} dd ON dd.u = p.a AND dd.e = p.e JOIN {codes} c ON c.code = r.outp"
+                    " WHERE r.rn = 1 GROUP BY r.el, c.pid, r.e, p.a, dd.dep"
+                )
+                say(f"dated, last: {_analyse(cursor, dl1)} rows")
+                cursor.execute(f"SELECT DISTINCT e, dep FROM {dl1}")
+                combos = {(int(e), int(d)) for e, d in cursor.fetchall()}
+                dated_last = _Rows(DATED)
+                _roll_up(cursor, tables, dl1, combos, f"JOIN {dmap} p ON p.u = x.a AND p.e = x.e", dated_last, say,
+                         "dated last")
+                if dated_last.parts:
+                    # one row per (element, period, unit) whatever the tree versions of the latest values
+                    merged, create = tables.create("dlm")
+                    cursor.execute(
+                        f"{create} AS SELECT el, pid, a, SUM(t) AS t, SUM(pl) AS pl, CAST(SUM(c) AS integer) AS c,"
+                        f" MAX(m) AS m FROM ({' UNION ALL '.join(dated_last.parts)}) x GROUP BY el, pid, a"
+                    )
+                    _analyse(cursor, merged)
+                    dated.parts.append(f"SELECT el, pid, 0 AS e, a, t, pl, c, m FROM {merged}")
+                cl1, create = tables.create("cl1")
+                cursor.execute(
+                    f"{create} AS SELECT r.el, c.pid, 0 AS e, cu.parent_id AS a, td.dep, SUM(r.vs) AS t,"
+                    " SUM(r.v) AS pl, CAST(COUNT(*) AS integer) AS c, MAX(r.value) AS m FROM ("
+                    f"SELECT dv.element_id AS el, m.cur, pe.outp, dv.value, {_scaled('dv.value')} AS v,"
+                    f" {_scaled('dv.value')} * m.share AS vs, RANK() OVER"
+                    " (PARTITION BY dv.element_id, m.cur, pe.outp ORDER BY pe.d DESC) AS rk"
+                    f" FROM {dv} dv JOIN {pe} pe ON pe.sp = dv.period JOIN {cmap} m ON m.u = dv.unit_id"
+                    f" WHERE {values.format(ids=_in(last_ids))}) r JOIN {unit} cu ON cu.id = r.cur"
+                    f" JOIN {tdep} td ON td.u = cu.parent_id JOIN {codes} c ON c.code = r.outp"
+                    " WHERE r.rk = 1 GROUP BY r.el, c.pid, cu.parent_id, td.dep"
+                )
+                say(f"today's structure, last: {_analyse(cursor, cl1)} rows")
+                cursor.execute(f"SELECT DISTINCT e, dep FROM {cl1}")
+                combos = {(int(e), int(d)) for e, d in cursor.fetchall()}
+                _roll_up(cursor, tables, cl1, combos, f"JOIN {tpar} p ON p.u = x.a", current, say, "today's last")
+            _write(cursor, into, codes, [dated, current], ordered)
+            say("written")
         finally:
             for name in reversed(tables.made):
                 cursor.execute(f"DROP TABLE IF EXISTS {name}")
+            for name, value in settings.items():  # the caller's transaction goes on with its own plans
+                cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
+
+
+def _plan_settings(cursor: Any, full: bool) -> dict[str, str]:
+    """Plan a recomputation for its size; the settings it replaced (restored at its end).
+
+    A full one joins every value by hash to the small maps (never an index probe per unit),
+    keeps its hash tables of millions of groups and its final sort in memory, and lets the
+    grouping of the values run in parallel workers."""
+    wanted = {"jit": "off"}
+    if full:
+        wanted.update({
+            "work_mem": "1GB", "enable_nestloop": "off", "enable_mergejoin": "off",
+            "parallel_setup_cost": "100", "parallel_tuple_cost": "0.01",
+        })
+    before = {}
+    for name, value in wanted.items():
+        cursor.execute("SELECT current_setting(%s), set_config(%s, %s, true)", [name, name, value])
+        before[name] = cursor.fetchone()[0]
+    return before
+
+
+def _write(cursor: Any, into: str, codes: str, structures: list[_Rows], ordered: bool) -> None:
+    """One INSERT of every row, in the order of the primary key when ``ordered`` (one integer
+    key packed from the structure, element, period number and unit when it fits in 63 bits)."""
+    parts = [f"SELECT {number} AS s, el, pid, a, t, pl, c, m FROM ({part}) q{number}_{index}"
+             for number, rows in enumerate(sorted(structures, key=lambda r: r.code))
+             for index, part in enumerate(rows.parts)]
+    if not parts:
+        return
+    labels = " ".join(f"WHEN {number} THEN '{rows.code}'"
+                      for number, rows in enumerate(sorted(structures, key=lambda r: r.code)))
+    order = ""
+    if ordered:
+        cursor.execute(f"SELECT MAX(pid) FROM {codes}")
+        pids = int(cursor.fetchone()[0] or 0)
+        cursor.execute(f"SELECT MAX(id) FROM {_t(Unit)}")
+        units = int(cursor.fetchone()[0] or 0)
+        elements = int(DataElement.objects.order_by("-pk").values_list("pk", flat=True).first() or 0)
+        bits_p, bits_u, bits_e = pids.bit_length(), units.bit_length(), elements.bit_length()
+        if connection.vendor == "postgresql":  # the rows are sorted in memory (restored by ``recompute``)
+            cursor.execute("SELECT set_config('work_mem', '2GB', true)")
+        if 1 + bits_e + bits_p + bits_u <= 62:
+            order = (f" ORDER BY ((CAST(x.s AS bigint) * {2 ** bits_e} + x.el) * {2 ** bits_p} + x.pid)"
+                     f" * {2 ** bits_u} + x.a")
+        else:
+            order = " ORDER BY x.s, x.el, x.pid, x.a"
+    cursor.execute(
+        f"INSERT INTO {into} (structure, element_id, unit_id, period, total, plain, count, maximum)"
+        f" SELECT CASE x.s {labels} END, x.el, x.a, c.code, x.t * {_UNSCALE}, COALESCE(x.pl, x.t) * {_UNSCALE}, x.c,"
+        f" x.m FROM ({' UNION ALL '.join(parts)}) x JOIN {codes} c ON c.pid = x.pid{order}"
+    )
 
 
 def _primary_key(cursor: Any, table: str) -> str | None:
@@ -405,7 +556,7 @@ def rebuild(progress: Progress | None = None) -> int:
                 cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {connection.ops.quote_name(key)}")
         else:
             cursor.execute(f"DELETE FROM {table}")
-    recompute(table, say)
+    recompute(table, say, ordered=bool(key))
     with connection.cursor() as cursor:
         if key:
             cursor.execute(

@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tuyengiao.reporting import aggregates, report_counts
 
 # About how many steps a recomputation reports (one per statement that matters).
-_STEPS = 26
+_STEPS = 20
 
 
 class Bar:
