@@ -10,6 +10,7 @@ under the names the import code uses.
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from collections import defaultdict
@@ -168,10 +169,14 @@ class Entry:
 
 @dataclass
 class Change:
+    """A checked value: what is stored now and what will be. ``rules`` are those it was checked
+    with; the write reuses the catalogue and scope they hold and reads only the locks again."""
+
     entry: Entry
     current: DataValue | None
     number: Decimal | None
     text: str
+    rules: _Rules | None = field(default=None, repr=False, compare=False)
 
     @property
     def changed(self) -> bool:
@@ -200,8 +205,16 @@ def _prefixes(path: str) -> list[str]:
     return ["/" + "/".join(parts[:n]) + "/" for n in range(len(parts), 0, -1)]
 
 
-def _lock_message(sub: Submission, dataset: DataSet, period: Period) -> str:
-    place = {"dataset": dataset.name, "period": period.label, "unit": sub.unit.name}
+@dataclass(frozen=True)
+class _Lock:
+    """A report sent or approved at a unit: what a lock message names."""
+
+    status: str
+    unit_name: str
+
+
+def _lock_message(sub: _Lock, dataset: DataSet, period: Period) -> str:
+    place = {"dataset": dataset.name, "period": period.label, "unit": sub.unit_name}
     if sub.status == Status.APPROVED:
         return (
             _(
@@ -225,60 +238,103 @@ class _Rules:
 
     user: Any
     sets_of: dict[int, list[DataSet]]
-    locking: dict[tuple[int, str, str], Submission]  # (dataset, period, unit path) -> sent/approved
+    locking: dict[tuple[int, str, str], _Lock]  # (dataset, period, unit path) -> sent/approved
     may_enter: dict[int, bool] = field(default_factory=dict)
     may_admin: dict[int, bool] = field(default_factory=dict)
     day: Any = None
+    _sets: dict[tuple[int, Any], tuple[list[DataSet], tuple[int, ...]]] = field(default_factory=dict, repr=False)
+    _passed: set[tuple[Any, ...]] = field(default_factory=set, repr=False)
 
     @classmethod
     def load(cls, user: AnyUser, entries: Iterable[Entry], lock: bool = False) -> _Rules:
         entries = list(entries)
-        units = {e.unit.pk: e.unit for e in entries}
-        periods = {e.period.code for e in entries}
-        elements = {e.element.pk for e in entries}
+        units = {e.unit.id: e.unit for e in entries}
+        elements = {e.element.id for e in entries}
         sets_of: dict[int, list[DataSet]] = defaultdict(list)
         for m in DataSetElement.objects.filter(element_id__in=elements).select_related("dataset"):
             sets_of[m.element_id].append(m.dataset)
-        # The units on each path are the unit and its ancestors: their ids are the path's parts,
-        # so the reports that lock it are read by key, not by joining every report to its unit.
-        above = {int(part) for u in units.values() for part in u.path.strip("/").split("/") if part}
-        dataset_ids = {ds.pk for sets in sets_of.values() for ds in sets}
-        subs = Submission.objects.filter(
-            dataset_id__in=dataset_ids, period__in=periods, unit_id__in=above
-        ).select_related("unit")
-        if lock and connection.vendor == "postgresql":
-            # Shared locks: concurrent writers pass together, but a submit or an approval (which
-            # lock the row for update) waits for them, and they for it; the status read is current.
-            ids = list(subs.values_list("pk", flat=True))
-            if ids:
-                with connection.cursor() as cursor:
-                    cursor.execute(
-                        f"SELECT id FROM {Submission._meta.db_table} WHERE id = ANY(%s) ORDER BY id FOR SHARE",
-                        [ids],
-                    )
-        locking = {
-            (s.dataset_id, s.period, s.unit.path): s
-            for s in subs
-            if s.status in (Status.SUBMITTED, Status.APPROVED)
-        }
-        return cls(
+        rules = cls(
             user,
             dict(sets_of),
-            locking,
+            {},
             {pk: Scope.of(user).allows(u, Action.ENTER) for pk, u in units.items()},
             {pk: Scope.of(user).allows(u, Action.ADMIN) for pk, u in units.items()},
             today(),
         )
+        rules.locking = rules._locks(entries, lock)
+        return rules
+
+    def relocked(self, entries: Sequence[Entry]) -> _Rules:
+        """The same rules with the locks read again, under lock, for the write."""
+        return _Rules(self.user, self.sets_of, self._locks(entries, True), self.may_enter, self.may_admin, self.day)
+
+    def _locks(self, entries: Sequence[Entry], lock: bool) -> dict[tuple[int, str, str], _Lock]:
+        """The reports sent or approved at the entries' units or above them, in one statement.
+
+        The units on each path are the unit and its ancestors: their ids are the path's parts, so
+        the reports are read by key, not by joining every report to its unit. With ``lock``, every
+        report read is share-locked in id order: concurrent writers pass together, but a submit
+        or an approval (which lock the row for update) waits for them, and they for it.
+        """
+        paths = {e.unit.path for e in entries}
+        above = sorted({int(part) for path in paths for part in path.strip("/").split("/") if part})
+        elements = {e.element.id for e in entries}
+        dataset_ids = sorted({ds.pk for pk in elements for ds in self.sets_of.get(pk, [])})
+        periods = sorted({e.period.code for e in entries})
+        if not above or not dataset_ids:
+            return {}
+        sub, unit = (connection.ops.quote_name(m._meta.db_table) for m in (Submission, Unit))
+        where: list[str] = []
+        params: list[Any] = []
+        for column, values in (("dataset_id", dataset_ids), ("period", periods), ("unit_id", above)):
+            if connection.vendor == "postgresql":
+                where.append(f"s.{column} = ANY(%s)")
+                params.append(values)
+            else:
+                where.append(f"s.{column} IN ({', '.join(['%s'] * len(values))})")
+                params.extend(values)
+        share = " FOR SHARE OF s" if lock and connection.vendor == "postgresql" else ""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT s.dataset_id, s.period, s.status, u.path, u.name FROM {sub} s"
+                f" JOIN {unit} u ON u.id = s.unit_id WHERE {' AND '.join(where)} ORDER BY s.id{share}",
+                params,
+            )
+            rows = cursor.fetchall()
+        return {
+            (dataset_id, period, path): _Lock(status, name)
+            for dataset_id, period, status, path, name in rows
+            if status in (Status.SUBMITTED, Status.APPROVED)
+        }
 
     def refusal(self, entry: Entry) -> str | None:
-        """Why this value may not be written now, or ``None``."""
+        """Why this value may not be written now, or ``None``.
+
+        Whether a value passes depends on its unit, period and report, and on its element only
+        through the reports that hold it: an import of thousands of values asks each question
+        once per unit and period.
+        """
+        element, period = entry.element, entry.period
+        found = self._sets.get((element.id, period.type))
+        if found is None:
+            sets = [ds for ds in self.sets_of.get(element.id, []) if ds.period_type == period.type]
+            found = self._sets[(element.id, period.type)] = (sets, tuple(ds.id for ds in sets))
+        sets, set_ids = found
+        key = (entry.unit.id, period.code, set_ids, entry.dataset.id if entry.dataset is not None else None)
+        if key in self._passed:
+            return None
+        reason = self._refusal(entry, sets)
+        if reason is None:
+            self._passed.add(key)
+        return reason
+
+    def _refusal(self, entry: Entry, sets: list[DataSet]) -> str | None:
         unit, period, element = entry.unit, entry.period, entry.element
         if not self.may_enter[unit.pk]:
             return _("You may not enter figures for %(unit)s.") % {"unit": unit.name}
         closed = existence_reason(unit, period)
         if closed:
             return closed
-        sets = [ds for ds in self.sets_of.get(element.pk, []) if ds.period_type == period.type]
         if entry.dataset is not None:
             if entry.dataset.pk not in {ds.pk for ds in sets}:
                 return _("“%(dataset)s” has no element with code “%(code)s”.") % {
@@ -330,12 +386,12 @@ def check_entries(
 
 
 def _check(
-    user: AnyUser, entries: Sequence[Entry], progress: Progress | None = None
+    user: AnyUser, entries: Sequence[Entry], progress: Progress | None = None, rules: _Rules | None = None
 ) -> tuple[list[Change], list[tuple[Entry, UserError]]]:
-    rules = _Rules.load(user, entries)
-    units = {e.unit.pk for e in entries}
+    rules = rules or _Rules.load(user, entries)
+    units = {e.unit.id for e in entries}
     periods = {e.period.code for e in entries}
-    elements = {e.element.pk for e in entries}
+    elements = {e.element.id for e in entries}
     existing = {
         (dv.element_id, dv.unit_id, dv.period): dv
         for dv in DataValue.objects.filter(
@@ -357,12 +413,12 @@ def _check(
         except UserError as exc:
             errors.append((entry, exc))
             continue
-        current = existing.get((entry.element.pk, entry.unit.pk, entry.period.code))
+        current = existing.get((entry.element.id, entry.unit.id, entry.period.code))
         version = current.version if current else 0
         if entry.expected_version is not None and entry.expected_version != version:
             errors.append((entry, conflict(current)))
             continue
-        changes.append(Change(entry, current, number, text))
+        changes.append(Change(entry, current, number, text, rules))
     if progress is not None:
         progress(total, total)
     return changes, errors
@@ -389,11 +445,16 @@ def do_save_entries(user: AnyUser, changes: Sequence[Change], progress: Progress
     when it runs inside a caller's transaction. Runs inside a caller's transaction when there is
     one (the import job's), hence not ``durable``.
     """
+    return _retrying(lambda: _write(user, changes, progress))
+
+
+def _retrying(write: Callable[[], int]) -> int:
+    """Run a write in a transaction, again after a deadlock or a serialisation failure."""
     attempts = 1 if connection.in_atomic_block else _RETRIES
     for attempt in range(attempts):
         try:
             with transaction.atomic():
-                return _write(user, changes, progress)
+                return write()
         except OperationalError as exc:
             if not _retryable(exc):
                 raise
@@ -405,24 +466,52 @@ def do_save_entries(user: AnyUser, changes: Sequence[Change], progress: Progress
     raise AssertionError("unreachable")
 
 
+def _check_and_write(user: AnyUser, entries: Sequence[Entry]) -> int:
+    """Check and write in one transaction (the entry form): the locks read by the check are held
+    until the write, so they are read once. Any refusal saves nothing."""
+
+    def write() -> int:
+        rules = _Rules.load(user, entries, lock=True)
+        changes, errors = _check(user, entries, rules=rules)
+        if errors:
+            raise errors[0][1]
+        return _write(user, changes, None, locked=rules)
+
+    return _retrying(write)
+
+
 def _plain(number: Decimal) -> str:
     """6.0000 as stored reads "6" in the audit log, like the figure typed."""
     return format(number.normalize(), "f")
 
 
 def _key(c: Change) -> tuple[int, str, int]:
-    return (c.entry.unit.pk, c.entry.period.code, c.entry.element.pk)
+    entry = c.entry
+    return (entry.unit.id, entry.period.code, entry.element.id)
 
 
-def _write(user: AnyUser, changes: Sequence[Change], progress: Progress | None) -> int:
-    from auditlog.models import LogEntry
-    from django.contrib.contenttypes.models import ContentType
+@dataclass
+class _Written:
+    """A value written: its change, and what was stored before (``updated``: a row existed)."""
 
-    todo = sorted((c for c in changes if c.changed), key=_key)
-    if not todo:
+    change: Change
+    updated: bool
+    old_value: Decimal | None = None
+    old_text: str = ""
+
+
+def _write(user: AnyUser, changes: Sequence[Change], progress: Progress | None, locked: _Rules | None = None) -> int:
+    """``locked``: rules read under lock earlier in this transaction (else the locks are read now)."""
+    keyed = sorted(((_key(c), c) for c in changes if c.changed), key=lambda kc: kc[0])
+    if not keyed:
         return 0
+    todo = [c for _k, c in keyed]
     entries = [c.entry for c in todo]
-    rules = _Rules.load(user, entries, lock=True)
+    rules = locked or todo[0].rules
+    if rules is None or len({id(c.rules) for c in todo}) > 1:
+        rules = _Rules.load(user, entries, lock=True)
+    elif locked is None:
+        rules = rules.relocked(entries)
     for entry in entries:
         reason = rules.refusal(entry)
         if reason:
@@ -430,134 +519,197 @@ def _write(user: AnyUser, changes: Sequence[Change], progress: Progress | None) 
     stored_by = user if getattr(user, "is_authenticated", False) else None
     stored_by_id = getattr(stored_by, "pk", None)
     moment = timezone.now()
-    ops = connection.ops
-    table = DataValue._meta.db_table
     total = len(todo)
 
     # 1. New values: inserted in key order; a row someone else inserted first is left alone here.
-    inserted: set[tuple[int, str, int]] = set()
     new = [c for c in todo if c.current is None]
+    inserted: set[tuple[int, str, int]] = set()
     for start in range(0, len(new), _BATCH):
-        chunk = new[start : start + _BATCH]
-        params: list[Any] = []
-        for c in chunk:
-            params += [
-                c.entry.element.pk,
-                c.entry.unit.pk,
-                c.entry.period.code,
-                ops.adapt_decimalfield_value(c.number, 18, 4),
-                c.text,
-                c.entry.comment or "",
-                stored_by_id,
-                ops.adapt_datetimefield_value(moment),
-                ops.adapt_datetimefield_value(moment),
-            ]
-        rows = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s, %s, 1)"] * len(chunk))
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"INSERT INTO {table} (element_id, unit_id, period, value, text_value, comment, stored_by_id,"
-                f" created_at, updated_at, version) VALUES {rows}"
-                " ON CONFLICT (element_id, unit_id, period) DO NOTHING RETURNING unit_id, period, element_id",
-                params,
-            )
-            inserted.update((u, p, e) for u, p, e in cursor.fetchall())
+        inserted.update(_insert(new[start : start + _BATCH], stored_by_id, moment))
         if progress is not None:
             progress(min(start + _BATCH, len(new)), total)
+    written = [_Written(c, False) for k, c in keyed if k in inserted]
 
-    # 2. Everything else is an update of a row locked now, in key order.
-    rest = [c for c in todo if _key(c) not in inserted]
-    locked: dict[tuple[int, str, int], DataValue] = {}
-    if rest:
-        wanted = {_key(c) for c in rest}
-        for dv in (
-            DataValue.objects.select_for_update(of=("self",))
-            .filter(
-                unit_id__in={k[0] for k in wanted},
-                period__in={k[1] for k in wanted},
-                element_id__in={k[2] for k in wanted},
+    # 2. Everything else is an update of a row locked now, in key order, when it still has the
+    # version the writer saw and something differs; the statement returns what was stored before.
+    rest = [(k, c) for k, c in keyed if k not in inserted]
+    for start in range(0, len(rest), _BATCH):
+        chunk = rest[start : start + _BATCH]
+        before = _update([c for _k, c in chunk], stored_by_id, moment)
+        left = []
+        for k, c in chunk:
+            old = before.get(k)
+            if old is None:
+                left.append(c)
+            else:
+                written.append(_Written(c, True, *old))
+        if left:
+            _refuse_stale(left, many=total > 1)
+        if progress is not None:
+            progress(len(inserted) + min(start + _BATCH, len(rest)), total)
+
+    # 3. Every ancestor's figures, in the same transaction.
+    aggregates.apply_changes(
+        (aggregates.ValueChange(
+            w.change.entry.element.id,
+            w.change.entry.unit.id,
+            w.change.entry.period.code,
+            w.old_value,
+            w.change.number,
+            w.change.entry.element.aggregation if w.change.entry.element.value_type != ValueType.TEXT else None,
+        )
+        for w in written),
+        # 4. The audit log, in the same statement.
+        also=_audit(written, stored_by_id, moment),
+    )
+    return len(written)
+
+
+_VALUE_COLUMNS = (
+    "element_id, unit_id, period, value, text_value, comment, stored_by_id, created_at, updated_at, version"
+)
+
+
+def _insert(chunk: Sequence[Change], stored_by_id: int | None, moment: Any) -> set[tuple[int, str, int]]:
+    """Insert new values in key order; the keys of those inserted (not already there)."""
+    ops = connection.ops
+    source, params = aggregates.rows_sql(
+        [("e", aggregates.db_type(DataValue, "element")), ("u", aggregates.db_type(DataValue, "unit")),
+         ("p", "varchar"), ("num", "numeric"), ("txt", "text"), ("cmt", "text")],
+        [(c.entry.element.id, c.entry.unit.id, c.entry.period.code, ops.adapt_decimalfield_value(c.number, 18, 4),
+          c.text, c.entry.comment or "") for c in chunk],
+    )
+    at = ops.adapt_datetimefield_value(moment)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH v(e, u, p, num, txt, cmt) AS ({source}) INSERT INTO {_table()} ({_VALUE_COLUMNS})"
+            " SELECT e, u, p, num, txt, cmt, %s, %s, %s, 1 FROM v WHERE true ORDER BY u, p, e"
+            " ON CONFLICT (element_id, unit_id, period) DO NOTHING RETURNING unit_id, period, element_id",
+            [*params, stored_by_id, at, at],
+        )
+        return {(u, p, e) for u, p, e in cursor.fetchall()}
+
+
+def _update(
+    chunk: Sequence[Change], stored_by_id: int | None, moment: Any
+) -> dict[tuple[int, str, int], tuple[Any, str]]:
+    """Lock the chunk's rows in key order and update those still at the version the writer saw
+    that differ; (key) -> (value, text) stored before, for the rows updated.
+
+    PostgreSQL returns the values before from the rows it locked, in the one statement; SQLite,
+    whose writers take turns, reads them first.
+    """
+    ops = connection.ops
+    source, params = aggregates.rows_sql(
+        [("e", aggregates.db_type(DataValue, "element")), ("u", aggregates.db_type(DataValue, "unit")),
+         ("p", "varchar"), ("num", "numeric"), ("txt", "text"), ("cmt", "text"), ("exp", "integer")],
+        [(c.entry.element.id, c.entry.unit.id, c.entry.period.code, ops.adapt_decimalfield_value(c.number, 18, 4),
+          c.text, c.entry.comment, c.entry.expected_version) for c in chunk],
+    )
+    at = ops.adapt_datetimefield_value(moment)
+    table = _table()
+    postgres = connection.vendor == "postgresql"
+    lock = " FOR UPDATE OF d" if postgres else ""
+    returning = "o.ov, o.ot" if postgres else "NULL, NULL"
+    before: dict[tuple[int, str, int], tuple[Any, str]] = {}
+    with connection.cursor() as cursor:
+        if not postgres:
+            cursor.execute(
+                f"WITH v(e, u, p, num, txt, cmt, exp) AS ({source}) SELECT d.unit_id, d.period, d.element_id,"
+                f" d.value, d.text_value FROM {table} d JOIN v ON d.element_id = v.e AND d.unit_id = v.u"
+                " AND d.period = v.p",
+                params,
             )
-            .select_related("stored_by")
-            .order_by("unit_id", "period", "element_id")
-        ):
-            locked[(dv.unit_id, dv.period, dv.element_id)] = dv
-    updates: list[tuple[Change, DataValue]] = []
-    for c in rest:
-        row = locked.get(_key(c))
+            stored = {(u, p, e): (value, text) for u, p, e, value, text in cursor.fetchall()}
+        cursor.execute(
+            f"WITH v(e, u, p, num, txt, cmt, exp) AS ({source}),"
+            " o AS (SELECT d.id, d.value AS ov, d.text_value AS ot, d.comment AS oc, d.version AS ver,"
+            f" v.num, v.txt, v.cmt, v.exp FROM {table} d JOIN v ON d.element_id = v.e AND d.unit_id = v.u"
+            f" AND d.period = v.p ORDER BY d.unit_id, d.period, d.element_id{lock})"
+            f" UPDATE {table} SET value = o.num, text_value = o.txt, comment = COALESCE(o.cmt, o.oc),"
+            " stored_by_id = %s, updated_at = %s, version = o.ver + 1 FROM o"
+            f" WHERE {table}.id = o.id AND (o.exp IS NULL OR o.exp = o.ver)"
+            " AND (o.ov IS DISTINCT FROM o.num OR o.ot <> o.txt OR (o.cmt IS NOT NULL AND o.cmt <> o.oc))"
+            f" RETURNING {table}.unit_id, {table}.period, {table}.element_id, {returning}",
+            [*params, stored_by_id, at],
+        )
+        for u, p, e, value, text in cursor.fetchall():
+            value, text = (value, text) if postgres else stored[(u, p, e)]
+            before[(u, p, e)] = (None if value is None else Decimal(str(value)), text)
+    return before
+
+
+def _refuse_stale(left: Sequence[Change], many: bool) -> None:
+    """The rows not updated: gone, at another version (a conflict), or already as asked (fine)."""
+    rows = {
+        (dv.unit_id, dv.period, dv.element_id): dv
+        for dv in DataValue.objects.filter(
+            unit_id__in={c.entry.unit.pk for c in left},
+            period__in={c.entry.period.code for c in left},
+            element_id__in={c.entry.element.pk for c in left},
+        ).select_related("stored_by")
+    }
+    for c in left:
+        row = rows.get(_key(c))
         if row is None:  # inserted and rolled back by someone else meanwhile: the caller retries
             raise ConflictError(_("Someone else just changed this value; reload the page."))
         expected = c.entry.expected_version
         if expected is not None and expected != row.version:
             error = conflict(row)
-            if len(todo) > 1:
+            if many:
                 error = ConflictError(
                     _("“%(field)s” of %(unit)s: %(reason)s")
                     % {"field": c.entry.element.label, "unit": c.entry.unit.name, "reason": error.message},
                     current=row,
                 )
             raise error
-        if _differs(row, c.number, c.text, c.entry.comment):
-            updates.append((c, row))
-    params_rows = []
-    for c, row in updates:
-        comment = c.entry.comment if c.entry.comment is not None else row.comment
-        params_rows.append(
-            (
-                ops.adapt_decimalfield_value(c.number, 18, 4),
-                c.text,
-                comment,
-                stored_by_id,
-                ops.adapt_datetimefield_value(moment),
-                row.pk,
-            )
-        )
-    # One prepared statement run per row (bulk_update's CASE expressions are quadratic).
-    with connection.cursor() as cursor:
-        for start in range(0, len(params_rows), _BATCH):
-            cursor.executemany(
-                f"UPDATE {table} SET value = %s, text_value = %s, comment = %s, stored_by_id = %s,"
-                " updated_at = %s, version = version + 1 WHERE id = %s",
-                params_rows[start : start + _BATCH],
-            )
-            if progress is not None:
-                progress(len(inserted) + min(start + _BATCH, len(params_rows)), total)
 
-    # 3. The audit log: one entry per unit and period listing every value changed {code: [old, new]}.
-    written: list[tuple[Change, DataValue | None]] = [(c, None) for c in todo if _key(c) in inserted]
-    written += updates
-    # 4. Every ancestor's figures, in the same transaction.
-    aggregates.apply_changes(
-        aggregates.ValueChange(
-            c.entry.element.pk, c.entry.unit.pk, c.entry.period.code, row.value if row is not None else None, c.number
-        )
-        for c, row in written
-    )
-    ctype = ContentType.objects.get_for_model(DataValue)
-    grouped: dict[tuple[int, str], list[tuple[Change, DataValue | None]]] = defaultdict(list)
-    for c, row in written:
-        grouped[(c.entry.unit.pk, c.entry.period.code)].append((c, row))
-    logs = []
+
+def _table() -> str:
+    return connection.ops.quote_name(DataValue._meta.db_table)
+
+
+def _audit(written: Sequence[_Written], stored_by_id: int | None, moment: Any) -> tuple[str, list[Any]] | None:
+    """The audit log's insert: one entry per unit and period naming every value changed,
+    {code: [before, after]}."""
+    from auditlog.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    grouped: dict[tuple[int, str], list[_Written]] = defaultdict(list)
+    for w in written:
+        grouped[(w.change.entry.unit.id, w.change.entry.period.code)].append(w)
+    rows = []
     for (_unit_id, period_code), group in grouped.items():
-        unit = group[0][0].entry.unit
+        unit = group[0].change.entry.unit
         diff: dict[str, list[str | None]] = {}
-        for c, row in group:
+        for w in group:
             old = None
-            if row is not None:
-                old = _plain(row.value) if row.value is not None else row.text_value
+            if w.updated:
+                old = _plain(w.old_value) if w.old_value is not None else w.old_text
+            c = w.change
             diff[c.entry.element.code] = [old, _plain(c.number) if c.number is not None else c.text]
-        logs.append(
-            LogEntry(
-                content_type=ctype,
-                object_pk=f"{unit.code}:{period_code}",
-                object_repr=f"{unit.code} {period_code}: {len(group)}",
-                action=LogEntry.Action.UPDATE,
-                changes=diff,
-                actor=stored_by,
-                timestamp=moment,
-                additional_data={"unit_path": unit.path, "period": period_code},
-            )
-        )
-    LogEntry.objects.bulk_create(logs, batch_size=1000)
-    return len(written)
+        rows.append((
+            f"{unit.code}:{period_code}",
+            f"{unit.code} {period_code}: {len(group)}",
+            json.dumps(diff, ensure_ascii=False),
+            json.dumps({"unit_path": unit.path, "period": period_code}, ensure_ascii=False),
+        ))
+    if not rows:
+        return None
+    ops = connection.ops
+    json_type = "jsonb" if connection.vendor == "postgresql" else "text"
+    source, params = aggregates.rows_sql([("pk", "varchar"), ("repr", "text"), ("ch", "text"), ("extra", "text")], rows)
+    col = {name: ops.quote_name(LogEntry._meta.get_field(name).column) for name in (
+        "content_type", "object_pk", "object_repr", "action", "changes_text", "changes", "actor", "timestamp",
+        "additional_data")}
+    return (
+        f"WITH v(pk, repr, ch, extra) AS ({source}) INSERT INTO {ops.quote_name(LogEntry._meta.db_table)}"
+        f" ({col['content_type']}, {col['object_pk']}, {col['object_repr']}, {col['action']},"
+        f" {col['changes_text']}, {col['changes']}, {col['actor']}, {col['timestamp']}, {col['additional_data']})"
+        f" SELECT %s, pk, repr, %s, '', CAST(ch AS {json_type}), %s, %s, CAST(extra AS {json_type}) FROM v",
+        [*params, ContentType.objects.get_for_model(DataValue).pk, LogEntry.Action.UPDATE, stored_by_id,
+         ops.adapt_datetimefield_value(moment)],
+    )
 
 
 # The names the import code and the API use.
@@ -582,10 +734,7 @@ def save_value(
     ``None`` when the value was cleared."""
     period = Period.parse(period) if isinstance(period, str) else period
     entry = Entry(unit, period, element, raw, expected_version, comment, dataset=dataset)
-    changes, errors = _check(user, [entry])
-    if errors:
-        raise errors[0][1]
-    do_save_entries(user, changes)
+    _check_and_write(user, [entry])
     return DataValue.objects.select_related("stored_by").filter(element=element, unit=unit, period=period.code).first()
 
 
@@ -601,10 +750,7 @@ def save_values(user: AnyUser, unit: Unit, period: Period | str, items: Iterable
     """Store several values of one unit and period atomically: any refusal saves nothing."""
     period = Period.parse(period) if isinstance(period, str) else period
     entries = [Entry(unit, period, i.element, i.raw, i.expected_version, i.comment) for i in items]
-    changes, errors = _check(user, entries)
-    if errors:
-        raise errors[0][1]
-    return do_save_entries(user, changes)
+    return _check_and_write(user, entries)
 
 
 # --- what the entry page shows --------------------------------------------------------------
