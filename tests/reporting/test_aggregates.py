@@ -141,6 +141,32 @@ def attempt(change: Reorganisation) -> None:
         return
 
 
+def reorganise_at_random(kind: str, a: int, b: int, code: str, day: dt.date, parent: Unit) -> bool:
+    """Merge two open communes or split one (share ``b``%) on ``day``; False when there is none to."""
+    communes = list(Unit.objects.filter(kind=UnitKind.COMMUNE).order_by("pk"))
+    communes = [u for u in communes if u.is_open_on(day)]
+    if kind == "merge" and len(communes) >= 2:
+        closing = [communes[a % len(communes)], communes[(a + 1) % len(communes)]]
+        attempt(Reorganisation(
+            date=day, close=closing,
+            open=[NewUnit(code=code, name=f"Xã hợp nhất {code}", kind=UnitKind.COMMUNE, parent=parent)],
+            moves={c.code: code for u in closing for c in u.children.filter(valid_to__isnull=True)},
+        ))
+        return True
+    if kind == "split" and communes:
+        source = communes[a % len(communes)]
+        share = Decimal(b) / 100
+        first, second = f"{code}a", f"{code}b"
+        attempt(Reorganisation(
+            date=day, close=[source],
+            open=[NewUnit(code=c, name=f"Xã tách {c}", kind=UnitKind.COMMUNE, parent=parent) for c in (first, second)],
+            successions=[(source.code, first, share), (source.code, second, 1 - share)],
+            moves={c.code: first for c in source.children.filter(valid_to__isnull=True)},
+        ))
+        return True
+    return False
+
+
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(operations)
 def test_aggregates_stay_exact_under_random_writes_merges_and_splits(
@@ -156,28 +182,7 @@ def test_aggregates_stay_exact_under_random_writes_merges_and_splits(
                         period = f"2024{int(period[-1]) * 6:02d}"  # months only: see above
                     write(elements[a], units[b % len(units)], period, value)
                     continue
-                communes = [u for u in units if u.kind == UnitKind.COMMUNE and u.is_open_on(day)]
-                if kind == "merge" and len(communes) >= 2:
-                    closing = [communes[a % len(communes)], communes[(a + 1) % len(communes)]]
-                    code = f"M{number}"
-                    attempt(Reorganisation(
-                        date=day, close=closing,
-                        open=[NewUnit(code=code, name=f"Xã hợp nhất {number}", kind=UnitKind.COMMUNE,
-                                      parent=world.district)],
-                        moves={c.code: code for u in closing for c in u.children.filter(valid_to__isnull=True)},
-                    ))
-                    aggregates.rebuild()
-                elif kind == "split" and communes:
-                    source = communes[a % len(communes)]
-                    share = Decimal(b) / 100
-                    first, second = f"S{number}a", f"S{number}b"
-                    attempt(Reorganisation(
-                        date=day, close=[source],
-                        open=[NewUnit(code=code, name=f"Xã tách {code}", kind=UnitKind.COMMUNE, parent=world.district)
-                              for code in (first, second)],
-                        successions=[(source.code, first, share), (source.code, second, 1 - share)],
-                        moves={c.code: first for c in source.children.filter(valid_to__isnull=True)},
-                    ))
+                if reorganise_at_random(kind, a, b, f"{kind[0].upper()}{number}", day, world.district):
                     aggregates.rebuild()
             assert_exact(elements)
             raise _Rollback
@@ -252,3 +257,25 @@ def test_a_rebuild_inside_a_transaction_leaves_its_plans_as_they_were(
 def _setting(cursor: Any, name: str) -> str:
     cursor.execute("SELECT current_setting(%s)", [name])
     return str(cursor.fetchone()[0])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_command_vacuums_the_rebuilt_rows(world: World, elements: list[DataElement]) -> None:
+    """Rows written in bulk are read through the table's pages until a VACUUM marks them visible."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("VACUUM is PostgreSQL's")
+
+    def vacuums() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT vacuum_count FROM pg_stat_user_tables WHERE relname = 'reporting_aggregate'")
+            return int(cursor.fetchone()[0])
+
+    for month in range(1, 13):
+        write(elements[0], world.cell, f"2024{month:02d}", month)
+    before = vacuums()
+    call_command("rebuild_aggregates", verbosity=0)
+    assert vacuums() == before + 1
+    assert aggregates.check() == []

@@ -11,7 +11,6 @@ state, not only from an empty one.
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
@@ -21,7 +20,7 @@ from hypothesis import strategies as st
 
 from tests.conftest import World
 from tests.reporting.conftest import Catalogue
-from tests.reporting.test_aggregates import assert_exact
+from tests.reporting.test_aggregates import assert_exact, reorganise_at_random
 from tuyengiao.core import providers
 from tuyengiao.core.exceptions import UserError
 from tuyengiao.core.periods import Period
@@ -29,7 +28,7 @@ from tuyengiao.events.models import Event, EventFormat, EventKind
 from tuyengiao.org import tree
 from tuyengiao.org.choices import UnitKind
 from tuyengiao.org.models import Unit
-from tuyengiao.org.services import NewUnit, Reorganisation, ReorganisationError, reorganise
+from tuyengiao.org.services import ReorganisationError
 from tuyengiao.reporting import aggregates, analytics, approval, derived, report_counts, services
 from tuyengiao.reporting.models import DataElement, DataSet, DataSetElement, Status, Submission
 
@@ -133,27 +132,7 @@ def test_everything_kept_equals_a_recomputation_after_any_work(
                                          start=start, end=start + dt.timedelta(hours=2), format=EventFormat.HYBRID,
                                          present_attendees=value)
             else:
-                communes = [u for u in units if u.kind == UnitKind.COMMUNE and u.is_open_on(day)]
-                if kind == "merge" and len(communes) >= 2:
-                    closing = [communes[a % len(communes)], communes[(a + 1) % len(communes)]]
-                    code = f"M{day:%m%d}{number}"
-                    reorganise(Reorganisation(
-                        date=day, close=closing,
-                        open=[NewUnit(code=code, name=f"Xã hợp nhất {code}", kind=UnitKind.COMMUNE,
-                                      parent=world.district)],
-                        moves={c.code: code for u in closing for c in u.children.filter(valid_to__isnull=True)},
-                    ))
-                elif kind == "split" and communes:
-                    source = communes[a % len(communes)]
-                    share = Decimal(b + 1) / 10
-                    first, second = f"S{day:%m%d}{number}a", f"S{day:%m%d}{number}b"
-                    reorganise(Reorganisation(
-                        date=day, close=[source],
-                        open=[NewUnit(code=c, name=f"Xã tách {c}", kind=UnitKind.COMMUNE, parent=world.district)
-                              for c in (first, second)],
-                        successions=[(source.code, first, share), (source.code, second, 1 - share)],
-                        moves={c.code: first for c in source.children.filter(valid_to__isnull=True)},
-                    ))
+                reorganise_at_random(kind, a, b, f"{kind[0].upper()}{day:%m%d}{number}", day, world.district)
         except (UserError, ReorganisationError):
             continue  # refused as a board would be refused: nothing changed
     _run_worker()

@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from tuyengiao.core.periods import Period
@@ -190,11 +190,13 @@ def _lock(cursor: Any) -> None:
     cursor.execute(f"LOCK TABLE {_t(ReportCountBasis)}, {_t(ReportCount)} IN EXCLUSIVE MODE")
 
 
+@transaction.atomic
 def rebuild(since: dt.date | None = None, progress: Progress | None = None) -> int:
     """Recompute the kept counts from the reports (of the periods ending on or after ``since``,
     whose tree a reorganisation changed, when given); the number of rows written.
 
-    Call inside a transaction when other writers may run (a reorganisation is one).
+    One transaction (or a savepoint of the caller's, e.g. a reorganisation): no reader sees the
+    counts half rebuilt.
     """
     say = progress or (lambda _msg: None)
     with connection.cursor() as cursor:

@@ -86,6 +86,7 @@ class Command(BaseCommand):
             return
         rows = aggregates.rebuild(progress=bar)
         counted = report_counts.rebuild(progress=bar)
+        aggregates.settle()
         bar.finish(f"{rows} aggregate rows and {counted} report count rows written")
 
 
