@@ -700,12 +700,12 @@ def _approve_commune_report(mw: MatrixWorld) -> str:
     """The commune's May report, approved by the province; the message every write path gives."""
     from tuyengiao.core.periods import Period
     from tuyengiao.reporting import approval
-    from tuyengiao.reporting.entry import _lock_message
+    from tuyengiao.reporting.entry import _Lock, _lock_message
 
     sub = mw.submissions["commune"]
     approval.approve(mw.world.province_approver, sub)
     sub.refresh_from_db()
-    return _lock_message(sub, mw.catalogue.monthly, Period.parse("202405"))
+    return _lock_message(_Lock(sub.status, sub.unit.name), mw.catalogue.monthly, Period.parse("202405"))
 
 
 def _stored(mw: MatrixWorld) -> Any:
