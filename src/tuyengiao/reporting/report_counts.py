@@ -10,6 +10,8 @@ level by level, after a bulk load or a reorganisation; ``check`` compares them w
 
 How many units are *expected* depends on the tree only: ``tree_summary`` counts, per unit with units
 below it, the open units of each kind below it and its children, once per version of the tree.
+
+PostgreSQL only: elsewhere (SQLite in development) nothing is kept and completeness counts on read.
 """
 
 from __future__ import annotations
@@ -86,6 +88,8 @@ def record(sub: Submission, before: ReportState) -> None:
     """Move the kept counts by what a report's change adds or takes away, inside the caller's
     transaction; the rows of its ancestors are upserted in one fixed order, so concurrent
     submitters never deadlock on them."""
+    if connection.vendor != "postgresql":
+        return  # read only on PostgreSQL (``completeness``); elsewhere counted on read
     after = state(sub)
     if after == before:
         return
@@ -199,6 +203,8 @@ def rebuild(since: dt.date | None = None, progress: Progress | None = None) -> i
     counts half rebuilt.
     """
     say = progress or (lambda _msg: None)
+    if connection.vendor != "postgresql":
+        return 0
     with connection.cursor() as cursor:
         _lock(cursor)
         pairs, acc = _recompute(cursor, since, say)
@@ -235,6 +241,8 @@ def check(limit: int = 50, progress: Progress | None = None) -> list[Mismatch]:
     periods whose kept cutoff is not the data set's (unit 0)."""
     say = progress or (lambda _msg: None)
     out: list[Mismatch] = []
+    if connection.vendor != "postgresql":
+        return out
     with connection.cursor() as cursor:
         pairs, acc = _recompute(cursor, None, say)
         cursor.execute(
