@@ -95,10 +95,10 @@ def record(sub: Submission, before: ReportState) -> None:
         return
     period = Period.parse(sub.period)
     end = period.end
-    unit = Unit.objects.only("kind", "valid_from", "valid_to").get(pk=sub.unit_id)
+    unit = sub.unit  # loaded with the report by ``approval``: no second read per status change
     if not unit.is_open_on(end):
         return  # not on the tree of the period's end, so counted nowhere
-    dataset = DataSet.objects.only("due_days").get(pk=sub.dataset_id)
+    dataset = sub.dataset
     moment = _basis(dataset, period)
     new, old = after.counts(moment), before.counts(moment)
     delta = tuple(n - o for n, o in zip(new, old, strict=True))
