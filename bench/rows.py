@@ -168,6 +168,43 @@ def save_rows(user: Any) -> list[tuple[str, list[float], float | None, float | N
     return rows
 
 
+def reorganisation_rows() -> list[tuple[str, list[float], float | None, float | None, str]]:
+    """Two communes of a province merged into a new one today, their cells moved under it: the
+    whole reorganisation (checks, tree, successions, members, aggregates, report counts), each run
+    rolled back. The bound beside it is the full rebuild a reorganisation used to run."""
+    from django.db import transaction
+
+    from tuyengiao.org.choices import UnitKind
+    from tuyengiao.org.models import Unit, today
+    from tuyengiao.org.services import NewUnit, Reorganisation, reorganise
+    from tuyengiao.reporting import aggregates
+
+    communes = list(Unit.objects.filter(kind=UnitKind.COMMUNE, valid_to__isnull=True)
+                    .exclude(children=None).order_by("parent_id", "pk")[:2])
+    first, second = communes
+    if first.parent_id != second.parent_id:
+        raise SystemExit("no province with two communes")
+    parent = first.parent
+    cells = [c.code for u in communes for c in u.children.filter(valid_to__isnull=True)]
+    mismatches: list[Any] = []
+
+    def merge(check: bool = False) -> None:
+        with transaction.atomic():
+            reorganise(Reorganisation(
+                date=today(), close=communes,
+                open=[NewUnit(code="BENCH.HN", name="Xã hợp nhất", kind=UnitKind.COMMUNE, parent=parent)],
+                moves={code: "BENCH.HN" for code in cells},
+            ))
+            if check:
+                mismatches.extend(aggregates.check(periods=["202507"]))
+            transaction.set_rollback(True)
+
+    merge(check=True)
+    times = _ms(merge, runs=3)
+    return [(f"a reorganisation: two communes merged, {len(cells)} cells moved (aggregates of July 2025 checked)",
+             times, None, None, "yes" if not mismatches else f"NO ({len(mismatches)} rows differ)")]
+
+
 def page_rows(user: Any) -> list[tuple[str, list[float], float | None, float | None, str]]:
     from django.test import Client
     from django.urls import reverse

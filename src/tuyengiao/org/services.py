@@ -23,7 +23,7 @@ from tuyengiao.core.numbers import format_date, format_number, format_percent
 from . import tree
 from .choices import ALLOWED_PARENTS, StaffTitle, SuccessionKind, UnitKind
 from .models import Board, StaffPosition, Unit, UnitPlacement, UnitSuccession, open_on_q, today
-from .signals import tree_changed
+from .signals import tree_changed, tree_changing
 
 
 class ReorganisationError(UserError):
@@ -365,6 +365,7 @@ def apply_reorganisation(plan: ReorganisationPlan) -> list[Unit]:
     the closed units over to their successors. Call inside a transaction."""
     day = plan.change.date
     by_code = plan.by_code
+    tree_changing.send(sender=Unit, day=day, units=sorted({*plan.closing, *plan.move_units}))
     for unit in plan.closing.values():
         unit.valid_to = day
         unit.save(update_fields=["valid_to", "updated_at"])

@@ -455,6 +455,25 @@ def _reach_sql(unit_ids: list[int], forward: bool) -> tuple[str, list[Any]]:
     return sql, params
 
 
+def carried_by(unit_ids: Iterable[int], days: Iterable[dt.date]) -> list[int]:
+    """The units whose figures pass through these units: each of them, everything under them on
+    any of the days, and every unit that became one of those through successions (its values
+    live on in them). A reorganisation of these units moves the figures of exactly these."""
+    ids = sorted(set(unit_ids))
+    if not ids:
+        return []
+    under = set(ids)
+    with connection.cursor() as cursor:
+        for day in sorted(set(days)):
+            sql, params = _subtree_sql(ids, day)
+            cursor.execute(f"{sql} SELECT id FROM sub", params)
+            under.update(row[0] for row in cursor.fetchall())
+        sql, params = _reach_sql(sorted(under), forward=False)
+        cursor.execute(sql, params)
+        under.update(row[0] for row in cursor.fetchall())
+    return sorted(under)
+
+
 def successor_shares(unit_ids: Iterable[int]) -> dict[int, dict[int, Decimal]]:
     """For each unit, the units at the end of its chains of successions with the share of it each
     took (a unit nobody succeeded maps to itself), from one recursive query."""

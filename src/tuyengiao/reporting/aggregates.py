@@ -37,6 +37,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 
 from tuyengiao.core.periods import Period, PeriodType
+from tuyengiao.org import tree as org_tree
 from tuyengiao.org.models import Unit, UnitPlacement, UnitSuccession, today
 
 from .models import Aggregate, DataElement, DataValue
@@ -1058,6 +1059,33 @@ def _upsert(changes: Sequence[ValueChange], also: tuple[str, list[Any]] | None =
          ("dt", "numeric"), ("dc", "integer"), ("nv", "numeric")],
         rows,
     )
+    _move(f"v(e, u, p, d, dt, dc, nv) AS ({source})", params, also)
+
+
+def moved_sql(values: str, dated_since: dt.date | None = None) -> str:
+    """``WITH RECURSIVE … moved(s, e, p, a, t, pl, c, m)``: what the changes in ``values`` (see
+    ``_move``) add to each row above them, on both structures, ready for the statement that
+    writes it."""
+    dated_only = f" WHERE v.d >= {_date(dated_since)}" if dated_since is not None else ""
+    return (
+        f"WITH RECURSIVE {values},"
+        f" start(u, d) AS (SELECT DISTINCT u, d FROM v{dated_only}), {_dated_sql('start')},"
+        f" units(u) AS (SELECT DISTINCT u FROM v), {_current_sql('units')},"
+        " moved(s, e, p, a, t, pl, c, m) AS ("
+        f"SELECT '{DATED}', v.e, v.p, anc.a, SUM(v.dt), SUM(v.dt), SUM(v.dc), MAX(v.nv)"
+        f" FROM v JOIN anc ON anc.u = v.u AND anc.d = v.d{dated_only} GROUP BY v.e, v.p, anc.a"
+        f" UNION ALL SELECT '{CURRENT}', v.e, v.p, up.a, SUM(v.dt * up.sh), SUM(v.dt), SUM(v.dc), MAX(v.nv)"
+        " FROM v JOIN up ON up.u = v.u GROUP BY v.e, v.p, up.a)"
+    )
+
+
+def _move(
+    values: str, params: list[Any], also: tuple[str, list[Any]] | None = None, dated_since: dt.date | None = None
+) -> None:
+    """The upsert of ``_upsert`` for the changes in ``values``: common table expressions that end
+    with ``v(e, u, p, d, dt, dc, nv)`` (element, unit, period, its end, the differences of the sum
+    and the count, the new value). ``dated_since``: the dated rows of periods ending before it are
+    left as they are."""
     table = _t(Aggregate)
     first = ""
     if also is not None:
@@ -1065,14 +1093,7 @@ def _upsert(changes: Sequence[ValueChange], also: tuple[str, list[Any]] | None =
         params = [*also[1], *params]
     with connection.cursor() as cursor:
         cursor.execute(
-            f"WITH RECURSIVE {first} v(e, u, p, d, dt, dc, nv) AS ({source}),"
-            f" start(u, d) AS (SELECT DISTINCT u, d FROM v), {_dated_sql('start')},"
-            f" units(u) AS (SELECT DISTINCT u FROM v), {_current_sql('units')},"
-            " moved(s, e, p, a, t, pl, c, m) AS ("
-            f"SELECT '{DATED}', v.e, v.p, anc.a, SUM(v.dt), SUM(v.dt), SUM(v.dc), MAX(v.nv)"
-            " FROM v JOIN anc ON anc.u = v.u AND anc.d = v.d GROUP BY v.e, v.p, anc.a"
-            f" UNION ALL SELECT '{CURRENT}', v.e, v.p, up.a, SUM(v.dt * up.sh), SUM(v.dt), SUM(v.dc), MAX(v.nv)"
-            " FROM v JOIN up ON up.u = v.u GROUP BY v.e, v.p, up.a)"
+            f"{moved_sql(first + ' ' + values, dated_since)}"
             f" INSERT INTO {table} AS g (structure, element_id, period, unit_id, total, plain, count, maximum)"
             " SELECT s, e, p, a, t, pl, c, m FROM moved WHERE true ORDER BY s, e, p, a"
             " ON CONFLICT (structure, element_id, period, unit_id) DO UPDATE SET"
@@ -1119,7 +1140,96 @@ def refresh(keys: Iterable[tuple[int, str]]) -> None:
             cursor.execute(f"DROP TABLE IF EXISTS {work}")
 
 
+_MOVING = "agg_moving"
+# Connections whose transaction took the moving units' values out of the rows (``before_tree_change``).
+_taken_out: dict[str, dt.date] = {}
+
+
+def before_tree_change(sender: Any, day: dt.date, units: Sequence[int] = (), **kwargs: Any) -> None:
+    """A reorganisation is about to close or move ``units``: take every value whose figures pass
+    through them (``org.tree.carried_by``) out of the rows above it, on the tree as it still
+    stands. ``on_tree_changed`` puts them back on the new tree: the rows of every other unit are
+    never touched, where a full rebuild would rewrite millions of them."""
+    ids = org_tree.carried_by(units, [today(), day - dt.timedelta(days=1)])
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {_MOVING}")
+        cursor.execute(f"CREATE TEMP TABLE {_MOVING} (u {db_type(DataValue, 'unit')} PRIMARY KEY)")
+        if ids:
+            if connection.vendor == "postgresql":
+                cursor.execute(f"INSERT INTO {_MOVING} SELECT unnest(CAST(%s AS bigint[]))", [ids])
+            else:
+                cursor.executemany(f"INSERT INTO {_MOVING} VALUES (%s)", [(i,) for i in ids])
+    _shift(-1, day)
+    _taken_out[connection.alias] = day
+
+
+def _shift(sign: int, day: dt.date) -> None:
+    """Take out (-1) or put back (+1) the values of the moving units, summed and counted on the
+    tree as it stands (the dated tree changes from ``day`` on only). Elements whose rows are not
+    plain sums (maximum, last) are recomputed afterwards for their periods (``_recompute_moving``)."""
+    plain = list(DataElement.objects.exclude(value_type="text").exclude(aggregation__in=("last", "max"))
+                 .values_list("pk", flat=True))
+    dv, el, un, pe, va = (_t(DataValue), _c(DataValue, "element"), _c(DataValue, "unit"), _c(DataValue, "period"),
+                          _c(DataValue, "value"))
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT DISTINCT dv.{pe} FROM {dv} dv JOIN {_MOVING} m ON m.u = dv.{un}")
+        codes = sorted(row[0] for row in cursor.fetchall())
+    ends = []
+    for code in codes:
+        try:
+            ends.append((code, connection.ops.adapt_datefield_value(Period.parse(code).end)))
+        except ValueError:
+            continue
+    if not ends or not plain:
+        return
+    source, params = rows_sql([("p", "varchar"), ("d", "date")], ends)
+    new_value = f"dv.{va}" if sign > 0 else "CAST(NULL AS numeric)"
+    _move(
+        f"ends(p, d) AS ({source}), v(e, u, p, d, dt, dc, nv) AS (SELECT dv.{el}, dv.{un}, dv.{pe}, ends.d,"
+        f" {int(sign)} * dv.{va}, {int(sign)}, {new_value} FROM {dv} dv JOIN {_MOVING} m ON m.u = dv.{un}"
+        f" JOIN ends ON ends.p = dv.{pe} WHERE dv.{va} IS NOT NULL AND dv.{el} IN ({_in(plain)}))",
+        params,
+        dated_since=day,
+    )
+
+
+def _recompute_moving() -> None:
+    """Rows of the elements aggregated by maximum or by last, for the periods the moving units
+    have values in: a maximum cannot be taken out, and the latest value under a unit that
+    received a closed unit's values may now be the closed unit's."""
+    dv, el, un, pe, va = (_t(DataValue), _c(DataValue, "element"), _c(DataValue, "unit"), _c(DataValue, "period"),
+                          _c(DataValue, "value"))
+    kinds = dict(DataElement.objects.exclude(value_type="text").filter(aggregation__in=("last", "max"))
+                 .values_list("pk", "aggregation"))
+    if not kinds:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT DISTINCT dv.{el}, dv.{pe} FROM {dv} dv JOIN {_MOVING} m ON m.u = dv.{un}"
+            f" WHERE dv.{va} IS NOT NULL AND dv.{el} IN ({_in(list(kinds))})"
+        )
+        pairs = cursor.fetchall()
+    keys: set[tuple[int, str]] = set()
+    for element_id, code in pairs:
+        try:
+            periods = containing(code) if kinds[element_id] == "last" else [Period.parse(code)]
+        except ValueError:
+            continue
+        keys.update((element_id, p.code) for p in periods)
+    refresh(keys)
+
+
 def on_tree_changed(sender: Any, **kwargs: Any) -> None:
-    """A reorganisation moves figures between ancestors and onto new units: recompute the rows in
-    the same transaction (the successions and dated placements decide every one of them)."""
-    rebuild()
+    """A reorganisation moved figures between ancestors and onto new units: the values taken out
+    before it are put back on the new tree, in the same transaction. A change to the tree that
+    did not announce itself first is met with a full recomputation."""
+    day = _taken_out.pop(connection.alias, None)
+    if day is None:
+        rebuild()
+        return
+    try:
+        _shift(+1, day)
+        _recompute_moving()
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {_MOVING}")

@@ -12,12 +12,13 @@ class ReportingConfig(AppConfig):
 
         from tuyengiao.core import providers
         from tuyengiao.org.audit import CodedRecords, register_coded
-        from tuyengiao.org.signals import tree_changed
+        from tuyengiao.org.signals import tree_changed, tree_changing
 
         from . import aggregates, audit_names, derived, models, report_counts
 
         providers.on_records_changed(derived.changed)  # kept figures are refreshed by reporting
 
+        tree_changing.connect(aggregates.before_tree_change, dispatch_uid="reporting.aggregates")
         tree_changed.connect(aggregates.on_tree_changed, dispatch_uid="reporting.aggregates")
         tree_changed.connect(report_counts.on_tree_changed, dispatch_uid="reporting.report_counts")
         from .review import register_section
