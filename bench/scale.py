@@ -189,13 +189,15 @@ def questions() -> list[Question]:
 
 def _more_rows() -> list[Result]:
     """Completeness, writes, the page and the HTTP load (``BENCH_HTTP=0`` leaves HTTP out)."""
-    from bench import rows
+    from bench import deltas, rows
 
     user = rows.national_admin()
     steps: list[tuple[str, Callable[[], list[Any]]]] = [
         ("completeness", rows.completeness_rows),
         ("saves", lambda: rows.save_rows(user)),
         ("dashboard page", lambda: rows.page_rows(user)),
+        ("reorganisation", rows.reorganisation_rows),
+        ("appended deltas", deltas.delta_rows),
     ]
     if os.environ.get("BENCH_HTTP", "1") != "0":
         steps.append(("HTTP", lambda: rows.http_rows(user, os.environ["DATABASE_URL"],
