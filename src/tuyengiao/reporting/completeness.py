@@ -255,15 +255,10 @@ def _late_units(dataset: DataSet, unit: Unit, period: Period, day: dt.date, kind
     expected_below = report_counts.expected_below(summary, unit.pk, kinds)
     scan = int(need * expected_below / late_below * 1.5) + _SCAN_SLACK
     u = _q(Unit._meta.db_table)
-    if scan > _SCAN_AT_ONCE:
-        missing = _missing_below(dataset, unit, period, kinds, summary)
-        if sum(summary.children.get(pk, 0) for pk in missing) < scan:
-            unsent, unsent_params = _unsent("u", dataset, period)
-            sql = (
-                f"SELECT u.* FROM {u} u WHERE u.{_q('parent_id')} = ANY(%s) AND u.{_q('kind')} = ANY(%s)"
-                f" AND {_open('u')} AND {unsent} ORDER BY u.{_q('path')} LIMIT %s"
-            )
-            return first + list(Unit.objects.raw(sql, [missing, kinds, day, day, *unsent_params, need]))
+    if scan > _SCAN_AT_ONCE and _paths_sort_bytewise():
+        found = _late_under_missing(dataset, unit, period, day, kinds, summary, need)
+        if found is not None:
+            return first + found
     prefix, prefix_params = _path_prefix("u", unit)
     unsent, unsent_params = _unsent("c", dataset, period)
     while True:
@@ -304,6 +299,14 @@ def _path_prefix(alias: str, unit: Unit) -> tuple[str, list[Any]]:
     """The units whose path begins with the unit's. Where paths sort byte by byte (a C collation)
     the same units are a range of the path index, which it then reads in order from the start."""
     path = f"{alias}.{_q('path')}"
+    if _paths_sort_bytewise() and unit.path.endswith("/"):
+        upper = unit.path[:-1] + chr(ord("/") + 1)
+        return f"{path} LIKE %s AND {path} >= %s AND {path} < %s", [unit.path + "%", unit.path, upper]
+    return f"{path} LIKE %s", [unit.path + "%"]
+
+
+def _paths_sort_bytewise() -> bool:
+    """Whether the database sorts paths byte by byte (a C collation), as Python compares them."""
     key = (connection.alias, connection.settings_dict.get("NAME"))
     if key not in _bytewise:
         with connection.cursor() as cursor:
@@ -315,15 +318,20 @@ def _path_prefix(alias: str, unit: Unit) -> tuple[str, list[Any]]:
             )
             name = str(cursor.fetchone()[0] or "")
         _bytewise[key] = name.upper() in ("C", "POSIX") or name.upper().startswith("C.")
-    if _bytewise[key] and unit.path.endswith("/"):
-        upper = unit.path[:-1] + chr(ord("/") + 1)
-        return f"{path} LIKE %s AND {path} >= %s AND {path} < %s", [unit.path + "%", unit.path, upper]
-    return f"{path} LIKE %s", [unit.path + "%"]
+    return _bytewise[key]
 
 
-def _missing_below(dataset: DataSet, unit: Unit, period: Period, kinds: list[str],
-                   summary: report_counts.TreeSummary) -> list[int]:
-    """The units (the asked one or below it) with fewer reports sent below them than expected."""
+def _late_under_missing(dataset: DataSet, unit: Unit, period: Period, day: dt.date, kinds: list[str],
+                        summary: report_counts.TreeSummary, need: int) -> list[Unit] | None:
+    """The first ``need`` late units in path order, found from the kept counts; ``None`` when
+    they cannot tell (then the units are read in path order instead).
+
+    A late unit's parent has fewer reports sent below it than expected. Those parents are walked
+    in path order, each counted for the late units right below it (its shortfall less its
+    children's), until there are ``need``; only their children are looked up. The answer stands
+    when the last unit found comes before the next parent not looked at: nothing under that
+    parent or after it can come earlier.
+    """
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT {_q('unit_id')}, SUM({_q('sent')}) FROM {_q(ReportCount._meta.db_table)} WHERE"
@@ -331,8 +339,41 @@ def _missing_below(dataset: DataSet, unit: Unit, period: Period, kinds: list[str
             [dataset.pk, period.code, kinds],
         )
         sent = {unit_id: int(count) for unit_id, count in cursor.fetchall()}
-    return [pk for pk, path in summary.paths.items() if path.startswith(unit.path)
-            and report_counts.expected_below(summary, pk, kinds) > sent.get(pk, 0)]
+    short: dict[int, int] = {}
+    paths: list[tuple[str, int]] = []
+    for pk, path in summary.paths.items():
+        if path.startswith(unit.path):
+            missing = report_counts.expected_below(summary, pk, kinds) - sent.get(pk, 0)
+            if missing > 0:
+                short[pk] = missing
+                paths.append((path, pk))
+    paths.sort()
+    right_below = dict(short)
+    for path, pk in paths:
+        parts = path.strip("/").split("/")
+        if len(parts) > 1 and int(parts[-2]) in right_below:
+            right_below[int(parts[-2])] -= short[pk]
+    parents: list[int] = []
+    counted = 0
+    boundary: str | None = None
+    for path, pk in paths:
+        if counted >= need:
+            boundary = path
+            break
+        parents.append(pk)
+        counted += max(right_below[pk], 0)
+    if not parents:
+        return []
+    unsent, unsent_params = _unsent("u", dataset, period)
+    u = _q(Unit._meta.db_table)
+    sql = (
+        f"SELECT u.* FROM {u} u WHERE u.{_q('parent_id')} = ANY(%s) AND u.{_q('kind')} = ANY(%s)"
+        f" AND {_open('u')} AND {unsent} ORDER BY u.{_q('path')} LIMIT %s"
+    )
+    found = list(Unit.objects.raw(sql, [parents, kinds, day, day, *unsent_params, need]))
+    if boundary is None or (len(found) == need and found[-1].path < boundary):
+        return found
+    return None
 
 
 def _q(name: str) -> str:
