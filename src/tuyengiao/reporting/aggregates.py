@@ -731,9 +731,16 @@ def _read_sql(
     if code == CURRENT:
         succ = _t(UnitSuccession)
         pred, succ_id, share = (_c(UnitSuccession, n) for n in ("predecessor", "successor", "share"))
+        if pg:
+            # each step probes the successor index (``OFFSET 0`` keeps the probe a probe): the planner
+            # guesses thousands of rows for the walk and would hash the whole succession table
+            step = (f"SELECT b.t, s.u, b.sh * s.sh FROM back b CROSS JOIN LATERAL (SELECT x.{pred} AS u,"
+                    f" x.{share} AS sh FROM {succ} x WHERE x.{succ_id} = b.u OFFSET 0) s")
+        else:
+            step = f"SELECT b.t, s.{pred}, b.sh * s.{share} FROM back b JOIN {succ} s ON s.{succ_id} = b.u"
         sources = (
             f", back(t, u, sh) AS (SELECT t, t, CAST(1 AS numeric) FROM (SELECT DISTINCT t FROM tu) x"
-            f" UNION ALL SELECT b.t, s.{pred}, b.sh * s.{share} FROM back b JOIN {succ} s ON s.{succ_id} = b.u),"
+            f" UNION ALL {step}),"
             # a unit reached along two chains (split, then merged back) counts once, with both shares
             " src(t, u, sh) AS (SELECT DISTINCT t, t, CAST(1 AS numeric) FROM tu"
             " UNION ALL SELECT t, u, SUM(sh) FROM back WHERE u <> t GROUP BY t, u)"
