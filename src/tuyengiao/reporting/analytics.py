@@ -201,8 +201,9 @@ def targets(ou: Unit, ou_mode: str, structure: str, period: Period, level: int |
         return [ou]
     depth_limit = 1 if ou_mode == "children" else level
     if structure == "current":
-        if ou_mode == "children":  # by the parent's index: a prefix of the path is the whole subtree
-            return list(Unit.objects.current().filter(parent_id=ou.pk).order_by("path"))
+        if ou_mode == "children":  # by the parent's index, once per version of the tree
+            return tree.kept("children", (ou.pk,),
+                             lambda: list(Unit.objects.current().filter(parent_id=ou.pk).order_by("path")))
         qs = Unit.objects.current().filter(path__startswith=ou.path).exclude(pk=ou.pk)
         if depth_limit is not None:
             qs = qs.filter(depth=ou.depth + depth_limit)
