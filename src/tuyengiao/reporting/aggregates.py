@@ -177,6 +177,11 @@ def _element_ids() -> tuple[list[int], list[int]]:
     return [pk for pk, agg in rows if agg != "last"], [pk for pk, agg in rows if agg == "last"]
 
 
+def any_max(element_ids: Sequence[int]) -> bool:
+    """Whether any of these elements is aggregated by maximum."""
+    return DataElement.objects.filter(pk__in=list(element_ids), aggregation="max").exists()
+
+
 def _analyse(cursor: Any, table: str) -> int:
     """Give the planner the work table's size (work tables have no statistics); its row count."""
     if connection.vendor == "postgresql":
@@ -378,6 +383,13 @@ def recompute(
                 f" FROM {both} WHERE da IS NOT NULL OR ca IS NOT NULL"
             )
             _analyse(cursor, mk)
+            if full and connection.vendor == "postgresql":
+                # The planner multiplies the distinct elements, periods and slots into more groups than
+                # values and then groups every value in the leader alone. Slots and periods come in
+                # tree versions, so the groups are a fraction of that: told so, it lets each worker
+                # group its share first (six times fewer rows for the leader, a fifth off the pass).
+                cursor.execute(f"ALTER TABLE {mk} ALTER COLUMN k SET (n_distinct = 200)")
+                _analyse(cursor, mk)
             slots, create = tables.create("k")
             cursor.execute(
                 f"{create} AS SELECT s.k, s.e, s.da, dd.dep AS dadep, s.ca, td.dep AS cadep, s.share,"
@@ -388,11 +400,14 @@ def recompute(
             say(f"slots: {_analyse(cursor, slots)}")
             dated, current = _Rows(DATED), _Rows(CURRENT)
             if plain_ids:
-                # The one pass over the values (sum / average / maximum elements).
+                # The one pass over the values (sum / average / maximum elements). The maximum is
+                # kept exact for elements aggregated by max only (``check``): with none of them, it
+                # is not taken from 30 million numbers.
                 grouped, create = tables.create("g")
+                top = "MAX(value)" if any_max(plain_ids) else "CAST(NULL AS numeric)"
                 cursor.execute(
                     f"{create} AS SELECT el, pid, k, SUM(CAST(v / {_HIGH} AS integer)) AS sh,"
-                    f" SUM(CAST(v % {_HIGH} AS integer)) AS sl, CAST(COUNT(*) AS integer) AS c, MAX(value) AS m"
+                    f" SUM(CAST(v % {_HIGH} AS integer)) AS sl, CAST(COUNT(*) AS integer) AS c, {top} AS m"
                     f" FROM (SELECT dv.element_id AS el, p.pid, m.k, dv.value, {_scaled('dv.value')} AS v"
                     f" FROM {dv} dv JOIN {ep} p ON p.sp = dv.period JOIN {mk} m ON m.u = dv.unit_id AND m.e = p.e"
                     f" WHERE {values.format(ids=_in(plain_ids))}) x GROUP BY el, pid, k"
