@@ -146,11 +146,21 @@ def _changed(code: str, dependency: Dependency) -> Callable[..., None]:
             return
         places = list(dependency.locate(instance))
         places += getattr(instance, "_kept_before", {}).get(id(dependency), [])
-        if places and _CHANGE_HANDLERS:
-            for handler in _CHANGE_HANDLERS:
-                handler(code, places)
+        changed_at(code, places)
 
     return receiver
+
+
+def changed_at(code: str, places: Iterable[tuple[int, Any]]) -> None:
+    """The records a kept figure depends on changed at these (unit, day) places: its values there
+    are recomputed. The model signals call it; so does a change that sends none of them (rows
+    inserted or deleted in bulk, such as the links of a many-to-many field)."""
+    if code not in _DEPENDENCIES:
+        raise ValueError(f"Derived element {code} is not kept")
+    places = list(places)
+    if places:
+        for handler in _CHANGE_HANDLERS:
+            handler(code, places)
 
 
 def dependencies(code: str) -> tuple[Dependency, ...]:

@@ -10,10 +10,10 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Sum
-from django.db.models.signals import m2m_changed, post_save, pre_delete
+from django.db.models.signals import m2m_changed, pre_delete
 
 from tuyengiao.core.periods import Period
-from tuyengiao.core.providers import Dependency, DerivedElement, Locate, depends_on, per_unit, register
+from tuyengiao.core.providers import Dependency, DerivedElement, Locate, changed_at, depends_on, per_unit, register
 
 from .models import (
     Briefing,
@@ -113,11 +113,6 @@ def _dated(field: str, kinds: Iterable[str] | None = None) -> Locate:
     return locate
 
 
-def _link(link: Any) -> Places:
-    briefing = Briefing.objects.filter(pk=link.briefing_id).only("unit_id", "held_on").first()
-    return [(briefing.unit_id, briefing.held_on)] if briefing is not None else []
-
-
 def _briefing_dependency(kind: str | None = None) -> Dependency:
     return Dependency("outreach.Briefing", _dated("held_on", None if kind is None else [kind]))
 
@@ -135,7 +130,7 @@ KEPT: dict[str, tuple[Dependency, ...]] = {
     "BCV_THOI_SU": (_briefing_dependency(BriefingKind.CURRENT_AFFAIRS),),
     "BCV_HOP_BAO": (_briefing_dependency(BriefingKind.PRESS_CONFERENCE),),
     "BCV_LUOT_NGHE": (_briefing_dependency(),),
-    "BCV_LUOT_BCV": (_briefing_dependency(), Dependency(Link._meta.label, _link)),
+    "BCV_LUOT_BCV": (_briefing_dependency(),),
     "XB_SAN_PHAM": (_publication_dependency(),),
     "XB_TRUC_QUAN": (_publication_dependency(VISUAL),),
     "XB_TIN_BAI": (_publication_dependency([PublicationKind.ARTICLE]),),
@@ -150,10 +145,9 @@ for _code, _dependencies in KEPT.items():
 
 def _announce(briefing_ids: Iterable[int], using: str) -> None:
     """Links are inserted and deleted in bulk, without the save and delete signals a kept figure
-    follows: send the save signal of each briefing's link, so the figure is refreshed where it counts."""
-    for pk in sorted(set(briefing_ids)):
-        post_save.send(sender=Link, instance=Link(briefing_id=pk), created=False, update_fields=None, raw=False,
-                       using=using)
+    follows: the reporters figure is told where the briefings count, read in one query."""
+    rows = Briefing.objects.using(using).filter(pk__in=sorted(set(briefing_ids))).values_list("unit_id", "held_on")
+    changed_at("BCV_LUOT_BCV", [(unit_id, day) for unit_id, day in rows if unit_id and day is not None])
 
 
 def _links_changed(sender: Any, instance: Any, action: str, reverse: bool, pk_set: set[int] | None, using: str,
