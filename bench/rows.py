@@ -81,8 +81,9 @@ def completeness_rows() -> list[tuple[str, list[float], float | None, float | No
                 cursor.fetchall()
 
         times = _ms(lambda unit=unit: completeness(monthly, unit, month))
-        name = (f"completeness of one month, {report.root.expected:,} reporting units under {unit.code}, per {label}"
-                f" ({len(report.children)})").replace(",", ".")
+        expected = f"{report.root.expected:,}".replace(",", ".")
+        name = (f"completeness of one month, {expected} reporting units under {unit.code}, per {label}"
+                f" ({len(report.children)})")
         same = "yes" if report == counted_on_read(monthly, unit, month) else "NO"
         rows.append((name, times, statistics.median(_ms(sql)), None, same))
         # the reference: the same answer counted from the units and their reports on every read
