@@ -98,6 +98,25 @@ def test_tokens_expire(world: World, settings) -> None:  # type: ignore[no-untyp
     assert abs((token.expiry - timezone.now()) - dt.timedelta(days=7)) < dt.timedelta(minutes=1)
     ApiToken.objects.update(expiry=timezone.now() - dt.timedelta(seconds=1))
     assert with_token(secret).get("/api/units/").status_code in (401, 403)
+    assert not ApiToken.objects.exists()  # an expired token presented is deleted
+
+
+def test_a_request_reads_only_its_own_token(world: World) -> None:
+    """Other tokens of the same user are not read on every request (expired ones are refused when
+    presented), so an API call costs the same however many tokens its owner has."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    secret = APIClient().post(TOKEN_URL, {"username": "member", "password": PASSWORD, "name": "a"}).json()["token"]
+    for name in ("b", "c"):
+        APIClient().post(TOKEN_URL, {"username": "member", "password": PASSWORD, "name": name})
+    ApiToken.objects.exclude(name="a").update(expiry=timezone.now() - dt.timedelta(seconds=1))
+    client = with_token(secret)
+    assert client.get("/api/").status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/api/").status_code == 200
+    token_table = ApiToken._meta.db_table
+    assert sum(token_table in q["sql"] for q in queries.captured_queries) == 1
 
 
 def test_a_password_change_revokes_every_token(world: World) -> None:
