@@ -1162,9 +1162,10 @@ def refresh(keys: Iterable[tuple[int, str]]) -> None:
             cursor.execute(f"DROP TABLE IF EXISTS {work}")
 
 
+# The units whose values a reorganisation took out, for the rest of its transaction; the table is
+# the session's own, so concurrent reorganisations never see each other's, and a rolled-back one
+# leaves nothing behind.
 _MOVING = "agg_moving"
-# Connections whose transaction took the moving units' values out of the rows (``before_tree_change``).
-_taken_out: dict[str, dt.date] = {}
 
 
 def before_tree_change(sender: Any, day: dt.date, units: Sequence[int] = (), **kwargs: Any) -> None:
@@ -1181,14 +1182,18 @@ def before_tree_change(sender: Any, day: dt.date, units: Sequence[int] = (), **k
     ids = org_tree.carried_by(units, [today(), day - dt.timedelta(days=1)])
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {_MOVING}")
-        cursor.execute(f"CREATE TEMP TABLE {_MOVING} (u {db_type(DataValue, 'unit')} PRIMARY KEY)")
-        if ids:
-            if connection.vendor == "postgresql":
-                cursor.execute(f"INSERT INTO {_MOVING} SELECT unnest(CAST(%s AS bigint[]))", [ids])
-            else:
-                cursor.executemany(f"INSERT INTO {_MOVING} VALUES (%s)", [(i,) for i in ids])
+        cursor.execute(f"CREATE TEMP TABLE {_MOVING} (u {db_type(DataValue, 'unit')} PRIMARY KEY) ON COMMIT DROP")
+        cursor.execute(f"INSERT INTO {_MOVING} SELECT unnest(CAST(%s AS bigint[]))", [ids])
     _shift(-1, day)
-    _taken_out[connection.alias] = day
+
+
+def _taken_out() -> bool:
+    """Whether this transaction took the moving units' values out (``before_tree_change``)."""
+    if connection.vendor != "postgresql":
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [f"pg_temp.{_MOVING}"])
+        return bool(cursor.fetchone()[0])
 
 
 def _shift(sign: int, day: dt.date) -> None:
@@ -1251,13 +1256,11 @@ def on_tree_changed(sender: Any, **kwargs: Any) -> None:
     """A reorganisation moved figures between ancestors and onto new units: the values taken out
     before it are put back on the new tree, in the same transaction. A change to the tree that
     did not announce itself first is met with a full recomputation."""
-    day = _taken_out.pop(connection.alias, None)
-    if day is None:
+    day = kwargs.get("day")
+    if day is None or not _taken_out():
         rebuild()
         return
-    try:
-        _shift(+1, day)
-        _recompute_moving()
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute(f"DROP TABLE IF EXISTS {_MOVING}")
+    _shift(+1, day)
+    _recompute_moving()
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE {_MOVING}")
