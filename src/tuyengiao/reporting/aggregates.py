@@ -308,10 +308,12 @@ def recompute(
     element_ids: Sequence[int] | None = None,
     periods: Sequence[str] | None = None,
     ordered: bool = False,
-) -> None:
+    share: bool = False,
+) -> int:
     """Compute aggregate rows from the values into the (empty) table ``into``: all of them, or
-    those of some elements and periods; ``ordered``: written in the order of the primary key, so
-    building the key afterwards reads them once instead of sorting them.
+    those of some elements and periods; the number of rows written. ``ordered``: written in the
+    order of the primary key, so building the key afterwards reads them once instead of sorting
+    them; ``share``: the elements are one share of a full rebuild, planned for that size.
 
     The values are read once, each joined to a small map (unit, tree version) → slot, where a
     slot is one (dated parent, today's parent, share) a unit's values go to, and grouped per
@@ -321,16 +323,22 @@ def recompute(
     """
     say = progress or (lambda _msg: None)
     full = element_ids is None and periods is None
+    big = full or share
+    written = 0
     tables = _Tables(f"agg_{secrets.token_hex(3)}" if full else "agg_part", unlogged=full)
     dv, pl, unit = _t(DataValue), _t(UnitPlacement), _t(Unit)
     with connection.cursor() as cursor:
         settings: dict[str, str] = {}
         try:
             if connection.vendor == "postgresql":
-                settings = _plan_settings(cursor, full)
+                settings = _plan_settings(cursor, big)
             pe, spd = _fill_periods(cursor, tables, periods)
             codes, ep = _epochs(cursor, tables, pe, spd)
             say("periods")
+            if share and connection.vendor == "postgresql":
+                # a share of the elements is still most of the values: read in the table's order,
+                # never through the key (an index scan reads the same pages once per element)
+                settings.update(_set(cursor, {"enable_indexscan": "off", "enable_bitmapscan": "off"}))
             plain_ids, last_ids = _element_ids()
             if element_ids is not None:
                 plain_ids = [pk for pk in plain_ids if pk in element_ids]
@@ -383,7 +391,7 @@ def recompute(
                 f" FROM {both} WHERE da IS NOT NULL OR ca IS NOT NULL"
             )
             _analyse(cursor, mk)
-            if full and connection.vendor == "postgresql":
+            if big and connection.vendor == "postgresql":
                 # The planner multiplies the distinct elements, periods and slots into more groups than
                 # values and then groups every value in the leader alone. Slots and periods come in
                 # tree versions, so the groups are a fraction of that: told so, it lets each worker
@@ -485,13 +493,14 @@ def recompute(
                 cursor.execute(f"SELECT DISTINCT e, dep FROM {cl1}")
                 combos = {(int(e), int(d)) for e, d in cursor.fetchall()}
                 _roll_up(cursor, tables, cl1, combos, f"JOIN {tpar} p ON p.u = x.a", current, say, "today's last")
-            _write(cursor, into, codes, [dated, current], ordered)
-            say("written")
+            written = _write(cursor, into, codes, [dated, current], ordered)
+            say(f"written: {written} rows")
         finally:
             for name in reversed(tables.made):
                 cursor.execute(f"DROP TABLE IF EXISTS {name}")
             for name, value in settings.items():  # the caller's transaction goes on with its own plans
                 cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
+    return written
 
 
 def _plan_settings(cursor: Any, full: bool) -> dict[str, str]:
@@ -506,6 +515,11 @@ def _plan_settings(cursor: Any, full: bool) -> dict[str, str]:
             "work_mem": "1GB", "enable_nestloop": "off", "enable_mergejoin": "off",
             "parallel_setup_cost": "100", "parallel_tuple_cost": "0.01",
         })
+    return _set(cursor, wanted)
+
+
+def _set(cursor: Any, wanted: dict[str, str]) -> dict[str, str]:
+    """Set these settings for the transaction; the values they replaced."""
     before = {}
     for name, value in wanted.items():
         cursor.execute("SELECT current_setting(%s), set_config(%s, %s, true)", [name, name, value])
@@ -513,14 +527,15 @@ def _plan_settings(cursor: Any, full: bool) -> dict[str, str]:
     return before
 
 
-def _write(cursor: Any, into: str, codes: str, structures: list[_Rows], ordered: bool) -> None:
+def _write(cursor: Any, into: str, codes: str, structures: list[_Rows], ordered: bool) -> int:
     """One INSERT of every row, in the order of the primary key when ``ordered`` (one integer
-    key packed from the structure, element, period number and unit when it fits in 63 bits)."""
+    key packed from the structure, element, period number and unit when it fits in 63 bits);
+    the number of rows."""
     parts = [f"SELECT {number} AS s, el, pid, a, t, pl, c, m FROM ({part}) q{number}_{index}"
              for number, rows in enumerate(sorted(structures, key=lambda r: r.code))
              for index, part in enumerate(rows.parts)]
     if not parts:
-        return
+        return 0
     labels = " ".join(f"WHEN {number} THEN '{rows.code}'"
                       for number, rows in enumerate(sorted(structures, key=lambda r: r.code)))
     order = ""
@@ -543,6 +558,7 @@ def _write(cursor: Any, into: str, codes: str, structures: list[_Rows], ordered:
         f" SELECT CASE x.s {labels} END, x.el, x.a, c.code, x.t * {_UNSCALE}, COALESCE(x.pl, x.t) * {_UNSCALE}, x.c,"
         f" x.m FROM ({' UNION ALL '.join(parts)}) x JOIN {codes} c ON c.pid = x.pid{order}"
     )
+    return max(int(cursor.rowcount), 0)
 
 
 def _primary_key(cursor: Any, table: str) -> str | None:
@@ -553,9 +569,21 @@ def _primary_key(cursor: Any, table: str) -> str | None:
     return row[0] if row else None
 
 
-@transaction.atomic
 def rebuild(progress: Progress | None = None) -> int:
     """Replace every aggregate row by a fresh recomputation; the number of rows.
+
+    Called outside a transaction on PostgreSQL, the rows are built beside the table by two
+    connections at once and swapped in (``_rebuild_beside``); inside a caller's transaction,
+    whose data no other connection can see, they are rebuilt in place.
+    """
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        return _rebuild_beside(progress)
+    return _rebuild_in_place(progress)
+
+
+@transaction.atomic
+def _rebuild_in_place(progress: Progress | None = None) -> int:
+    """Rebuild inside the current transaction.
 
     On PostgreSQL the primary key is dropped while the rows are written and built again once
     at the end (one sorted build instead of millions of index inserts); the table stays locked
@@ -572,16 +600,104 @@ def rebuild(progress: Progress | None = None) -> int:
                 cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {connection.ops.quote_name(key)}")
         else:
             cursor.execute(f"DELETE FROM {table}")
-    recompute(table, say, ordered=bool(key))
-    with connection.cursor() as cursor:
-        if key:
+    written = recompute(table, say, ordered=bool(key))
+    if key:
+        with connection.cursor() as cursor:
             cursor.execute(
                 f"ALTER TABLE {table} ADD CONSTRAINT {connection.ops.quote_name(key)}"
                 " PRIMARY KEY (structure, element_id, period, unit_id)"
             )
-            say("index built")
-        cursor.execute(f"SELECT COUNT(*) FROM {table}")
-        return int(cursor.fetchone()[0])
+        say("index built")
+    return written
+
+
+# One rebuild beside the table at a time (the key of a session advisory lock).
+_REBUILD_LOCK = 7_315_002
+
+
+# The work of an element kept by ``last`` against a summed one: its values are read and sorted
+# once per structure, where summed elements share one pass.
+_LAST_WEIGHT = 3
+
+
+def _shares(parts: int) -> list[list[int]]:
+    """The numeric elements dealt into ``parts`` lists of about equal work, heaviest first."""
+    plain, last = _element_ids()
+    shares: list[list[int]] = [[] for _ in range(parts)]
+    work = [0] * parts
+    for pk, weight in [(pk, _LAST_WEIGHT) for pk in sorted(last)] + [(pk, 1) for pk in sorted(plain)]:
+        lightest = work.index(min(work))
+        shares[lightest].append(pk)
+        work[lightest] += weight
+    return [share for share in shares if share]
+
+
+def _rebuild_beside(progress: Progress | None = None, parts: int = 2) -> int:
+    """Rebuild into a new table and swap it in.
+
+    Each share of the elements is computed in a connection of its own, so both cores work through
+    the whole rebuild, not only its parallel scans; each share's rows are written in the key's
+    order into a table without a key, which is then built once by a parallel sort. Meanwhile every writer of values, aggregates or the tree
+    waits (``SHARE`` locks: its change would be missing from the new rows) and readers go on
+    reading the old rows until the swap, which takes the table for a moment.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+    from threading import Lock
+
+    from django.db import connections
+
+    lock = Lock()
+
+    def say(message: str) -> None:
+        if progress is not None:
+            with lock:
+                progress(message)
+
+    table = Aggregate._meta.db_table
+    name = connection.ops.quote_name
+    beside = f"{table}_next"
+    # in the order writers take them (the tree and the values before their aggregates), so a writer
+    # already holding one finishes instead of deadlocking with the rebuild
+    locked = ", ".join(_t(model) for model in (Unit, UnitPlacement, UnitSuccession, DataElement, DataValue, Aggregate))
+
+    def compute(element_ids: list[int], number: int) -> int:
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                # the connections share the cores: no parallel workers of their own
+                cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+                return recompute(name(beside), lambda msg: say(f"{number}: {msg}"), element_ids=element_ids,
+                                 ordered=True, share=True)
+        finally:
+            connections.close_all()  # this thread's connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(%s)", [_REBUILD_LOCK])
+        try:
+            cursor.execute(f"DROP TABLE IF EXISTS {name(beside)}")  # left by a rebuild that was stopped
+            cursor.execute(f"CREATE TABLE {name(beside)} (LIKE {name(table)} INCLUDING DEFAULTS INCLUDING STORAGE)")
+            with transaction.atomic():
+                cursor.execute(f"LOCK TABLE {locked} IN SHARE MODE")
+                key = _primary_key(cursor, table) or f"{table}_pkey"
+                say("writers wait")
+                shares = _shares(parts)
+                with ThreadPoolExecutor(max_workers=max(len(shares), 1)) as pool:
+                    written = sum(pool.map(compute, shares, range(1, len(shares) + 1)))
+                cursor.execute("SELECT set_config('maintenance_work_mem', '1GB', true)")
+                cursor.execute(
+                    f"ALTER TABLE {name(beside)} ADD CONSTRAINT {name(beside + '_pkey')}"
+                    " PRIMARY KEY (structure, element_id, period, unit_id)"
+                )
+                cursor.execute(f"ANALYZE {name(beside)}")
+                say("index built")
+                cursor.execute(f"LOCK TABLE {name(table)} IN ACCESS EXCLUSIVE MODE")
+                cursor.execute(f"DROP TABLE {name(table)}")
+                cursor.execute(f"ALTER TABLE {name(beside)} RENAME TO {name(table)}")
+                cursor.execute(f"ALTER TABLE {name(table)} RENAME CONSTRAINT {name(beside + '_pkey')} TO {name(key)}")
+                say("swapped in")
+        finally:
+            cursor.execute(f"DROP TABLE IF EXISTS {name(beside)}")
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [_REBUILD_LOCK])
+    return written
 
 
 def settle() -> None:
