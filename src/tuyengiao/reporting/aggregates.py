@@ -29,6 +29,7 @@ import datetime as dt
 import secrets
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -309,11 +310,13 @@ def recompute(
     periods: Sequence[str] | None = None,
     ordered: bool = False,
     share: bool = False,
+    writing: AbstractContextManager[Any] | None = None,
 ) -> int:
     """Compute aggregate rows from the values into the (empty) table ``into``: all of them, or
     those of some elements and periods; the number of rows written. ``ordered``: written in the
     order of the primary key, so building the key afterwards reads them once instead of sorting
-    them; ``share``: the elements are one share of a full rebuild, planned for that size.
+    them; ``share``: the elements are one share of a full rebuild, planned for that size;
+    ``writing``: held while the rows are written.
 
     The values are read once, each joined to a small map (unit, tree version) → slot, where a
     slot is one (dated parent, today's parent, share) a unit's values go to, and grouped per
@@ -493,7 +496,8 @@ def recompute(
                 cursor.execute(f"SELECT DISTINCT e, dep FROM {cl1}")
                 combos = {(int(e), int(d)) for e, d in cursor.fetchall()}
                 _roll_up(cursor, tables, cl1, combos, f"JOIN {tpar} p ON p.u = x.a", current, say, "today's last")
-            written = _write(cursor, into, codes, [dated, current], ordered)
+            with writing or nullcontext():
+                written = _write(cursor, into, codes, [dated, current], ordered)
             say(f"written: {written} rows")
         finally:
             for name in reversed(tables.made):
@@ -637,16 +641,18 @@ def _rebuild_beside(progress: Progress | None = None, parts: int = 2) -> int:
 
     Each share of the elements is computed in a connection of its own, so both cores work through
     the whole rebuild, not only its parallel scans; each share's rows are written in the key's
-    order into a table without a key, which is then built once by a parallel sort. Meanwhile every writer of values, aggregates or the tree
-    waits (``SHARE`` locks: its change would be missing from the new rows) and readers go on
-    reading the old rows until the swap, which takes the table for a moment.
+    order, one share after the other (interleaved, the rows of one element and month would be
+    spread over twice the pages), into a table without a key, then built once by a parallel sort.
+    Meanwhile every writer of values, aggregates or the tree waits (``SHARE`` locks: its change
+    would be missing from the new rows) and readers go on reading the old rows until the swap,
+    which takes the table for a moment.
     """
     from concurrent.futures import ThreadPoolExecutor
     from threading import Lock
 
     from django.db import connections
 
-    lock = Lock()
+    lock, writing = Lock(), Lock()
 
     def say(message: str) -> None:
         if progress is not None:
@@ -666,7 +672,7 @@ def _rebuild_beside(progress: Progress | None = None, parts: int = 2) -> int:
                 # the connections share the cores: no parallel workers of their own
                 cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
                 return recompute(name(beside), lambda msg: say(f"{number}: {msg}"), element_ids=element_ids,
-                                 ordered=True, share=True)
+                                 ordered=True, share=True, writing=writing)
         finally:
             connections.close_all()  # this thread's connection
 
