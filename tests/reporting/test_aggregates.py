@@ -328,6 +328,70 @@ def test_a_rebuild_outside_a_transaction_is_built_beside_and_swapped_in(
     assert_exact(elements)
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_value_saved_during_a_rebuild_beside_waits_and_is_kept(
+    world: World, elements: list[DataElement]
+) -> None:
+    """A save that arrives while the rows are being rebuilt beside the table waits for the swap
+    and then lands in the new rows: nothing is lost and nothing deadlocks; a reader meanwhile
+    does not wait."""
+    import threading
+
+    from django.db import connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("built beside on PostgreSQL only")
+    attendees, _rate, last, _top = elements
+    for month in range(1, 4):
+        write(attendees, world.cell, f"2024{month:02d}", month)
+        write(last, world.other_cell, f"2024{month:02d}", month)
+    failures: list[BaseException] = []
+
+    def save() -> None:
+        try:
+            write(attendees, world.other_cell, "202402", 40)
+            write(last, world.cell, "202403", 7)
+        except BaseException as exc:  # reported by the test below
+            failures.append(exc)
+        finally:
+            connections.close_all()
+
+    writer = threading.Thread(target=save)
+
+    def waiting_writers() -> int:
+        with connection.cursor() as cursor:  # inside the rebuild's transaction: a fresh look each time
+            cursor.execute("SELECT pg_stat_clear_snapshot()")
+            cursor.execute("SELECT COUNT(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                           " AND datname = current_database()")
+            return int(cursor.fetchone()[0])
+
+    def progress(message: str) -> None:
+        if message == "writers wait":  # the rebuild holds its locks: the save has to wait for them
+            writer.start()
+            for _ in range(200):
+                if waiting_writers():
+                    break
+                threading.Event().wait(0.025)
+            assert waiting_writers() == 1
+            # a reader meanwhile is answered from the rows as they were
+            read: list[int] = []
+
+            def count() -> None:
+                read.append(Aggregate.objects.count())
+                connections.close_all()
+
+            reader = threading.Thread(target=count)
+            reader.start()
+            reader.join(timeout=10)
+            assert read and read[0] > 0
+
+    aggregates.rebuild(progress)
+    writer.join(timeout=30)
+    assert not writer.is_alive() and failures == []
+    assert DataValue.objects.get(element=attendees, unit=world.other_cell, period="202402").value == 40
+    assert_exact(elements)
+
+
 def _inserted_rows() -> int:
     """Aggregate rows inserted so far in this transaction."""
     with connection.cursor() as cursor:
