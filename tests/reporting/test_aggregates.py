@@ -323,6 +323,11 @@ def test_a_rebuild_outside_a_transaction_is_built_beside_and_swapped_in(
     oid, new_key, tables = _aggregate_table()
     assert oid != old_oid
     assert (new_key, tables) == (key, ["reporting_aggregate"])
+    with connection.cursor() as cursor:  # the shares' rows lie in the key's order, as in place
+        cursor.execute("SELECT structure, element_id, period, unit_id FROM reporting_aggregate ORDER BY ctid")
+        stored = cursor.fetchall()
+    assert len({element for _s, element, _p, _u in stored}) > 2
+    assert stored == sorted(stored)
     write(attendees, world.cell, "202401", 99)  # an upsert on the rebuilt key
     write(last, world.other_cell, "202407", 5)
     assert_exact(elements)
@@ -390,6 +395,67 @@ def test_a_value_saved_during_a_rebuild_beside_waits_and_is_kept(
     assert not writer.is_alive() and failures == []
     assert DataValue.objects.get(element=attendees, unit=world.other_cell, period="202402").value == 40
     assert_exact(elements)
+
+
+def test_the_shares_of_a_rebuild_are_runs_of_consecutive_elements_of_equal_work(
+    elements: list[DataElement],
+) -> None:
+    shares = aggregates._shares(2)
+    plain, last = aggregates._element_ids()
+    assert sorted(pk for share in shares for pk in share) == sorted(plain + last)
+    assert len(shares) == 2 and max(shares[0]) < min(shares[1])
+
+    values = aggregates._value_shares(plain + last)
+    weight = {pk: values[pk] * (aggregates._LAST_WEIGHT if pk in last else 1) for pk in plain + last}
+
+    def work(share: list[int]) -> float:
+        return sum(weight[pk] for pk in share)
+
+    # cut where the halves meet: they differ by at most the element at the cut
+    assert abs(work(shares[0]) - work(shares[1])) <= max(weight.values())
+
+
+def test_a_share_that_fails_stops_the_others_waiting_for_their_turn() -> None:
+    """The second share waits for the first one's turn; the first fails before writing: the
+    second is told at once instead of waiting for ever."""
+    import threading
+
+    turns = aggregates._Turns(["c", "p"], 2)
+    outcome: list[str] = []
+
+    def second() -> None:
+        try:
+            with turns.of(1)("c"):
+                outcome.append("wrote")
+        except aggregates._Broken:
+            outcome.append("stopped")
+
+    waiting = threading.Thread(target=second)
+    waiting.start()
+    waiting.join(timeout=0.2)
+    assert waiting.is_alive() and outcome == []  # not its turn yet
+    turns.fail()
+    waiting.join(timeout=5)
+    assert outcome == ["stopped"]
+
+
+def test_shares_write_structure_by_structure_share_after_share() -> None:
+    import threading
+
+    turns = aggregates._Turns(["p", "c"], 2)
+    order: list[tuple[str, int]] = []
+
+    def share(number: int) -> None:
+        for code in ("c", "p"):
+            with turns.of(number)(code):
+                order.append((code, number))
+
+    threads = [threading.Thread(target=share, args=(number,)) for number in (1, 0)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=5)
+    assert order == [("c", 0), ("c", 1), ("p", 0), ("p", 1)]
 
 
 def _inserted_rows() -> int:

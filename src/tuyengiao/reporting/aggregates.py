@@ -27,9 +27,10 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+import threading
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
-from contextlib import AbstractContextManager, nullcontext
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -49,6 +50,8 @@ STRUCTURE_CODES = {"period": DATED, "current": CURRENT}
 _MAX_LEVELS = 12
 
 Progress = Callable[[str], None]
+# A structure's code -> held while its rows are written.
+Turn = Callable[[str], AbstractContextManager[None]]
 
 
 def containing(code: str) -> list[Period]:
@@ -310,13 +313,13 @@ def recompute(
     periods: Sequence[str] | None = None,
     ordered: bool = False,
     share: bool = False,
-    writing: AbstractContextManager[Any] | None = None,
+    turn: Turn | None = None,
 ) -> int:
     """Compute aggregate rows from the values into the (empty) table ``into``: all of them, or
     those of some elements and periods; the number of rows written. ``ordered``: written in the
     order of the primary key, so building the key afterwards reads them once instead of sorting
     them; ``share``: the elements are one share of a full rebuild, planned for that size;
-    ``writing``: held while the rows are written.
+    ``turn``: the rows of each structure are written inside ``turn(structure)``.
 
     The values are read once, each joined to a small map (unit, tree version) → slot, where a
     slot is one (dated parent, today's parent, share) a unit's values go to, and grouped per
@@ -338,10 +341,6 @@ def recompute(
             pe, spd = _fill_periods(cursor, tables, periods)
             codes, ep = _epochs(cursor, tables, pe, spd)
             say("periods")
-            if share and connection.vendor == "postgresql":
-                # a share of the elements is still most of the values: read in the table's order,
-                # never through the key (an index scan reads the same pages once per element)
-                settings.update(_set(cursor, {"enable_indexscan": "off", "enable_bitmapscan": "off"}))
             plain_ids, last_ids = _element_ids()
             if element_ids is not None:
                 plain_ids = [pk for pk in plain_ids if pk in element_ids]
@@ -416,6 +415,11 @@ def recompute(
                 # is not taken from 30 million numbers.
                 grouped, create = tables.create("g")
                 top = "MAX(value)" if any_max(plain_ids) else "CAST(NULL AS numeric)"
+                scan: dict[str, str] = {}
+                if share and connection.vendor == "postgresql":
+                    # a share of the elements is still most of the values: read in the table's order,
+                    # never through the key (an index scan reads the same pages once per element)
+                    scan = _set(cursor, {"enable_indexscan": "off", "enable_bitmapscan": "off"})
                 cursor.execute(
                     f"{create} AS SELECT el, pid, k, SUM(CAST(v / {_HIGH} AS integer)) AS sh,"
                     f" SUM(CAST(v % {_HIGH} AS integer)) AS sl, CAST(COUNT(*) AS integer) AS c, {top} AS m"
@@ -423,6 +427,7 @@ def recompute(
                     f" FROM {dv} dv JOIN {ep} p ON p.sp = dv.period JOIN {mk} m ON m.u = dv.unit_id AND m.e = p.e"
                     f" WHERE {values.format(ids=_in(plain_ids))}) x GROUP BY el, pid, k"
                 )
+                _set(cursor, scan)
                 say(f"values grouped by slot: {_analyse(cursor, grouped)} rows")
                 # a group's sum, and the sum of merged groups (sums of bigints, not of numerics)
                 one = f"(CAST(g.sh AS numeric) * {_HIGH} + g.sl)"
@@ -496,8 +501,7 @@ def recompute(
                 cursor.execute(f"SELECT DISTINCT e, dep FROM {cl1}")
                 combos = {(int(e), int(d)) for e, d in cursor.fetchall()}
                 _roll_up(cursor, tables, cl1, combos, f"JOIN {tpar} p ON p.u = x.a", current, say, "today's last")
-            with writing or nullcontext():
-                written = _write(cursor, into, codes, [dated, current], ordered)
+            written = _write(cursor, into, codes, [dated, current], ordered, turn)
             say(f"written: {written} rows")
         finally:
             for name in reversed(tables.made):
@@ -531,19 +535,16 @@ def _set(cursor: Any, wanted: dict[str, str]) -> dict[str, str]:
     return before
 
 
-def _write(cursor: Any, into: str, codes: str, structures: list[_Rows], ordered: bool) -> int:
+def _write(
+    cursor: Any, into: str, codes: str, structures: list[_Rows], ordered: bool, turn: Turn | None = None
+) -> int:
     """One INSERT of every row, in the order of the primary key when ``ordered`` (one integer
     key packed from the structure, element, period number and unit when it fits in 63 bits);
-    the number of rows."""
-    parts = [f"SELECT {number} AS s, el, pid, a, t, pl, c, m FROM ({part}) q{number}_{index}"
-             for number, rows in enumerate(sorted(structures, key=lambda r: r.code))
-             for index, part in enumerate(rows.parts)]
-    if not parts:
-        return 0
-    labels = " ".join(f"WHEN {number} THEN '{rows.code}'"
-                      for number, rows in enumerate(sorted(structures, key=lambda r: r.code)))
+    the number of rows. With ``turn``, one INSERT per structure, each inside its turn."""
+    numbered = list(enumerate(sorted(structures, key=lambda r: r.code)))
+    labels = " ".join(f"WHEN {number} THEN '{rows.code}'" for number, rows in numbered)
     order = ""
-    if ordered:
+    if ordered and any(rows.parts for _number, rows in numbered):
         cursor.execute(f"SELECT MAX(pid) FROM {codes}")
         pids = int(cursor.fetchone()[0] or 0)
         cursor.execute(f"SELECT MAX(id) FROM {_t(Unit)}")
@@ -557,12 +558,26 @@ def _write(cursor: Any, into: str, codes: str, structures: list[_Rows], ordered:
                      f" * {2 ** bits_u} + x.a")
         else:
             order = " ORDER BY x.s, x.el, x.pid, x.a"
-    cursor.execute(
-        f"INSERT INTO {into} (structure, element_id, unit_id, period, total, plain, count, maximum)"
-        f" SELECT CASE x.s {labels} END, x.el, x.a, c.code, x.t * {_UNSCALE}, COALESCE(x.pl, x.t) * {_UNSCALE}, x.c,"
-        f" x.m FROM ({' UNION ALL '.join(parts)}) x JOIN {codes} c ON c.pid = x.pid{order}"
-    )
-    return max(int(cursor.rowcount), 0)
+
+    def insert(selected: list[tuple[int, _Rows]]) -> int:
+        parts = [f"SELECT {number} AS s, el, pid, a, t, pl, c, m FROM ({part}) q{number}_{index}"
+                 for number, rows in selected for index, part in enumerate(rows.parts)]
+        if not parts:
+            return 0
+        cursor.execute(
+            f"INSERT INTO {into} (structure, element_id, unit_id, period, total, plain, count, maximum)"
+            f" SELECT CASE x.s {labels} END, x.el, x.a, c.code, x.t * {_UNSCALE}, COALESCE(x.pl, x.t) * {_UNSCALE},"
+            f" x.c, x.m FROM ({' UNION ALL '.join(parts)}) x JOIN {codes} c ON c.pid = x.pid{order}"
+        )
+        return max(int(cursor.rowcount), 0)
+
+    if turn is None:
+        return insert(numbered)
+    written = 0
+    for number, rows in numbered:
+        with turn(rows.code):
+            written += insert([(number, rows)])
+    return written
 
 
 def _primary_key(cursor: Any, table: str) -> str | None:
@@ -619,40 +634,102 @@ def _rebuild_in_place(progress: Progress | None = None) -> int:
 _REBUILD_LOCK = 7_315_002
 
 
-# The work of an element kept by ``last`` against a summed one: its values are read and sorted
-# once per structure, where summed elements share one pass.
+# The work of an element kept by ``last`` against a summed one with as many values: its values
+# are read and sorted once per structure, where summed elements share one pass.
 _LAST_WEIGHT = 3
 
 
+def _value_shares(element_ids: Sequence[int]) -> dict[int, float]:
+    """Each element's share of the stored values, from the planner's statistics (equal shares
+    where the statistics do not say): elements reported twice a year weigh a sixth of monthly ones."""
+    found: dict[int, float] = {}
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT CAST(CAST(most_common_vals AS text) AS bigint[]), most_common_freqs FROM pg_stats"
+                " WHERE schemaname = current_schema() AND tablename = %s AND attname = %s",
+                [DataValue._meta.db_table, _c(DataValue, "element").strip('"')],
+            )
+            row = cursor.fetchone()
+        if row and row[0]:
+            found = {int(pk): float(freq) for pk, freq in zip(row[0], row[1], strict=False)}
+    known = [found[pk] for pk in element_ids if pk in found]
+    rest = sum(known) / len(known) if known else 1.0
+    return {pk: found.get(pk, rest) for pk in element_ids}
+
+
 def _shares(parts: int) -> list[list[int]]:
-    """The numeric elements dealt into ``parts`` lists of about equal work, heaviest first."""
+    """The numeric elements cut into at most ``parts`` runs of consecutive ids of about equal
+    work (their values, ``last`` ones weighing more): written one run after the other, each
+    structure's rows land in the key's order."""
     plain, last = _element_ids()
-    shares: list[list[int]] = [[] for _ in range(parts)]
-    work = [0] * parts
-    for pk, weight in [(pk, _LAST_WEIGHT) for pk in sorted(last)] + [(pk, 1) for pk in sorted(plain)]:
-        lightest = work.index(min(work))
-        shares[lightest].append(pk)
-        work[lightest] += weight
+    values = _value_shares(plain + last)
+    weights = sorted([(pk, values[pk]) for pk in plain] + [(pk, values[pk] * _LAST_WEIGHT) for pk in last])
+    total = sum(weight for _pk, weight in weights)
+    shares: list[list[int]] = [[]]
+    done = 0.0
+    for pk, weight in weights:
+        if shares[-1] and len(shares) < parts and done + weight / 2 > total * len(shares) / parts:
+            shares.append([])
+        shares[-1].append(pk)
+        done += weight
     return [share for share in shares if share]
+
+
+class _Broken(RuntimeError):
+    """A share stopped because another one failed (that one's error is the one to tell)."""
+
+
+class _Turns:
+    """The shares of a rebuild write in a fixed order: each structure's rows share by share, so
+    the new table holds them in the key's order. A share that fails stops the others waiting."""
+
+    def __init__(self, codes: Sequence[str], shares: int) -> None:
+        self.order = [(code, share) for code in sorted(codes) for share in range(shares)]
+        self.at = 0
+        self.broken = False
+        self.moved = threading.Condition()
+
+    def of(self, share: int) -> Turn:
+        @contextmanager
+        def turn(code: str) -> Iterator[None]:
+            with self.moved:
+                self.moved.wait_for(lambda: self.broken or (
+                    self.at < len(self.order) and self.order[self.at] == (code, share)))
+                if self.broken:
+                    raise _Broken("another share of the rebuild failed")
+            yield
+            with self.moved:
+                self.at += 1
+                self.moved.notify_all()
+
+        return turn
+
+    def fail(self) -> None:
+        with self.moved:
+            self.broken = True
+            self.moved.notify_all()
 
 
 def _rebuild_beside(progress: Progress | None = None, parts: int = 2) -> int:
     """Rebuild into a new table and swap it in.
 
     Each share of the elements is computed in a connection of its own, so both cores work through
-    the whole rebuild, not only its parallel scans; each share's rows are written in the key's
-    order, one share after the other (interleaved, the rows of one element and month would be
-    spread over twice the pages), into a table without a key, then built once by a parallel sort.
+    the whole rebuild, not only its parallel scans. The shares are runs of consecutive element
+    ids, and their rows are written structure by structure, share after share, each in the key's
+    order (``_Turns``): the new table holds every row in the key's order, as a rebuild in place
+    does, so the key is built from rows already sorted and the rows of one element and month
+    lie on neighbouring pages.
+
     Meanwhile every writer of values, aggregates or the tree waits (``SHARE`` locks: its change
     would be missing from the new rows) and readers go on reading the old rows until the swap,
     which takes the table for a moment.
     """
     from concurrent.futures import ThreadPoolExecutor
-    from threading import Lock
 
     from django.db import connections
 
-    lock, writing = Lock(), Lock()
+    lock = threading.Lock()
 
     def say(message: str) -> None:
         if progress is not None:
@@ -666,13 +743,16 @@ def _rebuild_beside(progress: Progress | None = None, parts: int = 2) -> int:
     # already holding one finishes instead of deadlocking with the rebuild
     locked = ", ".join(_t(model) for model in (Unit, UnitPlacement, UnitSuccession, DataElement, DataValue, Aggregate))
 
-    def compute(element_ids: list[int], number: int) -> int:
+    def compute(element_ids: list[int], number: int, turns: _Turns) -> int:
         try:
             with transaction.atomic(), connection.cursor() as cursor:
                 # the connections share the cores: no parallel workers of their own
                 cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
-                return recompute(name(beside), lambda msg: say(f"{number}: {msg}"), element_ids=element_ids,
-                                 ordered=True, share=True, writing=writing)
+                return recompute(name(beside), lambda msg: say(f"{number + 1}: {msg}"), element_ids=element_ids,
+                                 ordered=True, share=True, turn=turns.of(number))
+        except BaseException:
+            turns.fail()
+            raise
         finally:
             connections.close_all()  # this thread's connection
 
@@ -686,8 +766,13 @@ def _rebuild_beside(progress: Progress | None = None, parts: int = 2) -> int:
                 key = _primary_key(cursor, table) or f"{table}_pkey"
                 say("writers wait")
                 shares = _shares(parts)
+                turns = _Turns([DATED, CURRENT], len(shares))
                 with ThreadPoolExecutor(max_workers=max(len(shares), 1)) as pool:
-                    written = sum(pool.map(compute, shares, range(1, len(shares) + 1)))
+                    futures = [pool.submit(compute, share, number, turns) for number, share in enumerate(shares)]
+                failed = [exc for exc in (f.exception() for f in futures) if exc is not None]
+                if failed:
+                    raise next((exc for exc in failed if not isinstance(exc, _Broken)), failed[0])
+                written = sum(f.result() for f in futures)
                 cursor.execute("SELECT set_config('maintenance_work_mem', '1GB', true)")
                 cursor.execute(
                     f"ALTER TABLE {name(beside)} ADD CONSTRAINT {name(beside + '_pkey')}"
