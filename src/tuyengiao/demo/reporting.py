@@ -22,7 +22,6 @@ from django.utils import timezone
 from tuyengiao.core.periods import Period, PeriodType
 from tuyengiao.org.choices import UnitKind
 from tuyengiao.org.models import Unit, UnitPlacement
-from tuyengiao.reporting import aggregates, report_counts
 from tuyengiao.reporting.models import (
     DataElement,
     DataSet,
@@ -33,6 +32,7 @@ from tuyengiao.reporting.models import (
     Submission,
     ValidationRule,
 )
+from tuyengiao.reporting.rebuild import rebuild_kept
 
 from . import org
 
@@ -416,8 +416,7 @@ def load(stdout: Any) -> None:
             stdout.write("  báo cáo: đã có số liệu, bỏ qua")
             return
         count, subs = figures(monthly, half)
-        rows = aggregates.rebuild()  # the figures were written in bulk, past the write path
-        report_counts.rebuild()  # so were the reports
+        rows = rebuild_kept().rows  # the figures and the reports were written in bulk, past the write path
     stdout.write(
         f"  báo cáo: {len(ELEMENTS)} chỉ tiêu, {len(INDICATORS)} chỉ số, {count} giá trị, {subs} báo cáo,"
         f" {rows} dòng tổng hợp"

@@ -10,6 +10,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from tuyengiao.reporting import aggregates, report_counts
+from tuyengiao.reporting.rebuild import rebuild_kept
 
 # About how many steps a recomputation reports (one per statement that matters).
 _STEPS = 20
@@ -84,10 +85,8 @@ class Command(BaseCommand):
                                    returncode=1)
             bar.finish("the aggregate rows equal a recomputation")
             return
-        rows = aggregates.rebuild(progress=bar)
-        counted = report_counts.rebuild(progress=bar)
-        aggregates.settle()
-        bar.finish(f"{rows} aggregate rows and {counted} report count rows written")
+        done = rebuild_kept(progress=bar)
+        bar.finish(f"{done.rows} aggregate rows and {done.counted} report count rows written")
 
 
 class _Null:
