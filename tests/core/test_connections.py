@@ -16,10 +16,11 @@ def test_a_request_leaves_its_database_connection_for_the_next() -> None:
     clients on two workers that, not the answer, was most of every API request."""
     connection.ensure_connection()
     opened = connection.connection
+    handler = WSGIHandler()
     for _ in range(2):
         environ: dict[str, object] = {"PATH_INFO": "/api/", "HTTP_HOST": "testserver"}
         setup_testing_defaults(environ)
-        response = WSGIHandler()(environ, lambda status, headers, exc_info=None: None)
+        response = handler(environ, lambda status, headers, exc_info=None: None)
         response.close()  # request_finished: where a connection past its age is closed
         assert connection.connection is opened
 
