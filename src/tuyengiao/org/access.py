@@ -2,7 +2,7 @@
 
 A user acts within the subtrees of the units they are assigned to, with the actions of their
 role there, and within the history of those units (the subtrees of every unit that became
-them through merges, splits and renames). The scope is worked out once, in three queries
+them through merges, splits and renames). The scope is worked out once, in one query
 whatever the number of assignments, and kept on the user object, which lives for one request.
 Every restriction goes through it: querysets (``Model.objects.restrict`` -> ``Scope.filter``),
 conditions on other tables (``Scope.q``) and single units (``Scope.allows``).
@@ -14,8 +14,8 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
-from django.db import models
-from django.db.models import Q
+from django.db import connection, models
+from django.db.models import Model, Q
 from django.http import Http404
 
 from tuyengiao.core.scoping import Reach, Visibility
@@ -57,6 +57,30 @@ def _path_lookup(field: str) -> str:
     return f"{field}__path" if field else "path"
 
 
+def _assigned_paths(user_id: int) -> list[tuple[str, str]]:
+    """(role, path) for each unit the user is assigned to and each unit in its history: one
+    statement, since every request that touches records builds a scope."""
+    from . import tree
+    from .models import Assignment, Unit
+
+    quote = connection.ops.quote_name
+
+    def col(model: type[Model], name: str) -> str:
+        return quote(model._meta.get_field(name).column)  # type: ignore[union-attr, arg-type]
+
+    table, units = quote(Assignment._meta.db_table), quote(Unit._meta.db_table)
+    unit, role, user = col(Assignment, "unit"), col(Assignment, "role"), col(Assignment, "user")
+    unit_id, path = col(Unit, "id"), col(Unit, "path")
+    sql = (
+        f"WITH RECURSIVE a AS (SELECT {unit} AS id, {role} AS role FROM {table} WHERE {user} = %s),"
+        f" {tree.history_cte('SELECT DISTINCT id FROM a')}"
+        f" SELECT a.role, u.{path} FROM a JOIN back b ON b.origin = a.id JOIN {units} u ON u.{unit_id} = b.id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [user_id])
+        return [(str(r), str(p)) for r, p in cursor.fetchall()]
+
+
 class Scope:
     """What one user may reach, per action, as the materialised paths of the subtrees' tops."""
 
@@ -81,20 +105,10 @@ class Scope:
             return cls(None, {})
         if getattr(user, "is_superuser", False):
             return cls(user.pk, {}, everything=True)
-        from . import tree
-        from .models import Assignment, Unit
-
-        assignments = list(Assignment.objects.filter(user_id=user.pk).values_list("unit_id", "role"))
-        history = tree.predecessor_ids({unit_id for unit_id, _role in assignments})
-        every_id = set(history).union(*history.values())
-        path_of = dict(Unit.objects.filter(pk__in=every_id).values_list("pk", "path")) if every_id else {}
         prefixes: dict[str, tuple[str, ...]] = {}
+        held = _assigned_paths(user.pk)
         for action in ROLE_ACTIONS[Role.UNIT_ADMIN]:
-            prefixes[action] = _minimal(
-                path_of[u]
-                for unit_id, role in assignments if action in ROLE_ACTIONS[role]
-                for u in {unit_id, *history[unit_id]} if u in path_of
-            )
+            prefixes[action] = _minimal(path for role, path in held if action in ROLE_ACTIONS[role])
         return cls(user.pk, prefixes)
 
     # --- what the scope holds ---------------------------------------------------------------
