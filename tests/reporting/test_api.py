@@ -245,3 +245,28 @@ def test_an_analytics_answer_is_reused_until_the_data_changes(world: World, cata
     other = client.get("/api/analytics/", {**ask, "ou": "T"})
     assert other.status_code == 200 and other.content != first.content
     assert client.get("/api/analytics/", ask, HTTP_ACCEPT="text/html").status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_analytics_answer_is_sent_compressed_to_clients_that_accept_gzip(
+    world: World, catalogue: Catalogue
+) -> None:
+    import gzip
+
+    services.save_value(world.province_admin, catalogue.attendees, world.commune, "202403", "100", None)
+    client = api_client_for(world.province_approver)
+    ask = {"dx": "HT_LUOT_DV", "pe": "202401,202402,202403,2024Q1", "ou": "T.H1", "ou_mode": "children"}
+    plain = client.get("/api/analytics/", ask)
+    assert "Content-Encoding" not in plain and "Accept-Encoding" in plain["Vary"]
+    for accepted in ("gzip", "gzip, deflate, br", "br, gzip;q=0.8"):
+        packed = client.get("/api/analytics/", ask, HTTP_ACCEPT_ENCODING=accepted)
+        assert packed.status_code == 200 and packed["Content-Encoding"] == "gzip"
+        assert "Accept-Encoding" in packed["Vary"] and packed["Content-Type"] == "application/json"
+        assert gzip.decompress(packed.content) == plain.content
+    assert "Content-Encoding" not in client.get("/api/analytics/", ask, HTTP_ACCEPT_ENCODING="br, deflate")
+    # the answer computed afresh (nothing kept) is compressed the same way
+    from django.test import override_settings
+
+    with override_settings(KEEP_ANSWERS=False):
+        packed = client.get("/api/analytics/", ask, HTTP_ACCEPT_ENCODING="gzip")
+    assert gzip.decompress(packed.content) == plain.content

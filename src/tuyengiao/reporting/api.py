@@ -25,6 +25,7 @@ from rest_framework.routers import BaseRouter
 from rest_framework.views import APIView
 
 from tuyengiao.core import snapshots
+from tuyengiao.core.compressed import Compressed
 from tuyengiao.core.exceptions import ConflictError, UserError
 from tuyengiao.core.periods import Period
 from tuyengiao.org.access import Scope
@@ -271,14 +272,14 @@ class AnalyticsView(APIView):
         try:
             if getattr(request.accepted_renderer, "format", None) != "json":
                 return Response(answer())
-            # The same question under the same data is answered once, already rendered.
+            # The same question under the same data is answered once, already rendered and compressed.
             parts = (tuple(dx), tuple(p.code for p in periods), unit.pk, ou_mode, structure, level)
-            body = snapshots.kept("analytics", parts, lambda: JSONRenderer().render(answer()))
+            body = snapshots.kept("analytics", parts, lambda: Compressed.of(JSONRenderer().render(answer())))
         except analytics.AnalyticsTimeout as exc:
             return Response({"detail": exc.message}, status=status.HTTP_503_SERVICE_UNAVAILABLE)
         except UserError as exc:
             raise ValidationError({"detail": [exc.message]}) from exc
-        return HttpResponse(body, content_type="application/json")
+        return body.response(request, "application/json")
 
 
 class CompletenessView(APIView):
