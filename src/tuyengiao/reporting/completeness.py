@@ -341,13 +341,17 @@ def _late_under_missing(dataset: DataSet, unit: Unit, period: Period, day: dt.da
         sent = {unit_id: int(count) for unit_id, count in cursor.fetchall()}
     short: dict[int, int] = {}
     paths: list[tuple[str, int]] = []
-    for pk, path in summary.paths.items():
-        if path.startswith(unit.path):
-            missing = report_counts.expected_below(summary, pk, kinds) - sent.get(pk, 0)
-            if missing > 0:
-                short[pk] = missing
-                paths.append((path, pk))
-    paths.sort()
+    inside = False
+    for pk, path in summary.paths.items():  # in path order: the subtree is one run of them
+        if not path.startswith(unit.path):
+            if inside:
+                break
+            continue
+        inside = True
+        missing = report_counts.expected_below(summary, pk, kinds) - sent.get(pk, 0)
+        if missing > 0:
+            short[pk] = missing
+            paths.append((path, pk))
     right_below = dict(short)
     for path, pk in paths:
         parts = path.strip("/").split("/")

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -277,8 +277,8 @@ def on_tree_changed(sender: Any, day: dt.date | None = None, **kwargs: Any) -> N
 
 @dataclass(frozen=True)
 class TreeSummary:
-    """Per unit with open units below it (today's tree): its path, its open children and the open
-    units of each kind below it."""
+    """Per unit with open units below it (today's tree): its path (in path order), its open children
+    and the open units of each kind below it."""
 
     paths: dict[int, str]
     children: dict[int, int]
@@ -307,10 +307,13 @@ def _summarise() -> TreeSummary:
         for ancestor, kind, count, direct in cursor.fetchall():
             below[ancestor][kind] = int(count)
             children[ancestor] += int(direct)
-        paths = dict(Unit.objects.filter(pk__in=list(below)).values_list("pk", "path"))
+        found = Unit.objects.filter(pk__in=list(below)).values_list("pk", "path")
+        paths = dict(sorted(found, key=lambda row: row[1]))  # byte order, whatever the database's collation
     return TreeSummary(paths, dict(children), dict(below))
 
 
-def expected_below(summary: TreeSummary, unit_id: int, kinds: Iterable[str]) -> int:
+def expected_below(summary: TreeSummary, unit_id: int, kinds: Sequence[str]) -> int:
     counts = summary.below.get(unit_id, {})
+    if len(kinds) == 1:  # most data sets are reported by one kind of unit; asked per unit of a country
+        return counts.get(kinds[0], 0)
     return sum(counts.get(kind, 0) for kind in kinds)
