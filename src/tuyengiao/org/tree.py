@@ -553,16 +553,3 @@ def predecessor_ids(unit_ids: Iterable[int]) -> dict[int, set[int]]:
             if pred != origin:
                 found[origin].add(pred)
     return found
-    n = _names()
-    sql = (
-        f"WITH RECURSIVE back(origin, id) AS ("
-        f" SELECT s.{n.su_succ}, s.{n.su_pred} FROM {n.succession} s WHERE s.{n.su_succ} IN ({_in_list(ids)})"
-        f" UNION SELECT b.origin, s.{n.su_pred} FROM {n.succession} s JOIN back b ON s.{n.su_succ} = b.id)"
-        f" SELECT origin, id FROM back"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, ids)
-        for origin, pred in cursor.fetchall():
-            if pred != origin:
-                found[origin].add(pred)
-    return found
