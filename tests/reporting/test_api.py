@@ -270,3 +270,31 @@ def test_an_analytics_answer_is_sent_compressed_to_clients_that_accept_gzip(
     with override_settings(KEEP_ANSWERS=False):
         packed = client.get("/api/analytics/", ask, HTTP_ACCEPT_ENCODING="gzip")
     assert gzip.decompress(packed.content) == plain.content
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_question_asked_again_skips_the_scope_until_anything_changes(world: World, catalogue: Catalogue) -> None:
+    """Asked again by the same person under the same data, the answer is found without reading
+    their scope or the unit; a withdrawn assignment is a write, so the next request is checked
+    again, and nobody else is answered from another's request."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.conftest import make_user
+    from tuyengiao.org.choices import Role
+    from tuyengiao.org.models import Assignment
+
+    services.save_value(world.province_admin, catalogue.attendees, world.commune, "202403", "100", None)
+    viewer = make_user("district_viewer", world.district, Role.VIEWER)
+    client = api_client_for(viewer)
+    ask = {"dx": "HT_LUOT_DV", "pe": "2024Q1", "ou": "T.H1", "ou_mode": "children"}
+    first = client.get("/api/analytics/", ask)
+    assert first.status_code == 200
+    with CaptureQueriesContext(connection) as again:
+        assert client.get("/api/analytics/", ask).content == first.content
+    read = " ".join(q["sql"] for q in again.captured_queries)
+    assert "org_assignment" not in read and "org_unit" not in read and "reporting_aggregate" not in read
+    # the same question from someone whose scope does not reach the unit
+    assert api_client_for(world.commune_officer).get("/api/analytics/", ask).status_code == 404
+    Assignment.objects.filter(user=viewer).delete()
+    assert client.get("/api/analytics/", ask).status_code == 404

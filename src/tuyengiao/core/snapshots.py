@@ -66,3 +66,31 @@ def kept_under(
     if answer is not None:
         cache.set(name, answer, timeout)
     return answer
+
+
+def kept_for_asker(
+    asker: tuple[Hashable, ...], namespace: str, resolve: Callable[[], tuple[tuple[Hashable, ...], Callable[[], T]]]
+) -> T:
+    """The answer to a request its asker sent before under the same snapshot, found without
+    resolving the request again; otherwise ``resolve()`` (which checks the request: the asker's
+    scope, the unit, the parameters, and names the question's ``parts`` and how to compute it),
+    then the answer kept under those parts.
+
+    Whatever ``resolve`` reads is data: a changed assignment, unit or setting is a committed
+    write, and so a new snapshot. The asker's entry holds only the parts; the answer itself is
+    kept once for every asker of the same question.
+    """
+    version = current()
+    if version is None or not settings.KEEP_ANSWERS:
+        _parts, compute = resolve()
+        return compute()
+    memo = key(f"{namespace}:asked", asker, version)
+    parts = cache.get(memo)
+    if parts is not None:
+        found = cache.get(key(namespace, parts, version))
+        if found is not None:
+            return found
+    parts, compute = resolve()
+    answer = kept_under(version, namespace, parts, compute)
+    cache.set(memo, parts, TIMEOUT)
+    return answer
