@@ -95,12 +95,19 @@ def _bare(element_codes: list[str], periods: list[str], unit_ids: list[int], str
     periods = sorted({sp.code for code in periods for kind in PeriodType
                       if kind.months <= Period.parse(code).type.months for sp in Period.parse(code).subperiods(kind)})
 
+    # Ids close together (a province's communes) are one range of the key per element and period,
+    # filtered by the list (``+ 0``); as an index condition the list would be a probe per unit.
+    lo, hi = min(unit_ids), max(unit_ids)
+    units, unit_params = "unit_id = ANY(%s)", [unit_ids]
+    if hi - lo + 1 <= 4 * len(unit_ids):
+        units, unit_params = "unit_id BETWEEN %s AND %s AND unit_id + 0 = ANY(%s)", [lo, hi, unit_ids]
+
     def run() -> Any:
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT element_id, period, unit_id, total FROM reporting_aggregate WHERE structure = %s"
-                " AND element_id = ANY(%s) AND period = ANY(%s) AND unit_id = ANY(%s)",
-                [structure, ids, periods, unit_ids],
+                f" AND element_id = ANY(%s) AND period = ANY(%s) AND {units}",
+                [structure, ids, periods, *unit_params],
             )
             return cursor.fetchall()
 
