@@ -114,3 +114,21 @@ def test_a_long_late_list_names_the_first_units_in_tree_order_and_counts_them_al
     assert first.late_count == everyone.late_count
     assert [u.code for u in first.late] == [everyone.late[0].code]
     assert everyone.late == sorted(everyone.late, key=lambda u: u.path)
+
+
+def test_whether_a_unit_sent_its_report_is_read_from_the_key_alone(world: World, catalogue: Catalogue) -> None:
+    """On PostgreSQL the submission key carries the status, so the probe per possibly late unit
+    never visits the table; the key still refuses a second report of the same unit and period."""
+    from django.db import IntegrityError, connection, transaction
+
+    if connection.vendor != "postgresql":
+        pytest.skip("a covering key is PostgreSQL's")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT i.indnkeyatts, i.indnatts, i.indisunique FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid"
+            " WHERE c.relname = 'unique_submission'"
+        )
+        assert cursor.fetchone() == (3, 4, True)
+    Submission.objects.create(dataset=catalogue.monthly, unit=world.commune, period=MAY, status=Status.DRAFT)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Submission.objects.create(dataset=catalogue.monthly, unit=world.commune, period=MAY, status=Status.SUBMITTED)

@@ -342,6 +342,8 @@ class Submission(TimeStampedModel):
         verbose_name = _("submission")
         verbose_name_plural = _("submissions")
         constraints = [
+            # on PostgreSQL the key also carries the status (migration 0009), so whether a unit sent
+            # its report is read from the index alone
             models.UniqueConstraint(fields=["dataset", "unit", "period"], name="unique_submission")
         ]
         indexes = [models.Index(fields=["dataset", "period", "status"])]
