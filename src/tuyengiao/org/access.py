@@ -15,10 +15,11 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.db import connection, models
-from django.db.models import Model, Q
+from django.db.models import Q
 from django.http import Http404
 
 from tuyengiao.core.scoping import Reach, Visibility
+from tuyengiao.core.sql import column, table
 
 from .choices import ROLE_ACTIONS, Action, Role
 
@@ -63,18 +64,12 @@ def _assigned_paths(user_id: int) -> list[tuple[str, str]]:
     from . import tree
     from .models import Assignment, Unit
 
-    quote = connection.ops.quote_name
-
-    def col(model: type[Model], name: str) -> str:
-        return quote(model._meta.get_field(name).column)  # type: ignore[union-attr, arg-type]
-
-    table, units = quote(Assignment._meta.db_table), quote(Unit._meta.db_table)
-    unit, role, user = col(Assignment, "unit"), col(Assignment, "role"), col(Assignment, "user")
-    unit_id, path = col(Unit, "id"), col(Unit, "path")
+    unit, role, user = (column(Assignment, name) for name in ("unit", "role", "user"))
     sql = (
-        f"WITH RECURSIVE a AS (SELECT {unit} AS id, {role} AS role FROM {table} WHERE {user} = %s),"
+        f"WITH RECURSIVE a AS (SELECT {unit} AS id, {role} AS role FROM {table(Assignment)} WHERE {user} = %s),"
         f" {tree.history_cte('SELECT DISTINCT id FROM a')}"
-        f" SELECT a.role, u.{path} FROM a JOIN back b ON b.origin = a.id JOIN {units} u ON u.{unit_id} = b.id"
+        f" SELECT a.role, u.{column(Unit, 'path')} FROM a JOIN back b ON b.origin = a.id"
+        f" JOIN {table(Unit)} u ON u.{column(Unit, 'id')} = b.id"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [user_id])

@@ -16,10 +16,10 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 from django.db import connection
-from django.db.models import Model
 from django.db.models.expressions import RawSQL
 
 from tuyengiao.core import snapshots
+from tuyengiao.core.sql import column, table
 
 from .models import TreeVersion, Unit, UnitPlacement, UnitSuccession, open_on_q, today
 
@@ -52,21 +52,13 @@ class _Names:
 
 
 def _names() -> _Names:
-    quote = connection.ops.quote_name
-
-    def table(model: type[Model]) -> str:
-        return quote(model._meta.db_table)
-
-    def col(model: type[Model], name: str) -> str:
-        return quote(model._meta.get_field(name).column)  # type: ignore[union-attr, arg-type]
-
     return _Names(
-        unit=table(Unit), unit_id=col(Unit, "id"), unit_from=col(Unit, "valid_from"), unit_to=col(Unit, "valid_to"),
-        unit_members=col(Unit, "member_count"),
-        placement=table(UnitPlacement), pl_unit=col(UnitPlacement, "unit"), pl_parent=col(UnitPlacement, "parent"),
-        pl_from=col(UnitPlacement, "valid_from"), pl_to=col(UnitPlacement, "valid_to"),
-        succession=table(UnitSuccession), su_pred=col(UnitSuccession, "predecessor"),
-        su_succ=col(UnitSuccession, "successor"),
+        unit=table(Unit), unit_id=column(Unit, "id"), unit_from=column(Unit, "valid_from"),
+        unit_to=column(Unit, "valid_to"), unit_members=column(Unit, "member_count"),
+        placement=table(UnitPlacement), pl_unit=column(UnitPlacement, "unit"),
+        pl_parent=column(UnitPlacement, "parent"), pl_from=column(UnitPlacement, "valid_from"),
+        pl_to=column(UnitPlacement, "valid_to"), succession=table(UnitSuccession),
+        su_pred=column(UnitSuccession, "predecessor"), su_succ=column(UnitSuccession, "successor"),
         id_type=str(UnitPlacement._meta.get_field("parent").db_type(connection)),
     )
 

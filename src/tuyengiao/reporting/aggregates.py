@@ -39,6 +39,8 @@ from django.db import connection, transaction
 from django.db.models import Q
 
 from tuyengiao.core.periods import Period, PeriodType
+from tuyengiao.core.sql import column as _c
+from tuyengiao.core.sql import table as _t
 from tuyengiao.org import tree as org_tree
 from tuyengiao.org.models import Unit, UnitPlacement, UnitSuccession, today
 
@@ -58,14 +60,6 @@ def containing(code: str) -> list[Period]:
     """The period and every longer period that contains it (its contributions go to each)."""
     period = Period.parse(code)
     return [period.parent(kind) for kind in PeriodType if kind.months >= period.type.months]
-
-
-def _t(model: Any) -> str:
-    return connection.ops.quote_name(model._meta.db_table)
-
-
-def _c(model: Any, name: str) -> str:
-    return connection.ops.quote_name(model._meta.get_field(name).column)
 
 
 def _date(value: dt.date) -> str:

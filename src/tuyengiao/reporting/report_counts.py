@@ -26,6 +26,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from tuyengiao.core.periods import Period
+from tuyengiao.core.sql import table as _t
 from tuyengiao.org import tree as org_tree
 from tuyengiao.org.models import Unit, UnitPlacement, today
 
@@ -35,10 +36,6 @@ from .models import DataSet, ReportCount, ReportCountBasis, Status, Submission
 Progress = Callable[[str], None]
 SENT = (Status.SUBMITTED, Status.APPROVED)
 _MAX_LEVELS = 64
-
-
-def _t(model: Any) -> str:
-    return connection.ops.quote_name(model._meta.db_table)
 
 
 def cutoff(dataset: DataSet, period: Period) -> dt.datetime:
