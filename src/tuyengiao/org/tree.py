@@ -530,18 +530,3 @@ def history_cte(origins: str) -> str:
         f" UNION SELECT b.origin, s.{n.su_pred} FROM {n.succession} s JOIN back b ON s.{n.su_succ} = b.id)"
     )
 
-
-def predecessor_ids(unit_ids: Iterable[int]) -> dict[int, set[int]]:
-    """For each unit, every unit that (through any chain of merges, splits, renames) became it."""
-    ids = sorted(set(unit_ids))
-    found: dict[int, set[int]] = {u: set() for u in ids}
-    if not ids:
-        return found
-    n = _names()
-    origins = f"SELECT u.{n.unit_id} AS id FROM {n.unit} u WHERE u.{n.unit_id} IN ({_in_list(ids)})"
-    with connection.cursor() as cursor:
-        cursor.execute(f"WITH RECURSIVE {history_cte(origins)} SELECT origin, id FROM back", ids)
-        for origin, pred in cursor.fetchall():
-            if pred != origin:
-                found[origin].add(pred)
-    return found
