@@ -249,37 +249,12 @@ class AnalyticsView(APIView):
         },
     )
     def get(self, request: Request) -> Response | HttpResponse:
-        def resolve() -> tuple[tuple[Any, ...], Callable[[], Any]]:
-            params = request.query_params
-            unit = _unit(request.user, params.get("ou"), "ou")
-            try:
-                periods = [Period.parse(p) for p in parse_codes(params.get("pe"))]
-            except ValueError as exc:
-                raise ValidationError({"pe": [str(exc)]}) from exc
-            level = params.get("level")
-            if level and not (level.isascii() and level.isdigit() and 1 <= int(level) <= 20):
-                raise ValidationError({"level": [_("“level” must be a whole number from 1 to 20.")]})
-            dx = parse_codes(params.get("dx"))
-            ou_mode = params.get("ou_mode") or "self"
-            structure = params.get("structure") or "period"
-
-            def answer() -> dict[str, Any]:
-                rows = analytics.values(dx, periods, unit, ou_mode, structure, int(level) if level else None)
-                return {
-                    "headers": ["dx", "pe", "ou", "value"],
-                    "rows": [[r.dx, r.pe, r.ou, str(r.value)] for r in rows],
-                    "metaData": {"ou": {r.ou: r.ou_name for r in rows}},
-                }
-
-            parts = (tuple(dx), tuple(p.code for p in periods), unit.pk, ou_mode, structure, level)
-            return parts, answer
-
         try:
             if getattr(request.accepted_renderer, "format", None) != "json":
-                return Response(resolve()[1]())
+                return Response(_analytics_question(request)[1]())
 
             def rendered() -> tuple[tuple[Any, ...], Callable[[], Compressed]]:
-                parts, answer = resolve()
+                parts, answer = _analytics_question(request)
                 return parts, lambda: Compressed.of(JSONRenderer().render(answer()))
 
             # The same question under the same data is answered once, already rendered and
@@ -291,6 +266,33 @@ class AnalyticsView(APIView):
         except UserError as exc:
             raise ValidationError({"detail": [exc.message]}) from exc
         return body.response(request, "application/json")
+
+
+def _analytics_question(request: Request) -> tuple[tuple[Any, ...], Callable[[], dict[str, Any]]]:
+    """The request checked (the unit within the asker's scope, the periods, the level): what
+    names its answer, and how to compute it."""
+    params = request.query_params
+    unit = _unit(request.user, params.get("ou"), "ou")
+    try:
+        periods = [Period.parse(p) for p in parse_codes(params.get("pe"))]
+    except ValueError as exc:
+        raise ValidationError({"pe": [str(exc)]}) from exc
+    level = params.get("level")
+    if level and not (level.isascii() and level.isdigit() and 1 <= int(level) <= 20):
+        raise ValidationError({"level": [_("“level” must be a whole number from 1 to 20.")]})
+    dx = parse_codes(params.get("dx"))
+    ou_mode = params.get("ou_mode") or "self"
+    structure = params.get("structure") or "period"
+
+    def answer() -> dict[str, Any]:
+        rows = analytics.values(dx, periods, unit, ou_mode, structure, int(level) if level else None)
+        return {
+            "headers": ["dx", "pe", "ou", "value"],
+            "rows": [[r.dx, r.pe, r.ou, str(r.value)] for r in rows],
+            "metaData": {"ou": {r.ou: r.ou_name for r in rows}},
+        }
+
+    return (tuple(dx), tuple(p.code for p in periods), unit.pk, ou_mode, structure, level), answer
 
 
 class CompletenessView(APIView):
