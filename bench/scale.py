@@ -88,6 +88,7 @@ def _bare(element_codes: list[str], periods: list[str], unit_ids: list[int], str
     from django.db import connection
 
     from tuyengiao.core.periods import Period, PeriodType
+    from tuyengiao.reporting.aggregates import DENSE
     from tuyengiao.reporting.models import DataElement
 
     ids = list(DataElement.objects.filter(code__in=element_codes).values_list("pk", flat=True))
@@ -95,11 +96,11 @@ def _bare(element_codes: list[str], periods: list[str], unit_ids: list[int], str
     periods = sorted({sp.code for code in periods for kind in PeriodType
                       if kind.months <= Period.parse(code).type.months for sp in Period.parse(code).subperiods(kind)})
 
-    # Ids close together (a province's communes) are one range of the key per element and period,
-    # filtered by the list (``+ 0``); as an index condition the list would be a probe per unit.
+    # As the service reads them (``aggregates.DENSE``): ids close together (a province's communes)
+    # are one range of the key per element and period, filtered by the list (``+ 0``).
     lo, hi = min(unit_ids), max(unit_ids)
     units, unit_params = "unit_id = ANY(%s)", [unit_ids]
-    if hi - lo + 1 <= 4 * len(unit_ids):
+    if hi - lo + 1 <= DENSE * len(unit_ids):
         units, unit_params = "unit_id BETWEEN %s AND %s AND unit_id + 0 = ANY(%s)", [lo, hi, unit_ids]
 
     def run() -> Any:

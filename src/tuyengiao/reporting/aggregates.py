@@ -892,7 +892,7 @@ def _among(column: str, values: Sequence[Any], kind: str) -> tuple[str, list[Any
 
 # Target ids spanning at most this many times their number (the provinces, the communes of one
 # province) are read as one index range per element and stored period instead of a probe per unit.
-_DENSE = 4
+DENSE = 4
 
 
 def _read_sql(
@@ -981,7 +981,7 @@ def _read_sql(
         lo, hi = unit_ids[0], unit_ids[-1]
 
         def units() -> str:
-            if hi - lo + 1 <= _DENSE * len(unit_ids):
+            if hi - lo + 1 <= DENSE * len(unit_ids):
                 # ``+ 0``: the list filters the range; as an index condition it would be a probe per unit
                 return (f"a.{a_unit} >= {value(lo)} AND a.{a_unit} <= {value(hi)}"
                         f" AND {among(f'a.{a_unit} + 0', unit_ids)}")
