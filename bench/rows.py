@@ -312,7 +312,8 @@ def _http_run(token: str, top: str, codes: str, database_url: str, requests: int
             rate = statistics.median(r[0] for r in runs)
             p95s = [r[1] for r in runs]
             errors = sum(r[2] for r in runs)
-            out.append((f"{name}: {requests} requests, {clients} clients, {len(runs)} runs: median {rate:.1f} req/s,"
+            counted = f"{len(runs)} runs" if len(runs) > 1 else "1 run"
+            out.append((f"{name}: {requests} requests, {clients} clients, {counted}: median {rate:.1f} req/s,"
                         f" p95 {statistics.median(p95s):.0f} ms, {errors} errors", p95s, None, None, "–"))
         peak = _peak_memory(server.pid)
         out.append((f"peak memory of a gunicorn worker: {peak / 1024:.0f} MB", [], None, None, "–"))
