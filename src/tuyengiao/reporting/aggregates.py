@@ -534,7 +534,8 @@ def _write(
 ) -> int:
     """One INSERT of every row, in the order of the primary key when ``ordered`` (one integer
     key packed from the structure, element, period number and unit when it fits in 63 bits);
-    the number of rows. With ``turn``, one INSERT per structure, each inside its turn."""
+    the number of rows. With ``turn``, each structure's rows are computed and sorted into a
+    temporary table first, by every share at once, and only their copy waits for the turn."""
     numbered = list(enumerate(sorted(structures, key=lambda r: r.code)))
     labels = " ".join(f"WHEN {number} THEN '{rows.code}'" for number, rows in numbered)
     order = ""
@@ -548,29 +549,46 @@ def _write(
         if connection.vendor == "postgresql":  # the rows are sorted in memory (restored by ``recompute``)
             cursor.execute("SELECT set_config('work_mem', '2GB', true)")
         if 1 + bits_e + bits_p + bits_u <= 62:
-            order = (f" ORDER BY ((CAST(x.s AS bigint) * {2 ** bits_e} + x.el) * {2 ** bits_p} + x.pid)"
-                     f" * {2 ** bits_u} + x.a")
+            order = (f" ORDER BY ((CAST(y.s AS bigint) * {2 ** bits_e} + y.el) * {2 ** bits_p} + y.pid)"
+                     f" * {2 ** bits_u} + y.a")
         else:
-            order = " ORDER BY x.s, x.el, x.pid, x.a"
+            order = " ORDER BY y.s, y.el, y.pid, y.a"
 
-    def insert(selected: list[tuple[int, _Rows]]) -> int:
+    columns = "structure, element_id, unit_id, period, total, plain, count, maximum"
+
+    def select(selected: list[tuple[int, _Rows]]) -> str | None:
         parts = [f"SELECT {number} AS s, el, pid, a, t, pl, c, m FROM ({part}) q{number}_{index}"
                  for number, rows in selected for index, part in enumerate(rows.parts)]
         if not parts:
-            return 0
-        cursor.execute(
-            f"INSERT INTO {into} (structure, element_id, unit_id, period, total, plain, count, maximum)"
-            f" SELECT CASE x.s {labels} END, x.el, x.a, c.code, x.t * {_UNSCALE}, COALESCE(x.pl, x.t) * {_UNSCALE},"
-            f" x.c, x.m FROM ({' UNION ALL '.join(parts)}) x JOIN {codes} c ON c.pid = x.pid{order}"
+            return None
+        # the scaled total once per row (``OFFSET 0`` keeps the planner from computing it twice)
+        return (
+            f"SELECT CASE y.s {labels} END AS structure, y.el AS element_id, y.a AS unit_id, c.code AS period,"
+            f" y.total, COALESCE(y.plain, y.total) AS plain, y.c AS count, y.m AS maximum FROM"
+            f" (SELECT x.*, x.t * {_UNSCALE} AS total, x.pl * {_UNSCALE} AS plain"
+            f" FROM ({' UNION ALL '.join(parts)}) x OFFSET 0) y JOIN {codes} c ON c.pid = y.pid{order}"
         )
+
+    def insert(query: str | None) -> int:
+        if query is None:
+            return 0
+        cursor.execute(f"INSERT INTO {into} ({columns}) {query}")
         return max(int(cursor.rowcount), 0)
 
     if turn is None:
-        return insert(numbered)
+        return insert(select(numbered))
     written = 0
     for number, rows in numbered:
+        # computed (and sorted) before the turn, so that only the copy waits for the other shares
+        query = select([(number, rows)])
+        if query is not None:
+            ready = f"agg_ready_{number}"  # a temporary table of this connection
+            cursor.execute(f"CREATE TEMP TABLE {ready} AS {query}")
+            query = f"SELECT {columns} FROM {ready}"
         with turn(rows.code):
-            written += insert([(number, rows)])
+            written += insert(query)
+        if query is not None:
+            cursor.execute(f"DROP TABLE {ready}")
     return written
 
 
