@@ -196,3 +196,31 @@ def test_the_analytics_answer_names_the_parameter_it_was_given(world: World, cat
     assert answer.status_code == 400
     assert "ou" in answer.json() and "orgUnit" not in answer.content.decode()
     assert "(ou)" in answer.json()["ou"][0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_catalogue_is_read_once_per_snapshot(world: World, catalogue: Catalogue) -> None:
+    """Asked again with nothing written, the elements and indicators are not looked up again;
+    a changed indicator is a write, so the next answer uses its new definition."""
+    from django.test.utils import CaptureQueriesContext
+
+    enter(world.province_admin, catalogue.attendees, world.commune, "202401", 75)
+    enter(world.province_admin, catalogue.expected, world.commune, "202401", 90)
+
+    def rate() -> Decimal:
+        return analytics.table(analytics.values(["TL_THAM_GIA"], ["202401"], world.commune))[
+            ("TL_THAM_GIA", "202401", world.commune.pk)
+        ]
+
+    assert rate() == Decimal("83.3")
+    with CaptureQueriesContext(connection) as again:
+        assert rate() == Decimal("83.3")
+    read = " ".join(q["sql"] for q in again.captured_queries)
+    assert "reporting_indicator" not in read and "reporting_dataelement" not in read
+    catalogue.participation.factor = Decimal(1000)
+    catalogue.participation.save()
+    assert rate() == Decimal("833.3")
+    with pytest.raises(UserError, match="KHONG_CO"):  # an unknown code is refused every time, never kept
+        analytics.values(["KHONG_CO"], ["202401"], world.commune)
+    with pytest.raises(UserError, match="KHONG_CO"):
+        analytics.values(["KHONG_CO"], ["202401"], world.commune)

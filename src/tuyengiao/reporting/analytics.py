@@ -28,7 +28,7 @@ from django.conf import settings
 from django.db import OperationalError, connection, transaction
 from django.utils.translation import gettext as _
 
-from tuyengiao.core import providers
+from tuyengiao.core import providers, snapshots
 from tuyengiao.core.exceptions import UserError
 from tuyengiao.core.periods import Period, PeriodType
 from tuyengiao.org import tree
@@ -67,11 +67,9 @@ def _resolve(codes: Sequence[str]) -> _Spec:
     wanted = [c.strip().upper() for c in codes if c and c.strip()]
     if not wanted:
         raise UserError(_("No element or indicator chosen (dx)."))
-    indicators = {i.code: i for i in Indicator.objects.filter(code__in=wanted)}
-    needed = set(wanted)
-    for ind in indicators.values():
-        needed |= parse(ind.numerator).codes | parse(ind.denominator).codes
-    elements = {e.code: e for e in DataElement.objects.filter(code__in=needed)}
+    # read once per snapshot: the catalogue changes only by a committed write
+    elements, indicators = snapshots.kept("analytics-catalogue", tuple(sorted(set(wanted))), lambda: _catalogue(wanted))
+    needed = set(wanted).union(*(parse(i.numerator).codes | parse(i.denominator).codes for i in indicators.values()))
     derived = {c: providers.get(c) for c in needed if c not in elements and providers.get(c) is not None}
     unknown = [c for c in wanted if c not in elements and c not in derived and c not in indicators]
     if unknown:
@@ -79,6 +77,15 @@ def _resolve(codes: Sequence[str]) -> _Spec:
     return _Spec(
         list(elements.values()), [d for d in derived.values() if d is not None], list(indicators.values())
     )
+
+
+def _catalogue(wanted: Sequence[str]) -> tuple[dict[str, DataElement], dict[str, Indicator]]:
+    """The stored elements and indicators the codes name, with the elements the indicators use."""
+    indicators = {i.code: i for i in Indicator.objects.filter(code__in=wanted)}
+    needed = set(wanted)
+    for ind in indicators.values():
+        needed |= parse(ind.numerator).codes | parse(ind.denominator).codes
+    return {e.code: e for e in DataElement.objects.filter(code__in=needed)}, indicators
 
 
 def _periods(periods: Iterable[Period | str]) -> list[Period]:
