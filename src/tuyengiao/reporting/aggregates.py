@@ -561,12 +561,14 @@ def _write(
                  for number, rows in selected for index, part in enumerate(rows.parts)]
         if not parts:
             return None
-        # the scaled total once per row (``OFFSET 0`` keeps the planner from computing it twice)
+        # the scaled total once per row (``OFFSET 0`` keeps PostgreSQL's planner from computing
+        # it twice; SQLite takes an OFFSET only after a LIMIT)
+        fence = " OFFSET 0" if connection.vendor == "postgresql" else ""
         return (
             f"SELECT CASE y.s {labels} END AS structure, y.el AS element_id, y.a AS unit_id, c.code AS period,"
             f" y.total, COALESCE(y.plain, y.total) AS plain, y.c AS count, y.m AS maximum FROM"
             f" (SELECT x.*, x.t * {_UNSCALE} AS total, x.pl * {_UNSCALE} AS plain"
-            f" FROM ({' UNION ALL '.join(parts)}) x OFFSET 0) y JOIN {codes} c ON c.pid = y.pid{order}"
+            f" FROM ({' UNION ALL '.join(parts)}) x{fence}) y JOIN {codes} c ON c.pid = y.pid{order}"
         )
 
     def insert(query: str | None) -> int:
