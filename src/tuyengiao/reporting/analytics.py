@@ -68,8 +68,9 @@ def _resolve(codes: Sequence[str]) -> _Spec:
     if not wanted:
         raise UserError(_("No element or indicator chosen (dx)."))
     # read once per snapshot: the catalogue changes only by a committed write
-    elements, indicators = snapshots.kept("analytics-catalogue", tuple(sorted(set(wanted))), lambda: _catalogue(wanted))
-    needed = set(wanted).union(*(parse(i.numerator).codes | parse(i.denominator).codes for i in indicators.values()))
+    elements, indicators, needed = snapshots.kept(
+        "analytics-catalogue", tuple(sorted(set(wanted))), lambda: _catalogue(wanted)
+    )
     derived = {c: providers.get(c) for c in needed if c not in elements and providers.get(c) is not None}
     unknown = [c for c in wanted if c not in elements and c not in derived and c not in indicators]
     if unknown:
@@ -79,13 +80,14 @@ def _resolve(codes: Sequence[str]) -> _Spec:
     )
 
 
-def _catalogue(wanted: Sequence[str]) -> tuple[dict[str, DataElement], dict[str, Indicator]]:
-    """The stored elements and indicators the codes name, with the elements the indicators use."""
+def _catalogue(wanted: Sequence[str]) -> tuple[dict[str, DataElement], dict[str, Indicator], frozenset[str]]:
+    """The stored elements and indicators the codes name, and every code needed: the codes and
+    those the indicators use."""
     indicators = {i.code: i for i in Indicator.objects.filter(code__in=wanted)}
     needed = set(wanted)
     for ind in indicators.values():
         needed |= parse(ind.numerator).codes | parse(ind.denominator).codes
-    return {e.code: e for e in DataElement.objects.filter(code__in=needed)}, indicators
+    return {e.code: e for e in DataElement.objects.filter(code__in=needed)}, indicators, frozenset(needed)
 
 
 def _periods(periods: Iterable[Period | str]) -> list[Period]:
