@@ -182,7 +182,6 @@ def test_each_walk_is_one_query(history: World, django_assert_num_queries) -> No
         lambda: tree.successors(w.cell),
         lambda: tree.successor_shares([w.cell.pk, w.commune.pk]),
         lambda: tree.predecessors(merged),
-        lambda: predecessor_ids([merged.pk]),
         lambda: list(Unit.objects.filter(pk__in=tree.subtree_ids(w.district, BEFORE))),
     ]
     for call in calls:
