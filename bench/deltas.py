@@ -87,7 +87,7 @@ def delta_rows(writers: int = 20, saves: int = 1000) -> list[tuple[str, list[flo
     cells = list(Unit.objects.filter(kind="cell", valid_to__isnull=True).order_by("parent_id", "pk")
                  .values_list("pk", flat=True)[:saves])
     jobs = [(cell, 1 + number % 97) for number, cell in enumerate(cells)]
-    end = Period.parse(PERIOD).end
+    start, end = Period.parse(PERIOD).start, Period.parse(PERIOD).end
     provinces = list(Unit.objects.filter(kind="province", valid_to__isnull=True).values_list("pk", flat=True))
 
     def kept(unit_id: int, value: int) -> None:
@@ -97,15 +97,15 @@ def delta_rows(writers: int = 20, saves: int = 1000) -> list[tuple[str, list[flo
                                                              element.aggregation)])
 
     source, _params = aggregates.rows_sql(
-        [("e", "bigint"), ("u", "bigint"), ("p", "varchar"), ("d", "date"), ("dt", "numeric"), ("dc", "integer"),
-         ("nv", "numeric")], [(0, 0, PERIOD, end, 0, 1, 0)])
-    append = (aggregates.moved_sql(f"v(e, u, p, d, dt, dc, nv) AS ({source})")
+        [("e", "bigint"), ("u", "bigint"), ("p", "varchar"), ("s", "date"), ("d", "date"), ("dt", "numeric"),
+         ("dc", "integer"), ("nv", "numeric")], [(0, 0, PERIOD, start, end, 0, 1, 0)])
+    append = (aggregates.moved_sql(f"v(e, u, p, s, d, dt, dc, nv) AS ({source})")
               + f" INSERT INTO {DELTAS} SELECT s, e, p, a, t, pl, c, m FROM moved")
 
     def appended(unit_id: int, value: int) -> None:
         _s, params = aggregates.rows_sql(
-            [("e", "bigint"), ("u", "bigint"), ("p", "varchar"), ("d", "date"), ("dt", "numeric"),
-             ("dc", "integer"), ("nv", "numeric")], [(element.pk, unit_id, PERIOD, end, value, 1, value)])
+            [("e", "bigint"), ("u", "bigint"), ("p", "varchar"), ("s", "date"), ("d", "date"), ("dt", "numeric"),
+             ("dc", "integer"), ("nv", "numeric")], [(element.pk, unit_id, PERIOD, start, end, value, 1, value)])
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(_VALUE, [PERIOD, value, element.pk, unit_id])
             cursor.execute(append, params)

@@ -121,6 +121,37 @@ def test_a_merge_carries_the_aggregates_onto_the_new_commune(world: World, eleme
     assert_exact(elements)
 
 
+def test_a_unit_that_closed_during_the_month_counts_where_it_last_stood(
+    world: World, elements: list[DataElement]
+) -> None:
+    """On the structure of July, communes merged on 15 July still give their July figures to their
+    district and province: typed before the merge, typed after it, and through a rebuild."""
+    attendees, _rate, last, top = elements
+    write(attendees, world.commune, "202407", 7)
+    write(attendees, world.cell, "202407", 3)  # the cell moves to the new commune: counted on 31 July
+    write(last, world.commune, "202407", 11)
+    write(top, world.commune, "202407", 9)
+    reorganise(Reorganisation(
+        date=dt.date(2024, 7, 15), close=[world.commune, world.other_commune],
+        open=[NewUnit(code="XM", name="Xã Mới", kind=UnitKind.COMMUNE, parent=world.district)],
+        moves={world.cell.code: "XM", world.other_cell.code: "XM"},
+    ))
+    write(attendees, world.other_commune, "202407", 4)  # a late figure of a commune that has closed
+    write(attendees, world.commune, "202408", 50)  # after its last month: on no tree of August
+    july, august = Period.parse("202407"), Period.parse("202408")
+    wanted = {"202407": [world.district, world.province], "202408": [world.province]}
+    expected = {
+        (attendees.code, "202407", world.district.pk): Decimal(14), (attendees.code, "202407", world.province.pk): 14,
+        (last.code, "202407", world.district.pk): 11, (last.code, "202407", world.province.pk): 11,
+        (top.code, "202407", world.district.pk): 9, (top.code, "202407", world.province.pk): 9,
+    }
+    for _kept_then_rebuilt in range(2):
+        assert aggregates.read([attendees, last, top], [july, august], wanted, "period") == expected
+        assert analytics._stored_on_read([attendees, last, top], [july, august], "period", wanted) == expected
+        assert_exact(elements)
+        aggregates.rebuild()
+
+
 operations = st.lists(
     st.one_of(
         st.tuples(st.just("write"), st.integers(0, 3), st.integers(0, 5), st.sampled_from(PERIODS),

@@ -8,7 +8,8 @@ quarter → half-year → year), since the latest value of a year is not a sum o
 structures:
 
 * ``dated`` ("p"): the ancestors as the tree stood at the end of the value's own period
-  (``UnitPlacement``);
+  (``UnitPlacement``), or, for a unit that closed during that period, on its last day: where it
+  last stood (``counted_day``);
 * ``current`` ("c"): the value carried onto today's units through the successions, with their
   shares, then up today's parents.
 
@@ -66,6 +67,20 @@ def _date(value: dt.date) -> str:
     return f"CAST('{value.isoformat()}' AS date)" if connection.vendor == "postgresql" else f"'{value.isoformat()}'"
 
 
+def _day_before(day: str) -> str:
+    return f"{day} - 1" if connection.vendor == "postgresql" else f"date({day}, '-1 day')"
+
+
+def counted_day(unit: str, start: str, end: str) -> str:
+    """SQL: the day on whose tree a value of ``unit`` (an alias of the units table) for the stored
+    period from ``start`` to ``end`` counts on the dated structure. The period's last day; for a
+    unit that closed during the period, its own last day, so that a commune merged on 2 July
+    still gives its July figures to the province it stood in (as its derived figures do,
+    ``analytics._closed_during``), instead of to no one."""
+    closed = f"{unit}.{_c(Unit, 'valid_to')}"
+    return f"CASE WHEN {closed} > {start} AND {closed} <= {end} THEN {_day_before(closed)} ELSE {end} END"
+
+
 # --- full recomputation -----------------------------------------------------------------------
 
 
@@ -112,7 +127,8 @@ def _stored_codes(cursor: Any) -> list[str]:
 
 
 def _fill_periods(cursor: Any, tables: _Tables, only: Sequence[str] | None = None) -> tuple[str, str]:
-    """Work tables of the stored periods: (stored, containing, end date) and (stored, end date).
+    """Work tables of the stored periods: (stored, containing, end date) and (stored, end date,
+    start date).
 
     ``only``: just these containing periods (and the stored periods inside them).
     """
@@ -125,20 +141,20 @@ def _fill_periods(cursor: Any, tables: _Tables, only: Sequence[str] | None = Non
     pe, create_pe = tables.create("pe")
     spd, create_spd = tables.create("spd")
     cursor.execute(f"{create_pe} (sp varchar(8), outp varchar(8), d date)")
-    cursor.execute(f"{create_spd} (sp varchar(8), d date)")
+    cursor.execute(f"{create_spd} (sp varchar(8), d date, s date)")
     pe_rows: list[tuple[str, str, str]] = []
-    spd_rows: list[tuple[str, str]] = []
+    spd_rows: list[tuple[str, str, str]] = []
     for code in codes:
         try:
             period = Period.parse(code)
         except ValueError:
             continue
-        spd_rows.append((code, period.end.isoformat()))
+        spd_rows.append((code, period.end.isoformat(), period.start.isoformat()))
         pe_rows.extend((code, outer.code, period.end.isoformat()) for outer in containing(code)
                        if only is None or outer.code in only)
     if pe_rows:
         cursor.executemany(f"INSERT INTO {pe} VALUES (%s, %s, %s)", pe_rows)
-        cursor.executemany(f"INSERT INTO {spd} VALUES (%s, %s)", spd_rows)
+        cursor.executemany(f"INSERT INTO {spd} VALUES (%s, %s, %s)", spd_rows)
     _analyse(cursor, pe)
     _analyse(cursor, spd)
     return pe, spd
@@ -495,6 +511,7 @@ def recompute(
                 cursor.execute(f"SELECT DISTINCT e, dep FROM {cl1}")
                 combos = {(int(e), int(d)) for e, d in cursor.fetchall()}
                 _roll_up(cursor, tables, cl1, combos, f"JOIN {tpar} p ON p.u = x.a", current, say, "today's last")
+            _count_closed_units(cursor, tables, spd, codes, pe, dated, plain_ids, last_ids)
             written = _write(cursor, into, codes, [dated, current], ordered, turn)
             say(f"written: {written} rows")
         finally:
@@ -503,6 +520,78 @@ def recompute(
             for name, value in settings.items():  # the caller's transaction goes on with its own plans
                 cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
     return written
+
+
+def _count_closed_units(
+    cursor: Any, tables: _Tables, spd: str, codes: str, pe: str, dated: _Rows, plain_ids: list[int],
+    last_ids: list[int],
+) -> None:
+    """Add to the dated rows the values of units that closed during their period, where each
+    unit stood on its last day (``counted_day``).
+
+    The pass over the values places them on the tree of the period's end, where such a unit has
+    no parent, so they reach no row there. They are few (a reorganisation takes effect on one
+    day), so they are read again by the units' index and merged into the rows of their element
+    and period only; with none, this costs one small query.
+    """
+    dv, unit = _t(DataValue), _t(Unit)
+    closed = f"x.{_c(Unit, 'valid_to')}"
+    cd, create = tables.create("cd")
+    cursor.execute(
+        f"{create} AS SELECT x.id AS u, s.sp, {_day_before(closed)} AS d FROM {unit} x"
+        f" JOIN {spd} s ON {closed} > s.s AND {closed} <= s.d WHERE {closed} IS NOT NULL"
+    )
+    if not _analyse(cursor, cd) or not (plain_ids or last_ids):
+        return
+    anc, create = tables.create("cda")
+    cursor.execute(
+        f"{create} AS WITH RECURSIVE start(u, d) AS (SELECT DISTINCT u, d FROM {cd}), {_dated_sql('start')}"
+        " SELECT u, d, a FROM anc"
+    )
+    _analyse(cursor, anc)
+    parts = []
+    if plain_ids:
+        top = "MAX(dv.value)" if any_max(plain_ids) else "CAST(NULL AS numeric)"
+        parts.append(
+            f"SELECT dv.element_id AS el, c.pid, n.a, SUM({_scaled('dv.value')}) AS t, COUNT(*) AS c, {top} AS m"
+            f" FROM {cd} cd JOIN {dv} dv ON dv.unit_id = cd.u AND dv.period = cd.sp"
+            f" JOIN {anc} n ON n.u = cd.u AND n.d = cd.d JOIN {codes} c ON c.code = dv.period"
+            f" WHERE dv.value IS NOT NULL AND dv.element_id IN ({_in(plain_ids)}) GROUP BY dv.element_id, c.pid, n.a"
+        )
+    if last_ids:
+        # the latest value of each closed unit in each containing period, when that one's period
+        # is the one it closed in (an earlier one already counted where the unit then stood)
+        parts.append(
+            "SELECT r.el, c.pid, n.a, SUM(r.v) AS t, COUNT(*) AS c, MAX(r.value) AS m FROM ("
+            f"SELECT dv.element_id AS el, dv.unit_id AS u, dv.period AS sp, pe.outp, dv.value,"
+            f" {_scaled('dv.value')} AS v, ROW_NUMBER() OVER (PARTITION BY dv.element_id, dv.unit_id, pe.outp"
+            f" ORDER BY pe.d DESC) AS rn FROM {dv} dv JOIN {pe} pe ON pe.sp = dv.period"
+            f" WHERE dv.value IS NOT NULL AND dv.element_id IN ({_in(last_ids)})"
+            f" AND dv.unit_id IN (SELECT u FROM {cd})) r"
+            f" JOIN {cd} cd ON cd.u = r.u AND cd.sp = r.sp JOIN {anc} n ON n.u = cd.u AND n.d = cd.d"
+            f" JOIN {codes} c ON c.code = r.outp WHERE r.rn = 1 GROUP BY r.el, c.pid, n.a"
+        )
+    extra, create = tables.create("cdx")
+    probes = _set(cursor, {"enable_nestloop": "on"}) if connection.vendor == "postgresql" else {}
+    cursor.execute(f"{create} AS {' UNION ALL '.join(parts)}")
+    _set(cursor, probes)
+    if not _analyse(cursor, extra):
+        return
+    pairs, create = tables.create("cdp")
+    cursor.execute(f"{create} AS SELECT DISTINCT el, pid FROM {extra}")
+    _analyse(cursor, pairs)
+    hit = f"EXISTS (SELECT 1 FROM {pairs} h WHERE h.el = q.el AND h.pid = q.pid)"
+    merged, create = tables.create("cdm")
+    cursor.execute(
+        f"{create} AS SELECT el, pid, a, SUM(t) AS t, SUM(pl) AS pl, CAST(SUM(c) AS integer) AS c, MAX(m) AS m"
+        " FROM (" + " UNION ALL ".join(
+            [f"SELECT q.el, q.pid, q.a, q.t, q.pl, q.c, q.m FROM ({part}) q WHERE {hit}" for part in dated.parts]
+            + [f"SELECT el, pid, a, t, CAST(NULL AS numeric) AS pl, c, m FROM {extra}"]
+        ) + ") x GROUP BY el, pid, a"
+    )
+    _analyse(cursor, merged)
+    dated.parts = [f"SELECT q.* FROM ({part}) q WHERE NOT {hit}" for part in dated.parts]
+    dated.parts.append(f"SELECT el, pid, 0 AS e, a, t, pl, c, m FROM {merged}")
 
 
 def _plan_settings(cursor: Any, full: bool) -> dict[str, str]:
@@ -1290,19 +1379,20 @@ def _upsert(changes: Sequence[ValueChange], also: tuple[str, list[Any]] | None =
     if not changes:
         return
     ops = connection.ops
-    ends: dict[str, Any] = {}
+    days: dict[str, tuple[Any, Any]] = {}
     rows = []
     for c in changes:
-        if c.period not in ends:
-            ends[c.period] = ops.adapt_datefield_value(Period.parse(c.period).end)
-        rows.append((c.element_id, c.unit_id, c.period, ends[c.period], (c.new or 0) - (c.old or 0),
+        if c.period not in days:
+            period = Period.parse(c.period)
+            days[c.period] = (ops.adapt_datefield_value(period.start), ops.adapt_datefield_value(period.end))
+        rows.append((c.element_id, c.unit_id, c.period, *days[c.period], (c.new or 0) - (c.old or 0),
                      (c.new is not None) - (c.old is not None), c.new))
     source, params = rows_sql(
-        [("e", db_type(DataValue, "element")), ("u", db_type(DataValue, "unit")), ("p", "varchar"), ("d", "date"),
-         ("dt", "numeric"), ("dc", "integer"), ("nv", "numeric")],
+        [("e", db_type(DataValue, "element")), ("u", db_type(DataValue, "unit")), ("p", "varchar"), ("s", "date"),
+         ("d", "date"), ("dt", "numeric"), ("dc", "integer"), ("nv", "numeric")],
         rows,
     )
-    _move(f"v(e, u, p, d, dt, dc, nv) AS ({source})", params, also)
+    _move(f"v(e, u, p, s, d, dt, dc, nv) AS ({source})", params, also)
 
 
 def moved_sql(values: str, dated_since: dt.date | None = None) -> str:
@@ -1312,11 +1402,13 @@ def moved_sql(values: str, dated_since: dt.date | None = None) -> str:
     dated_only = f" WHERE v.d >= {_date(dated_since)}" if dated_since is not None else ""
     return (
         f"WITH RECURSIVE {values},"
-        f" start(u, d) AS (SELECT DISTINCT u, d FROM v{dated_only}), {_dated_sql('start')},"
+        f" vd(e, u, p, dd, dt, dc, nv) AS (SELECT v.e, v.u, v.p, {counted_day('x', 'v.s', 'v.d')}, v.dt, v.dc,"
+        f" v.nv FROM v JOIN {_t(Unit)} x ON x.id = v.u{dated_only}),"
+        f" start(u, d) AS (SELECT DISTINCT u, dd FROM vd), {_dated_sql('start')},"
         f" units(u) AS (SELECT DISTINCT u FROM v), {_current_sql('units')},"
         " moved(s, e, p, a, t, pl, c, m) AS ("
         f"SELECT '{DATED}', v.e, v.p, anc.a, SUM(v.dt), SUM(v.dt), SUM(v.dc), MAX(v.nv)"
-        f" FROM v JOIN anc ON anc.u = v.u AND anc.d = v.d{dated_only} GROUP BY v.e, v.p, anc.a"
+        " FROM vd v JOIN anc ON anc.u = v.u AND anc.d = v.dd GROUP BY v.e, v.p, anc.a"
         f" UNION ALL SELECT '{CURRENT}', v.e, v.p, up.a, SUM(v.dt * up.sh), SUM(v.dt), SUM(v.dc), MAX(v.nv)"
         " FROM v JOIN up ON up.u = v.u GROUP BY v.e, v.p, up.a)"
     )
@@ -1326,9 +1418,9 @@ def _move(
     values: str, params: list[Any], also: tuple[str, list[Any]] | None = None, dated_since: dt.date | None = None
 ) -> None:
     """The upsert of ``_upsert`` for the changes in ``values``: common table expressions that end
-    with ``v(e, u, p, d, dt, dc, nv)`` (element, unit, period, its end, the differences of the sum
-    and the count, the new value). ``dated_since``: the dated rows of periods ending before it are
-    left as they are."""
+    with ``v(e, u, p, s, d, dt, dc, nv)`` (element, unit, period, its first and last day, the
+    differences of the sum and the count, the new value). ``dated_since``: the dated rows of
+    periods ending before it are left as they are."""
     table = _t(Aggregate)
     first = ""
     if also is not None:
@@ -1429,17 +1521,20 @@ def _shift(sign: int, day: dt.date) -> None:
         cursor.execute(f"SELECT DISTINCT dv.{pe} FROM {dv} dv JOIN {_MOVING} m ON m.u = dv.{un}")
         codes = sorted(row[0] for row in cursor.fetchall())
     ends = []
+    adapt = connection.ops.adapt_datefield_value
     for code in codes:
         try:
-            ends.append((code, connection.ops.adapt_datefield_value(Period.parse(code).end)))
+            period = Period.parse(code)
         except ValueError:
             continue
+        ends.append((code, adapt(period.start), adapt(period.end)))
     if not ends or not plain:
         return
-    source, params = rows_sql([("p", "varchar"), ("d", "date")], ends)
+    source, params = rows_sql([("p", "varchar"), ("s", "date"), ("d", "date")], ends)
     new_value = f"dv.{va}" if sign > 0 else "CAST(NULL AS numeric)"
     _move(
-        f"ends(p, d) AS ({source}), v(e, u, p, d, dt, dc, nv) AS (SELECT dv.{el}, dv.{un}, dv.{pe}, ends.d,"
+        f"ends(p, s, d) AS ({source}), v(e, u, p, s, d, dt, dc, nv) AS (SELECT dv.{el}, dv.{un}, dv.{pe}, ends.s,"
+        " ends.d,"
         f" {int(sign)} * dv.{va}, {int(sign)}, {new_value} FROM {dv} dv JOIN {_MOVING} m ON m.u = dv.{un}"
         f" JOIN ends ON ends.p = dv.{pe} WHERE dv.{va} IS NOT NULL AND dv.{el} IN ({_in(plain)}))",
         params,

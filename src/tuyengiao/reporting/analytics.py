@@ -276,13 +276,18 @@ def _stored_sql(
 ) -> tuple[str, list[object]]:
     """One statement that rolls up stored values of several elements of one aggregation type."""
     date = _date_param()
-    pe_rows = [(sp.code, p.code, sp.end.isoformat()) for p in periods for sp in _stored_periods(p)]
+    pe_rows = [(sp.code, p.code, sp.start.isoformat(), sp.end.isoformat()) for p in periods
+               for sp in _stored_periods(p)]
     params: list[object] = [x for row in pe_rows for x in row]
-    pe_sql = ", ".join(f"(%s, %s, {date})" for _ in pe_rows)
+    pe_sql = ", ".join(f"(%s, %s, {date}, {date})" for _ in pe_rows)
     el_sql = ", ".join(["%s"] * len(element_ids))
+    # dd: the day whose tree the value counts on (the dated structure)
+    dd, closing = "pe.d", ""
+    if structure == "period":
+        dd, closing = aggregates.counted_day("x", "pe.s", "pe.d"), " JOIN org_unit x ON x.id = dv.unit_id"
     src = (
-        "src AS (SELECT dv.element_id AS el, dv.unit_id AS u, pe.outp AS outp, pe.d AS d, dv.value AS v"
-        " FROM reporting_datavalue dv JOIN pe ON pe.code = dv.period"
+        f"src AS (SELECT dv.element_id AS el, dv.unit_id AS u, pe.outp AS outp, pe.d AS d, {dd} AS dd, dv.value AS v"
+        f" FROM reporting_datavalue dv JOIN pe ON pe.code = dv.period{closing}"
         f" WHERE dv.element_id IN ({el_sql}) AND dv.value IS NOT NULL)"
     )
     params_src = list(element_ids)
@@ -294,19 +299,19 @@ def _stored_sql(
         extra = ""
         if aggregation == "last":
             extra = (
-                ", lastv AS (SELECT el, u, outp, d, v FROM (SELECT el, u, outp, d, v, ROW_NUMBER() OVER"
+                ", lastv AS (SELECT el, u, outp, dd, v FROM (SELECT el, u, outp, dd, v, ROW_NUMBER() OVER"
                 " (PARTITION BY el, u, outp ORDER BY d DESC) AS rn FROM src) ranked WHERE rn = 1)"
             )
             base = "lastv"
         sql = (
-            f"WITH RECURSIVE pe(code, outp, d) AS (VALUES {pe_sql}),"
+            f"WITH RECURSIVE pe(code, outp, s, d) AS (VALUES {pe_sql}),"
             f" tg(outp, tid) AS (VALUES {tg_sql}), {src}{extra},"
-            f" anc(u, d, a) AS (SELECT DISTINCT u, d, u FROM {base}"
+            f" anc(u, d, a) AS (SELECT DISTINCT u, dd, u FROM {base}"
             " UNION ALL SELECT anc.u, anc.d, p.parent_id FROM anc JOIN org_unitplacement p"
             " ON p.unit_id = anc.a AND p.valid_from <= anc.d AND (p.valid_to IS NULL OR p.valid_to > anc.d)"
             " WHERE p.parent_id IS NOT NULL),"
             " hits AS (SELECT DISTINCT anc.u, anc.d, tg.outp, tg.tid FROM anc JOIN tg ON tg.tid = anc.a)"
-            f" SELECT x.el, x.outp, h.tid, {fn} FROM {base} x JOIN hits h ON h.u = x.u AND h.d = x.d"
+            f" SELECT x.el, x.outp, h.tid, {fn} FROM {base} x JOIN hits h ON h.u = x.u AND h.d = x.dd"
             " AND h.outp = x.outp GROUP BY x.el, x.outp, h.tid"
         )
         return sql, params + [x for row in tg_rows for x in row] + params_src
@@ -323,7 +328,7 @@ def _stored_sql(
         )
         mapped_from = "ranked"
     sql = (
-        f"WITH RECURSIVE pe(code, outp, d) AS (VALUES {pe_sql}), tg(tid) AS (VALUES {tg_sql}), {src},"
+        f"WITH RECURSIVE pe(code, outp, s, d) AS (VALUES {pe_sql}), tg(tid) AS (VALUES {tg_sql}), {src},"
         " succ(orig, cur, sh) AS (SELECT DISTINCT u, u, CAST(1 AS numeric) FROM src"
         " UNION ALL SELECT succ.orig, s.successor_id, succ.sh * s.share FROM succ"
         " JOIN org_unitsuccession s ON s.predecessor_id = succ.cur),"
