@@ -59,8 +59,9 @@ def _run_worker() -> None:
 
 def _kept_equal_on_read(root: Unit) -> None:
     """On today's structure any period; on the tree of the period, a month. (A kept figure, like a
-    typed one, counts each month under the tree of that month's end; computed on read, a longer
-    period puts all its records under the tree of its last day.)"""
+    typed one, counts each month under the tree of that month's end, or where a unit that closed
+    during the month last stood; computed on read, a longer period puts all its records under the
+    tree of its last day.)"""
     elements = providers.kept()
     codes = [e.code for e in elements]
     for code in ASKED:

@@ -416,7 +416,7 @@ def _dated_ancestors(periods: list[Period], wanted: set[int]) -> dict[tuple[int,
 
 def _closed_during(period: Period, owners: list[int], wanted: set[int]) -> dict[int, list[tuple[int, Decimal]]]:
     """Owners that closed during the period (a district merged in July) count where they stood on
-    their last day, as their stored values count where they stood each month."""
+    their last day, as their stored values do (``aggregates.counted_day``)."""
     last_days = {
         pk: valid_to - dt.timedelta(days=1)
         for pk, valid_to in Unit.objects.filter(pk__in=owners, valid_to__gt=period.start,
