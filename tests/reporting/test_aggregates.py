@@ -138,16 +138,20 @@ def test_a_unit_that_closed_during_the_month_counts_where_it_last_stood(
     ))
     write(attendees, world.other_commune, "202407", 4)  # a late figure of a commune that has closed
     write(attendees, world.commune, "202408", 50)  # after its last month: on no tree of August
-    july, august = Period.parse("202407"), Period.parse("202408")
-    wanted = {"202407": [world.district, world.province], "202408": [world.province]}
+    write(last, world.commune, "202408", 13)  # its latest of the quarter, counted nowhere: so is July's
+    asked = [Period.parse(code) for code in ("202407", "202408", "2024Q3")]
+    wanted = {"202407": [world.district, world.province], "202408": [world.province],
+              "2024Q3": [world.district, world.province]}
     expected = {
         (attendees.code, "202407", world.district.pk): Decimal(14), (attendees.code, "202407", world.province.pk): 14,
         (last.code, "202407", world.district.pk): 11, (last.code, "202407", world.province.pk): 11,
         (top.code, "202407", world.district.pk): 9, (top.code, "202407", world.province.pk): 9,
+        (attendees.code, "2024Q3", world.district.pk): 14, (attendees.code, "2024Q3", world.province.pk): 14,
+        (top.code, "2024Q3", world.district.pk): 9, (top.code, "2024Q3", world.province.pk): 9,
     }
     for _kept_then_rebuilt in range(2):
-        assert aggregates.read([attendees, last, top], [july, august], wanted, "period") == expected
-        assert analytics._stored_on_read([attendees, last, top], [july, august], "period", wanted) == expected
+        assert aggregates.read([attendees, last, top], asked, wanted, "period") == expected
+        assert analytics._stored_on_read([attendees, last, top], asked, "period", wanted) == expected
         assert_exact(elements)
         aggregates.rebuild()
 

@@ -549,32 +549,47 @@ def _count_closed_units(
         " SELECT u, d, a FROM anc"
     )
     _analyse(cursor, anc)
+    # Their values of the periods they closed in, each (unit, period) probed through the index: a
+    # lateral join is a probe per pair whatever the planner's settings, where a misjudged plan
+    # could read the whole table or loop over the work tables.
+    wanted = f"dv.value IS NOT NULL AND dv.element_id IN ({_in(plain_ids + last_ids)})"
+    held, create = tables.create("cdv")
+    cursor.execute(
+        f"{create} AS SELECT x.el, cd.u, cd.sp, x.value FROM {cd} cd "
+        + _probe("dv.element_id AS el, dv.value", dv, wanted, {"dv.unit_id": "cd.u", "dv.period": "cd.sp"}, "x")
+    )
+    if not _analyse(cursor, held):
+        return
     parts = []
     if plain_ids:
-        top = "MAX(dv.value)" if any_max(plain_ids) else "CAST(NULL AS numeric)"
+        top = "MAX(v.value)" if any_max(plain_ids) else "CAST(NULL AS numeric)"
         parts.append(
-            f"SELECT dv.element_id AS el, c.pid, n.a, SUM({_scaled('dv.value')}) AS t, COUNT(*) AS c, {top} AS m"
-            f" FROM {cd} cd JOIN {dv} dv ON dv.unit_id = cd.u AND dv.period = cd.sp"
-            f" JOIN {anc} n ON n.u = cd.u AND n.d = cd.d JOIN {codes} c ON c.code = dv.period"
-            f" WHERE dv.value IS NOT NULL AND dv.element_id IN ({_in(plain_ids)}) GROUP BY dv.element_id, c.pid, n.a"
+            f"SELECT v.el, c.pid, n.a, SUM({_scaled('v.value')}) AS t, COUNT(*) AS c, {top} AS m"
+            f" FROM {held} v JOIN {cd} cd ON cd.u = v.u AND cd.sp = v.sp"
+            f" JOIN {anc} n ON n.u = cd.u AND n.d = cd.d JOIN {codes} c ON c.code = v.sp"
+            f" WHERE v.el IN ({_in(plain_ids)}) GROUP BY v.el, c.pid, n.a"
         )
     if last_ids:
-        # the latest value of each closed unit in each containing period, when that one's period
-        # is the one it closed in (an earlier one already counted where the unit then stood)
+        # A value of the period a unit closed in is its latest in a containing period unless a later
+        # period of it holds one too (a value after its closing, counted nowhere): those are probed.
+        later, create = tables.create("cdl")
+        cursor.execute(
+            f"{create} AS SELECT DISTINCT v.el, v.u, po.outp FROM {held} v JOIN {pe} po ON po.sp = v.sp"
+            f" JOIN {pe} p2 ON p2.outp = po.outp AND p2.d > po.d "
+            + _probe("dv.value", dv, "dv.value IS NOT NULL",
+                     {"dv.element_id": "v.el", "dv.period": "p2.sp", "dv.unit_id": "v.u"}, "y")
+            + f" WHERE v.el IN ({_in(last_ids)})"
+        )
+        _analyse(cursor, later)
         parts.append(
-            "SELECT r.el, c.pid, n.a, SUM(r.v) AS t, COUNT(*) AS c, MAX(r.value) AS m FROM ("
-            f"SELECT dv.element_id AS el, dv.unit_id AS u, dv.period AS sp, pe.outp, dv.value,"
-            f" {_scaled('dv.value')} AS v, ROW_NUMBER() OVER (PARTITION BY dv.element_id, dv.unit_id, pe.outp"
-            f" ORDER BY pe.d DESC) AS rn FROM {dv} dv JOIN {pe} pe ON pe.sp = dv.period"
-            f" WHERE dv.value IS NOT NULL AND dv.element_id IN ({_in(last_ids)})"
-            f" AND dv.unit_id IN (SELECT u FROM {cd})) r"
-            f" JOIN {cd} cd ON cd.u = r.u AND cd.sp = r.sp JOIN {anc} n ON n.u = cd.u AND n.d = cd.d"
-            f" JOIN {codes} c ON c.code = r.outp WHERE r.rn = 1 GROUP BY r.el, c.pid, n.a"
+            f"SELECT v.el, c.pid, n.a, SUM({_scaled('v.value')}) AS t, COUNT(*) AS c, MAX(v.value) AS m"
+            f" FROM {held} v JOIN {cd} cd ON cd.u = v.u AND cd.sp = v.sp JOIN {pe} po ON po.sp = v.sp"
+            f" JOIN {anc} n ON n.u = cd.u AND n.d = cd.d JOIN {codes} c ON c.code = po.outp"
+            f" WHERE v.el IN ({_in(last_ids)}) AND NOT EXISTS (SELECT 1 FROM {later} l"
+            " WHERE l.el = v.el AND l.u = v.u AND l.outp = po.outp) GROUP BY v.el, c.pid, n.a"
         )
     extra, create = tables.create("cdx")
-    probes = _set(cursor, {"enable_nestloop": "on"}) if connection.vendor == "postgresql" else {}
     cursor.execute(f"{create} AS {' UNION ALL '.join(parts)}")
-    _set(cursor, probes)
     if not _analyse(cursor, extra):
         return
     pairs, create = tables.create("cdp")
@@ -592,6 +607,19 @@ def _count_closed_units(
     _analyse(cursor, merged)
     dated.parts = [f"SELECT q.* FROM ({part}) q WHERE NOT {hit}" for part in dated.parts]
     dated.parts.append(f"SELECT el, pid, 0 AS e, a, t, pl, c, m FROM {merged}")
+
+
+def _probe(columns: str, table: str, where: str, match: dict[str, str], alias: str) -> str:
+    """``JOIN`` the rows of ``table`` (as ``dv``) that meet ``where`` and whose columns equal the
+    outer expressions of ``match``, as one index probe per outer row: a lateral join on
+    PostgreSQL, fenced with ``OFFSET 0`` so that the planner cannot flatten it into a join that
+    reads the whole table; SQLite has no lateral join and probes the index of its own accord."""
+    if connection.vendor == "postgresql":
+        equal = " AND ".join(f"{column} = {outer}" for column, outer in match.items())
+        return f"CROSS JOIN LATERAL (SELECT {columns} FROM {table} dv WHERE {where} AND {equal} OFFSET 0) {alias}"
+    keys = ", ".join(f"{column} AS m{n}" for n, column in enumerate(match))
+    on = " AND ".join(f"{alias}.m{n} = {outer}" for n, outer in enumerate(match.values()))
+    return f"JOIN (SELECT {columns}, {keys} FROM {table} dv WHERE {where}) {alias} ON {on}"
 
 
 def _plan_settings(cursor: Any, full: bool) -> dict[str, str]:
