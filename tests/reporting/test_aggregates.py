@@ -104,16 +104,21 @@ def test_a_changed_row_is_reported_by_check(world: World, elements: list[DataEle
     assert [(m.unit_id, m.period) for m in mismatches] == [(world.province.pk, "202401")]
 
 
+def merge_the_communes(world: World, day: dt.date) -> None:
+    """Both communes merge into a new one, XM, which takes their cells."""
+    reorganise(Reorganisation(
+        date=day, close=[world.commune, world.other_commune],
+        open=[NewUnit(code="XM", name="Xã Mới", kind=UnitKind.COMMUNE, parent=world.district)],
+        moves={world.cell.code: "XM", world.other_cell.code: "XM"},
+    ))
+
+
 def test_a_merge_carries_the_aggregates_onto_the_new_commune(world: World, elements: list[DataElement]) -> None:
     attendees = elements[0]
     write(attendees, world.commune, "202401", 30)
     write(attendees, world.cell, "202401", 4)
     write(attendees, world.other_commune, "202402", 12)
-    reorganise(Reorganisation(
-        date=dt.date(2024, 7, 1), close=[world.commune, world.other_commune],
-        open=[NewUnit(code="XM", name="Xã Mới", kind=UnitKind.COMMUNE, parent=world.district)],
-        moves={world.cell.code: "XM", world.other_cell.code: "XM"},
-    ))
+    merge_the_communes(world, dt.date(2024, 7, 1))
     new = Unit.objects.get(code="XM")
     targets = {"2024S1": [new]}
     kept = aggregates.read([attendees], [Period.parse("2024S1")], targets, "current")
@@ -131,11 +136,7 @@ def test_a_unit_that_closed_during_the_month_counts_where_it_last_stood(
     write(attendees, world.cell, "202407", 3)  # the cell moves to the new commune: counted on 31 July
     write(last, world.commune, "202407", 11)
     write(top, world.commune, "202407", 9)
-    reorganise(Reorganisation(
-        date=dt.date(2024, 7, 15), close=[world.commune, world.other_commune],
-        open=[NewUnit(code="XM", name="Xã Mới", kind=UnitKind.COMMUNE, parent=world.district)],
-        moves={world.cell.code: "XM", world.other_cell.code: "XM"},
-    ))
+    merge_the_communes(world, dt.date(2024, 7, 15))
     write(attendees, world.other_commune, "202407", 4)  # a late figure of a commune that has closed
     write(attendees, world.commune, "202408", 50)  # after its last month: on no tree of August
     write(last, world.commune, "202408", 13)  # its latest of the quarter, counted nowhere: so is July's
