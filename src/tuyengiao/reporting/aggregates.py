@@ -534,14 +534,19 @@ def _count_closed_units(
     day), so they are read again by the units' index and merged into the rows of their element
     and period only; with none, this costs one small query.
     """
+    if not (plain_ids or last_ids):
+        return
     dv, unit = _t(DataValue), _t(Unit)
     closed = f"x.{_c(Unit, 'valid_to')}"
     cd, create = tables.create("cd")
+    # only the periods that hold values of these elements (a save's refresh asks for every period
+    # inside a year, and ten thousand communes closed inside 2025 hold none of the year's own)
     cursor.execute(
         f"{create} AS SELECT x.id AS u, s.sp, {_day_before(closed)} AS d FROM {unit} x"
         f" JOIN {spd} s ON {closed} > s.s AND {closed} <= s.d WHERE {closed} IS NOT NULL"
+        f" AND EXISTS (SELECT 1 FROM {dv} dv WHERE dv.period = s.sp AND dv.element_id IN ({_in(plain_ids + last_ids)}))"
     )
-    if not _analyse(cursor, cd) or not (plain_ids or last_ids):
+    if not _analyse(cursor, cd):
         return
     anc, create = tables.create("cda")
     cursor.execute(
