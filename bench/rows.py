@@ -180,6 +180,70 @@ def save_rows(user: Any) -> list[tuple[str, list[float], float | None, float | N
     return rows
 
 
+def latest_rows(user: Any) -> list[tuple[str, list[float], float | None, float | None, str]]:
+    """A value of an element kept by ``last`` (whose rows are kept per containing period) saved
+    through the write path, beside the same change carried into the rows alone inside a generated
+    year; and the recomputation of that element's periods for every unit, which a figure kept for
+    every unit at once runs instead."""
+    from django.db import connection, transaction
+
+    from tuyengiao.org.models import Unit
+    from tuyengiao.reporting import aggregates, entry
+    from tuyengiao.reporting.models import DataElement, DataSet, DataValue
+
+    element = DataElement.objects.filter(aggregation="last").exclude(value_type="text").order_by("pk").first()
+    if element is None:
+        return []
+    generated = DataValue.objects.filter(element=element).order_by("-period").values_list("period", flat=True).first()
+    dataset = DataSet.objects.filter(elements=element).first()
+    if generated is None or dataset is None:
+        return []
+    unit = Unit.objects.filter(kind__in=dataset.unit_kinds, valid_to__isnull=True, data_values__element=element,
+                               data_values__period=generated).order_by("pk").first()
+    assert unit is not None
+    period = entry.Period.parse(generated).shift(2).code  # after the generated periods: nothing locked
+    counter = iter(range(1, 10**6))
+    shown: dict[str, int | None] = {}
+
+    def open_form() -> None:
+        value = DataValue.objects.filter(element=element, unit=unit, period=period).first()
+        shown["version"] = value.version if value else None
+
+    def save_one() -> None:
+        entry.save_values(user, unit, period, [entry.ValueInput(element, str(next(counter)), shown["version"])])
+
+    times = _ms(save_one, before=open_form)
+    row_id = DataValue.objects.filter(element=element, unit=unit, period=generated).values_list("pk", flat=True)[0]
+
+    def bare_update() -> None:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("UPDATE reporting_datavalue SET value = value + 1 WHERE id = %s", [row_id])
+            transaction.set_rollback(True)
+
+    def with_aggregates() -> None:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("UPDATE reporting_datavalue SET value = value + 1 WHERE id = %s RETURNING value", [row_id])
+            new = cursor.fetchone()[0]
+            aggregates.apply_changes([aggregates.ValueChange(element.pk, unit.pk, generated, new - 1, new, "last")])
+            transaction.set_rollback(True)
+
+    keys = {(element.pk, p.code) for p in aggregates.containing(generated)}
+
+    def recomputed() -> None:
+        with transaction.atomic():
+            aggregates.refresh(keys)
+            transaction.set_rollback(True)
+
+    inside = {sp.code for p in aggregates.containing(generated) for sp in aggregates._inside(p.code)}
+    values = DataValue.objects.filter(element=element, period__in=inside)
+    return [
+        (f"one value of an element kept by last saved through the write path ({element.code}, {period})", times,
+         statistics.median(_ms(bare_update)), statistics.median(_ms(with_aggregates)), "–"),
+        (f"its rows for {generated} and the periods containing it recomputed for every unit"
+         f" ({values.count():,} values)".replace(",", "."), _ms(recomputed, runs=3), None, None, "–"),
+    ]
+
+
 def reorganisation_rows() -> list[tuple[str, list[float], float | None, float | None, str]]:
     """Two communes of a province merged into a new one today, their cells moved under it: the
     whole reorganisation (checks, tree, successions, members, aggregates, report counts), each run
@@ -370,7 +434,7 @@ def _peak_memory(master: int) -> int:
     return peak
 
 
-__all__ = ["Decimal", "completeness_rows", "http_rows", "national_admin", "page_rows", "save_rows"]
+__all__ = ["Decimal", "completeness_rows", "http_rows", "latest_rows", "national_admin", "page_rows", "save_rows"]
 
 
 def rush_row(database_url: str, officers: int = 300, per_commune: int = 3, period: str = "202603") -> list[Any]:

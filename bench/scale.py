@@ -203,6 +203,7 @@ def _more_rows() -> list[Result]:
     steps: list[tuple[str, Callable[[], list[Any]]]] = [
         ("completeness", rows.completeness_rows),
         ("saves", lambda: rows.save_rows(user)),
+        ("saves kept by last", lambda: rows.latest_rows(user)),
         ("dashboard page", lambda: rows.page_rows(user)),
         ("reorganisation", rows.reorganisation_rows),
         ("appended deltas", deltas.delta_rows),

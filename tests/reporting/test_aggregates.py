@@ -537,3 +537,120 @@ def _ctids(keys: dict[tuple[str, str, int], Any]) -> dict[tuple[str, str, int], 
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT structure, period, unit_id, CAST(ctid AS text) FROM {Aggregate._meta.db_table}")
         return {tuple(row[:3]): row[3] for row in cursor.fetchall() if tuple(row[:3]) in keys}
+
+
+def _work_tables(statements: list[dict[str, Any]]) -> list[str]:
+    return [q["sql"][:60] for q in statements if "CREATE TEMP" in q["sql"] or "CREATE UNLOGGED" in q["sql"]]
+
+
+def test_a_latest_value_saved_moves_its_rows_by_the_difference(world: World, elements: list[DataElement]) -> None:
+    """Saves of an element kept by ``last`` — a new latest month, an earlier month under it, the
+    latest edited and then cleared, a commune's own figure beside its cells' — keep every row
+    exact, and each save reads a few values instead of recomputing the element's year."""
+    from django.test.utils import CaptureQueriesContext
+
+    last = elements[2]
+    steps = [
+        (world.cell, "202404", 10), (world.other_cell, "202405", 3), (world.cell, "202402", 8),
+        (world.cell, "202411", 12), (world.cell, "202411", 15), (world.commune, "202406", 40),
+        (world.cell, "202411", None), (world.cell, "202404", None), (world.other_cell, "202412", 0),
+        (world.cell, "202402", None),
+    ]
+    for unit, month, value in steps:
+        with CaptureQueriesContext(connection) as saved:
+            write(last, unit, month, value)
+        assert _work_tables(saved.captured_queries) == []
+        assert aggregates.check() == [], (unit.code, month, value)
+    year = aggregates.read([last], [Period.parse("2024")], {"2024": [world.province]}, "period")
+    assert year[(last.code, "2024", world.province.pk)] == Decimal(40)  # 0 (December) + 40 (June): the cell cleared
+    assert_exact(elements)
+
+
+def test_latest_values_of_units_that_landed_together_count_with_their_shares(
+    world: World, elements: list[DataElement]
+) -> None:
+    """A commune split 30/70 onto two new ones: the late figures of the closed commune and those of
+    the new ones compete by their periods' ends on today's structure (equal ends all count), and
+    each save moves the rows of the units it landed on."""
+    last = elements[2]
+    write(last, world.commune, "202405", 100)
+    reorganise(Reorganisation(
+        date=dt.date(2024, 7, 1), close=[world.commune],
+        open=[NewUnit(code=code, name=f"Xã tách {code}", kind=UnitKind.COMMUNE, parent=world.district)
+              for code in ("SA", "SB")],
+        successions=[(world.commune.code, "SA", Decimal("0.3")), (world.commune.code, "SB", Decimal("0.7"))],
+        moves={world.cell.code: "SA", "T.X1.C2": "SA"},
+    ))
+    sa, sb = Unit.objects.get(code="SA"), Unit.objects.get(code="SB")
+    steps = [
+        (world.commune, "202406", 90), (sa, "202408", 20), (world.commune, "202408", 50), (sb, "202408", 35),
+        (world.commune, "202408", None), (sa, "202409", 21), (sa, "202409", None), (sb, "202408", None),
+        (world.commune, "202407", 60),
+    ]
+    for unit, month, value in steps:
+        write(last, unit, month, value)
+        assert aggregates.check() == [], (unit.code, month, value)
+    kept = aggregates.read([last], [Period.parse("2024")], {"2024": [world.district]}, "current")
+    # SA: its own August (20), later than the old commune's July; SB: the old commune's July, 60 × 0,7
+    assert kept[(last.code, "2024", world.district.pk)] == Decimal(62)
+    assert_exact(elements)
+
+
+def test_latest_values_of_many_units_at_once_are_recomputed(world: World, elements: list[DataElement]) -> None:
+    """Past the limit of units moved by difference (a figure kept for every unit), the changes of
+    elements kept by ``last`` recompute their periods: exact either way."""
+    many = DataElement.objects.bulk_create(
+        DataElement(code=f"CUOI_KY_{n}", name=f"Số cuối kỳ {n}", value_type="integer", aggregation="last")
+        for n in range(aggregates._FEW_LATEST + 1)
+    )
+    DataValue.objects.bulk_create(
+        DataValue(element=element, unit=unit, period="202403", value=Decimal(n % 7))
+        for n, element in enumerate(many) for unit in (world.cell, world.other_cell)
+    )
+    changes = [aggregates.ValueChange(element.pk, world.cell.pk, "202403", None, Decimal(n % 7), "last")
+               for n, element in enumerate(many)]
+    changes += [aggregates.ValueChange(element.pk, world.other_cell.pk, "202403", None, Decimal(n % 7), "last")
+                for n, element in enumerate(many)]
+    aggregates.apply_changes(changes)
+    assert aggregates.check() == []
+    quarter = aggregates.read(many[:3], [Period.parse("2024Q1")], {"2024Q1": [world.province]}, "current")
+    assert [quarter[(e.code, "2024Q1", world.province.pk)] for e in many[:3]] == [0, 2, 4]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_saves_of_one_units_latest_values_wait_for_each_other(
+    world: World, elements: list[DataElement]
+) -> None:
+    """Two officers save October and November of one unit at once: the second difference starts
+    from the first one's row, so the year holds November alone."""
+    import threading
+
+    from django.db import connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent writers on PostgreSQL only")
+    last = elements[2]
+    write(last, world.cell, "202409", 5)
+    first_wrote, failures = threading.Event(), []
+
+    def october() -> None:
+        try:
+            with transaction.atomic():
+                write(last, world.cell, "202410", 7)
+                first_wrote.set()
+                threading.Event().wait(0.5)  # the other save arrives meanwhile
+        except BaseException as exc:  # reported below
+            failures.append(exc)
+            first_wrote.set()
+        finally:
+            connections.close_all()
+
+    writer = threading.Thread(target=october)
+    writer.start()
+    assert first_wrote.wait(10)
+    write(last, world.cell, "202411", 9)
+    writer.join(timeout=30)
+    assert failures == []
+    assert aggregates.check() == []
+    year = aggregates.read([last], [Period.parse("2024")], {"2024": [world.province]}, "period")
+    assert year[(last.code, "2024", world.province.pk)] == Decimal(9)

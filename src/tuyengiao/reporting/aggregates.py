@@ -1384,18 +1384,22 @@ def apply_changes(changes: Iterable[ValueChange], also: tuple[str, list[Any]] | 
             DataElement.objects.filter(pk__in=unknown).exclude(value_type="text").values_list("pk", "aggregation")
         )
     refresh_keys: set[tuple[int, str]] = set()
-    moved = []
+    moved, latest = [], []
     for change in changes:
         how = aggregation.get(change.element_id)
         if how is None:  # text
             continue
         if how == "last":
-            refresh_keys.update((change.element_id, p.code) for p in containing(change.period))
+            latest.append(change)
             continue
         moved.append(change)  # sums, counts and maxima are kept per stored period only
         if how == "max" and change.old is not None and (change.new is None or change.new < change.old):
             refresh_keys.add((change.element_id, change.period))
     _upsert(moved, also)
+    if len({(c.element_id, c.unit_id) for c in latest}) > _FEW_LATEST:
+        refresh_keys.update((c.element_id, p.code) for c in latest for p in containing(c.period))
+    else:
+        _move_latest(latest)
     if refresh_keys:
         refresh(refresh_keys)
 
@@ -1462,14 +1466,20 @@ def _move(
     with ``v(e, u, p, s, d, dt, dc, nv)`` (element, unit, period, its first and last day, the
     differences of the sum and the count, the new value). ``dated_since``: the dated rows of
     periods ending before it are left as they are."""
-    table = _t(Aggregate)
     first = ""
     if also is not None:
         first = f"also AS ({also[0]}),"
         params = [*also[1], *params]
+    _write_moved(moved_sql(first + " " + values, dated_since), params)
+
+
+def _write_moved(ctes: str, params: list[Any]) -> None:
+    """Add the rows of ``moved(s, e, p, a, t, pl, c, m)``, the last of the common table
+    expressions ``ctes``, to the aggregate rows, and remove the rows whose last value went away."""
+    table = _t(Aggregate)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"{moved_sql(first + ' ' + values, dated_since)}"
+            f"{ctes}"
             f" INSERT INTO {table} AS g (structure, element_id, period, unit_id, total, plain, count, maximum)"
             " SELECT s, e, p, a, t, pl, c, m FROM moved WHERE true ORDER BY s, e, p, a"
             " ON CONFLICT (structure, element_id, period, unit_id) DO UPDATE SET"
@@ -1487,6 +1497,174 @@ def _move(
                 f" AND (structure, element_id, period, unit_id) IN (VALUES {match})",
                 [x for key in emptied for x in key],
             )
+
+
+# Past this many (element, unit) pairs changed at once, the rows of elements kept by ``last`` are
+# recomputed (``refresh``) instead of moved by difference: a figure kept for every unit reads the
+# values once, where differences would read them per unit.
+_FEW_LATEST = 500
+
+
+def _inside(code: str) -> list[Period]:
+    """The periods a value may be stored for inside a containing period (itself included)."""
+    outer = Period.parse(code)
+    return [sp for kind in PeriodType if kind.months <= outer.type.months for sp in outer.subperiods(kind)]
+
+
+def _landings(units: Sequence[int]) -> tuple[dict[int, list[int]], dict[int, dict[int, Decimal]]]:
+    """Today's units each of ``units`` landed on (itself when open), and for each of those, every
+    unit that landed on it with its share: the group whose latest values it counts on today's
+    structure (the recomputation's ``cmap``, read backwards from the landings)."""
+    succ = _t(UnitSuccession)
+    pred, nxt, share = _c(UnitSuccession, "predecessor"), _c(UnitSuccession, "successor"), _c(UnitSuccession, "share")
+    kind = db_type(Unit, "id")  # a recursive walk must keep its ids' type exactly
+    start = ", ".join(f"(CAST({int(u)} AS {kind}))" for u in units)
+    landed: dict[int, list[int]] = defaultdict(list)
+    members: dict[int, dict[int, Decimal]] = defaultdict(dict)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH RECURSIVE units(u) AS (VALUES {start}), {_current_sql('units')},"
+            " bwd(m, cur, sh, n) AS (SELECT DISTINCT cur, cur, CAST(1 AS numeric), 0 FROM landed"
+            f" UNION ALL SELECT s.{pred}, b.cur, b.sh * s.{share}, b.n + 1 FROM bwd b JOIN {succ} s"
+            f" ON s.{nxt} = b.m WHERE b.n < 50)"
+            " SELECT 0, u, cur, CAST(1 AS numeric) FROM landed"
+            " UNION ALL SELECT 1, cur, m, SUM(sh) FROM bwd WHERE n = 0 OR m <> cur GROUP BY cur, m"
+        )
+        for kind, a, b, part in cursor.fetchall():
+            if kind == 0:
+                landed[a].append(b)
+            else:
+                members[a][b] = Decimal(str(part))
+    return landed, members
+
+
+Stored = dict[tuple[int, int, str], Decimal]
+
+
+def _latest(values: Stored, element_id: int, unit_id: int, inside: list[Period]) -> tuple[Period, Decimal] | None:
+    """A unit's latest value among the periods ``inside``: the one whose period ends last."""
+    found = [(p, values[(element_id, unit_id, p.code)]) for p in inside if (element_id, unit_id, p.code) in values]
+    return max(found, key=lambda pv: (pv[0].end, pv[0].code)) if found else None
+
+
+def _latest_of_group(
+    values: Stored, element_id: int, group: dict[int, Decimal], inside: list[Period]
+) -> list[tuple[int, Decimal, Decimal]]:
+    """(unit, value, share) of every value of the group's units whose period ends last (ties all count)."""
+    found = [(p.end, u, values[(element_id, u, p.code)], part) for u, part in sorted(group.items()) for p in inside
+             if (element_id, u, p.code) in values]
+    if not found:
+        return []
+    end = max(f[0] for f in found)
+    return [(u, v, part) for day, u, v, part in found if day == end]
+
+
+def _move_latest(changes: Sequence[ValueChange]) -> None:
+    """Move the rows of elements aggregated by ``last`` by the difference the changes make, the
+    values being already written: a save reads the values of its unit (and of the units that
+    landed with it) in the containing periods, a few dozen rows, instead of recomputing the
+    element's periods for the whole country.
+
+    The rules are those of ``recompute``: on the dated structure a unit's latest value in a period
+    counts on the tree of its own stored period (``counted_day``); on today's structure, of the
+    values of every unit that landed on one open unit, those whose period ends last count above
+    it, with their shares. Concurrent changes of one unit's element wait for each other (a
+    transaction lock), so each difference starts from what the other wrote.
+    """
+    if not changes:
+        return
+    outers: dict[tuple[int, int], set[str]] = defaultdict(set)
+    for c in changes:
+        outers[(c.element_id, c.unit_id)].update(p.code for p in containing(c.period))
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            for element_id, unit_id in sorted(outers):
+                cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [element_id, unit_id])
+    landed, members = _landings(sorted({u for _e, u in outers}))
+    inside = {code: _inside(code) for codes in outers.values() for code in codes}
+    readers = {u for _e, u in outers} | {m for group in members.values() for m in group}
+    after: Stored = {
+        (e, u, p): v for e, u, p, v in DataValue.objects.filter(
+            element_id__in={e for e, _u in outers}, unit_id__in=readers,
+            period__in={p.code for periods in inside.values() for p in periods}, value__isnull=False,
+        ).values_list("element_id", "unit_id", "period", "value")
+    }
+    before = dict(after)
+    for c in reversed(changes):  # the first change of a value knows what it was before them all
+        key = (c.element_id, c.unit_id, Period.parse(c.period).code)
+        if c.old is None:
+            before.pop(key, None)
+        else:
+            before[key] = c.old
+    dated: list[tuple[Any, ...]] = []
+    current: list[tuple[Any, ...]] = []
+    groups: dict[tuple[int, int], set[str]] = defaultdict(set)
+    for (e, u), codes in sorted(outers.items()):
+        for cur in landed.get(u, []):
+            groups[(e, cur)].update(codes)
+        for code in sorted(codes):
+            was, now = _latest(before, e, u, inside[code]), _latest(after, e, u, inside[code])
+            if was == now:
+                continue
+            for sign, found in ((-1, was), (1, now)):
+                if found is not None:
+                    period, value = found
+                    dated.append((e, u, code, period.start, period.end, sign * value, sign,
+                                  value if sign > 0 else None))
+    for (e, cur), codes in sorted(groups.items()):
+        for code in sorted(codes):
+            rows_before = _latest_of_group(before, e, members[cur], inside[code])
+            rows_after = _latest_of_group(after, e, members[cur], inside[code])
+            if rows_before == rows_after:
+                continue
+            current += [(e, cur, code, -v, part, -1, None) for _u, v, part in rows_before]
+            current += [(e, cur, code, v, part, 1, v) for _u, v, part in rows_after]
+    if dated or current:
+        _write_moved(*_latest_moved_sql(dated, current))
+
+
+def _latest_moved_sql(dated: list[tuple[Any, ...]], current: list[tuple[Any, ...]]) -> tuple[str, list[Any]]:
+    """``moved`` for the differences of ``_move_latest``: ``dated`` (element, unit, containing
+    period, the stored period's first and last day, ±value, ±1, new value) go up the dated tree
+    from the day they count on; ``current`` (element, today's unit, period, ±value, share, ±1,
+    new value) go up today's tree from above that unit."""
+    ops = connection.ops
+    element, unit_type = db_type(DataValue, "element"), db_type(DataValue, "unit")
+    source_d, params_d = _rows_or_none(
+        [("e", element), ("u", unit_type), ("p", "varchar"), ("s", "date"), ("d", "date"), ("dt", "numeric"),
+         ("dc", "integer"), ("nv", "numeric")],
+        [(e, u, p, ops.adapt_datefield_value(s), ops.adapt_datefield_value(d), dt_, dc, nv)
+         for e, u, p, s, d, dt_, dc, nv in dated],
+    )
+    source_c, params_c = _rows_or_none(
+        [("e", element), ("cu", unit_type), ("p", "varchar"), ("dv", "numeric"), ("sh", "numeric"),
+         ("dc", "integer"), ("nv", "numeric")],
+        current,
+    )
+    unit = _t(Unit)
+    ctes = (
+        f"WITH RECURSIVE ld(e, u, p, s, d, dt, dc, nv) AS ({source_d}),"
+        f" lc(e, cu, p, dv, sh, dc, nv) AS ({source_c}),"
+        f" vd(e, u, p, dd, dt, dc, nv) AS (SELECT v.e, v.u, v.p, {counted_day('x', 'v.s', 'v.d')}, v.dt, v.dc,"
+        f" v.nv FROM ld v JOIN {unit} x ON x.id = v.u),"
+        f" start(u, d) AS (SELECT DISTINCT u, dd FROM vd), {_dated_sql('start')},"
+        f" cup(cu, a, n) AS (SELECT x.id, x.parent_id, 1 FROM {unit} x WHERE x.id IN (SELECT cu FROM lc)"
+        f" AND x.parent_id IS NOT NULL UNION ALL SELECT cup.cu, x.parent_id, cup.n + 1 FROM cup"
+        f" JOIN {unit} x ON x.id = cup.a WHERE x.parent_id IS NOT NULL AND cup.n < {_MAX_LEVELS}),"
+        " moved(s, e, p, a, t, pl, c, m) AS ("
+        f"SELECT '{DATED}', v.e, v.p, anc.a, SUM(v.dt), SUM(v.dt), SUM(v.dc), MAX(v.nv)"
+        " FROM vd v JOIN anc ON anc.u = v.u AND anc.d = v.dd GROUP BY v.e, v.p, anc.a"
+        f" UNION ALL SELECT '{CURRENT}', v.e, v.p, cup.a, SUM(v.dv * v.sh), SUM(v.dv), SUM(v.dc), MAX(v.nv)"
+        " FROM lc v JOIN cup ON cup.cu = v.cu GROUP BY v.e, v.p, cup.a)"
+    )
+    return ctes, [*params_d, *params_c]
+
+
+def _rows_or_none(columns: Sequence[tuple[str, str]], rows: Sequence[Sequence[Any]]) -> tuple[str, list[Any]]:
+    """``rows_sql``, or a query of no rows with those columns when there are none."""
+    if rows:
+        return rows_sql(columns, rows)
+    return "SELECT " + ", ".join(f"CAST(NULL AS {kind})" for _name, kind in columns) + " WHERE 1 = 0", []
 
 
 def refresh(keys: Iterable[tuple[int, str]]) -> None:
