@@ -27,6 +27,7 @@ recomputation.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import secrets
 import threading
 from collections import defaultdict
@@ -1505,50 +1506,62 @@ def _write_moved(ctes: str, params: list[Any]) -> None:
 _FEW_LATEST = 500
 
 
-def _inside(code: str) -> list[Period]:
+@functools.lru_cache(maxsize=256)
+def _inside(code: str) -> tuple[Period, ...]:
     """The periods a value may be stored for inside a containing period (itself included)."""
     outer = Period.parse(code)
-    return [sp for kind in PeriodType if kind.months <= outer.type.months for sp in outer.subperiods(kind)]
+    return tuple(sp for kind in PeriodType if kind.months <= outer.type.months for sp in outer.subperiods(kind))
 
 
-def _landings(units: Sequence[int]) -> tuple[dict[int, list[int]], dict[int, dict[int, Decimal]]]:
-    """Today's units each of ``units`` landed on (itself when open), and for each of those, every
-    unit that landed on it with its share: the group whose latest values it counts on today's
-    structure (the recomputation's ``cmap``, read backwards from the landings)."""
-    succ = _t(UnitSuccession)
-    pred, nxt, share = _c(UnitSuccession, "predecessor"), _c(UnitSuccession, "successor"), _c(UnitSuccession, "share")
+def _unit_rows(units: Iterable[int]) -> str:
     kind = db_type(Unit, "id")  # a recursive walk must keep its ids' type exactly
-    start = ", ".join(f"(CAST({int(u)} AS {kind}))" for u in units)
+    return ", ".join(f"(CAST({int(u)} AS {kind}))" for u in sorted(set(units))) or f"(CAST(NULL AS {kind}))"
+
+
+def _landings(units: Iterable[int]) -> dict[int, list[int]]:
+    """The open units each of ``units`` landed on today through the successions (itself when open)."""
     landed: dict[int, list[int]] = defaultdict(list)
-    members: dict[int, dict[int, Decimal]] = defaultdict(dict)
+    with connection.cursor() as cursor:
+        cursor.execute(f"WITH RECURSIVE units(u) AS (VALUES {_unit_rows(units)}), {_current_sql('units')}"
+                       " SELECT u, cur FROM landed")
+        for unit_id, cur in cursor.fetchall():
+            landed[unit_id].append(cur)
+    return landed
+
+
+def _groups(curs: Iterable[int]) -> dict[int, dict[int, Decimal]]:
+    """For each open unit of ``curs``, every unit that landed on it (itself included) with its
+    share: the group whose latest values it counts on today's structure (the recomputation's
+    ``cmap``, read backwards)."""
+    succ, unit = _t(UnitSuccession), _t(Unit)
+    pred, nxt, share = _c(UnitSuccession, "predecessor"), _c(UnitSuccession, "successor"), _c(UnitSuccession, "share")
+    closed = _c(Unit, "valid_to")
+    groups: dict[int, dict[int, Decimal]] = defaultdict(dict)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"WITH RECURSIVE units(u) AS (VALUES {start}), {_current_sql('units')},"
-            " bwd(m, cur, sh, n) AS (SELECT DISTINCT cur, cur, CAST(1 AS numeric), 0 FROM landed"
+            f"WITH RECURSIVE curs(u) AS (VALUES {_unit_rows(curs)}),"
+            " bwd(m, cur, sh, n) AS (SELECT DISTINCT c.u, c.u, CAST(1 AS numeric), 0 FROM curs c"
+            f" JOIN {unit} x ON x.id = c.u WHERE x.{closed} IS NULL OR x.{closed} > {_date(today())}"
             f" UNION ALL SELECT s.{pred}, b.cur, b.sh * s.{share}, b.n + 1 FROM bwd b JOIN {succ} s"
             f" ON s.{nxt} = b.m WHERE b.n < 50)"
-            " SELECT 0, u, cur, CAST(1 AS numeric) FROM landed"
-            " UNION ALL SELECT 1, cur, m, SUM(sh) FROM bwd WHERE n = 0 OR m <> cur GROUP BY cur, m"
+            " SELECT cur, m, SUM(sh) FROM bwd WHERE n = 0 OR m <> cur GROUP BY cur, m"
         )
-        for kind, a, b, part in cursor.fetchall():
-            if kind == 0:
-                landed[a].append(b)
-            else:
-                members[a][b] = Decimal(str(part))
-    return landed, members
+        for cur, member, part in cursor.fetchall():
+            groups[cur][member] = Decimal(str(part))
+    return groups
 
 
 Stored = dict[tuple[int, int, str], Decimal]
 
 
-def _latest(values: Stored, element_id: int, unit_id: int, inside: list[Period]) -> tuple[Period, Decimal] | None:
+def _latest(values: Stored, element_id: int, unit_id: int, inside: Sequence[Period]) -> tuple[Period, Decimal] | None:
     """A unit's latest value among the periods ``inside``: the one whose period ends last."""
     found = [(p, values[(element_id, unit_id, p.code)]) for p in inside if (element_id, unit_id, p.code) in values]
     return max(found, key=lambda pv: (pv[0].end, pv[0].code)) if found else None
 
 
 def _latest_of_group(
-    values: Stored, element_id: int, group: dict[int, Decimal], inside: list[Period]
+    values: Stored, element_id: int, group: dict[int, Decimal], inside: Sequence[Period]
 ) -> list[tuple[int, Decimal, Decimal]]:
     """(unit, value, share) of every value of the group's units whose period ends last (ties all count)."""
     found = [(p.end, u, values[(element_id, u, p.code)], part) for u, part in sorted(group.items()) for p in inside
@@ -1557,6 +1570,49 @@ def _latest_of_group(
         return []
     end = max(f[0] for f in found)
     return [(u, v, part) for day, u, v, part in found if day == end]
+
+
+@dataclass
+class _LatestRows:
+    """What latest values add to (or take out of) the rows above them, for ``_latest_moved_sql``:
+    ``dated`` (element, unit, containing period, the stored period's first and last day, ±value,
+    ±1, new value), ``current`` (element, today's unit, period, ±value, share, ±1, new value)."""
+
+    dated: list[tuple[Any, ...]] = field(default_factory=list)
+    current: list[tuple[Any, ...]] = field(default_factory=list)
+
+    def unit(self, sign: int, element_id: int, unit_id: int, code: str, found: tuple[Period, Decimal] | None) -> None:
+        """A unit's latest value ``found`` in the period ``code``, on the dated structure."""
+        if found is not None:
+            period, value = found
+            self.dated.append((element_id, unit_id, code, period.start, period.end, sign * value, sign,
+                               value if sign > 0 else None))
+
+    def group(self, sign: int, element_id: int, cur: int, code: str, found: list[tuple[int, Decimal, Decimal]]) -> None:
+        """The latest values ``found`` of the group of ``cur`` in the period ``code``, on today's structure."""
+        self.current += [(element_id, cur, code, sign * v, part, sign, v if sign > 0 else None)
+                         for _u, v, part in found]
+
+    def write(self) -> None:
+        if self.dated or self.current:
+            _write_moved(*_latest_moved_sql(self.dated, self.current))
+
+
+def _read_latest(element_ids: Iterable[int], units: Iterable[int], periods: Iterable[str] | None = None) -> Stored:
+    """The numeric values of these elements and units (of these stored periods, else all)."""
+    found = DataValue.objects.filter(element_id__in=set(element_ids), unit_id__in=set(units), value__isnull=False)
+    if periods is not None:
+        found = found.filter(period__in=set(periods))
+    return {(e, u, p): v for e, u, p, v in found.values_list("element_id", "unit_id", "period", "value")}
+
+
+def _lock_latest(pairs: Iterable[tuple[int, int]]) -> None:
+    """Changes of one unit's element kept by ``last`` wait for each other (a transaction lock), so
+    each difference starts from what the other wrote."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            for element_id, unit_id in sorted(set(pairs)):
+                cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [element_id, unit_id])
 
 
 def _move_latest(changes: Sequence[ValueChange]) -> None:
@@ -1568,27 +1624,19 @@ def _move_latest(changes: Sequence[ValueChange]) -> None:
     The rules are those of ``recompute``: on the dated structure a unit's latest value in a period
     counts on the tree of its own stored period (``counted_day``); on today's structure, of the
     values of every unit that landed on one open unit, those whose period ends last count above
-    it, with their shares. Concurrent changes of one unit's element wait for each other (a
-    transaction lock), so each difference starts from what the other wrote.
+    it, with their shares.
     """
     if not changes:
         return
     outers: dict[tuple[int, int], set[str]] = defaultdict(set)
     for c in changes:
         outers[(c.element_id, c.unit_id)].update(p.code for p in containing(c.period))
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            for element_id, unit_id in sorted(outers):
-                cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [element_id, unit_id])
-    landed, members = _landings(sorted({u for _e, u in outers}))
-    inside = {code: _inside(code) for codes in outers.values() for code in codes}
-    readers = {u for _e, u in outers} | {m for group in members.values() for m in group}
-    after: Stored = {
-        (e, u, p): v for e, u, p, v in DataValue.objects.filter(
-            element_id__in={e for e, _u in outers}, unit_id__in=readers,
-            period__in={p.code for periods in inside.values() for p in periods}, value__isnull=False,
-        ).values_list("element_id", "unit_id", "period", "value")
-    }
+    _lock_latest(outers)
+    landed = _landings({u for _e, u in outers})
+    groups = _groups({cur for curs in landed.values() for cur in curs})
+    readers = {u for _e, u in outers} | {m for group in groups.values() for m in group}
+    after = _read_latest({e for e, _u in outers}, readers,
+                         {p.code for codes in outers.values() for code in codes for p in _inside(code)})
     before = dict(after)
     for c in reversed(changes):  # the first change of a value knows what it was before them all
         key = (c.element_id, c.unit_id, Period.parse(c.period).code)
@@ -1596,31 +1644,24 @@ def _move_latest(changes: Sequence[ValueChange]) -> None:
             before.pop(key, None)
         else:
             before[key] = c.old
-    dated: list[tuple[Any, ...]] = []
-    current: list[tuple[Any, ...]] = []
-    groups: dict[tuple[int, int], set[str]] = defaultdict(set)
+    rows = _LatestRows()
+    by_group: dict[tuple[int, int], set[str]] = defaultdict(set)
     for (e, u), codes in sorted(outers.items()):
         for cur in landed.get(u, []):
-            groups[(e, cur)].update(codes)
+            by_group[(e, cur)].update(codes)
         for code in sorted(codes):
-            was, now = _latest(before, e, u, inside[code]), _latest(after, e, u, inside[code])
-            if was == now:
-                continue
-            for sign, found in ((-1, was), (1, now)):
-                if found is not None:
-                    period, value = found
-                    dated.append((e, u, code, period.start, period.end, sign * value, sign,
-                                  value if sign > 0 else None))
-    for (e, cur), codes in sorted(groups.items()):
+            was, now = _latest(before, e, u, _inside(code)), _latest(after, e, u, _inside(code))
+            if was != now:
+                rows.unit(-1, e, u, code, was)
+                rows.unit(1, e, u, code, now)
+    for (e, cur), codes in sorted(by_group.items()):
         for code in sorted(codes):
-            rows_before = _latest_of_group(before, e, members[cur], inside[code])
-            rows_after = _latest_of_group(after, e, members[cur], inside[code])
-            if rows_before == rows_after:
-                continue
-            current += [(e, cur, code, -v, part, -1, None) for _u, v, part in rows_before]
-            current += [(e, cur, code, v, part, 1, v) for _u, v, part in rows_after]
-    if dated or current:
-        _write_moved(*_latest_moved_sql(dated, current))
+            was_g = _latest_of_group(before, e, groups.get(cur, {}), _inside(code))
+            now_g = _latest_of_group(after, e, groups.get(cur, {}), _inside(code))
+            if was_g != now_g:
+                rows.group(-1, e, cur, code, was_g)
+                rows.group(1, e, cur, code, now_g)
+    rows.write()
 
 
 def _latest_moved_sql(dated: list[tuple[Any, ...]], current: list[tuple[Any, ...]]) -> tuple[str, list[Any]]:
