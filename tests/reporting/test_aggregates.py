@@ -654,3 +654,25 @@ def test_concurrent_saves_of_one_units_latest_values_wait_for_each_other(
     assert aggregates.check() == []
     year = aggregates.read([last], [Period.parse("2024")], {"2024": [world.province]}, "period")
     assert year[(last.code, "2024", world.province.pk)] == Decimal(9)
+
+
+def test_a_commune_taken_into_an_open_one_brings_its_latest_values(world: World, elements: list[DataElement]) -> None:
+    """One commune closes into the other, which stays open: on today's structure the open commune's
+    latest values now compete with the closed one's; on the dated one, the closed commune's
+    values of the month it closed in count where it last stood. Kept by difference, equal to a
+    recomputation."""
+    last = elements[2]
+    for unit, month, value in ((world.commune, "202405", 40), (world.commune, "202409", 45),
+                               (world.other_commune, "202406", 70), (world.cell, "202409", 5),
+                               (world.other_cell, "202410", 6)):
+        write(last, unit, month, value)
+    reorganise(Reorganisation(
+        date=dt.date(2024, 9, 15), close=[world.commune], successions=[(world.commune.code, world.other_commune.code,
+                                                                         Decimal("1"))],
+        moves={c.code: world.other_commune.code for c in world.commune.children.filter(valid_to__isnull=True)},
+    ))
+    assert aggregates.check() == []
+    kept = aggregates.read([last], [Period.parse("2024")], {"2024": [world.district]}, "current")
+    assert kept[(last.code, "2024", world.district.pk)] == Decimal(56)  # 45 (September, the later one) + 5 + 6
+    write(last, world.other_commune, "202411", 72)
+    assert_exact(elements)

@@ -1763,6 +1763,7 @@ def before_tree_change(sender: Any, day: dt.date, units: Sequence[int] = (), **k
         cursor.execute(f"CREATE TEMP TABLE {_MOVING} (u {db_type(DataValue, 'unit')} PRIMARY KEY) ON COMMIT DROP")
         cursor.execute(f"INSERT INTO {_MOVING} SELECT unnest(CAST(%s AS bigint[]))", [ids])
     _shift(-1, day)
+    _shift_latest(-1, day)
 
 
 def _taken_out() -> bool:
@@ -1776,8 +1777,9 @@ def _taken_out() -> bool:
 
 def _shift(sign: int, day: dt.date) -> None:
     """Take out (-1) or put back (+1) the values of the moving units, summed and counted on the
-    tree as it stands (the dated tree changes from ``day`` on only). Elements whose rows are not
-    plain sums (maximum, last) are recomputed afterwards for their periods (``_recompute_moving``)."""
+    tree as it stands (the dated tree changes from ``day`` on only). Elements kept by last move by
+    their latest values (``_shift_latest``); those kept by maximum are recomputed afterwards for
+    their periods (``_recompute_moving``)."""
     plain = list(DataElement.objects.exclude(value_type="text").exclude(aggregation__in=("last", "max"))
                  .values_list("pk", flat=True))
     dv, el, un, pe, va = (_t(DataValue), _c(DataValue, "element"), _c(DataValue, "unit"), _c(DataValue, "period"),
@@ -1807,13 +1809,76 @@ def _shift(sign: int, day: dt.date) -> None:
     )
 
 
+def _moving() -> list[int]:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT u FROM {_MOVING}")
+        return [row[0] for row in cursor.fetchall()]
+
+
+# Past this many moving units (a province merged), the elements kept by ``last`` are recomputed for
+# the periods the units have values in instead of moved by difference (``_shift_latest``).
+_FEW_MOVING = 20_000
+# The open units the moving units landed on before the change, for the rest of the transaction.
+_MOVING_CURS = "agg_moving_curs"
+
+
+def _shift_latest(sign: int, day: dt.date) -> None:
+    """Take out (-1) or put back (+1) what the latest values of elements kept by ``last`` add to
+    the rows, wherever the moving units' values count: on the dated structure their own latest
+    values (of periods ending on or after ``day``); on today's structure the latest values of the
+    groups of the open units they land on. Taken out on the tree as it stood, put back on the new
+    one: the values do not change, so the difference is the change of tree and of groups.
+
+    An open unit that the moving units land on only after the change (an existing commune that
+    takes in a closed one) had its group without them before: that group's rows are taken out
+    when the new ones are put back."""
+    last_ids = list(DataElement.objects.exclude(value_type="text").filter(aggregation="last")
+                    .values_list("pk", flat=True))
+    moving = set(_moving())
+    if not last_ids or not moving or len(moving) > _FEW_MOVING:
+        return
+    curs = {cur for found in _landings(moving).values() for cur in found}
+    with connection.cursor() as cursor:
+        if sign < 0:
+            cursor.execute(f"DROP TABLE IF EXISTS {_MOVING_CURS}")
+            cursor.execute(f"CREATE TEMP TABLE {_MOVING_CURS} (u {db_type(Unit, 'id')} PRIMARY KEY) ON COMMIT DROP")
+            cursor.execute(f"INSERT INTO {_MOVING_CURS} SELECT unnest(CAST(%s AS bigint[]))", [sorted(curs)])
+            earlier = curs
+        else:
+            cursor.execute(f"SELECT u FROM {_MOVING_CURS}")
+            earlier = {row[0] for row in cursor.fetchall()}
+    groups = _groups(curs | earlier)
+    values = _read_latest(last_ids, moving | {m for group in groups.values() for m in group})
+    held: dict[tuple[int, int], set[str]] = defaultdict(set)  # (element, unit) -> containing periods
+    for e, u, code in values:
+        held[(e, u)].update(p.code for p in containing(code))
+    rows = _LatestRows()
+    for (e, u), codes in sorted(held.items()):
+        if u in moving:
+            for code in sorted(codes):
+                if Period.parse(code).end >= day:
+                    rows.unit(sign, e, u, code, _latest(values, e, u, _inside(code)))
+    for cur, group in sorted(groups.items()):
+        before = {m: part for m, part in group.items() if m not in moving}  # landed only now: see above
+        for e in last_ids:
+            for code in sorted(set().union(*(held.get((e, m), set()) for m in group))):
+                rows.group(sign, e, cur, code, _latest_of_group(values, e, group, _inside(code)))
+                if sign > 0 and cur not in earlier:
+                    rows.group(-1, e, cur, code, _latest_of_group(values, e, before, _inside(code)))
+    rows.write()
+
+
 def _recompute_moving() -> None:
-    """Rows of the elements aggregated by maximum or by last, for the periods the moving units
-    have values in: a maximum cannot be taken out, and the latest value under a unit that
-    received a closed unit's values may now be the closed unit's."""
+    """Rows of the elements aggregated by maximum, for the periods the moving units have values in
+    (a maximum cannot be taken out), and of those aggregated by last when too many units moved to
+    move their rows by difference (``_shift_latest``)."""
     dv, el, un, pe, va = (_t(DataValue), _c(DataValue, "element"), _c(DataValue, "unit"), _c(DataValue, "period"),
                           _c(DataValue, "value"))
-    kinds = dict(DataElement.objects.exclude(value_type="text").filter(aggregation__in=("last", "max"))
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM {_MOVING}")
+        many = int(cursor.fetchone()[0]) > _FEW_MOVING
+    kinds = dict(DataElement.objects.exclude(value_type="text").filter(aggregation__in=("last", "max") if many
+                                                                       else ("max",))
                  .values_list("pk", "aggregation"))
     if not kinds:
         return
@@ -1842,6 +1907,8 @@ def on_tree_changed(sender: Any, **kwargs: Any) -> None:
         rebuild()
         return
     _shift(+1, day)
+    _shift_latest(+1, day)
     _recompute_moving()
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE {_MOVING}")
+        cursor.execute(f"DROP TABLE IF EXISTS {_MOVING_CURS}")
