@@ -186,6 +186,7 @@ def latest_rows(user: Any) -> list[tuple[str, list[float], float | None, float |
     year; and the recomputation of that element's periods for every unit, which a figure kept for
     every unit at once runs instead."""
     from django.db import connection, transaction
+    from django.db.models import Count
 
     from tuyengiao.org.models import Unit
     from tuyengiao.reporting import aggregates, entry
@@ -194,7 +195,9 @@ def latest_rows(user: Any) -> list[tuple[str, list[float], float | None, float |
     element = DataElement.objects.filter(aggregation="last").exclude(value_type="text").order_by("pk").first()
     if element is None:
         return []
-    generated = DataValue.objects.filter(element=element).order_by("-period").values_list("period", flat=True).first()
+    # the latest generated period: the one most units hold (an earlier run's saves hold a few)
+    generated = (DataValue.objects.filter(element=element).values("period").annotate(n=Count("id"))
+                 .order_by("-n", "-period").values_list("period", flat=True).first())
     dataset = DataSet.objects.filter(elements=element).first()
     if generated is None or dataset is None:
         return []

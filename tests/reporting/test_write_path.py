@@ -54,6 +54,29 @@ def test_a_save_costs_the_same_few_statements_for_one_value_or_many(world: World
     assert aggregates.check() == []
 
 
+@pytest.mark.postgres
+def test_a_value_kept_by_last_saves_with_its_audit_in_as_few_statements(world: World, catalogue: Catalogue) -> None:
+    """The save of a figure kept by its latest value (members registered) reads the unit's values of
+    the year once and writes its rows with the audit in one statement; nothing is recomputed."""
+    from tuyengiao.reporting.models import DataElement, DataSetElement
+
+    registered = DataElement.objects.create(code="SO_DANG_KY", name="Số đăng ký", value_type="integer",
+                                            aggregation="last")
+    DataSetElement.objects.create(dataset=catalogue.monthly, element=registered, section="Học tập", order=9)
+    user = world.province_admin
+    entry.save_values(user, world.commune, "202404", [entry.ValueInput(registered, "30", None)])
+    with CaptureQueriesContext(connection) as saved:
+        entry.save_values(user, world.commune, MAY, [entry.ValueInput(registered, "32", None)])
+    # the data sets, the locking reports, the stored values, the insert, the lock of the unit's
+    # element, its landings and groups, its values of the year, the rows with the audit
+    assert len(statements(saved)) == 8, statements(saved)
+    assert not [q for q in statements(saved) if "CREATE TEMP" in q]
+    assert audit(world.commune.code, MAY.code)[-1].changes == {"SO_DANG_KY": [None, "32"]}
+    assert aggregates.check() == []
+    year = aggregates.read([registered], [Period.parse("2024")], {"2024": [world.province]}, "period")
+    assert year[(registered.code, "2024", world.province.pk)] == Decimal(32)
+
+
 def test_the_audit_names_every_value_changed_once_per_unit_and_period(world: World, catalogue: Catalogue) -> None:
     user = world.province_admin
     entry.save_values(user, world.commune, MAY, [entry.ValueInput(catalogue.attendees, "1.250", 0)])

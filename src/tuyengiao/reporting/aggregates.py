@@ -1396,10 +1396,13 @@ def apply_changes(changes: Iterable[ValueChange], also: tuple[str, list[Any]] | 
         moved.append(change)  # sums, counts and maxima are kept per stored period only
         if how == "max" and change.old is not None and (change.new is None or change.new < change.old):
             refresh_keys.add((change.element_id, change.period))
-    _upsert(moved, also)
     if len({(c.element_id, c.unit_id) for c in latest}) > _FEW_LATEST:
         refresh_keys.update((c.element_id, p.code) for c in latest for p in containing(c.period))
+        latest = []
+    if latest and not moved:
+        _move_latest(latest, also)  # the caller's write goes with the rows' statement
     else:
+        _upsert(moved, also)
         _move_latest(latest)
     if refresh_keys:
         refresh(refresh_keys)
@@ -1518,35 +1521,52 @@ def _unit_rows(units: Iterable[int]) -> str:
     return ", ".join(f"(CAST({int(u)} AS {kind}))" for u in sorted(set(units))) or f"(CAST(NULL AS {kind}))"
 
 
-def _landings(units: Iterable[int]) -> dict[int, list[int]]:
-    """The open units each of ``units`` landed on today through the successions (itself when open)."""
+def _landings(units: Iterable[int], groups: bool = False) -> tuple[dict[int, list[int]], dict[int, dict[int, Decimal]]]:
+    """The open units each of ``units`` landed on today through the successions (itself when
+    open); with ``groups``, in the same statement, the groups of those units (``_groups``)."""
     landed: dict[int, list[int]] = defaultdict(list)
+    found: dict[int, dict[int, Decimal]] = defaultdict(dict)
+    ctes = f"WITH RECURSIVE units(u) AS (VALUES {_unit_rows(units)}), {_current_sql('units')}"
+    select = " SELECT 0, u, cur, NULL FROM landed"
+    if groups:
+        ctes += f", curs(u) AS (SELECT DISTINCT cur FROM landed), {_groups_sql('curs')}"
+        select += f" UNION ALL {_GROUPS}"
     with connection.cursor() as cursor:
-        cursor.execute(f"WITH RECURSIVE units(u) AS (VALUES {_unit_rows(units)}), {_current_sql('units')}"
-                       " SELECT u, cur FROM landed")
-        for unit_id, cur in cursor.fetchall():
-            landed[unit_id].append(cur)
-    return landed
+        cursor.execute(ctes + select)
+        for kind, a, b, part in cursor.fetchall():
+            if kind == 0:
+                landed[a].append(b)
+            else:
+                found[a][b] = Decimal(str(part))
+    return landed, found
+
+
+# The units of each group with their shares, from ``bwd`` (``_groups_sql``).
+_GROUPS = "SELECT 1, cur, m, SUM(sh) FROM bwd WHERE n = 0 OR m <> cur GROUP BY cur, m"
+
+
+def _groups_sql(curs: str) -> str:
+    """``bwd(m, cur, sh, n)``: from each open unit of ``curs(u)``, the units that landed on it
+    through ``n`` successions with the share each path carried (``_GROUPS`` sums them)."""
+    succ, unit = _t(UnitSuccession), _t(Unit)
+    pred, nxt, share = _c(UnitSuccession, "predecessor"), _c(UnitSuccession, "successor"), _c(UnitSuccession, "share")
+    closed = _c(Unit, "valid_to")
+    return (
+        f"bwd(m, cur, sh, n) AS (SELECT DISTINCT c.u, c.u, CAST(1 AS numeric), 0 FROM {curs} c"
+        f" JOIN {unit} x ON x.id = c.u WHERE x.{closed} IS NULL OR x.{closed} > {_date(today())}"
+        f" UNION ALL SELECT s.{pred}, b.cur, b.sh * s.{share}, b.n + 1 FROM bwd b JOIN {succ} s"
+        f" ON s.{nxt} = b.m WHERE b.n < 50)"
+    )
 
 
 def _groups(curs: Iterable[int]) -> dict[int, dict[int, Decimal]]:
     """For each open unit of ``curs``, every unit that landed on it (itself included) with its
     share: the group whose latest values it counts on today's structure (the recomputation's
     ``cmap``, read backwards)."""
-    succ, unit = _t(UnitSuccession), _t(Unit)
-    pred, nxt, share = _c(UnitSuccession, "predecessor"), _c(UnitSuccession, "successor"), _c(UnitSuccession, "share")
-    closed = _c(Unit, "valid_to")
     groups: dict[int, dict[int, Decimal]] = defaultdict(dict)
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"WITH RECURSIVE curs(u) AS (VALUES {_unit_rows(curs)}),"
-            " bwd(m, cur, sh, n) AS (SELECT DISTINCT c.u, c.u, CAST(1 AS numeric), 0 FROM curs c"
-            f" JOIN {unit} x ON x.id = c.u WHERE x.{closed} IS NULL OR x.{closed} > {_date(today())}"
-            f" UNION ALL SELECT s.{pred}, b.cur, b.sh * s.{share}, b.n + 1 FROM bwd b JOIN {succ} s"
-            f" ON s.{nxt} = b.m WHERE b.n < 50)"
-            " SELECT cur, m, SUM(sh) FROM bwd WHERE n = 0 OR m <> cur GROUP BY cur, m"
-        )
-        for cur, member, part in cursor.fetchall():
+        cursor.execute(f"WITH RECURSIVE curs(u) AS (VALUES {_unit_rows(curs)}), {_groups_sql('curs')} {_GROUPS}")
+        for _kind, cur, member, part in cursor.fetchall():
             groups[cur][member] = Decimal(str(part))
     return groups
 
@@ -1593,17 +1613,28 @@ class _LatestRows:
         self.current += [(element_id, cur, code, sign * v, part, sign, v if sign > 0 else None)
                          for _u, v, part in found]
 
-    def write(self) -> None:
+    def write(self, also: tuple[str, list[Any]] | None = None) -> None:
+        """Move the rows; ``also``: one more write of the caller's, sent with them on PostgreSQL."""
+        if also is not None and (connection.vendor != "postgresql" or not (self.dated or self.current)):
+            _run(also)
+            also = None
         if self.dated or self.current:
-            _write_moved(*_latest_moved_sql(self.dated, self.current))
+            first = f"also AS ({also[0]})," if also is not None else ""
+            ctes, params = _latest_moved_sql(self.dated, self.current, first)
+            _write_moved(ctes, [*also[1], *params] if also is not None else params)
 
 
 def _read_latest(element_ids: Iterable[int], units: Iterable[int], periods: Iterable[str] | None = None) -> Stored:
     """The numeric values of these elements and units (of these stored periods, else all)."""
-    found = DataValue.objects.filter(element_id__in=set(element_ids), unit_id__in=set(units), value__isnull=False)
-    if periods is not None:
-        found = found.filter(period__in=set(periods))
-    return {(e, u, p): v for e, u, p, v in found.values_list("element_id", "unit_id", "period", "value")}
+    el, un, pe, va = _c(DataValue, "element"), _c(DataValue, "unit"), _c(DataValue, "period"), _c(DataValue, "value")
+    query = (f"SELECT {el}, {un}, {pe}, {va} FROM {_t(DataValue)} WHERE {va} IS NOT NULL"
+             f" AND {el} IN ({_in(sorted(set(element_ids)))}) AND {un} IN ({_in(sorted(set(units)))})")
+    if periods is not None:  # one index probe per (element, period, unit) on a save
+        codes = ", ".join(sorted({f"'{Period.parse(code).code}'" for code in periods})) or "NULL"
+        query += f" AND {pe} IN ({codes})"
+    with connection.cursor() as cursor:
+        cursor.execute(query)
+        return {(e, u, p): Decimal(str(v)) for e, u, p, v in cursor.fetchall()}
 
 
 def _lock_latest(pairs: Iterable[tuple[int, int]]) -> None:
@@ -1615,7 +1646,7 @@ def _lock_latest(pairs: Iterable[tuple[int, int]]) -> None:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [element_id, unit_id])
 
 
-def _move_latest(changes: Sequence[ValueChange]) -> None:
+def _move_latest(changes: Sequence[ValueChange], also: tuple[str, list[Any]] | None = None) -> None:
     """Move the rows of elements aggregated by ``last`` by the difference the changes make, the
     values being already written: a save reads the values of its unit (and of the units that
     landed with it) in the containing periods, a few dozen rows, instead of recomputing the
@@ -1624,16 +1655,16 @@ def _move_latest(changes: Sequence[ValueChange]) -> None:
     The rules are those of ``recompute``: on the dated structure a unit's latest value in a period
     counts on the tree of its own stored period (``counted_day``); on today's structure, of the
     values of every unit that landed on one open unit, those whose period ends last count above
-    it, with their shares.
+    it, with their shares. ``also``: as in ``apply_changes``.
     """
     if not changes:
+        _run(also)
         return
     outers: dict[tuple[int, int], set[str]] = defaultdict(set)
     for c in changes:
         outers[(c.element_id, c.unit_id)].update(p.code for p in containing(c.period))
     _lock_latest(outers)
-    landed = _landings({u for _e, u in outers})
-    groups = _groups({cur for curs in landed.values() for cur in curs})
+    landed, groups = _landings({u for _e, u in outers}, groups=True)
     readers = {u for _e, u in outers} | {m for group in groups.values() for m in group}
     after = _read_latest({e for e, _u in outers}, readers,
                          {p.code for codes in outers.values() for code in codes for p in _inside(code)})
@@ -1661,14 +1692,17 @@ def _move_latest(changes: Sequence[ValueChange]) -> None:
             if was_g != now_g:
                 rows.group(-1, e, cur, code, was_g)
                 rows.group(1, e, cur, code, now_g)
-    rows.write()
+    rows.write(also)
 
 
-def _latest_moved_sql(dated: list[tuple[Any, ...]], current: list[tuple[Any, ...]]) -> tuple[str, list[Any]]:
+def _latest_moved_sql(
+    dated: list[tuple[Any, ...]], current: list[tuple[Any, ...]], first: str = ""
+) -> tuple[str, list[Any]]:
     """``moved`` for the differences of ``_move_latest``: ``dated`` (element, unit, containing
     period, the stored period's first and last day, ±value, ±1, new value) go up the dated tree
     from the day they count on; ``current`` (element, today's unit, period, ±value, share, ±1,
-    new value) go up today's tree from above that unit."""
+    new value) go up today's tree from above that unit. ``first``: common table expressions to
+    put before them (a write of the caller's)."""
     ops = connection.ops
     element, unit_type = db_type(DataValue, "element"), db_type(DataValue, "unit")
     source_d, params_d = _rows_or_none(
@@ -1684,7 +1718,7 @@ def _latest_moved_sql(dated: list[tuple[Any, ...]], current: list[tuple[Any, ...
     )
     unit = _t(Unit)
     ctes = (
-        f"WITH RECURSIVE ld(e, u, p, s, d, dt, dc, nv) AS ({source_d}),"
+        f"WITH RECURSIVE {first} ld(e, u, p, s, d, dt, dc, nv) AS ({source_d}),"
         f" lc(e, cu, p, dv, sh, dc, nv) AS ({source_c}),"
         f" vd(e, u, p, dd, dt, dc, nv) AS (SELECT v.e, v.u, v.p, {counted_day('x', 'v.s', 'v.d')}, v.dt, v.dc,"
         f" v.nv FROM ld v JOIN {unit} x ON x.id = v.u),"
@@ -1837,7 +1871,7 @@ def _shift_latest(sign: int, day: dt.date) -> None:
     moving = set(_moving())
     if not last_ids or not moving or len(moving) > _FEW_MOVING:
         return
-    curs = {cur for found in _landings(moving).values() for cur in found}
+    curs = {cur for found in _landings(moving)[0].values() for cur in found}
     with connection.cursor() as cursor:
         if sign < 0:
             cursor.execute(f"DROP TABLE IF EXISTS {_MOVING_CURS}")
