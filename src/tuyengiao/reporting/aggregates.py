@@ -76,8 +76,9 @@ def counted_day(unit: str, start: str, end: str) -> str:
     """SQL: the day on whose tree a value of ``unit`` (an alias of the units table) for the stored
     period from ``start`` to ``end`` counts on the dated structure. The period's last day; for a
     unit that closed during the period, its own last day, so that a commune merged on 2 July
-    still gives its July figures to the province it stood in (as its derived figures do,
-    ``analytics._closed_during``), instead of to no one."""
+    still gives its July figures to the province it stood in, instead of to no one. The one
+    statement of the rule: the kept rows, the on-read reference and the derived figures
+    (``analytics._closed_during``) all ask it."""
     closed = f"{unit}.{_c(Unit, 'valid_to')}"
     return f"CASE WHEN {closed} > {start} AND {closed} <= {end} THEN {_day_before(closed)} ELSE {end} END"
 

@@ -416,12 +416,19 @@ def _dated_ancestors(periods: list[Period], wanted: set[int]) -> dict[tuple[int,
 
 def _closed_during(period: Period, owners: list[int], wanted: set[int]) -> dict[int, list[tuple[int, Decimal]]]:
     """Owners that closed during the period (a district merged in July) count where they stood on
-    their last day, as their stored values do (``aggregates.counted_day``)."""
-    last_days = {
-        pk: valid_to - dt.timedelta(days=1)
-        for pk, valid_to in Unit.objects.filter(pk__in=owners, valid_to__gt=period.start,
-                                                valid_to__lte=period.end).values_list("pk", "valid_to")
-    }
+    the day ``aggregates.counted_day`` gives them, as their stored values do: their last day."""
+    if not owners:
+        return {}
+    day = "CAST(%s AS date)" if connection.vendor == "postgresql" else "%s"
+    with _analytics_cursor() as cursor:
+        cursor.execute(
+            f"SELECT x.id, {aggregates.counted_day('x', 'b.s', 'b.d')} FROM org_unit x"
+            f" CROSS JOIN (SELECT {day} AS s, {day} AS d) b WHERE x.valid_to IS NOT NULL"
+            f" AND x.id IN ({', '.join(['%s'] * len(owners))})",
+            [period.start.isoformat(), period.end.isoformat(), *owners],
+        )
+        counted = {pk: d if isinstance(d, dt.date) else dt.date.fromisoformat(str(d)) for pk, d in cursor.fetchall()}
+    last_days = {pk: d for pk, d in counted.items() if d != period.end}
     above = aggregates.dated_ancestors({(pk, day) for pk, day in last_days.items()})
     return {
         pk: [(a, Decimal(1)) for a in [pk, *above.get((pk, day), [])] if a in wanted]
