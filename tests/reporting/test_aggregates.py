@@ -113,6 +113,17 @@ def merge_the_communes(world: World, day: dt.date) -> None:
     ))
 
 
+def split_the_commune(world: World) -> None:
+    """The first commune splits 30/70 onto SA and SB on 1 July 2024; its cells go to SA."""
+    reorganise(Reorganisation(
+        date=dt.date(2024, 7, 1), close=[world.commune],
+        open=[NewUnit(code=code, name=f"Xã tách {code}", kind=UnitKind.COMMUNE, parent=world.district)
+              for code in ("SA", "SB")],
+        successions=[(world.commune.code, "SA", Decimal("0.3")), (world.commune.code, "SB", Decimal("0.7"))],
+        moves={world.cell.code: "SA", "T.X1.C2": "SA"},
+    ))
+
+
 def test_a_merge_carries_the_aggregates_onto_the_new_commune(world: World, elements: list[DataElement]) -> None:
     attendees = elements[0]
     write(attendees, world.commune, "202401", 30)
@@ -253,13 +264,7 @@ def test_a_unit_split_and_merged_back_counts_once_on_todays_structure(
     write(rate, world.commune, "202401", 80)
     write(rate, world.other_commune, "202401", 50)
     write(attendees, world.commune, "202401", 30)
-    reorganise(Reorganisation(
-        date=dt.date(2024, 7, 1), close=[world.commune],
-        open=[NewUnit(code=code, name=f"Xã tách {code}", kind=UnitKind.COMMUNE, parent=world.district)
-              for code in ("SA", "SB")],
-        successions=[(world.commune.code, "SA", Decimal("0.3")), (world.commune.code, "SB", Decimal("0.7"))],
-        moves={world.cell.code: "SA", "T.X1.C2": "SA"},
-    ))
+    split_the_commune(world)
     halves = list(Unit.objects.filter(code__in=["SA", "SB"]))
     reorganise(Reorganisation(
         date=dt.date(2024, 10, 1), close=halves,
@@ -574,13 +579,7 @@ def test_latest_values_of_units_that_landed_together_count_with_their_shares(
     each save moves the rows of the units it landed on."""
     last = elements[2]
     write(last, world.commune, "202405", 100)
-    reorganise(Reorganisation(
-        date=dt.date(2024, 7, 1), close=[world.commune],
-        open=[NewUnit(code=code, name=f"Xã tách {code}", kind=UnitKind.COMMUNE, parent=world.district)
-              for code in ("SA", "SB")],
-        successions=[(world.commune.code, "SA", Decimal("0.3")), (world.commune.code, "SB", Decimal("0.7"))],
-        moves={world.cell.code: "SA", "T.X1.C2": "SA"},
-    ))
+    split_the_commune(world)
     sa, sb = Unit.objects.get(code="SA"), Unit.objects.get(code="SB")
     steps = [
         (world.commune, "202406", 90), (sa, "202408", 20), (world.commune, "202408", 50), (sb, "202408", 35),
