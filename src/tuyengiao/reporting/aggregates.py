@@ -1480,27 +1480,38 @@ def _move(
 
 def _write_moved(ctes: str, params: list[Any]) -> None:
     """Add the rows of ``moved(s, e, p, a, t, pl, c, m)``, the last of the common table
-    expressions ``ctes``, to the aggregate rows, and remove the rows whose last value went away."""
+    expressions ``ctes``, to the aggregate rows, and remove the rows whose last value went away.
+
+    On PostgreSQL the emptied rows come back as their tuple ids and go by a TID scan: a province
+    merged empties tens of thousands of rows, which matched by key read the whole table."""
     table = _t(Aggregate)
+    upsert = (
+        f" INSERT INTO {table} AS g (structure, element_id, period, unit_id, total, plain, count, maximum)"
+        " SELECT s, e, p, a, t, pl, c, m FROM moved WHERE true ORDER BY s, e, p, a"
+        " ON CONFLICT (structure, element_id, period, unit_id) DO UPDATE SET"
+        " total = g.total + excluded.total, plain = g.plain + excluded.plain, count = g.count + excluded.count,"
+        " maximum = CASE WHEN g.maximum IS NULL OR excluded.maximum > g.maximum THEN excluded.maximum"
+        " ELSE g.maximum END"
+    )
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"{ctes}"
-            f" INSERT INTO {table} AS g (structure, element_id, period, unit_id, total, plain, count, maximum)"
-            " SELECT s, e, p, a, t, pl, c, m FROM moved WHERE true ORDER BY s, e, p, a"
-            " ON CONFLICT (structure, element_id, period, unit_id) DO UPDATE SET"
-            " total = g.total + excluded.total, plain = g.plain + excluded.plain, count = g.count + excluded.count,"
-            " maximum = CASE WHEN g.maximum IS NULL OR excluded.maximum > g.maximum THEN excluded.maximum"
-            " ELSE g.maximum END"
-            " RETURNING structure, element_id, period, unit_id, count",
-            params,
-        )
-        emptied = [row[:4] for row in cursor.fetchall() if row[4] <= 0]
-        if emptied:
-            match = ", ".join(["(%s, %s, %s, %s)"] * len(emptied))
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"{ctes}, upserted AS ({upsert} RETURNING ctid, count) SELECT ctid FROM upserted WHERE count <= 0",
+                params,
+            )
+            emptied = [row[0] for row in cursor.fetchall()]
+            if emptied:  # the rows are this transaction's own since the upsert: their ids hold
+                cursor.execute(f"DELETE FROM {table} WHERE ctid = ANY(CAST(%s AS tid[])) AND count <= 0",
+                               [[str(tid) for tid in emptied]])
+            return
+        cursor.execute(f"{ctes}{upsert} RETURNING structure, element_id, period, unit_id, count", params)
+        keys = [row[:4] for row in cursor.fetchall() if row[4] <= 0]
+        if keys:
+            match = ", ".join(["(%s, %s, %s, %s)"] * len(keys))
             cursor.execute(
                 f"DELETE FROM {table} WHERE count <= 0"
                 f" AND (structure, element_id, period, unit_id) IN (VALUES {match})",
-                [x for key in emptied for x in key],
+                [x for key in keys for x in key],
             )
 
 
