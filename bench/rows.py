@@ -248,9 +248,10 @@ def latest_rows(user: Any) -> list[tuple[str, list[float], float | None, float |
 
 
 def reorganisation_rows() -> list[tuple[str, list[float], float | None, float | None, str]]:
-    """Two communes of a province merged into a new one today, their cells moved under it: the
-    whole reorganisation (checks, tree, successions, members, aggregates, report counts), each run
-    rolled back. The bound beside it is the full rebuild a reorganisation used to run."""
+    """Two communes of a province merged into a new one today, their cells moved under it, and two
+    provinces merged, their communes moved: the whole reorganisation (checks, tree, successions,
+    members, aggregates, report counts), each run rolled back, the rows of a month, a half-year
+    and a year checked against a recomputation once."""
     from django.db import transaction
 
     from tuyengiao.org.choices import UnitKind
@@ -263,25 +264,36 @@ def reorganisation_rows() -> list[tuple[str, list[float], float | None, float | 
     first, second = communes
     if first.parent_id != second.parent_id:
         raise SystemExit("no province with two communes")
-    parent = first.parent
-    cells = [c.code for u in communes for c in u.children.filter(valid_to__isnull=True)]
-    mismatches: list[Any] = []
+    provinces = list(Unit.objects.filter(kind=UnitKind.PROVINCE, valid_to__isnull=True).order_by("code")[:2])
+    checked = ["202507", "2025S2", "2025"]  # summed rows of a month; rows of a half-year and year kept by last
+    rows = []
+    for closing, kind, code, name, runs in (
+        (communes, UnitKind.COMMUNE, "BENCH.HN", "Xã hợp nhất", 3),
+        (provinces, UnitKind.PROVINCE, "BENCH.TM", "Tỉnh hợp nhất", 1),
+    ):
+        parent = closing[0].parent
+        moved = [c.code for u in closing for c in u.children.filter(valid_to__isnull=True)]
+        mismatches: list[Any] = []
 
-    def merge(check: bool = False) -> None:
-        with transaction.atomic():
-            reorganise(Reorganisation(
-                date=today(), close=communes,
-                open=[NewUnit(code="BENCH.HN", name="Xã hợp nhất", kind=UnitKind.COMMUNE, parent=parent)],
-                moves={code: "BENCH.HN" for code in cells},
-            ))
-            if check:
-                mismatches.extend(aggregates.check(periods=["202507"]))
-            transaction.set_rollback(True)
+        def merge(check: bool = False, closing: list[Any] = closing, kind: str = kind, code: str = code,
+                  name: str = name, parent: Any = parent, moved: list[str] = moved,
+                  mismatches: list[Any] = mismatches) -> None:
+            with transaction.atomic():
+                reorganise(Reorganisation(
+                    date=today(), close=closing, open=[NewUnit(code=code, name=name, kind=kind, parent=parent)],
+                    moves={child: code for child in moved},
+                ))
+                if check:
+                    mismatches.extend(aggregates.check(periods=checked))
+                transaction.set_rollback(True)
 
-    merge(check=True)
-    times = _ms(merge, runs=3)
-    return [(f"a reorganisation: two communes merged, {len(cells)} cells moved (aggregates of July 2025 checked)",
-             times, None, None, "yes" if not mismatches else f"NO ({len(mismatches)} rows differ)")]
+        merge(check=True)
+        label = "communes" if kind == UnitKind.COMMUNE else "provinces"
+        children = "cells" if kind == UnitKind.COMMUNE else "communes"
+        rows.append((f"a reorganisation: two {label} merged, {len(moved)} {children} moved (aggregates of"
+                     f" {', '.join(checked)} checked)", _ms(merge, runs=runs), None, None,
+                     "yes" if not mismatches else f"NO ({len(mismatches)} rows differ)"))
+    return rows
 
 
 def page_rows(user: Any) -> list[tuple[str, list[float], float | None, float | None, str]]:
