@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import pytest
@@ -12,7 +13,7 @@ from django.urls import reverse
 from tests.conftest import World
 from tuyengiao.core.exceptions import ImportRejected
 from tuyengiao.org.importer import apply_units, check_units
-from tuyengiao.org.models import Unit
+from tuyengiao.org.models import Unit, today
 
 GOOD = (
     "code,name,kind,parent_code,valid_from\n"
@@ -35,6 +36,16 @@ def test_checking_refuses_codes_already_used_in_one_query(world: World, django_a
     with django_assert_max_num_queries(4), pytest.raises(ImportRejected) as refused:
         check_units(("code,name,kind,parent_code,valid_from\n" + rows).encode())
     assert refused.value.errors[0].message == "mã “T.X1” đã được dùng"
+
+
+def test_a_unit_opening_ahead_of_today_is_refused_by_row_and_column(world: World) -> None:
+    ahead = (today() + dt.timedelta(days=1)).strftime("%d/%m/%Y")
+    data = GOOD + f"N.C2,Chi bộ sắp lập,chi bộ,N.X,{ahead}\n"
+    with pytest.raises(ImportRejected) as refused:
+        check_units(data.encode(), "don-vi.csv", scope_root=world.province)
+    assert [(e.row, e.column) for e in refused.value.errors] == [(4, "valid_from")]
+    assert "chưa đến" in refused.value.errors[0].message
+    assert not Unit.objects.filter(code__startswith="N.").exists()
 
 
 def test_a_file_with_thousands_of_bad_rows_shows_the_first_two_hundred(world: World) -> None:

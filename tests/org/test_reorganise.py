@@ -11,7 +11,7 @@ from django.db import connection
 from tests.conftest import World
 from tuyengiao.org import services, tree
 from tuyengiao.org.choices import SuccessionKind, UnitKind
-from tuyengiao.org.models import Unit, UnitPlacement, UnitSuccession
+from tuyengiao.org.models import Unit, UnitPlacement, UnitSuccession, today
 from tuyengiao.org.services import NewUnit, Reorganisation, ReorganisationError, reorganise
 
 MERGE_DAY = dt.date(2025, 7, 1)
@@ -105,8 +105,13 @@ def test_successors_follow_chains_of_merges_and_splits(world: World) -> None:
         (lambda w: Reorganisation(date=dt.date(2010, 1, 1), close=[w.commune, w.other_commune],
                                   open=[NewUnit("N1", "Xã gộp", UnitKind.COMMUNE, w.district)]), "not after"),
         (lambda w: Reorganisation(date=MERGE_DAY, close=[w.commune]), "no destination"),
+        (lambda w: Reorganisation(date=today() + dt.timedelta(days=1), close=[w.commune, w.other_commune],
+                                  open=[NewUnit("N1", "Xã gộp", UnitKind.COMMUNE, w.district)]), "has not come yet"),
+        (lambda w: Reorganisation(date=today() + dt.timedelta(days=30), moves={"T.X1.C1": "T.X2"}),
+         "has not come yet"),
     ],
-    ids=["cycle", "cell-under-province", "commune-under-cell", "date-before-opening", "orphans"],
+    ids=["cycle", "cell-under-province", "commune-under-cell", "date-before-opening", "orphans", "merge-ahead",
+         "move-ahead"],
 )
 def test_it_refuses_bad_changes_and_changes_nothing(world: World, build, reason: str) -> None:  # type: ignore[no-untyped-def]
     from django.utils import translation
@@ -118,6 +123,18 @@ def test_it_refuses_bad_changes_and_changes_nothing(world: World, build, reason:
     assert counts == (Unit.objects.count(), UnitPlacement.objects.count(), UnitSuccession.objects.count())
     world.commune.refresh_from_db()
     assert world.commune.valid_to is None
+
+
+def test_a_unit_opened_ahead_of_today_is_refused(world: World) -> None:
+    """Opened ahead, a unit would stand in today's structure before its day."""
+    with pytest.raises(ReorganisationError) as error:
+        services.create_unit(code="N1", name="Chi bộ sắp lập", kind=UnitKind.CELL, parent=world.commune,
+                             valid_from=today() + dt.timedelta(days=1))
+    assert "chưa đến" in error.value.message
+    assert not Unit.objects.filter(code="N1").exists()
+    today_unit = services.create_unit(code="N2", name="Chi bộ mới lập", kind=UnitKind.CELL, parent=world.commune,
+                                      valid_from=today())
+    assert today_unit.is_open
 
 
 def test_a_closed_unit_cannot_receive_units(world: World) -> None:

@@ -3,6 +3,7 @@ messages; problems shown beside the field they are about. Breadcrumbs link only 
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 import pytest
@@ -13,7 +14,7 @@ from tests.conftest import World
 from tests.support.personas import client_for
 from tuyengiao.org import services
 from tuyengiao.org.choices import Role
-from tuyengiao.org.models import Assignment, Unit, UnitSuccession
+from tuyengiao.org.models import Assignment, Unit, UnitSuccession, today
 
 pytestmark = pytest.mark.django_db
 
@@ -126,6 +127,25 @@ def test_a_refused_move_says_why_beside_the_new_parent(world: World) -> None:
     assert "vòng lặp" in errors or "không thể" in errors
     world.district.refresh_from_db()
     assert world.district.parent == world.province
+
+
+def test_a_move_dated_ahead_is_refused_beside_the_date_by_the_page_and_the_api(world: World) -> None:
+    ahead = today() + dt.timedelta(days=7)
+    body = client_for(world.province_admin).post(reverse("org:unit_reorganise", args=[world.commune.pk]), {
+        "mode": "move", "unit": world.cell.pk, "new_parent": world.other_commune.pk,
+        "date": ahead.strftime("%d/%m/%Y")}).content.decode()
+    errors = body.split('data-testid="errors-date"', 1)[1].split("</div>", 1)[0]
+    assert f"Ngày {ahead:%d/%m/%Y} chưa đến" in errors
+    api = APIClient()
+    api.force_authenticate(world.province_admin)
+    response = api.post("/api/reorganisations/", {
+        "date": ahead.isoformat(), "moves": {world.cell.code: world.other_commune.code}},
+        format="json", HTTP_ACCEPT_LANGUAGE="vi")
+    assert response.status_code == 400
+    assert response.json()["fields"]["date"] == [f"Ngày {ahead:%d/%m/%Y} chưa đến: thay đổi tổ chức chỉ được ghi nhận"
+                                                 " từ ngày có hiệu lực trở đi."]
+    world.cell.refresh_from_db()
+    assert world.cell.parent == world.commune
 
 
 def test_the_move_form_offers_only_the_admins_units(world: World) -> None:

@@ -15,7 +15,7 @@ from tuyengiao.core.text import fold
 
 from .choices import ALLOWED_PARENTS, KIND_ALIASES, UnitKind
 from .models import Unit
-from .services import _open_unit
+from .services import _open_unit, not_yet_come
 
 COLUMNS = ["code", "name", "kind", "parent_code", "valid_from"]
 OPTIONAL = ["member_count"]
@@ -116,6 +116,9 @@ def check_units(data: bytes, filename: str = "", scope_root: Unit | None = None)
         except ValueError as exc:
             errors.append(RowError(number, "valid_from", str(exc)))
             valid_from = None
+        ahead = not_yet_come(valid_from) if valid_from is not None else None
+        if ahead:
+            errors.append(RowError(number, "valid_from", ahead))
         member_count = 0
         raw_count = record.get("member_count", "").strip()
         if raw_count:

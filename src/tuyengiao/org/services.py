@@ -57,8 +57,24 @@ def create_unit(
     return _open_unit(code, name, kind, parent, valid_from, member_count)
 
 
+def not_yet_come(day: dt.date) -> str | None:
+    """Why a change of structure cannot take effect on ``day``: a day after today.
+
+    Today's structure is the one every unit stands in today; a change dated ahead would put a
+    unit in it twice until its day (open still, and already succeeded), then change it at
+    midnight with nothing recorded that moves the figures kept on it. It is recorded on its day.
+    """
+    if day > today():
+        return _("The date %(date)s has not come yet: a change of structure is recorded on or after the day"
+                 " it takes effect.") % {"date": format_date(day)}
+    return None
+
+
 def _validate_new(code: str, kind: str, parent: Unit | None, day: dt.date, closing: set[int]) -> list[str]:
     problems: list[str] = []
+    ahead = not_yet_come(day)
+    if ahead:
+        problems.append(ahead)
     if kind not in UnitKind.values:
         problems.append(_("Unknown unit kind “%(kind)s”.") % {"kind": kind})
         return problems
@@ -200,6 +216,9 @@ class _Checker:
         return isinstance(target, Unit) and (not target.is_open_on(self.day) or target.pk in self.plan.closing)
 
     def check(self) -> ReorganisationPlan:
+        ahead = not_yet_come(self.day)
+        if ahead:
+            self.refuse(DATE, ahead)
         self.check_closing()
         self.check_new_units()
         self.check_successions()
