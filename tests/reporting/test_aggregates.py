@@ -675,3 +675,30 @@ def test_a_commune_taken_into_an_open_one_brings_its_latest_values(world: World,
     assert kept[(last.code, "2024", world.district.pk)] == Decimal(56)  # 45 (September, the later one) + 5 + 6
     write(last, world.other_commune, "202411", 72)
     assert_exact(elements)
+
+
+@pytest.mark.parametrize("change", ["catalogue", "save"])
+def test_an_element_given_another_aggregation_has_its_rows_recomputed(
+    world: World, elements: list[DataElement], change: str
+) -> None:
+    """A catalogue that turns a summed element into one kept by last (or into text) changes what
+    every row of it holds: the rows follow in the same transaction."""
+    from tuyengiao.reporting.catalogue import import_elements
+
+    attendees, rate, _last, top = elements
+    for unit, period, value in ((world.cell, "202401", 4), (world.cell, "202402", 6), (world.other_cell, "202401", 5),
+                                (world.commune, "202407", 9)):
+        write(attendees, unit, period, value)
+        write(top, unit, period, value * 2)
+    write(rate, world.cell, "202401", 80)
+    for aggregation, value_type in (("last", "integer"), ("max", "integer"), ("max", "text"), ("avg", "integer")):
+        if change == "catalogue":
+            import_elements(f"code,name,aggregation,value_type\n{attendees.code},{attendees.name},{aggregation},"
+                            f"{value_type}\n{top.code},{top.name},sum,integer\n".encode(), "danh-muc.csv")
+        else:
+            for element, kind in ((attendees, aggregation), (top, "sum")):
+                element.refresh_from_db()
+                element.aggregation, element.value_type = kind, value_type if element == attendees else "integer"
+                element.save()
+        assert aggregates.check() == [], (aggregation, value_type)
+    assert_exact([DataElement.objects.get(pk=element.pk) for element in elements])

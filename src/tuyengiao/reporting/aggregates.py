@@ -1786,6 +1786,40 @@ def refresh(keys: Iterable[tuple[int, str]]) -> None:
             cursor.execute(f"DROP TABLE IF EXISTS {work}")
 
 
+# What an element's rows hold depends on these: how it is aggregated, and whether it is a number.
+_RULES = ("aggregation", "value_type")
+
+
+def before_element_saved(sender: Any, instance: DataElement, **kwargs: Any) -> None:
+    """Remember how a stored element was aggregated, for ``on_element_saved``."""
+    if instance.pk is not None:
+        instance._rules_before = (  # type: ignore[attr-defined]
+            DataElement.objects.filter(pk=instance.pk).values_list(*_RULES).first())
+
+
+def on_element_saved(sender: Any, instance: DataElement, created: bool = False, **kwargs: Any) -> None:
+    """An element given another aggregation (a catalogue import, the admin) has every row of it
+    recomputed in the same transaction: a summed element turned into one kept by last holds
+    other figures in every row, and one turned into text holds none."""
+    before = getattr(instance, "_rules_before", None)
+    if created or before is None or before == tuple(getattr(instance, name) for name in _RULES):
+        return
+    instance._rules_before = tuple(getattr(instance, name) for name in _RULES)  # type: ignore[attr-defined]
+    recompute_elements([instance.pk])
+
+
+def recompute_elements(element_ids: Sequence[int]) -> None:
+    """Replace every row of these elements by a recomputation from their values. Writers of values
+    wait meanwhile (their differences would start from rows about to be replaced)."""
+    ids = _in(sorted({int(pk) for pk in element_ids}))
+    table = _t(Aggregate)
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"LOCK TABLE {_t(DataValue)} IN SHARE MODE")
+        cursor.execute(f"DELETE FROM {table} WHERE {_c(Aggregate, 'element')} IN ({ids})")
+        recompute(table, element_ids=[int(pk) for pk in element_ids])
+
+
 # The units whose values a reorganisation took out, for the rest of its transaction; the table is
 # the session's own, so concurrent reorganisations never see each other's, and a rolled-back one
 # leaves nothing behind.

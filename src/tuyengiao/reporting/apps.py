@@ -18,6 +18,10 @@ class ReportingConfig(AppConfig):
 
         providers.on_records_changed(derived.changed)  # kept figures are refreshed by reporting
 
+        from django.db.models.signals import post_save, pre_save
+
+        pre_save.connect(aggregates.before_element_saved, sender=models.DataElement, dispatch_uid="reporting.rules")
+        post_save.connect(aggregates.on_element_saved, sender=models.DataElement, dispatch_uid="reporting.rules")
         tree_changing.connect(aggregates.before_tree_change, dispatch_uid="reporting.aggregates")
         tree_changed.connect(aggregates.on_tree_changed, dispatch_uid="reporting.aggregates")
         tree_changed.connect(report_counts.on_tree_changed, dispatch_uid="reporting.report_counts")
