@@ -1,13 +1,16 @@
+from typing import Any
+
 from django.contrib import admin
+from django.http import HttpRequest
+
+from tuyengiao.core.admin import ShownOnlyAdmin, ShownOnlyInline
 
 from .models import Assignment, Board, StaffPosition, Unit, UnitPlacement, UnitSuccession
 
 
-class PlacementInline(admin.TabularInline):
+class PlacementInline(ShownOnlyInline):
     model = UnitPlacement
     fk_name = "unit"
-    extra = 0
-    raw_id_fields = ["parent"]
 
 
 @admin.register(Unit)
@@ -15,16 +18,22 @@ class UnitAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "kind", "parent", "valid_from", "valid_to", "member_count"]
     list_filter = ["kind", "valid_to"]
     search_fields = ["code", "name", "search_text"]
-    raw_id_fields = ["parent"]
-    readonly_fields = ["path", "depth"]
+    # where a unit stands and when it is open change only through a reorganisation (paths, successions,
+    # members carried over, figures moved); its name and contacts may be corrected here
+    readonly_fields = ["code", "kind", "parent", "valid_from", "valid_to", "member_count", "path", "depth"]
     inlines = [PlacementInline]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 @admin.register(UnitSuccession)
-class UnitSuccessionAdmin(admin.ModelAdmin):
+class UnitSuccessionAdmin(ShownOnlyAdmin):
     list_display = ["predecessor", "successor", "date", "kind", "share"]
     list_filter = ["kind", "date"]
-    raw_id_fields = ["predecessor", "successor"]
 
 
 class StaffInline(admin.TabularInline):

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from tuyengiao.core.admin import ShownOnlyAdmin
+
 from .models import (
     DataElement,
     DataSet,
@@ -37,7 +39,7 @@ class DataSetAdmin(admin.ModelAdmin):
 
 
 @admin.register(DataValue)
-class DataValueAdmin(admin.ModelAdmin):
+class DataValueAdmin(ShownOnlyAdmin):
     list_display = ["element", "unit", "period", "value", "text_value", "version", "stored_by", "updated_at"]
     list_filter = ["period"]
     raw_id_fields = ["element", "unit", "stored_by"]
@@ -56,14 +58,14 @@ class IndicatorAdmin(admin.ModelAdmin):
 
 
 @admin.register(Submission)
-class SubmissionAdmin(admin.ModelAdmin):
+class SubmissionAdmin(ShownOnlyAdmin):
     list_display = ["dataset", "unit", "period", "status", "submitted_at", "decided_at"]
     list_filter = ["status", "dataset", "period"]
     raw_id_fields = ["unit", "submitted_by", "decided_by"]
 
 
 @admin.register(ImportJob)
-class ImportJobAdmin(admin.ModelAdmin):
+class ImportJobAdmin(ShownOnlyAdmin):
     list_display = ["file_name", "user", "unit", "dataset", "period", "status", "processed", "total", "created_at"]
     list_filter = ["status", "dataset", "period"]
     raw_id_fields = ["user", "unit"]
