@@ -85,3 +85,25 @@ def test_kept_figures_follow_their_records_through_the_task_queue(world: World) 
     kept_equal_on_read(world)
     year = analytics.values(["SK_LUOT_DV_HOC_TAP"], ["2024"], world.province)
     assert [r.value for r in year] == [Decimal(12 + 20 + 7)]
+
+
+def test_a_campaign_made_and_changed_through_its_service_keeps_every_cells_figures(world: World) -> None:
+    """The service gives every cell its row in bulk: the kept figures of the cells follow all the same."""
+    from tuyengiao.campaigns import services as campaigns
+    from tuyengiao.campaigns.models import Audience
+
+    derived.keep_all(dt.date(2024, 1, 1), dt.date(2024, 12, 31))  # kept from here on
+    data = campaigns.CampaignData(title="Học tập chuyên đề", unit=world.province, scope=world.district,
+                                  start=dt.date(2024, 3, 1), deadline=dt.date(2024, 4, 30))
+    campaign = campaigns.create_campaign(world.province_admin, data)
+    run_worker()
+    assert DataValue.objects.filter(element__code="HT_DV_CAN_HOC", unit=world.cell, period="202404").exists()
+    kept_equal_on_read(world)
+    data.audience = Audience.KEY_CADRES
+    campaigns.update_campaign(world.province_admin, campaign, data)
+    run_worker()
+    kept_equal_on_read(world)
+    data.audience, data.scope = Audience.ALL_MEMBERS, world.commune
+    campaigns.update_campaign(world.province_admin, campaign, data)
+    run_worker()
+    kept_equal_on_read(world)

@@ -18,6 +18,7 @@ from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tuyengiao.core import providers
 from tuyengiao.core.exceptions import ImportRejected, RowError, UserError
 from tuyengiao.core.html import plain_text
 from tuyengiao.core.numbers import format_number
@@ -160,6 +161,9 @@ def sync_cells(campaign: Campaign, audience_changed: bool = False) -> int:
         for row in waiting:
             row.expected = counts.get(row.unit_id)
         CampaignParticipation.objects.bulk_update(waiting, ["expected"], batch_size=1000)
+    if new or audience_changed:
+        # rows written in bulk send no signal: the campaign's places are every cell's (one query)
+        providers.records_changed(Campaign, [campaign])
     return len(new)
 
 

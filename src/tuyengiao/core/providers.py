@@ -163,6 +163,19 @@ def changed_at(code: str, places: Iterable[tuple[int, Any]]) -> None:
             handler(code, places)
 
 
+def records_changed(model: type[Any], records: Iterable[Any]) -> None:
+    """These records changed without a signal (rows written with ``bulk_create`` or
+    ``bulk_update``): every kept figure that depends on their model is recomputed where they count,
+    as their saves would have asked. Records whose unit or day changed need their old places too
+    (``changed_at``)."""
+    label = model._meta.label
+    records = list(records)
+    for code, found in _DEPENDENCIES.items():
+        for dependency in found:
+            if dependency.model == label:
+                changed_at(code, [place for record in records for place in dependency.locate(record)])
+
+
 def dependencies(code: str) -> tuple[Dependency, ...]:
     return _DEPENDENCIES.get(code, ())
 
