@@ -237,7 +237,7 @@ def latest_rows(user: Any) -> list[tuple[str, list[float], float | None, float |
             aggregates.refresh(keys)
             transaction.set_rollback(True)
 
-    inside = {sp.code for p in aggregates.containing(generated) for sp in aggregates._inside(p.code)}
+    inside = {sp.code for p in aggregates.containing(generated) for sp in p.within()}
     values = DataValue.objects.filter(element=element, period__in=inside)
     return [
         (f"one value of an element kept by last saved through the write path ({element.code}, {period})", times,

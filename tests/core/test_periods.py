@@ -62,3 +62,13 @@ def test_shift_and_order_agree(month: Period, steps: int) -> None:
 def test_range_lists_consecutive_periods() -> None:
     codes = [p.code for p in period_range(Period.parse("2023Q3"), Period.parse("2024Q2"))]
     assert codes == ["2023Q3", "2023Q4", "2024Q1", "2024Q2"]
+
+
+def test_a_period_knows_the_periods_inside_it_and_those_it_counts_for() -> None:
+    year = Period.parse("2024")
+    assert len(year.within()) == 12 + 4 + 2 + 1 and Period.parse("2024S2") in year.within()
+    assert [p.code for p in Period.parse("2024Q3").within()] == ["202407", "202408", "202409", "2024Q3"]
+    assert [p.code for p in Period.parse("202408").enclosing()] == ["202408", "2024Q3", "2024S2", "2024"]
+    assert [p.code for p in Period.parse("2024S1").enclosing()] == ["2024S1", "2024"]
+    for code in ("202402", "2024Q2", "2024S1", "2024"):
+        assert all(Period.parse(code) in outer.within() for outer in Period.parse(code).enclosing())

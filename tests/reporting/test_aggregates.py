@@ -610,7 +610,11 @@ def test_latest_values_of_many_units_at_once_are_recomputed(world: World, elemen
                for n, element in enumerate(many)]
     changes += [aggregates.ValueChange(element.pk, world.other_cell.pk, "202403", None, Decimal(n % 7), "last")
                 for n, element in enumerate(many)]
-    aggregates.apply_changes(changes)
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as applied:
+        aggregates.apply_changes(changes)
+    assert _work_tables(applied.captured_queries), "recomputed, not moved pair by pair"
     assert aggregates.check() == []
     quarter = aggregates.read(many[:3], [Period.parse("2024Q1")], {"2024Q1": [world.province]}, "current")
     assert [quarter[(e.code, "2024Q1", world.province.pk)] for e in many[:3]] == [0, 2, 4]

@@ -144,6 +144,15 @@ class Period:
     def parent(self, period_type: PeriodType | str) -> Period:
         return Period.of(period_type, self.start)
 
+    def within(self) -> list[Period]:
+        """This period and every shorter one inside it: the periods a figure that counts for it
+        may be stored for (a year's: its months, quarters, halves and itself)."""
+        return [sp for kind in PeriodType if kind.months <= self.type.months for sp in self.subperiods(kind)]
+
+    def enclosing(self) -> list[Period]:
+        """This period and every longer one that contains it: where a figure stored for it counts."""
+        return [self.parent(kind) for kind in PeriodType if kind.months >= self.type.months]
+
     def shift(self, steps: int) -> Period:
         """The period ``steps`` periods later (negative: earlier)."""
         per_year = 12 // self.type.months

@@ -18,18 +18,8 @@ from .catalogue import TOPICS
 from .models import ConcernReport
 
 
-def _inside(period: Period) -> list[str]:
-    codes = [period.code]
-    for kind in ("month", "quarter", "half_year"):
-        try:
-            codes += [p.code for p in period.subperiods(kind) if p.code != period.code]
-        except (ValueError, KeyError):
-            continue
-    return codes
-
-
 def _reports(period: Period):
-    return ConcernReport.objects.filter(period__in=_inside(period))
+    return ConcernReport.objects.filter(period__in=[p.code for p in period.within()])
 
 
 def reports(unit_ids: Iterable[int] | None, period: Period) -> dict[int, Decimal]:

@@ -9,7 +9,6 @@ from tuyengiao.core import narrative
 from tuyengiao.core.review_sections import DraftSection, ReviewContext, ReviewSection, Suggestion, register
 
 from .models import ConcernReport
-from .providers import _inside
 
 CODES = ["DL_LUOT_PHAN_ANH", "DL_VAN_DE", "DL_DA_TRA_LOI", "DL_TANG"]
 
@@ -23,7 +22,8 @@ def build(ctx: ReviewContext) -> DraftSection | None:
         _("Gathered and reported %(n)s of public opinion (%(r)s); %(a)s have been answered.")
         % {"n": narrative.count(f["DL_VAN_DE"], _("concerns")), "r": narrative.count(f.get("DL_LUOT_PHAN_ANH", 0),
            _("reports")), "a": narrative.count(f.get("DL_DA_TRA_LOI", 0))})
-    rows = (ConcernReport.objects.filter(unit__path__startswith=ctx.unit.path, period__in=_inside(ctx.period))
+    inside = [p.code for p in ctx.period.within()]
+    rows = (ConcernReport.objects.filter(unit__path__startswith=ctx.unit.path, period__in=inside)
             .values("topic__name").annotate(n=Sum("reports"), open=Count("pk", filter=Q(answered=False)))
             .order_by("-n", "topic__name"))
     top = [r for r in rows if r["n"]][:3]

@@ -19,7 +19,7 @@ from django.db import connection
 from django.db.models.expressions import RawSQL
 
 from tuyengiao.core import snapshots
-from tuyengiao.core.sql import column, table
+from tuyengiao.core.sql import column, date_literal, table
 
 from .models import TreeVersion, Unit, UnitPlacement, UnitSuccession, open_on_q, today
 
@@ -48,6 +48,7 @@ class _Names:
     succession: str
     su_pred: str
     su_succ: str
+    su_share: str
     id_type: str
 
 
@@ -59,6 +60,7 @@ def _names() -> _Names:
         pl_parent=column(UnitPlacement, "parent"), pl_from=column(UnitPlacement, "valid_from"),
         pl_to=column(UnitPlacement, "valid_to"), succession=table(UnitSuccession),
         su_pred=column(UnitSuccession, "predecessor"), su_succ=column(UnitSuccession, "successor"),
+        su_share=column(UnitSuccession, "share"),
         id_type=str(UnitPlacement._meta.get_field("parent").db_type(connection)),
     )
 
@@ -337,10 +339,8 @@ def _member_totals_carried(units: list[Unit], on: dt.date) -> dict[int, Decimal]
             by_depth[unit.depth].append(unit)
     if not by_depth:
         return totals
-    now = _day(today())
-    share = connection.ops.quote_name("share")
     parts: list[str] = []
-    params: list[Any] = [d, d, now, now]
+    params: list[Any] = [d, d]
     for level, group in sorted(by_depth.items()):
         parts.append(
             f"SELECT CAST(split_part(c.{path}, '/', %s) AS {n.id_type}) AS origin, e.members AS members"
@@ -348,13 +348,10 @@ def _member_totals_carried(units: list[Unit], on: dt.date) -> dict[int, Decimal]
         )
         params += [level + 2, _common_prefix([u.path for u in group]) + "%", level]
     sql = (
-        f"WITH RECURSIVE fwd(cur, members) AS ("
-        f" SELECT u.{n.unit_id}, CAST(u.{n.unit_members} AS numeric) FROM {n.unit} u"
-        f" WHERE u.{n.unit_members} > 0 AND {_open('u', n.unit_from, n.unit_to)}"
-        f" UNION ALL SELECT s.{n.su_succ}, f.members * s.{share} FROM fwd f"
-        f" JOIN {n.succession} s ON s.{n.su_pred} = f.cur),"
-        f" ends AS (SELECT f.cur, f.members FROM fwd f JOIN {n.unit} o ON o.{n.unit_id} = f.cur"
-        f" WHERE {_open('o', n.unit_from, n.unit_to)})"
+        f"WITH RECURSIVE units(u) AS (SELECT u.{n.unit_id} FROM {n.unit} u"
+        f" WHERE u.{n.unit_members} > 0 AND {_open('u', n.unit_from, n.unit_to)}), {landings_sql('units')},"
+        f" ends(cur, members) AS (SELECT l.cur, l.sh * m.{n.unit_members} FROM landed l"
+        f" JOIN {n.unit} m ON m.{n.unit_id} = l.u)"
         f" SELECT origin, SUM(members) FROM ({' UNION ALL '.join(parts)}) t GROUP BY origin"
     )
     with connection.cursor() as cursor:
@@ -466,33 +463,108 @@ def carried_by(unit_ids: Iterable[int], days: Iterable[dt.date]) -> list[int]:
     return sorted(under)
 
 
+def dated_ancestors_sql(start: str) -> str:
+    """``anc(u, d, a, n)``: the units strictly above each (unit, day) of ``start(u, d)`` on that
+    day's tree, ``a`` being ``n`` levels up."""
+    names = _names()
+    pl = names.placement
+
+    def placed(unit: str, day: str) -> str:
+        return (f"p.{names.pl_unit} = {unit} AND p.{names.pl_from} <= {day}"
+                f" AND (p.{names.pl_to} IS NULL OR p.{names.pl_to} > {day})")
+
+    return (
+        f"anc(u, d, a, n) AS (SELECT s.u, s.d, p.{names.pl_parent}, 1 FROM {start} s JOIN {pl} p"
+        f" ON {placed('s.u', 's.d')} WHERE p.{names.pl_parent} IS NOT NULL UNION ALL"
+        f" SELECT anc.u, anc.d, p.{names.pl_parent}, anc.n + 1 FROM anc JOIN {pl} p ON {placed('anc.a', 'anc.d')}"
+        f" WHERE p.{names.pl_parent} IS NOT NULL AND anc.n < {MAX_LEVELS})"
+    )
+
+
+def dated_ancestors(pairs: set[tuple[int, dt.date]]) -> dict[tuple[int, dt.date], list[int]]:
+    """(unit, day) -> the units strictly above it that day, one recursive query for all pairs."""
+    if not pairs:
+        return {}
+    rows = ", ".join(f"({int(u)}, {date_literal(d)})" for u, d in sorted(pairs))
+    out: dict[tuple[int, dt.date], list[int]] = defaultdict(list)
+    with connection.cursor() as cursor:
+        cursor.execute(f"WITH RECURSIVE start(u, d) AS (VALUES {rows}), {dated_ancestors_sql('start')}"
+                       " SELECT u, d, a FROM anc")
+        for u, d, a in cursor.fetchall():
+            day = d if isinstance(d, dt.date) else dt.date.fromisoformat(str(d))
+            out[(u, day)].append(a)
+    return out
+
+
+def landings_sql(units: str) -> str:
+    """``WITH RECURSIVE`` items ending in ``landed(u, cur, sh)``: for each unit of ``units(u)``,
+    the open units it lives on in today through chains of merges, splits and renames, with the
+    share of it each took (an open unit lands on itself whole). Chains that reach one unit along
+    several paths add up. The one definition of where a unit's figures count on today's
+    structure: the kept rows, a save, a reorganisation and the pages all follow it."""
+    n = _names()
+    return (
+        f"fwd(u, cur, sh, n) AS (SELECT u, u, CAST(1 AS numeric), 0 FROM {units}"
+        f" UNION ALL SELECT f.u, s.{n.su_succ}, f.sh * s.{n.su_share}, f.n + 1 FROM fwd f"
+        f" JOIN {n.succession} s ON s.{n.su_pred} = f.cur WHERE f.n < {MAX_LEVELS}),"
+        f" landed(u, cur, sh) AS (SELECT f.u, f.cur, SUM(f.sh) FROM fwd f JOIN {n.unit} x ON x.{n.unit_id} = f.cur"
+        f" WHERE x.{n.unit_to} IS NULL OR x.{n.unit_to} > {date_literal(today())} GROUP BY f.u, f.cur)"
+    )
+
+
+def current_ancestors_sql(units: str) -> str:
+    """``up(u, a, sh, n)`` after ``landings_sql``: for each unit of ``units(u)``, the units
+    strictly above every open unit it landed on, on today's tree, with the share that landed.
+
+    One row per landing: a value that lands on three units under one parent counts three times
+    there, as the recomputation and the on-read roll-up count it.
+    """
+    n = _names()
+    parent = column(Unit, "parent")
+    return (
+        f"{landings_sql(units)},"
+        f" up(u, a, sh, n) AS (SELECT l.u, x.{parent}, l.sh, 1 FROM landed l JOIN {n.unit} x ON x.{n.unit_id} = l.cur"
+        f" WHERE x.{parent} IS NOT NULL UNION ALL SELECT up.u, x.{parent}, up.sh, up.n + 1 FROM up"
+        f" JOIN {n.unit} x ON x.{n.unit_id} = up.a WHERE x.{parent} IS NOT NULL AND up.n < {MAX_LEVELS})"
+    )
+
+
+# The units of each group with their shares, from ``groups_sql``'s ``bwd``: (1, open unit, member, share).
+GROUPS = "SELECT 1, cur, m, SUM(sh) FROM bwd WHERE n = 0 OR m <> cur GROUP BY cur, m"
+
+
+def groups_sql(curs: str) -> str:
+    """``bwd(m, cur, sh, n)``: ``landings_sql`` read backwards. From each open unit of ``curs(u)``,
+    the units that landed on it through ``n`` successions with the share each path carried
+    (``GROUPS`` sums them): the group whose figures it counts on today's structure."""
+    n = _names()
+    return (
+        f"bwd(m, cur, sh, n) AS (SELECT DISTINCT c.u, c.u, CAST(1 AS numeric), 0 FROM {curs} c"
+        f" JOIN {n.unit} x ON x.{n.unit_id} = c.u"
+        f" WHERE x.{n.unit_to} IS NULL OR x.{n.unit_to} > {date_literal(today())}"
+        f" UNION ALL SELECT s.{n.su_pred}, b.cur, b.sh * s.{n.su_share}, b.n + 1 FROM bwd b JOIN {n.succession} s"
+        f" ON s.{n.su_succ} = b.m WHERE b.n < {MAX_LEVELS})"
+    )
+
+
 def successor_shares(unit_ids: Iterable[int]) -> dict[int, dict[int, Decimal]]:
-    """For each unit, the units at the end of its chains of successions with the share of it each
-    took (a unit nobody succeeded maps to itself), from one recursive query."""
+    """For each unit, the open units it lives on in today with the share of it each took
+    (``landings_sql``; an open unit maps to itself), from one recursive query."""
     ids = sorted(set(unit_ids))
     if not ids:
         return {}
-    edges: dict[int, list[tuple[int, Decimal]]] = defaultdict(list)
-    rows = UnitSuccession.objects.filter(predecessor_id__in=_subquery(*_reach_sql(ids, forward=True)))
-    for pred, succ, share in rows.values_list("predecessor_id", "successor_id", "share"):
-        edges[pred].append((succ, Decimal(share)))
-    return {uid: _follow(uid, edges) for uid in ids}
-
-
-def _follow(start: int, edges: dict[int, list[tuple[int, Decimal]]]) -> dict[int, Decimal]:
-    result: dict[int, Decimal] = defaultdict(Decimal)
-    frontier = [(start, Decimal(1))]
-    for _step in range(MAX_LEVELS):
-        if not frontier:
-            break
-        nxt: list[tuple[int, Decimal]] = []
-        for current, share in frontier:
-            if current in edges:
-                nxt.extend((succ, share * part) for succ, part in edges[current])
-            else:
-                result[current] += share
-        frontier = nxt
-    return dict(result)
+    n = _names()
+    where, params = _id_in(f"x.{n.unit_id}", ids)
+    found: dict[int, dict[int, Decimal]] = {uid: {} for uid in ids}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH RECURSIVE units(u) AS (SELECT x.{n.unit_id} FROM {n.unit} x WHERE {where}),"
+            f" {landings_sql('units')} SELECT u, cur, sh FROM landed ORDER BY u, cur",
+            params,
+        )
+        for uid, cur, share in cursor.fetchall():
+            found[uid][cur] = _decimal(share)
+    return found
 
 
 def successors(unit: Unit) -> list[tuple[Unit, Decimal]]:
@@ -500,17 +572,18 @@ def successors(unit: Unit) -> list[tuple[Unit, Decimal]]:
 
     Follows chains of merges, splits and renames; an open unit is its own successor.
     """
-    rows = list(
-        UnitSuccession.objects.filter(predecessor_id__in=_subquery(*_reach_sql([unit.pk], forward=True)))
-        .select_related("successor")
+    n = _names()
+    found = Unit.objects.raw(
+        f"WITH RECURSIVE units(u) AS (SELECT x.{n.unit_id} FROM {n.unit} x WHERE x.{n.unit_id} = %s),"
+        f" {landings_sql('units')} SELECT x.*, l.sh AS landed_share FROM landed l"
+        f" JOIN {n.unit} x ON x.{n.unit_id} = l.cur ORDER BY x.{n.unit_id}",
+        [unit.pk],
     )
-    edges: dict[int, list[tuple[int, Decimal]]] = defaultdict(list)
-    units: dict[int, Unit] = {unit.pk: unit}
-    for row in rows:
-        edges[row.predecessor_id].append((row.successor_id, Decimal(row.share)))
-        units[row.successor_id] = row.successor
-    shares = _follow(unit.pk, edges)
-    return [(units[pk], share) for pk, share in shares.items() if units[pk].valid_to is None]
+    return [(found_unit, _decimal(found_unit.landed_share)) for found_unit in found]  # type: ignore[attr-defined]
+
+
+def _decimal(value: Any) -> Decimal:
+    return value if isinstance(value, Decimal) else Decimal(str(value))
 
 
 def predecessors(unit: Unit) -> list[UnitSuccession]:

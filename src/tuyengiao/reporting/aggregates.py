@@ -40,8 +40,9 @@ from typing import Any
 from django.db import connection, transaction
 from django.db.models import Q
 
-from tuyengiao.core.periods import Period, PeriodType
+from tuyengiao.core.periods import Period
 from tuyengiao.core.sql import column as _c
+from tuyengiao.core.sql import date_literal as _date
 from tuyengiao.core.sql import table as _t
 from tuyengiao.org import tree as org_tree
 from tuyengiao.org.models import Unit, UnitPlacement, UnitSuccession, today
@@ -58,14 +59,11 @@ Progress = Callable[[str], None]
 Turn = Callable[[str], AbstractContextManager[None]]
 
 
-def containing(code: str) -> list[Period]:
-    """The period and every longer period that contains it (its contributions go to each)."""
-    period = Period.parse(code)
-    return [period.parent(kind) for kind in PeriodType if kind.months >= period.type.months]
-
-
-def _date(value: dt.date) -> str:
-    return f"CAST('{value.isoformat()}' AS date)" if connection.vendor == "postgresql" else f"'{value.isoformat()}'"
+@functools.lru_cache(maxsize=1024)
+def containing(code: str) -> tuple[Period, ...]:
+    """The period and every longer period that contains it (its contributions go to each); asked
+    once per value moved, so kept."""
+    return tuple(Period.parse(code).enclosing())
 
 
 def _day_before(day: str) -> str:
@@ -138,8 +136,7 @@ def _fill_periods(cursor: Any, tables: _Tables, only: Sequence[str] | None = Non
         codes = _stored_codes(cursor)
     else:
         outers = [Period.parse(code) for code in only]
-        codes = sorted({sp.code for outer in outers for kind in PeriodType if kind.months <= outer.type.months
-                        for sp in outer.subperiods(kind)})
+        codes = sorted({sp.code for outer in outers for sp in outer.within()})
     pe, create_pe = tables.create("pe")
     spd, create_spd = tables.create("spd")
     cursor.execute(f"{create_pe} (sp varchar(8), outp varchar(8), d date)")
@@ -160,31 +157,6 @@ def _fill_periods(cursor: Any, tables: _Tables, only: Sequence[str] | None = Non
     _analyse(cursor, pe)
     _analyse(cursor, spd)
     return pe, spd
-
-
-def _current_map() -> list[tuple[int, int, Decimal]]:
-    """(unit, today's unit, share) for the units that became open units through successions
-    (open units map onto themselves as well; those rows are written in SQL)."""
-    edges: dict[int, list[tuple[int, Decimal]]] = defaultdict(list)
-    for pred, succ, share in UnitSuccession.objects.values_list("predecessor_id", "successor_id", "share"):
-        edges[pred].append((succ, Decimal(share)))
-    day = today()
-    open_ids = set(Unit.objects.filter(Q(valid_to__isnull=True) | Q(valid_to__gt=day)).values_list("pk", flat=True))
-    rows: list[tuple[int, int, Decimal]] = []
-    for start in edges:
-        landed: dict[int, Decimal] = defaultdict(Decimal)
-        frontier = [(start, Decimal(1))]
-        for _step in range(50):
-            nxt = []
-            for unit_id, share in frontier:
-                for succ, part in edges.get(unit_id, []):
-                    landed[succ] += share * part
-                    nxt.append((succ, share * part))
-            if not nxt:
-                break
-            frontier = nxt
-        rows.extend((start, cur, share) for cur, share in landed.items() if cur in open_ids and cur != start)
-    return rows
 
 
 def _element_ids() -> tuple[list[int], list[int]]:
@@ -385,7 +357,12 @@ def recompute(
                 f"INSERT INTO {cmap} SELECT id, id, 1 FROM {unit}"
                 f" WHERE {_c(Unit, 'valid_to')} IS NULL OR {_c(Unit, 'valid_to')} > {_date(today())}"
             )
-            cursor.executemany(f"INSERT INTO {cmap} VALUES (%s, %s, %s)", _current_map())
+            # the units closed into open ones, with their shares
+            cursor.execute(
+                f"INSERT INTO {cmap} (u, cur, share) WITH RECURSIVE units(u) AS (SELECT DISTINCT"
+                f" {_c(UnitSuccession, 'predecessor')} FROM {_t(UnitSuccession)}), {org_tree.landings_sql('units')}"
+                " SELECT u, cur, sh FROM landed WHERE cur <> u"
+            )
             _analyse(cursor, cmap)
             camap, create = tables.create("camap")
             cursor.execute(
@@ -557,7 +534,8 @@ def _count_closed_units(
         return
     anc, create = tables.create("cda")
     cursor.execute(
-        f"{create} AS WITH RECURSIVE start(u, d) AS (SELECT DISTINCT u, d FROM {cd}), {_dated_sql('start')}"
+        f"{create} AS WITH RECURSIVE start(u, d) AS (SELECT DISTINCT u, d FROM {cd}),"
+        f" {org_tree.dated_ancestors_sql('start')}"
         " SELECT u, d, a FROM anc"
     )
     _analyse(cursor, anc)
@@ -1229,8 +1207,7 @@ def read(
             continue
         seen.add(period.code)
         group = group_of.setdefault(ids, len(group_of))
-        inside.extend((sp.code, period.code, sp.end, group) for kind in PeriodType if kind.months <= period.type.months
-                      for sp in period.subperiods(kind))
+        inside.extend((sp.code, period.code, sp.end, group) for sp in period.within())
     sql, params = _read_sql(code, by_aggregation, inside, [list(ids) for ids in group_of])
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -1250,7 +1227,7 @@ def reporting_units(element_ids: Sequence[int], period: Period, unit: Unit, stru
     """
     code = STRUCTURE_CODES[structure]
     last = set(DataElement.objects.filter(pk__in=list(element_ids), aggregation="last").values_list("pk", flat=True))
-    inside = [sp.code for kind in PeriodType if kind.months <= period.type.months for sp in period.subperiods(kind)]
+    inside = [sp.code for sp in period.within()]
     found: dict[int, int] = {}
     rows = Aggregate.objects.filter(structure=code, unit_id=unit.pk, element_id__in=list(element_ids),
                                     period__in=inside).values_list("element_id", "period", "count")
@@ -1312,57 +1289,6 @@ def _array(values: list[Any], kind: str) -> str:
             return "NULL" if v is None else '"' + str(v).replace("\\", "\\\\").replace('"', '\\"') + '"'
         return "{" + ",".join(map(quoted, values)) + "}"
     return "{" + ",".join("NULL" if v is None else str(v) for v in values) + "}"
-
-
-_PLACED = "p.unit_id = {u} AND p.valid_from <= {d} AND (p.valid_to IS NULL OR p.valid_to > {d})"
-
-
-def _dated_sql(start: str) -> str:
-    """``anc(u, d, a, n)``: the units strictly above each (unit, day) of ``start(u, d)`` that day."""
-    pl = _t(UnitPlacement)
-    return (
-        f"anc(u, d, a, n) AS (SELECT s.u, s.d, p.parent_id, 1 FROM {start} s JOIN {pl} p ON "
-        + _PLACED.format(u="s.u", d="s.d")
-        + " WHERE p.parent_id IS NOT NULL UNION ALL"
-        + f" SELECT anc.u, anc.d, p.parent_id, anc.n + 1 FROM anc JOIN {pl} p ON "
-        + _PLACED.format(u="anc.a", d="anc.d")
-        + f" WHERE p.parent_id IS NOT NULL AND anc.n < {_MAX_LEVELS})"
-    )
-
-
-def dated_ancestors(pairs: set[tuple[int, dt.date]]) -> dict[tuple[int, dt.date], list[int]]:
-    """(unit, day) -> the units strictly above it that day, one recursive query for all pairs."""
-    if not pairs:
-        return {}
-    rows = ", ".join(f"({int(u)}, {_date(d)})" for u, d in sorted(pairs))
-    out: dict[tuple[int, dt.date], list[int]] = defaultdict(list)
-    with connection.cursor() as cursor:
-        cursor.execute(f"WITH RECURSIVE start(u, d) AS (VALUES {rows}), {_dated_sql('start')} SELECT u, d, a FROM anc")
-        for u, d, a in cursor.fetchall():
-            day = d if isinstance(d, dt.date) else dt.date.fromisoformat(str(d))
-            out[(u, day)].append(a)
-    return out
-
-
-def _current_sql(units: str) -> str:
-    """``up(u, a, sh, n)``: for each unit of ``units(u)``, the units strictly above every open unit
-    it landed on today through the successions, with the share that landed there.
-
-    One row per landing: a value that lands on three units under one parent counts three times
-    there, as the recomputation and the on-read roll-up count it.
-    """
-    unit, succ = _t(Unit), _t(UnitSuccession)
-    pred, nxt, share = _c(UnitSuccession, "predecessor"), _c(UnitSuccession, "successor"), _c(UnitSuccession, "share")
-    return (
-        f"fwd(u, cur, sh, n) AS (SELECT u, u, CAST(1 AS numeric), 0 FROM {units}"
-        f" UNION ALL SELECT f.u, s.{nxt}, f.sh * s.{share}, f.n + 1 FROM fwd f JOIN {succ} s ON s.{pred} = f.cur"
-        " WHERE f.n < 50),"
-        f" landed(u, cur, sh) AS (SELECT f.u, f.cur, SUM(f.sh) FROM fwd f JOIN {unit} x ON x.id = f.cur"
-        f" WHERE x.valid_to IS NULL OR x.valid_to > {_date(today())} GROUP BY f.u, f.cur),"
-        f" up(u, a, sh, n) AS (SELECT l.u, x.parent_id, l.sh, 1 FROM landed l JOIN {unit} x ON x.id = l.cur"
-        f" WHERE x.parent_id IS NOT NULL UNION ALL SELECT up.u, x.parent_id, up.sh, up.n + 1 FROM up"
-        f" JOIN {unit} x ON x.id = up.a WHERE x.parent_id IS NOT NULL AND up.n < {_MAX_LEVELS})"
-    )
 
 
 def apply_changes(changes: Iterable[ValueChange], also: tuple[str, list[Any]] | None = None) -> None:
@@ -1454,8 +1380,8 @@ def moved_sql(values: str, dated_since: dt.date | None = None) -> str:
         f"WITH RECURSIVE {values},"
         f" vd(e, u, p, dd, dt, dc, nv) AS (SELECT v.e, v.u, v.p, {counted_day('x', 'v.s', 'v.d')}, v.dt, v.dc,"
         f" v.nv FROM v JOIN {_t(Unit)} x ON x.id = v.u{dated_only}),"
-        f" start(u, d) AS (SELECT DISTINCT u, dd FROM vd), {_dated_sql('start')},"
-        f" units(u) AS (SELECT DISTINCT u FROM v), {_current_sql('units')},"
+        f" start(u, d) AS (SELECT DISTINCT u, dd FROM vd), {org_tree.dated_ancestors_sql('start')},"
+        f" units(u) AS (SELECT DISTINCT u FROM v), {org_tree.current_ancestors_sql('units')},"
         " moved(s, e, p, a, t, pl, c, m) AS ("
         f"SELECT '{DATED}', v.e, v.p, anc.a, SUM(v.dt), SUM(v.dt), SUM(v.dc), MAX(v.nv)"
         " FROM vd v JOIN anc ON anc.u = v.u AND anc.d = v.dd GROUP BY v.e, v.p, anc.a"
@@ -1524,8 +1450,7 @@ _FEW_LATEST = 500
 @functools.lru_cache(maxsize=256)
 def _inside(code: str) -> tuple[Period, ...]:
     """The periods a value may be stored for inside a containing period (itself included)."""
-    outer = Period.parse(code)
-    return tuple(sp for kind in PeriodType if kind.months <= outer.type.months for sp in outer.subperiods(kind))
+    return tuple(Period.parse(code).within())
 
 
 def _unit_rows(units: Iterable[int]) -> str:
@@ -1538,11 +1463,11 @@ def _landings(units: Iterable[int], groups: bool = False) -> tuple[dict[int, lis
     open); with ``groups``, in the same statement, the groups of those units (``_groups``)."""
     landed: dict[int, list[int]] = defaultdict(list)
     found: dict[int, dict[int, Decimal]] = defaultdict(dict)
-    ctes = f"WITH RECURSIVE units(u) AS (VALUES {_unit_rows(units)}), {_current_sql('units')}"
+    ctes = f"WITH RECURSIVE units(u) AS (VALUES {_unit_rows(units)}), {org_tree.landings_sql('units')}"
     select = " SELECT 0, u, cur, NULL FROM landed"
     if groups:
-        ctes += f", curs(u) AS (SELECT DISTINCT cur FROM landed), {_groups_sql('curs')}"
-        select += f" UNION ALL {_GROUPS}"
+        ctes += f", curs(u) AS (SELECT DISTINCT cur FROM landed), {org_tree.groups_sql('curs')}"
+        select += f" UNION ALL {org_tree.GROUPS}"
     with connection.cursor() as cursor:
         cursor.execute(ctes + select)
         for kind, a, b, part in cursor.fetchall():
@@ -1553,31 +1478,15 @@ def _landings(units: Iterable[int], groups: bool = False) -> tuple[dict[int, lis
     return landed, found
 
 
-# The units of each group with their shares, from ``bwd`` (``_groups_sql``).
-_GROUPS = "SELECT 1, cur, m, SUM(sh) FROM bwd WHERE n = 0 OR m <> cur GROUP BY cur, m"
-
-
-def _groups_sql(curs: str) -> str:
-    """``bwd(m, cur, sh, n)``: from each open unit of ``curs(u)``, the units that landed on it
-    through ``n`` successions with the share each path carried (``_GROUPS`` sums them)."""
-    succ, unit = _t(UnitSuccession), _t(Unit)
-    pred, nxt, share = _c(UnitSuccession, "predecessor"), _c(UnitSuccession, "successor"), _c(UnitSuccession, "share")
-    closed = _c(Unit, "valid_to")
-    return (
-        f"bwd(m, cur, sh, n) AS (SELECT DISTINCT c.u, c.u, CAST(1 AS numeric), 0 FROM {curs} c"
-        f" JOIN {unit} x ON x.id = c.u WHERE x.{closed} IS NULL OR x.{closed} > {_date(today())}"
-        f" UNION ALL SELECT s.{pred}, b.cur, b.sh * s.{share}, b.n + 1 FROM bwd b JOIN {succ} s"
-        f" ON s.{nxt} = b.m WHERE b.n < 50)"
-    )
-
-
 def _groups(curs: Iterable[int]) -> dict[int, dict[int, Decimal]]:
     """For each open unit of ``curs``, every unit that landed on it (itself included) with its
     share: the group whose latest values it counts on today's structure (the recomputation's
     ``cmap``, read backwards)."""
     groups: dict[int, dict[int, Decimal]] = defaultdict(dict)
     with connection.cursor() as cursor:
-        cursor.execute(f"WITH RECURSIVE curs(u) AS (VALUES {_unit_rows(curs)}), {_groups_sql('curs')} {_GROUPS}")
+        cursor.execute(
+            f"WITH RECURSIVE curs(u) AS (VALUES {_unit_rows(curs)}), {org_tree.groups_sql('curs')} {org_tree.GROUPS}"
+        )
         for _kind, cur, member, part in cursor.fetchall():
             groups[cur][member] = Decimal(str(part))
     return groups
@@ -1652,10 +1561,14 @@ def _read_latest(element_ids: Iterable[int], units: Iterable[int], periods: Iter
 def _lock_latest(pairs: Iterable[tuple[int, int]]) -> None:
     """Changes of one unit's element kept by ``last`` wait for each other (a transaction lock), so
     each difference starts from what the other wrote."""
-    if connection.vendor == "postgresql":
+    ordered = sorted(set(pairs))  # always taken in one order, so two savers never wait on each other
+    if connection.vendor == "postgresql" and ordered:
         with connection.cursor() as cursor:
-            for element_id, unit_id in sorted(set(pairs)):
-                cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [element_id, unit_id])
+            cursor.execute(
+                "SELECT COUNT(pg_advisory_xact_lock(e, u)) FROM unnest(CAST(%s AS integer[]), CAST(%s AS integer[]))"
+                " AS t(e, u)",
+                [[e for e, _u in ordered], [u for _e, u in ordered]],
+            )
 
 
 def _move_latest(changes: Sequence[ValueChange], also: tuple[str, list[Any]] | None = None) -> None:
@@ -1734,7 +1647,7 @@ def _latest_moved_sql(
         f" lc(e, cu, p, dv, sh, dc, nv) AS ({source_c}),"
         f" vd(e, u, p, dd, dt, dc, nv) AS (SELECT v.e, v.u, v.p, {counted_day('x', 'v.s', 'v.d')}, v.dt, v.dc,"
         f" v.nv FROM ld v JOIN {unit} x ON x.id = v.u),"
-        f" start(u, d) AS (SELECT DISTINCT u, dd FROM vd), {_dated_sql('start')},"
+        f" start(u, d) AS (SELECT DISTINCT u, dd FROM vd), {org_tree.dated_ancestors_sql('start')},"
         f" cup(cu, a, n) AS (SELECT x.id, x.parent_id, 1 FROM {unit} x WHERE x.id IN (SELECT cu FROM lc)"
         f" AND x.parent_id IS NOT NULL UNION ALL SELECT cup.cu, x.parent_id, cup.n + 1 FROM cup"
         f" JOIN {unit} x ON x.id = cup.a WHERE x.parent_id IS NOT NULL AND cup.n < {_MAX_LEVELS}),"

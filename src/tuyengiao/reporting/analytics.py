@@ -30,9 +30,11 @@ from django.utils.translation import gettext as _
 
 from tuyengiao.core import providers, snapshots
 from tuyengiao.core.exceptions import UserError
-from tuyengiao.core.periods import Period, PeriodType
+from tuyengiao.core.periods import Period
+from tuyengiao.core.sql import column as _c
+from tuyengiao.core.sql import table as _t
 from tuyengiao.org import tree
-from tuyengiao.org.models import Unit, today
+from tuyengiao.org.models import Unit, UnitPlacement, today
 from tuyengiao.org.tree import children as tree_children
 
 from . import aggregates
@@ -97,15 +99,6 @@ def _periods(periods: Iterable[Period | str]) -> list[Period]:
     if not out:
         raise UserError(_("No period chosen (pe)."))
     return out
-
-
-def _stored_periods(period: Period) -> list[Period]:
-    """Every period of any type contained in ``period`` (a value of each may be stored)."""
-    found: list[Period] = []
-    for kind in PeriodType:
-        if kind.months <= period.type.months:
-            found.extend(period.subperiods(kind))
-    return found
 
 
 # --- bounds ---------------------------------------------------------------------------------
@@ -277,7 +270,7 @@ def _stored_sql(
     """One statement that rolls up stored values of several elements of one aggregation type."""
     date = _date_param()
     pe_rows = [(sp.code, p.code, sp.start.isoformat(), sp.end.isoformat()) for p in periods
-               for sp in _stored_periods(p)]
+               for sp in p.within()]
     params: list[object] = [x for row in pe_rows for x in row]
     pe_sql = ", ".join(f"(%s, %s, {date}, {date})" for _ in pe_rows)
     el_sql = ", ".join(["%s"] * len(element_ids))
@@ -393,21 +386,18 @@ def _dated_ancestors(periods: list[Period], wanted: set[int]) -> dict[tuple[int,
         return {}
     date = _date_param()
     days = sorted({p.end for p in periods})
-    open_p = "p.valid_from <= {d} AND (p.valid_to IS NULL OR p.valid_to > {d})"
+    pl, unit, since, until = (_t(UnitPlacement), _c(UnitPlacement, "unit"), _c(UnitPlacement, "valid_from"),
+                              _c(UnitPlacement, "valid_to"))
+    among = ", ".join(str(int(pk)) for pk in sorted(wanted))
     sql = (
         f"WITH RECURSIVE days(d) AS (VALUES {', '.join(f'({date})' for _ in days)}),"
-        " anc(u, d, a) AS (SELECT p.unit_id, days.d, p.unit_id FROM days JOIN org_unitplacement p ON "
-        + open_p.format(d="days.d")
-        + " UNION ALL SELECT anc.u, anc.d, p.parent_id FROM anc"
-        " JOIN org_unitplacement p ON p.unit_id = anc.a AND "
-        + open_p.format(d="anc.d")
-        + " WHERE p.parent_id IS NOT NULL)"
-        f" SELECT u, d, a FROM anc WHERE a IN ({', '.join(['%s'] * len(wanted))})"
+        f" start(u, d) AS (SELECT p.{unit}, days.d FROM days JOIN {pl} p ON p.{since} <= days.d"
+        f" AND (p.{until} IS NULL OR p.{until} > days.d)), {tree.dated_ancestors_sql('start')}"
+        f" SELECT u, d, u FROM start WHERE u IN ({among}) UNION ALL SELECT u, d, a FROM anc WHERE a IN ({among})"
     )
     out: dict[tuple[int, dt.date], list[int]] = defaultdict(list)
     with _analytics_cursor() as cursor:
-        params: list[Any] = [d.isoformat() for d in days]
-        cursor.execute(sql, params + sorted(wanted))
+        cursor.execute(sql, [d.isoformat() for d in days])
         for u, d, a in cursor.fetchall():
             day = d if isinstance(d, dt.date) else dt.date.fromisoformat(str(d))
             out[(u, day)].append(a)
@@ -420,20 +410,22 @@ def _closed_during(period: Period, owners: list[int], wanted: set[int]) -> dict[
     if not owners:
         return {}
     day = "CAST(%s AS date)" if connection.vendor == "postgresql" else "%s"
+    counted = aggregates.counted_day("x", "b.s", "b.d")
+    ids = ", ".join(str(int(pk)) for pk in owners)
+    found: dict[int, list[tuple[int, Decimal]]] = {}
     with _analytics_cursor() as cursor:
         cursor.execute(
-            f"SELECT x.id, {aggregates.counted_day('x', 'b.s', 'b.d')} FROM org_unit x"
-            f" CROSS JOIN (SELECT {day} AS s, {day} AS d) b WHERE x.valid_to IS NOT NULL"
-            f" AND x.id IN ({', '.join(['%s'] * len(owners))})",
-            [period.start.isoformat(), period.end.isoformat(), *owners],
+            f"WITH RECURSIVE start(u, d) AS (SELECT x.{_c(Unit, 'id')}, {counted} FROM {_t(Unit)} x"
+            f" CROSS JOIN (SELECT {day} AS s, {day} AS d) b WHERE x.{_c(Unit, 'valid_to')} IS NOT NULL"
+            f" AND x.{_c(Unit, 'id')} IN ({ids}) AND {counted} <> b.d), {tree.dated_ancestors_sql('start')}"
+            " SELECT s.u, anc.a FROM start s LEFT JOIN anc ON anc.u = s.u AND anc.d = s.d",
+            [period.start.isoformat(), period.end.isoformat()],
         )
-        counted = {pk: d if isinstance(d, dt.date) else dt.date.fromisoformat(str(d)) for pk, d in cursor.fetchall()}
-    last_days = {pk: d for pk, d in counted.items() if d != period.end}
-    above = aggregates.dated_ancestors({(pk, day) for pk, day in last_days.items()})
-    return {
-        pk: [(a, Decimal(1)) for a in [pk, *above.get((pk, day), [])] if a in wanted]
-        for pk, day in last_days.items()
-    }
+        for pk, above in cursor.fetchall():
+            chain = found.setdefault(pk, [(pk, Decimal(1))] if pk in wanted else [])
+            if above is not None and above in wanted:
+                chain.append((above, Decimal(1)))
+    return found
 
 
 def _derived(

@@ -187,7 +187,7 @@ def default_period(unit: Unit | None = None, day: dt.date | None = None) -> Peri
     elements = list(DataElement.objects.values_list("pk", flat=True))
     for back in range(7):
         period = candidate.shift(-back)
-        codes = [p.code for p in analytics._stored_periods(period)]
+        codes = [p.code for p in period.within()]
         if DataValue.objects.filter(element_id__in=elements, period__in=codes).exists():
             return period
     return candidate
@@ -257,7 +257,7 @@ def coverage(
             reported = {code: max((counts.get(el, 0) for el in els), default=0) for code, els in figures.items()}
         else:
             with_sql, with_params = org_tree.contributors_sql(unit, day, chosen)
-            pe = [(sp.code,) for sp in analytics._stored_periods(period)]
+            pe = [(sp.code,) for sp in period.within()]
             reported = _reported_exactly(with_sql, with_params, fe, ek, pe)
         for code in figures:
             expected = sum(per_kind.get(kind, 0) for kind in fig_kinds[code])

@@ -30,7 +30,6 @@ from tuyengiao.core.sql import table as _t
 from tuyengiao.org import tree as org_tree
 from tuyengiao.org.models import Unit, UnitPlacement, today
 
-from .aggregates import dated_ancestors
 from .models import DataSet, ReportCount, ReportCountBasis, Status, Submission
 
 Progress = Callable[[str], None]
@@ -101,7 +100,7 @@ def record(sub: Submission, before: ReportState) -> None:
     delta = tuple(n - o for n, o in zip(new, old, strict=True))
     if not any(delta):
         return
-    ancestors = sorted(set(dated_ancestors({(unit.pk, end)}).get((unit.pk, end), [])))
+    ancestors = sorted(set(org_tree.dated_ancestors({(unit.pk, end)}).get((unit.pk, end), [])))
     if not ancestors:
         return
     values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s)"] * len(ancestors))
