@@ -1715,22 +1715,23 @@ def on_element_saved(sender: Any, instance: DataElement, created: bool = False, 
     recomputed in the same transaction: a summed element turned into one kept by last holds
     other figures in every row, and one turned into text holds none."""
     before = getattr(instance, "_rules_before", None)
-    if created or before is None or before == tuple(getattr(instance, name) for name in _RULES):
+    now = tuple(getattr(instance, name) for name in _RULES)
+    if created or before is None or before == now:
         return
-    instance._rules_before = tuple(getattr(instance, name) for name in _RULES)  # type: ignore[attr-defined]
+    instance._rules_before = now  # type: ignore[attr-defined]
     recompute_elements([instance.pk])
 
 
 def recompute_elements(element_ids: Sequence[int]) -> None:
     """Replace every row of these elements by a recomputation from their values. Writers of values
     wait meanwhile (their differences would start from rows about to be replaced)."""
-    ids = _in(sorted({int(pk) for pk in element_ids}))
+    wanted = sorted({int(pk) for pk in element_ids})
     table = _t(Aggregate)
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(f"LOCK TABLE {_t(DataValue)} IN SHARE MODE")
-        cursor.execute(f"DELETE FROM {table} WHERE {_c(Aggregate, 'element')} IN ({ids})")
-        recompute(table, element_ids=[int(pk) for pk in element_ids])
+        cursor.execute(f"DELETE FROM {table} WHERE {_c(Aggregate, 'element')} IN ({_in(wanted)})")
+        recompute(table, element_ids=wanted)
 
 
 # The units whose values a reorganisation took out, for the rest of its transaction; the table is

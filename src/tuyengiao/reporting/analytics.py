@@ -409,7 +409,7 @@ def _closed_during(period: Period, owners: list[int], wanted: set[int]) -> dict[
     the day ``aggregates.counted_day`` gives them, as their stored values do: their last day."""
     if not owners:
         return {}
-    day = "CAST(%s AS date)" if connection.vendor == "postgresql" else "%s"
+    day = _date_param()
     counted = aggregates.counted_day("x", "b.s", "b.d")
     ids = ", ".join(str(int(pk)) for pk in owners)
     found: dict[int, list[tuple[int, Decimal]]] = {}
