@@ -78,6 +78,7 @@ def delta_rows(writers: int = 20, saves: int = 1000) -> list[tuple[str, list[flo
     from django.db import connection, transaction
 
     from tuyengiao.core.periods import Period
+    from tuyengiao.core.sql import rows_sql
     from tuyengiao.org.models import Unit
     from tuyengiao.reporting import aggregates
     from tuyengiao.reporting.models import DataElement
@@ -96,14 +97,14 @@ def delta_rows(writers: int = 20, saves: int = 1000) -> list[tuple[str, list[flo
             aggregates.apply_changes([aggregates.ValueChange(element.pk, unit_id, PERIOD, None, Decimal(value),
                                                              element.aggregation)])
 
-    source, _params = aggregates.rows_sql(
+    source, _params = rows_sql(
         [("e", "bigint"), ("u", "bigint"), ("p", "varchar"), ("s", "date"), ("d", "date"), ("dt", "numeric"),
          ("dc", "integer"), ("nv", "numeric")], [(0, 0, PERIOD, start, end, 0, 1, 0)])
     append = (aggregates.moved_sql(f"v(e, u, p, s, d, dt, dc, nv) AS ({source})")
               + f" INSERT INTO {DELTAS} SELECT s, e, p, a, t, pl, c, m FROM moved")
 
     def appended(unit_id: int, value: int) -> None:
-        _s, params = aggregates.rows_sql(
+        _s, params = rows_sql(
             [("e", "bigint"), ("u", "bigint"), ("p", "varchar"), ("s", "date"), ("d", "date"), ("dt", "numeric"),
              ("dc", "integer"), ("nv", "numeric")], [(element.pk, unit_id, PERIOD, start, end, value, 1, value)])
         with transaction.atomic(), connection.cursor() as cursor:

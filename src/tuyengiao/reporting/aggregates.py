@@ -43,6 +43,7 @@ from django.db.models import Q
 from tuyengiao.core.periods import Period
 from tuyengiao.core.sql import column as _c
 from tuyengiao.core.sql import date_literal as _date
+from tuyengiao.core.sql import db_type, rows_sql
 from tuyengiao.core.sql import table as _t
 from tuyengiao.org import tree as org_tree
 from tuyengiao.org.models import Unit, UnitPlacement, UnitSuccession, today
@@ -1000,17 +1001,9 @@ def rounded(value: Any) -> Decimal:
 
 
 def _relation(name: str, columns: Sequence[tuple[str, str]], rows: Sequence[Sequence[Any]]) -> tuple[str, list[Any]]:
-    """``name(columns)`` of literal rows: one array parameter per column on PostgreSQL (the
-    statement text stays the same whatever the number of rows, so psycopg converts it once and
-    PostgreSQL never parses thousands of placeholders), a ``VALUES`` list elsewhere."""
-    names = ", ".join(column for column, _kind in columns)
-    if connection.vendor == "postgresql":
-        arrays = ", ".join(f"CAST(%s AS {kind}[])" for _column, kind in columns)
-        return f"{name}({names}) AS (SELECT * FROM unnest({arrays}))", [
-            [row[i] for row in rows] for i in range(len(columns))
-        ]
-    marks = "(" + ", ".join("%s" for _ in columns) + ")"
-    return f"{name}({names}) AS (VALUES {', '.join(marks for _ in rows)})", [x for row in rows for x in row]
+    """``name(columns)`` of literal rows (``core.sql.rows_sql``)."""
+    body, params = rows_sql(columns, rows)
+    return f"{name}({', '.join(column for column, _kind in columns)}) AS ({body})", params
 
 
 def _among(column: str, values: Sequence[Any], kind: str) -> tuple[str, list[Any]]:
@@ -1259,36 +1252,6 @@ class ValueChange:
     old: Decimal | None
     new: Decimal | None
     aggregation: str | None = None
-
-
-def rows_sql(columns: Sequence[tuple[str, str]], rows: Sequence[Sequence[Any]]) -> tuple[str, list[Any]]:
-    """Literal rows as the body of ``WITH v(…) AS (…)``, with their parameters.
-
-    PostgreSQL gets one typed array per column: a handful of parameters however many rows, where
-    tens of thousands of placeholders cost more to quote and parse than the statement to run.
-    Elsewhere a ``VALUES`` list, numbers cast so that comparisons and maxima are numeric.
-    """
-    if connection.vendor == "postgresql":
-        arrays = [_array([row[i] for row in rows], kind) for i, (_name, kind) in enumerate(columns)]
-        return "SELECT * FROM unnest(" + ", ".join(f"CAST(%s AS {kind}[])" for _name, kind in columns) + ")", arrays
-    one = "(" + ", ".join("CAST(%s AS numeric)" if kind in ("bigint", "integer", "numeric") else "%s"
-                          for _name, kind in columns) + ")"
-    return "VALUES " + ", ".join([one] * len(rows)), [x for row in rows for x in row]
-
-
-def db_type(model: Any, name: str) -> str:
-    """A column's type, for typed literal rows (a recursive walk must keep its ids' type exactly)."""
-    return str(model._meta.get_field(name).db_type(connection))
-
-
-def _array(values: list[Any], kind: str) -> str:
-    """A PostgreSQL array literal, written here: the driver's own quoting of long lists in Python
-    costs seconds on an import of a hundred thousand values."""
-    if kind in ("text", "varchar"):
-        def quoted(v: Any) -> str:
-            return "NULL" if v is None else '"' + str(v).replace("\\", "\\\\").replace('"', '\\"') + '"'
-        return "{" + ",".join(map(quoted, values)) + "}"
-    return "{" + ",".join("NULL" if v is None else str(v) for v in values) + "}"
 
 
 def apply_changes(changes: Iterable[ValueChange], also: tuple[str, list[Any]] | None = None) -> None:

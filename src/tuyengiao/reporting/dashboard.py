@@ -6,7 +6,6 @@ import csv
 import datetime as dt
 import io
 from collections import defaultdict
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -20,6 +19,9 @@ from django.utils.translation import gettext as _
 from tuyengiao.core import providers, snapshots
 from tuyengiao.core.numbers import format_number, format_percent
 from tuyengiao.core.periods import Period, PeriodType
+from tuyengiao.core.sql import column as _c
+from tuyengiao.core.sql import db_type, rows_sql
+from tuyengiao.core.sql import table as _t
 from tuyengiao.core.tabular import append_row, csv_row
 from tuyengiao.core.text import vn_sorted
 from tuyengiao.org import tree as org_tree
@@ -273,24 +275,23 @@ def exact_coverage_units() -> int:
     return int(getattr(settings, "DASHBOARD_EXACT_COVERAGE_UNITS", 5000))
 
 
-def _values_sql(rows: Sequence[tuple[object, ...]]) -> str:
-    width = len(rows[0])
-    return ", ".join("(" + ", ".join(["%s"] * width) + ")" for _ in rows)
-
-
 def _reported_exactly(
     with_sql: str, with_params: list[Any], fe: list[tuple[str, int]], ek: list[tuple[int, str]], pe: list[tuple[str]]
 ) -> dict[str, int]:
     """Figure -> distinct units of the expected kinds with a value of its elements in the periods."""
+    element = db_type(DataValue, "element")
+    fe_sql, fe_params = rows_sql([("fig", "text"), ("el", element)], fe)
+    ek_sql, ek_params = rows_sql([("el", element), ("kind", "text")], ek)
+    pe_sql, pe_params = rows_sql([("code", "text")], pe)
+    el, unit, period, value, text = (_c(DataValue, n) for n in ("element", "unit", "period", "value", "text_value"))
     with connection.cursor() as cursor:
         cursor.execute(
-            f"{with_sql}, fe(fig, el) AS (VALUES {_values_sql(fe)}), ek(el, kind) AS (VALUES {_values_sql(ek)}),"
-            f" pe(code) AS (VALUES {_values_sql(pe)})"
-            " SELECT fe.fig, COUNT(DISTINCT dv.unit_id) FROM reporting_datavalue dv"
-            " JOIN fe ON fe.el = dv.element_id JOIN pe ON pe.code = dv.period JOIN sub ON sub.id = dv.unit_id"
+            f"{with_sql}, fe(fig, el) AS ({fe_sql}), ek(el, kind) AS ({ek_sql}), pe(code) AS ({pe_sql})"
+            f" SELECT fe.fig, COUNT(DISTINCT dv.{unit}) FROM {_t(DataValue)} dv"
+            f" JOIN fe ON fe.el = dv.{el} JOIN pe ON pe.code = dv.{period} JOIN sub ON sub.id = dv.{unit}"
             " JOIN ek ON ek.el = fe.el AND ek.kind = sub.kind"
-            " WHERE dv.value IS NOT NULL OR dv.text_value <> '' GROUP BY fe.fig",
-            [*with_params, *(v for rows in (fe, ek, pe) for row in rows for v in row)],
+            f" WHERE dv.{value} IS NOT NULL OR dv.{text} <> '' GROUP BY fe.fig",
+            [*with_params, *fe_params, *ek_params, *pe_params],
         )
         return {fig: int(count) for fig, count in cursor.fetchall()}
 

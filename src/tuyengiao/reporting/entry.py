@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from tuyengiao.core.exceptions import ConflictError, UserError
 from tuyengiao.core.numbers import format_date, format_number, parse_number
 from tuyengiao.core.periods import Period
+from tuyengiao.core.sql import db_type, rows_sql
 from tuyengiao.org.access import Scope
 from tuyengiao.org.choices import Action
 from tuyengiao.org.models import Unit, today
@@ -573,8 +574,8 @@ _VALUE_COLUMNS = (
 def _insert(chunk: Sequence[Change], stored_by_id: int | None, moment: Any) -> set[tuple[int, str, int]]:
     """Insert new values in key order; the keys of those inserted (not already there)."""
     ops = connection.ops
-    source, params = aggregates.rows_sql(
-        [("e", aggregates.db_type(DataValue, "element")), ("u", aggregates.db_type(DataValue, "unit")),
+    source, params = rows_sql(
+        [("e", db_type(DataValue, "element")), ("u", db_type(DataValue, "unit")),
          ("p", "varchar"), ("num", "numeric"), ("txt", "text"), ("cmt", "text")],
         [(c.entry.element.id, c.entry.unit.id, c.entry.period.code, ops.adapt_decimalfield_value(c.number, 18, 4),
           c.text, c.entry.comment or "") for c in chunk],
@@ -600,8 +601,8 @@ def _update(
     whose writers take turns, reads them first.
     """
     ops = connection.ops
-    source, params = aggregates.rows_sql(
-        [("e", aggregates.db_type(DataValue, "element")), ("u", aggregates.db_type(DataValue, "unit")),
+    source, params = rows_sql(
+        [("e", db_type(DataValue, "element")), ("u", db_type(DataValue, "unit")),
          ("p", "varchar"), ("num", "numeric"), ("txt", "text"), ("cmt", "text"), ("exp", "integer")],
         [(c.entry.element.id, c.entry.unit.id, c.entry.period.code, ops.adapt_decimalfield_value(c.number, 18, 4),
           c.text, c.entry.comment, c.entry.expected_version) for c in chunk],
@@ -698,7 +699,7 @@ def _audit(written: Sequence[_Written], stored_by_id: int | None, moment: Any) -
         return None
     ops = connection.ops
     json_type = "jsonb" if connection.vendor == "postgresql" else "text"
-    source, params = aggregates.rows_sql([("pk", "varchar"), ("repr", "text"), ("ch", "text"), ("extra", "text")], rows)
+    source, params = rows_sql([("pk", "varchar"), ("repr", "text"), ("ch", "text"), ("extra", "text")], rows)
     col = {name: ops.quote_name(LogEntry._meta.get_field(name).column) for name in (
         "content_type", "object_pk", "object_repr", "action", "changes_text", "changes", "actor", "timestamp",
         "additional_data")}
