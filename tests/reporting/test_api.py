@@ -9,6 +9,8 @@ import pytest
 from tests.conftest import World
 from tests.reporting.conftest import Catalogue
 from tests.support.personas import api_client_for
+from tuyengiao.core.periods import Period, PeriodType
+from tuyengiao.org.models import today
 from tuyengiao.reporting import analytics, dashboard, services
 from tuyengiao.reporting.models import DataValue, Status, Submission
 
@@ -306,3 +308,17 @@ def test_a_question_asked_again_skips_the_scope_until_anything_changes(world: Wo
     assert api_client_for(world.commune_officer).get("/api/analytics/", ask).status_code == 404
     Assignment.objects.filter(user=viewer).delete()
     assert client.get("/api/analytics/", ask).status_code == 404
+
+
+def test_a_value_set_for_a_period_not_yet_begun_is_refused_by_row(world: World, catalogue: Catalogue) -> None:
+    ahead = Period.of(PeriodType.MONTH, today()).shift(2)
+    answer = api_client_for(world.commune_officer).post(
+        "/api/dataValueSets/",
+        {**value_set("T.X1", [{"dataElement": "HT_SO_BUOI", "value": 4}]), "period": ahead.code},
+        format="json",
+    )
+    assert answer.status_code == 400, answer.content
+    (error,) = answer.json()["errors"]
+    assert error["index"] == 0 and error["dataElement"] == "HT_SO_BUOI"
+    assert "chưa bắt đầu" in error["message"] and ahead.label in error["message"]
+    assert not DataValue.objects.exists()

@@ -10,7 +10,8 @@ import pytest
 from tests.conftest import World
 from tests.reporting.conftest import Catalogue
 from tuyengiao.core.exceptions import ConflictError, UserError
-from tuyengiao.core.periods import Period
+from tuyengiao.core.periods import Period, PeriodType
+from tuyengiao.org.models import today
 from tuyengiao.reporting import services
 from tuyengiao.reporting.models import DataValue, Status
 
@@ -185,3 +186,18 @@ def test_entry_closes_after_the_expiry_except_for_unit_administrators(
     assert "quá hạn" in info.value.message and "30/06/2024" in info.value.message
     services.save_value(world.province_admin, catalogue.sessions, world.commune, MAY, "2", 0)
     assert DataValue.objects.get().value == Decimal(2)
+
+
+def test_a_period_that_has_not_begun_is_refused_to_everyone_and_the_current_one_is_open(
+    world: World, catalogue: Catalogue
+) -> None:
+    """A month typed a year ahead (3/2027 for 3/2026) would file figures nobody reads."""
+    this_month = Period.of(PeriodType.MONTH, today())
+    ahead = this_month.shift(1)
+    for user in (world.commune_officer, world.province_admin):
+        with pytest.raises(UserError) as info:
+            services.save_value(user, catalogue.sessions, world.commune, ahead, "2", 0)
+        assert "chưa bắt đầu" in info.value.message and ahead.label in info.value.message
+    assert not DataValue.objects.exists()
+    services.save_value(world.commune_officer, catalogue.sessions, world.commune, this_month, "2", 0)
+    assert DataValue.objects.get().period == this_month.code

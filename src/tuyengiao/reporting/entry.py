@@ -336,6 +336,10 @@ class _Rules:
         closed = existence_reason(unit, period)
         if closed:
             return closed
+        if period.start > self.day:  # a slip of the year or month, filed where nobody reads it
+            return _("%(period)s has not begun yet: figures are entered only for a period that has begun.") % {
+                "period": period.label
+            }
         if entry.dataset is not None:
             if entry.dataset.pk not in {ds.pk for ds in sets}:
                 return _("“%(dataset)s” has no element with code “%(code)s”.") % {
