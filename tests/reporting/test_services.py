@@ -201,3 +201,12 @@ def test_a_period_that_has_not_begun_is_refused_to_everyone_and_the_current_one_
     assert not DataValue.objects.exists()
     services.save_value(world.commune_officer, catalogue.sessions, world.commune, this_month, "2", 0)
     assert DataValue.objects.get().period == this_month.code
+
+
+def test_a_report_for_a_period_not_yet_begun_cannot_be_sent(world: World, catalogue: Catalogue) -> None:
+    """Sending follows the entry's rule on periods: otherwise a report ahead could be sent (and
+    lock its figures) on derived figures alone."""
+    ahead = Period.of(PeriodType.MONTH, today()).shift(1)
+    with pytest.raises(UserError) as info:
+        services.submit(world.commune_officer, catalogue.monthly, world.commune, ahead)
+    assert "chưa bắt đầu" in info.value.message and ahead.label in info.value.message

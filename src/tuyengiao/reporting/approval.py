@@ -23,9 +23,10 @@ from tuyengiao.core.periods import Period
 from tuyengiao.org import tree
 from tuyengiao.org.access import Scope
 from tuyengiao.org.choices import Action
-from tuyengiao.org.models import Unit
+from tuyengiao.org.models import Unit, today
 
 from . import report_counts
+from .entry import period_reason
 from .models import DataSet, DataValue, Status, Submission
 from .validation import check_rules
 
@@ -78,6 +79,9 @@ def submit(user: AnyUser, dataset: DataSet, unit: Unit, period: Period | str) ->
         raise UserError(
             _("%(unit)s does not report “%(dataset)s”.") % {"unit": unit.name, "dataset": dataset.name}
         )
+    reason = period_reason(unit, period, today())
+    if reason:
+        raise UserError(reason)
     sub = _locked_submission(dataset, unit, period)
     before = report_counts.state(sub)
     if sub.status in (Status.SUBMITTED, Status.APPROVED):

@@ -10,6 +10,7 @@ under the names the import code uses.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import time
@@ -190,12 +191,18 @@ def _differs(row: DataValue, number: Decimal | None, text: str, comment: str | N
     return row.value != number or row.text_value != text or (comment is not None and comment != row.comment)
 
 
-def existence_reason(unit: Unit, period: Period) -> str | None:
-    """A unit reports only for periods it existed in (at least one day)."""
+def period_reason(unit: Unit, period: Period, day: dt.date) -> str | None:
+    """Why ``unit`` has no report for ``period`` on ``day``, or ``None``: a unit reports only for
+    periods it existed in (at least one day) and that have begun (the one in progress included;
+    a period ahead is a slip of the month or year, filed where nobody reads it)."""
     if period.end < unit.valid_from or (unit.valid_to is not None and period.start >= unit.valid_to):
         return _("%(unit)s did not exist in %(period)s, so it has no report for that period.") % {
             "unit": unit.name,
             "period": period.label,
+        }
+    if period.start > day:
+        return _("%(period)s has not begun yet: figures are entered only for a period that has begun.") % {
+            "period": period.label
         }
     return None
 
@@ -333,13 +340,9 @@ class _Rules:
         unit, period, element = entry.unit, entry.period, entry.element
         if not self.may_enter[unit.pk]:
             return _("You may not enter figures for %(unit)s.") % {"unit": unit.name}
-        closed = existence_reason(unit, period)
+        closed = period_reason(unit, period, self.day)
         if closed:
             return closed
-        if period.start > self.day:  # a slip of the year or month, filed where nobody reads it
-            return _("%(period)s has not begun yet: figures are entered only for a period that has begun.") % {
-                "period": period.label
-            }
         if entry.dataset is not None:
             if entry.dataset.pk not in {ds.pk for ds in sets}:
                 return _("“%(dataset)s” has no element with code “%(code)s”.") % {
