@@ -19,7 +19,7 @@ from django.db import connection
 from django.db.models.expressions import RawSQL
 
 from tuyengiao.core import snapshots
-from tuyengiao.core.sql import column, date_literal, table
+from tuyengiao.core.sql import column, date_literal, rows_sql, table
 
 from .models import TreeVersion, Unit, UnitPlacement, UnitSuccession, open_on_q, today
 
@@ -485,11 +485,11 @@ def dated_ancestors(pairs: set[tuple[int, dt.date]]) -> dict[tuple[int, dt.date]
     """(unit, day) -> the units strictly above it that day, one recursive query for all pairs."""
     if not pairs:
         return {}
-    rows = ", ".join(f"({int(u)}, {date_literal(d)})" for u, d in sorted(pairs))
+    source, params = rows_sql([("u", _names().id_type), ("d", "date")], sorted(pairs))
     out: dict[tuple[int, dt.date], list[int]] = defaultdict(list)
     with connection.cursor() as cursor:
-        cursor.execute(f"WITH RECURSIVE start(u, d) AS (VALUES {rows}), {dated_ancestors_sql('start')}"
-                       " SELECT u, d, a FROM anc")
+        cursor.execute(f"WITH RECURSIVE start(u, d) AS ({source}), {dated_ancestors_sql('start')}"
+                       " SELECT u, d, a FROM anc", params)
         for u, d, a in cursor.fetchall():
             day = d if isinstance(d, dt.date) else dt.date.fromisoformat(str(d))
             out[(u, day)].append(a)

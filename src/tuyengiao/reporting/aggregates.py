@@ -1416,9 +1416,9 @@ def _inside(code: str) -> tuple[Period, ...]:
     return tuple(Period.parse(code).within())
 
 
-def _unit_rows(units: Iterable[int]) -> str:
-    kind = db_type(Unit, "id")  # a recursive walk must keep its ids' type exactly
-    return ", ".join(f"(CAST({int(u)} AS {kind}))" for u in sorted(set(units))) or f"(CAST(NULL AS {kind}))"
+def _unit_rows(units: Iterable[int]) -> tuple[str, list[Any]]:
+    """The units as literal rows of their ids' own type (a recursive walk must keep it exactly)."""
+    return rows_sql([("u", db_type(Unit, "id"))], [(int(u),) for u in sorted(set(units))])
 
 
 def _landings(units: Iterable[int], groups: bool = False) -> tuple[dict[int, list[int]], dict[int, dict[int, Decimal]]]:
@@ -1426,13 +1426,14 @@ def _landings(units: Iterable[int], groups: bool = False) -> tuple[dict[int, lis
     open); with ``groups``, in the same statement, the groups of those units (``_groups``)."""
     landed: dict[int, list[int]] = defaultdict(list)
     found: dict[int, dict[int, Decimal]] = defaultdict(dict)
-    ctes = f"WITH RECURSIVE units(u) AS (VALUES {_unit_rows(units)}), {org_tree.landings_sql('units')}"
+    source, params = _unit_rows(units)
+    ctes = f"WITH RECURSIVE units(u) AS ({source}), {org_tree.landings_sql('units')}"
     select = " SELECT 0, u, cur, NULL FROM landed"
     if groups:
         ctes += f", curs(u) AS (SELECT DISTINCT cur FROM landed), {org_tree.groups_sql('curs')}"
         select += f" UNION ALL {org_tree.GROUPS}"
     with connection.cursor() as cursor:
-        cursor.execute(ctes + select)
+        cursor.execute(ctes + select, params)
         for kind, a, b, part in cursor.fetchall():
             if kind == 0:
                 landed[a].append(b)
@@ -1446,10 +1447,9 @@ def _groups(curs: Iterable[int]) -> dict[int, dict[int, Decimal]]:
     share: the group whose latest values it counts on today's structure (the recomputation's
     ``cmap``, read backwards)."""
     groups: dict[int, dict[int, Decimal]] = defaultdict(dict)
+    source, params = _unit_rows(curs)
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"WITH RECURSIVE curs(u) AS (VALUES {_unit_rows(curs)}), {org_tree.groups_sql('curs')} {org_tree.GROUPS}"
-        )
+        cursor.execute(f"WITH RECURSIVE curs(u) AS ({source}), {org_tree.groups_sql('curs')} {org_tree.GROUPS}", params)
         for _kind, cur, member, part in cursor.fetchall():
             groups[cur][member] = Decimal(str(part))
     return groups
