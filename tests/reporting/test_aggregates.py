@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.db import connection, transaction
 from django.db.models import Q
+from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -552,8 +553,6 @@ def test_a_latest_value_saved_moves_its_rows_by_the_difference(world: World, ele
     """Saves of an element kept by ``last`` — a new latest month, an earlier month under it, the
     latest edited and then cleared, a commune's own figure beside its cells' — keep every row
     exact, and each save reads a few values instead of recomputing the element's year."""
-    from django.test.utils import CaptureQueriesContext
-
     last = elements[2]
     steps = [
         (world.cell, "202404", 10), (world.other_cell, "202405", 3), (world.cell, "202402", 8),
@@ -610,8 +609,6 @@ def test_latest_values_of_many_units_at_once_are_recomputed(world: World, elemen
                for n, element in enumerate(many)]
     changes += [aggregates.ValueChange(element.pk, world.other_cell.pk, "202403", None, Decimal(n % 7), "last")
                 for n, element in enumerate(many)]
-    from django.test.utils import CaptureQueriesContext
-
     with CaptureQueriesContext(connection) as applied:
         aggregates.apply_changes(changes)
     assert _work_tables(applied.captured_queries), "recomputed, not moved pair by pair"

@@ -415,9 +415,10 @@ def _closed_during(period: Period, owners: list[int], wanted: set[int]) -> dict[
     found: dict[int, list[tuple[int, Decimal]]] = {}
     with _analytics_cursor() as cursor:
         cursor.execute(
-            f"WITH RECURSIVE start(u, d) AS (SELECT x.{_c(Unit, 'id')}, {counted} FROM {_t(Unit)} x"
+            f"WITH RECURSIVE counted(u, d, e) AS (SELECT x.{_c(Unit, 'id')}, {counted}, b.d FROM {_t(Unit)} x"
             f" CROSS JOIN (SELECT {day} AS s, {day} AS d) b WHERE x.{_c(Unit, 'valid_to')} IS NOT NULL"
-            f" AND x.{_c(Unit, 'id')} IN ({ids}) AND {counted} <> b.d), {tree.dated_ancestors_sql('start')}"
+            f" AND x.{_c(Unit, 'id')} IN ({ids})), start(u, d) AS (SELECT u, d FROM counted WHERE d <> e),"
+            f" {tree.dated_ancestors_sql('start')}"
             " SELECT s.u, anc.a FROM start s LEFT JOIN anc ON anc.u = s.u AND anc.d = s.d",
             [period.start.isoformat(), period.end.isoformat()],
         )
