@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -11,6 +12,8 @@ from tests.conftest import World
 from tests.reporting.conftest import Catalogue
 from tests.reporting.pages import HX, entry_url, value_url
 from tests.support.personas import client_for
+from tuyengiao.core.periods import Period, PeriodType
+from tuyengiao.org.models import today
 from tuyengiao.reporting import services
 from tuyengiao.reporting.models import DataValue, Status, Submission
 
@@ -92,3 +95,17 @@ def test_entry_page_query_count_is_bounded(
     with django_assert_max_num_queries(20):
         page = client.get(entry_url(catalogue, world.commune))
     assert page.status_code == 200 and "<strong>4</strong>" in page.content.decode()
+
+
+def test_the_form_of_a_period_not_yet_begun_says_why_and_takes_no_value(world: World, catalogue: Catalogue) -> None:
+    ahead = Period.of(PeriodType.MONTH, today()).shift(1)
+    client = client_for(world.commune_officer)
+    body = client.get(entry_url(catalogue, world.commune, ahead.code)).content.decode()
+    fields = re.findall(r'<(?:input|textarea) id="v-\d+"[^>]*>', body)
+    assert "chưa bắt đầu" in body and ahead.label in body
+    assert fields and all(" disabled" in field for field in fields)
+    answer = client.post(
+        value_url(catalogue, world.commune, catalogue.sessions, ahead.code), {"value": "2", "version": 0}, **HX
+    )
+    assert "chưa bắt đầu" in answer.content.decode()
+    assert not DataValue.objects.exists()
