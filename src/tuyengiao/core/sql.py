@@ -35,11 +35,11 @@ def rows_sql(columns: Sequence[tuple[str, str]], rows: Sequence[Sequence[Any]]) 
     tens of thousands of placeholders cost more to quote and parse than the statement to run.
     Elsewhere a ``VALUES`` list, numbers cast so that comparisons and maxima are numeric.
     """
+    if not rows:  # a query of no rows with those columns (a VALUES list cannot be empty)
+        return "SELECT " + ", ".join(f"CAST(NULL AS {kind})" for _name, kind in columns) + " WHERE 1 = 0", []
     if connection.vendor == "postgresql":
         arrays = [_array([row[i] for row in rows], kind) for i, (_name, kind) in enumerate(columns)]
         return "SELECT * FROM unnest(" + ", ".join(f"CAST(%s AS {kind}[])" for _name, kind in columns) + ")", arrays
-    if not rows:  # a VALUES list cannot be empty
-        return "SELECT " + ", ".join("NULL" for _ in columns) + " WHERE 0 = 1", []
     one = "(" + ", ".join("CAST(%s AS numeric)" if kind in ("bigint", "integer", "numeric") else "%s"
                           for _name, kind in columns) + ")"
     return "VALUES " + ", ".join([one] * len(rows)), [x for row in rows for x in row]

@@ -1593,13 +1593,13 @@ def _latest_moved_sql(
     put before them (a write of the caller's)."""
     ops = connection.ops
     element, unit_type = db_type(DataValue, "element"), db_type(DataValue, "unit")
-    source_d, params_d = _rows_or_none(
+    source_d, params_d = rows_sql(
         [("e", element), ("u", unit_type), ("p", "varchar"), ("s", "date"), ("d", "date"), ("dt", "numeric"),
          ("dc", "integer"), ("nv", "numeric")],
         [(e, u, p, ops.adapt_datefield_value(s), ops.adapt_datefield_value(d), dt_, dc, nv)
          for e, u, p, s, d, dt_, dc, nv in dated],
     )
-    source_c, params_c = _rows_or_none(
+    source_c, params_c = rows_sql(
         [("e", element), ("cu", unit_type), ("p", "varchar"), ("dv", "numeric"), ("sh", "numeric"),
          ("dc", "integer"), ("nv", "numeric")],
         current,
@@ -1621,13 +1621,6 @@ def _latest_moved_sql(
         " FROM lc v JOIN cup ON cup.cu = v.cu GROUP BY v.e, v.p, cup.a)"
     )
     return ctes, [*params_d, *params_c]
-
-
-def _rows_or_none(columns: Sequence[tuple[str, str]], rows: Sequence[Sequence[Any]]) -> tuple[str, list[Any]]:
-    """``rows_sql``, or a query of no rows with those columns when there are none."""
-    if rows:
-        return rows_sql(columns, rows)
-    return "SELECT " + ", ".join(f"CAST(NULL AS {kind})" for _name, kind in columns) + " WHERE 1 = 0", []
 
 
 def refresh(keys: Iterable[tuple[int, str]]) -> None:
