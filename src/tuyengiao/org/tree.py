@@ -519,11 +519,16 @@ def current_ancestors_sql(units: str) -> str:
     One row per landing: a value that lands on three units under one parent counts three times
     there, as the recomputation and the on-read roll-up count it.
     """
+    return f"{landings_sql(units)}, {today_ancestors_sql('landed')}"
+
+
+def today_ancestors_sql(start: str) -> str:
+    """``up(u, a, sh, n)``: for each row of ``start(u, cur, sh)``, the units strictly above the
+    open unit ``cur`` on today's tree, ``a`` being ``n`` levels up, with the share ``sh``."""
     n = _names()
     parent = column(Unit, "parent")
     return (
-        f"{landings_sql(units)},"
-        f" up(u, a, sh, n) AS (SELECT l.u, x.{parent}, l.sh, 1 FROM landed l JOIN {n.unit} x ON x.{n.unit_id} = l.cur"
+        f"up(u, a, sh, n) AS (SELECT l.u, x.{parent}, l.sh, 1 FROM {start} l JOIN {n.unit} x ON x.{n.unit_id} = l.cur"
         f" WHERE x.{parent} IS NOT NULL UNION ALL SELECT up.u, x.{parent}, up.sh, up.n + 1 FROM up"
         f" JOIN {n.unit} x ON x.{n.unit_id} = up.a WHERE x.{parent} IS NOT NULL AND up.n < {MAX_LEVELS})"
     )

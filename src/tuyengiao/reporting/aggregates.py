@@ -1611,14 +1611,13 @@ def _latest_moved_sql(
         f" vd(e, u, p, dd, dt, dc, nv) AS (SELECT v.e, v.u, v.p, {counted_day('x', 'v.s', 'v.d')}, v.dt, v.dc,"
         f" v.nv FROM ld v JOIN {unit} x ON x.id = v.u),"
         f" start(u, d) AS (SELECT DISTINCT u, dd FROM vd), {org_tree.dated_ancestors_sql('start')},"
-        f" cup(cu, a, n) AS (SELECT x.id, x.parent_id, 1 FROM {unit} x WHERE x.id IN (SELECT cu FROM lc)"
-        f" AND x.parent_id IS NOT NULL UNION ALL SELECT cup.cu, x.parent_id, cup.n + 1 FROM cup"
-        f" JOIN {unit} x ON x.id = cup.a WHERE x.parent_id IS NOT NULL AND cup.n < {_MAX_LEVELS}),"
+        " cur(u, cur, sh) AS (SELECT DISTINCT cu, cu, CAST(1 AS numeric) FROM lc),"
+        f" {org_tree.today_ancestors_sql('cur')},"
         " moved(s, e, p, a, t, pl, c, m) AS ("
         f"SELECT '{DATED}', v.e, v.p, anc.a, SUM(v.dt), SUM(v.dt), SUM(v.dc), MAX(v.nv)"
         " FROM vd v JOIN anc ON anc.u = v.u AND anc.d = v.dd GROUP BY v.e, v.p, anc.a"
-        f" UNION ALL SELECT '{CURRENT}', v.e, v.p, cup.a, SUM(v.dv * v.sh), SUM(v.dv), SUM(v.dc), MAX(v.nv)"
-        " FROM lc v JOIN cup ON cup.cu = v.cu GROUP BY v.e, v.p, cup.a)"
+        f" UNION ALL SELECT '{CURRENT}', v.e, v.p, up.a, SUM(v.dv * v.sh), SUM(v.dv), SUM(v.dc), MAX(v.nv)"
+        " FROM lc v JOIN up ON up.u = v.cu GROUP BY v.e, v.p, up.a)"
     )
     return ctes, [*params_d, *params_c]
 
